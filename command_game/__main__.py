@@ -1,0 +1,5 @@
+import sys
+
+from command_game.cli import main
+
+sys.exit(main())

@@ -1,0 +1,48 @@
+"""The one translation function every player-facing string goes through.
+
+Catalogs are flat JSON files, one per language, keyed by dotted names
+("title.play"). A key missing from the current language falls back to English, and a
+key missing from English shows the key itself, so a gap is visible rather than a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Protocol
+
+LANGUAGES: dict[str, str] = {"en": "English", "id": "Bahasa Indonesia"}
+_current = "en"
+
+
+class HasBilingual(Protocol):
+    en: str
+    id: str
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    text = resources.files(__package__).joinpath(f"{lang}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}': use one of {', '.join(LANGUAGES)}")
+    _current = lang
+
+
+def language() -> str:
+    return _current
+
+
+def t(key: str, **values: object) -> str:
+    text = catalog(_current).get(key) or catalog("en").get(key) or key
+    return text.format(**values) if values else text
+
+
+def pick(text: HasBilingual) -> str:
+    """Chooses the current language from a level's bilingual text."""
+    return text.id if _current == "id" else text.en

@@ -1,0 +1,53 @@
+"""Finding levels: the bundled campaign and the player's own levels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from command_game.level.io import load_level
+from command_game.level.models import Level
+from command_game.level.problems import LevelError
+from command_game.userdata import levels_dir
+
+
+def bundled_levels_dir() -> Path:
+    """levels/ of a source checkout, or the copy inside an installed wheel."""
+    checkout = Path(__file__).resolve().parents[2] / "levels"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("command_game.levels")))
+
+
+@dataclass(frozen=True)
+class LevelEntry:
+    path: Path
+    level: Level | None  # None when the file does not load
+    error: LevelError | None = None
+
+    @property
+    def level_id(self) -> str:
+        return self.level.meta.id if self.level else self.path.stem
+
+
+def _scan(folder: Path) -> list[LevelEntry]:
+    entries = []
+    for path in sorted(folder.glob("*.json")):
+        if path.name == "schema.json":
+            continue
+        try:
+            entries.append(LevelEntry(path, load_level(path)))
+        except LevelError as exc:
+            entries.append(LevelEntry(path, None, exc))
+    return entries
+
+
+def campaign() -> list[LevelEntry]:
+    """Bundled levels in campaign order; levels without an order come last."""
+    entries = [e for e in _scan(bundled_levels_dir()) if e.level is not None]
+    return sorted(entries, key=lambda e: (e.level.meta.campaign_order or 10**6, e.level_id))
+
+
+def my_levels() -> list[LevelEntry]:
+    return _scan(levels_dir())

@@ -1,0 +1,140 @@
+"""Level loading and validation: every malformed file gets its own, specific message."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from command_game.level.io import level_digest, level_to_bytes, load_level, save_level
+from command_game.level.lint import lint
+from command_game.level.problems import LevelError
+from tests.conftest import LEVELS
+
+SAMPLE = LEVELS / "01_singkawang.json"
+
+
+def sample() -> dict:
+    return json.loads(SAMPLE.read_text("utf-8"))
+
+
+def problems_of(tmp_path: Path, data: dict | str) -> list[str]:
+    path = tmp_path / "broken.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data), "utf-8")
+    try:
+        level = load_level(path)
+    except LevelError as exc:
+        assert exc.file == str(path)
+        return [p.format() for p in exc.problems]
+    return [p.format() for p in lint(level) if p.severity == "error"]
+
+
+def mutate(fn) -> dict:
+    data = copy.deepcopy(sample())
+    fn(data)
+    return data
+
+
+MALFORMED = {
+    "bad_json": ('{"meta": ', ["line 1 column 10", "invalid JSON"]),
+    "missing_title": (mutate(lambda d: d["meta"].pop("title")),
+                      ["meta.title", "add the required field 'title'"]),
+    "typo_field": (mutate(lambda d: d["map"].update(widht_m=5)),
+                   ["map.widht_m", "correct its spelling"]),
+    "bad_office_type": (mutate(lambda d: d["offices"][2].update(type="kantor")),
+                        ["offices[2].type", "'kpu'"]),
+    "negative_width": (mutate(lambda d: d["map"].update(width_m=-3)),
+                       ["map.width_m", "greater than 0"]),
+    "bad_id": (mutate(lambda d: d["units"][0].update(id="Samapta Satu")),
+               ["units[0].id", "lowercase"]),
+    "dangling_edge": (mutate(lambda d: d["roads"]["edges"][0].update(b="n_nowhere")),
+                      ["roads.edges[0].b", "'n_nowhere' does not exist"]),
+    "dangling_office_node": (mutate(lambda d: d["offices"][2].update(node="n_zz")),
+                             ["offices[2].node", "road node 'n_zz'"]),
+    "duplicate_unit": (mutate(lambda d: d["units"].append(dict(d["units"][0]))),
+                       ["units[4].id", "duplicate id 'samapta_1'"]),
+    "unreachable_office": (mutate(lambda d: (
+        d["roads"]["nodes"].append({"id": "n_island", "x": 10, "y": 10}),
+        d["roads"]["nodes"].append({"id": "n_island2", "x": 20, "y": 10}),
+        d["roads"]["edges"].append({"id": "jl_island", "a": "n_island", "b": "n_island2"}),
+        d["offices"][5].update(node="n_island"))),
+        ["offices[5].node", "cannot be reached by road"]),
+    "self_intersecting": (mutate(lambda d: d["districts"][0].update(
+        polygon=[[0, 0], [600, 900], [600, 0], [0, 900]])),
+        ["districts[0].polygon", "not simple"]),
+    "unit_not_at_hq": (mutate(lambda d: d["units"][0].update(base="kpu_singkawang")),
+                       ["units[0].base", "polres or polsek"]),
+    "bad_objective_kind": (mutate(lambda d: d["objectives"][0].update(kind="win_hearts")),
+                           ["objectives[0]", "kind"]),
+    "outside_map": (mutate(lambda d: d["offices"][3].update(x=5000)),
+                    ["offices[3]", "outside the map"]),
+    "all_optional": (mutate(lambda d: [o.update(optional=True) for o in d["objectives"]]),
+                     ["objectives", "required"]),
+    "bad_clock": (mutate(lambda d: d["meta"].update(start_clock="25:00")),
+                  ["meta.start_clock"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_level_names_field_and_fix(tmp_path, name):
+    data, expected = MALFORMED[name]
+    messages = problems_of(tmp_path, data)
+    assert messages, f"{name}: no problem reported"
+    joined = "\n".join(messages)
+    for fragment in expected:
+        assert fragment in joined, f"{name}: {fragment!r} not in:\n{joined}"
+    assert all("fix:" in m for m in messages)
+
+
+def test_shipped_levels_are_valid():
+    paths = [p for p in LEVELS.glob("*.json") if p.name != "schema.json"]
+    assert paths
+    for path in paths:
+        level = load_level(path)
+        assert [p for p in lint(level) if p.severity == "error"] == [], path
+
+
+def test_save_round_trips_byte_for_byte(tmp_path):
+    level = load_level(SAMPLE)
+    out = tmp_path / "copy.json"
+    save_level(level, out)
+    assert out.read_bytes() == SAMPLE.read_bytes() == level_to_bytes(load_level(out))
+    assert level_digest(load_level(out)) == level_digest(level)
+
+
+def test_unreadable_and_non_utf8_files(tmp_path):
+    with pytest.raises(LevelError, match="fix:"):
+        load_level(tmp_path / "missing.json")
+    bad = tmp_path / "latin.json"
+    bad.write_bytes(b"\xff\xfe{}")
+    with pytest.raises(LevelError, match="UTF-8"):
+        load_level(bad)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "command_game", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_validate_exit_status(tmp_path):
+    ok = cli("levels", "validate", str(SAMPLE))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(MALFORMED["dangling_edge"][0]), "utf-8")
+    bad = cli("levels", "validate", str(SAMPLE), str(broken))
+    assert bad.returncode == 1
+    assert "roads.edges[0].b" in bad.stdout and str(broken) in bad.stdout
+
+
+def test_cli_schema_matches_models(tmp_path):
+    out = tmp_path / "schema.json"
+    assert cli("levels", "schema", "-o", str(out)).returncode == 0
+    schema = json.loads(out.read_text("utf-8"))
+    assert {"meta", "roads", "offices", "objectives"} <= set(schema["properties"])
+    shipped = LEVELS / "schema.json"
+    assert shipped.read_text("utf-8") == out.read_text("utf-8"), (
+        "levels/schema.json is stale: run `command-game levels schema`")
