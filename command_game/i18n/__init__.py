@@ -1,8 +1,10 @@
 """The one translation function every player-facing string goes through.
 
-Catalogs are flat JSON files, one per language, keyed by dotted names
-("title.play"). A key missing from the current language falls back to English, and a
-key missing from English shows the key itself, so a gap is visible rather than a crash.
+Catalogs are flat JSON files keyed by dotted names ("title.play"), one folder per
+language and one file per part of the game (catalogs/en/map.json, catalogs/id/map.json),
+merged on load; a key defined in two files of one language is an error. A key
+missing from the current language falls back to English, and a key missing from
+English shows the key itself, so a gap is visible rather than a crash.
 """
 
 from __future__ import annotations
@@ -23,8 +25,16 @@ class HasBilingual(Protocol):
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    text = resources.files(__package__).joinpath(f"{lang}.json").read_text("utf-8")
-    return json.loads(text)
+    merged: dict[str, str] = {}
+    folder = resources.files(__package__).joinpath("catalogs", lang)
+    for part in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not part.name.endswith(".json"):
+            continue
+        for key, text in json.loads(part.read_text("utf-8")).items():
+            if key in merged:
+                raise ValueError(f"translation key '{key}' is defined twice for '{lang}'")
+            merged[key] = text
+    return merged
 
 
 def set_language(lang: str) -> None:

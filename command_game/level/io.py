@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from command_game.storage import atomic_write_bytes
 from command_game.level.models import Level
 from command_game.level.problems import LevelError, Problem, json_path
+from command_game.storage import atomic_write_bytes
 
 MAX_LEVEL_BYTES = 8 * 1024 * 1024
 
