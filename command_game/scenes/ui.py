@@ -1,0 +1,343 @@
+"""The shared look of the menus: a dark navy command post with police-gold accents.
+
+Every menu screen (title, level select, briefing, pause, settings, leaderboard, ...)
+uses these colours, fonts and button styles so the game reads as one product. Fonts come
+from arcade's bundled resources, so the menus look the same on every machine.
+
+`UIScene` is a Scene with an `arcade.gui.UIManager` that is enabled only while the scene
+is the window's current view (so a covered scene's buttons never take clicks) and a
+`FocusRing` that lets the keyboard walk the buttons (up/down/tab, enter/space).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import arcade
+import arcade.gui
+from arcade.gui import UIFlatButton, UIManager, UIOnClickEvent
+
+from command_game.scenes.stack import Scene
+
+# --- colours -------------------------------------------------------------------------
+
+BACKGROUND = (10, 18, 33, 255)
+BACKGROUND_GRID = (22, 36, 60, 255)
+PANEL = (17, 29, 50, 235)
+PANEL_HEADER = (24, 40, 68, 255)
+PANEL_BORDER = (48, 72, 110, 255)
+GOLD = (234, 180, 62, 255)
+GOLD_DIM = (150, 116, 48, 255)
+TEXT = (228, 234, 244, 255)
+TEXT_MUTED = (140, 158, 186, 255)
+TEXT_DARK = (12, 20, 36, 255)
+GOOD = (96, 196, 128, 255)
+BAD = (226, 86, 76, 255)
+INFO = (96, 178, 232, 255)
+DIM_OVERLAY = (6, 10, 20, 190)
+
+# --- fonts ---------------------------------------------------------------------------
+
+FONT_DISPLAY = ("Kenney Future", "Liberation Sans")
+FONT_BODY = ("Liberation Sans", "Arial")
+FONT_MONO = ("Liberation Mono", "Courier")
+
+_fonts_loaded = False
+
+
+def load_fonts() -> None:
+    """Loads arcade's bundled Kenney and Liberation fonts once per process."""
+    global _fonts_loaded
+    if not _fonts_loaded:
+        arcade.resources.load_liberation_fonts()
+        arcade.resources.load_kenney_fonts()
+        _fonts_loaded = True
+
+
+# --- buttons -------------------------------------------------------------------------
+
+_Style = UIFlatButton.UIStyle
+
+
+def _button_style(bg, fg, border, hover_bg, hover_fg, size: int) -> dict[str, _Style]:
+    return {
+        "normal": _Style(font_name=FONT_DISPLAY, font_size=size, font_color=fg, bg=bg,
+                         border=border, border_width=1),
+        "hover": _Style(font_name=FONT_DISPLAY, font_size=size, font_color=hover_fg,
+                        bg=hover_bg, border=GOLD, border_width=2),
+        "press": _Style(font_name=FONT_DISPLAY, font_size=size, font_color=TEXT_DARK, bg=GOLD,
+                        border=GOLD, border_width=2),
+        "disabled": _Style(font_name=FONT_DISPLAY, font_size=size, font_color=(92, 104, 126),
+                           bg=(20, 28, 44), border=(36, 48, 70), border_width=1),
+    }
+
+
+STYLE_DEFAULT = _button_style((26, 42, 70), TEXT, PANEL_BORDER, (38, 60, 98), TEXT, 14)
+STYLE_PRIMARY = _button_style(GOLD_DIM, TEXT, GOLD, GOLD, TEXT_DARK, 14)
+STYLE_DANGER = _button_style((70, 30, 34), TEXT, (130, 56, 56), (110, 40, 44), TEXT, 14)
+#: Rows of a list (level select): the scene draws the row's text itself, over the button.
+STYLE_ROW = _button_style((20, 33, 56), TEXT, (36, 54, 84), (32, 52, 88), TEXT, 12)
+STYLE_ROW_SELECTED = _button_style((44, 66, 104), TEXT, GOLD, (52, 76, 118), TEXT, 12)
+
+
+def button(
+    text: str,
+    on_click: Callable[[], object],
+    *,
+    width: float = 300,
+    height: float = 48,
+    style: dict[str, _Style] | None = None,
+) -> UIFlatButton:
+    """A menu button that calls `on_click()` when clicked (mouse, space or enter)."""
+    widget = UIFlatButton(text=text, width=width, height=height, style=style or STYLE_DEFAULT)
+
+    @widget.event("on_click")
+    def _clicked(event: UIOnClickEvent) -> None:
+        on_click()
+
+    return widget
+
+
+def click(widget: UIFlatButton) -> None:
+    """Clicks a button from the keyboard, the way a mouse release would."""
+    if widget.disabled:
+        return
+    widget.dispatch_event(
+        "on_click",
+        UIOnClickEvent(source=widget, x=int(widget.center_x), y=int(widget.center_y),
+                       button=arcade.MOUSE_BUTTON_LEFT, modifiers=0),
+    )
+
+
+class FocusRing:
+    """Keyboard navigation over a screen's buttons: up/down (or tab) move, enter clicks.
+
+    The focused button shows its hover style (arcade.gui renders `focused` as hover).
+    """
+
+    NEXT = (arcade.key.DOWN, arcade.key.TAB)
+    PREVIOUS = (arcade.key.UP,)
+    ACTIVATE = (arcade.key.ENTER, arcade.key.RETURN, arcade.key.NUM_ENTER)
+
+    def __init__(self) -> None:
+        self.buttons: list[UIFlatButton] = []
+        self.index: int | None = None
+
+    def set_buttons(self, buttons: Sequence[UIFlatButton], index: int | None = None) -> None:
+        self._set_focus(None)
+        self.buttons = list(buttons)
+        self._set_focus(index)
+
+    @property
+    def focused(self) -> UIFlatButton | None:
+        return None if self.index is None else self.buttons[self.index]
+
+    def on_key_press(self, symbol: int, modifiers: int) -> bool:
+        """Returns True when the key was a navigation key and was used."""
+        if not self.buttons:
+            return False
+        if symbol in self.NEXT or symbol in self.PREVIOUS:
+            step = -1 if symbol in self.PREVIOUS or modifiers & arcade.key.MOD_SHIFT else 1
+            self._move(step)
+            return True
+        if symbol in self.ACTIVATE and self.focused is not None:
+            click(self.focused)
+            return True
+        return False
+
+    def _move(self, step: int) -> None:
+        enabled = [i for i, b in enumerate(self.buttons) if not b.disabled]
+        if not enabled:
+            return
+        if self.index not in enabled:
+            self._set_focus(enabled[0] if step > 0 else enabled[-1])
+            return
+        pos = enabled.index(self.index)
+        self._set_focus(enabled[(pos + step) % len(enabled)])
+
+    def _set_focus(self, index: int | None) -> None:
+        if self.focused is not None:
+            self.focused.focused = False
+        self.index = index
+        if self.focused is not None:
+            self.focused.focused = True
+
+
+# --- drawing helpers -----------------------------------------------------------------
+
+
+def text(
+    value: str = "",
+    size: float = 14,
+    color=TEXT,
+    *,
+    font=FONT_BODY,
+    bold: bool = False,
+    width: int | None = None,
+    anchor_x: str = "left",
+    anchor_y: str = "baseline",
+    align: str = "left",
+) -> arcade.Text:
+    """An arcade.Text in the house style; multiline when a width is given."""
+    return arcade.Text(
+        value, 0, 0, color, size, width=width or 0, align=align, font_name=font, bold=bold,
+        anchor_x=anchor_x, anchor_y=anchor_y, multiline=width is not None,
+    )
+
+
+def place(label: arcade.Text, x: float, y: float) -> None:
+    """Moves a Text only when its position changed (moving re-lays out the glyphs)."""
+    if label.x != x or label.y != y:
+        label.position = (x, y)
+
+
+def draw_backdrop(width: float, height: float, spacing: int = 48) -> None:
+    """The command post's map table: navy with a faint grid."""
+    arcade.draw_lbwh_rectangle_filled(0, 0, width, height, BACKGROUND)
+    xs = range(0, int(width) + spacing, spacing)
+    ys = range(0, int(height) + spacing, spacing)
+    lines = [p for x in xs for p in ((x, 0), (x, height))]
+    lines += [p for y in ys for p in ((0, y), (width, y))]
+    arcade.draw_lines(lines, BACKGROUND_GRID, 1)
+
+
+def draw_panel(rect: arcade.Rect, header: float = 0) -> None:
+    """A raised panel; `header` pixels at its top get a darker band."""
+    arcade.draw_rect_filled(rect, PANEL)
+    if header:
+        arcade.draw_lbwh_rectangle_filled(rect.left, rect.top - header, rect.width, header,
+                                          PANEL_HEADER)
+        arcade.draw_line(rect.left, rect.top - header, rect.right, rect.top - header,
+                         GOLD_DIM, 1)
+    arcade.draw_rect_outline(rect, PANEL_BORDER, 1)
+
+
+class TitleBar:
+    """The band across the top of a menu screen: a badge, a title and a subtitle."""
+
+    HEIGHT = 88
+
+    def __init__(self, title: str, subtitle: str = "") -> None:
+        self.title = text(title, 26, TEXT, font=FONT_DISPLAY, anchor_y="center")
+        self.subtitle = text(subtitle, 13, TEXT_MUTED, anchor_y="center")
+
+    def set(self, title: str, subtitle: str = "") -> None:
+        if self.title.text != title:
+            self.title.text = title
+        if self.subtitle.text != subtitle:
+            self.subtitle.text = subtitle
+
+    def draw(self, width: float, height: float) -> None:
+        top = height
+        arcade.draw_lbwh_rectangle_filled(0, top - self.HEIGHT, width, self.HEIGHT, PANEL_HEADER)
+        arcade.draw_lbwh_rectangle_filled(0, top - self.HEIGHT - 3, width, 3, GOLD)
+        draw_badge(52, top - self.HEIGHT / 2, 26)
+        mid = top - self.HEIGHT / 2
+        if self.subtitle.text:
+            place(self.title, 96, mid + 12)
+            place(self.subtitle, 98, mid - 20)
+            self.subtitle.draw()
+        else:
+            place(self.title, 96, mid)
+        self.title.draw()
+
+
+def draw_badge(cx: float, cy: float, radius: float) -> None:
+    """A simple police-style star badge: gold disc, navy ring, gold star."""
+    arcade.draw_circle_filled(cx, cy, radius, GOLD)
+    arcade.draw_circle_filled(cx, cy, radius * 0.82, TEXT_DARK)
+    arcade.draw_circle_outline(cx, cy, radius * 0.7, GOLD_DIM, 1)
+    star = _star_points(cx, cy, radius * 0.62, radius * 0.26)
+    for i in range(5):
+        arcade.draw_triangle_filled(cx, cy, *star[2 * i], *star[2 * i + 1], GOLD)
+        arcade.draw_triangle_filled(cx, cy, *star[2 * i + 1], *star[(2 * i + 2) % 10], GOLD)
+
+
+def _star_points(cx: float, cy: float, outer: float, inner: float) -> list[tuple[float, float]]:
+    points = []
+    for i in range(10):
+        r = outer if i % 2 == 0 else inner
+        angle = math.pi / 2 + i * math.pi / 5
+        points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
+    return points
+
+
+def format_time(seconds: float | None) -> str:
+    """Game time as M:SS.cc (speedrun style); '--:--' when there is none."""
+    if seconds is None:
+        return "--:--"
+    total_cs = round(seconds * 100)
+    minutes, rest = divmod(total_cs, 6000)
+    return f"{minutes}:{rest // 100:02d}.{rest % 100:02d}"
+
+
+# --- the base scene ------------------------------------------------------------------
+
+
+class UIScene(Scene):
+    """A menu scene: backdrop, optional title bar, arcade.gui widgets, keyboard focus.
+
+    Subclasses build widgets in __init__ (into `self.ui`), draw their own extras in
+    `draw_content()` (under the widgets) and `draw_over()` (above them), and handle keys
+    the focus ring does not use in `on_key()`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        load_fonts()
+        self.ui = UIManager()
+        self.focus = FocusRing()
+        self.title_bar: TitleBar | None = None
+
+    def on_show_view(self) -> None:
+        self.ui.enable()
+
+    def on_hide_view(self) -> None:
+        self.ui.disable()
+
+    def on_draw(self) -> None:
+        self.draw_background()
+        if self.title_bar is not None:
+            self.title_bar.draw(self.window.width, self.window.height)
+        self.draw_content()
+        self.ui.draw()
+        self.draw_over()
+
+    def draw_background(self) -> None:
+        self.clear(color=BACKGROUND)
+        draw_backdrop(self.window.width, self.window.height)
+
+    def draw_content(self) -> None:
+        """Drawn under the widgets."""
+
+    def draw_over(self) -> None:
+        """Drawn over the widgets."""
+
+    def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
+        if self.focus.on_key_press(symbol, modifiers):
+            return True
+        return self.on_key(symbol, modifiers)
+
+    def on_key(self, symbol: int, modifiers: int) -> bool | None:
+        """Keys the focus ring did not use (Esc to go back, ...)."""
+        return None
+
+    def go_back(self) -> None:
+        """Leaves this screen for the one beneath it."""
+        if self.stack is not None and len(self.stack) > 1:
+            self.stack.pop()
+
+
+def vertical(*widgets: arcade.gui.UIWidget, space: int = 14) -> arcade.gui.UIBoxLayout:
+    box = arcade.gui.UIBoxLayout(vertical=True, space_between=space)
+    for widget in widgets:
+        box.add(widget)
+    return box
+
+
+def horizontal(*widgets: arcade.gui.UIWidget, space: int = 14) -> arcade.gui.UIBoxLayout:
+    box = arcade.gui.UIBoxLayout(vertical=False, space_between=space)
+    for widget in widgets:
+        box.add(widget)
+    return box
