@@ -1,0 +1,264 @@
+"""The level's static map: districts, buildings, roads and office nodes with labels.
+
+Everything here is in world metres (y up) and is drawn under a ``Camera2D``. The geometry
+never changes during a mission, so it is built once into a ``ShapeElementList`` (one GPU
+buffer per primitive mode) and the labels into one pyglet ``Batch``: a frame costs a
+handful of draw calls however large the map. The map scene and the level editor share
+this layer; the editor calls ``rebuild(level)`` after each edit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import arcade
+import pyglet
+from arcade.earclip import earclip
+from arcade.shape_list import Shape, create_triangles_filled_with_colors
+from shapely.geometry import Point as ShapelyPoint
+from shapely.geometry import Polygon as ShapelyPolygon
+
+from command_game.level.models import Level
+
+Point = tuple[float, float]
+RGBA = tuple[int, int, int, int]
+
+BACKGROUND: RGBA = (18, 24, 33, 255)
+MAP_GROUND: RGBA = (30, 38, 50, 255)
+DISTRICT_FILLS: tuple[RGBA, ...] = (
+    (36, 52, 66, 255),
+    (44, 50, 68, 255),
+    (38, 58, 56, 255),
+    (52, 48, 62, 255),
+    (40, 46, 58, 255),
+)
+DISTRICT_EDGE: RGBA = (92, 112, 138, 255)
+DISTRICT_LABEL: RGBA = (130, 150, 178, 120)
+BUILDING_FILL: RGBA = (58, 66, 80, 255)
+BUILDING_EDGE: RGBA = (78, 88, 104, 255)
+ROAD_EDGE: RGBA = (70, 78, 92, 255)
+ROAD_FILL: RGBA = (150, 156, 166, 255)
+SITE_RING: RGBA = (200, 210, 225, 60)
+LABEL: RGBA = (230, 236, 245, 255)
+
+#: Icon per office type: (shape, fill colour). Shapes are drawn by ``_icon_points``.
+OFFICE_ICONS: dict[str, tuple[str, RGBA]] = {
+    "kpu": ("square", (214, 58, 58, 255)),
+    "bawaslu": ("diamond", (232, 146, 44, 255)),
+    "tps": ("circle", (86, 178, 96, 255)),
+    "ppk": ("hexagon", (150, 102, 214, 255)),
+    "warehouse": ("wide", (168, 128, 80, 255)),
+    "polres": ("shield", (58, 118, 226, 255)),
+    "polsek": ("triangle", (92, 160, 236, 255)),
+}
+ICON_OUTLINE: RGBA = (245, 245, 245, 255)
+FONT = ("Liberation Sans", "Arial")
+
+
+def icon_size_m(level: Level) -> float:
+    """Office icons scale with the map so a whole small or large map stays readable."""
+    return max(8.0, min(60.0, max(level.map.width_m, level.map.height_m) / 70.0))
+
+
+def icon_polygon(shape: str, x: float, y: float, size: float) -> list[Point]:
+    """The outline of an office icon centred on (x, y), ``size`` metres across."""
+    r = size / 2
+    if shape == "square":
+        return [(x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r)]
+    if shape == "diamond":
+        r *= 1.25
+        return [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
+    if shape == "wide":
+        return [(x - r * 1.4, y - r * 0.7), (x + r * 1.4, y - r * 0.7),
+                (x + r * 1.4, y + r * 0.7), (x - r * 1.4, y + r * 0.7)]
+    if shape == "shield":
+        return [(x - r, y + r), (x + r, y + r), (x + r, y - r * 0.1), (x, y - r * 1.2),
+                (x - r, y - r * 0.1)]
+    if shape == "triangle":
+        r *= 1.2
+        return [(x, y - r), (x + r, y + r * 0.7), (x - r, y + r * 0.7)]
+    sides = 6 if shape == "hexagon" else 20
+    return [(x + r * math.cos(2 * math.pi * i / sides + math.pi / 6),
+             y + r * math.sin(2 * math.pi * i / sides + math.pi / 6)) for i in range(sides)]
+
+
+class TriangleBuilder:
+    """Collects flat shapes as one triangle list, drawn in the order they were added.
+
+    arcade's ``ShapeElementList`` groups shapes by primitive mode, which reorders lines
+    and polygons; keeping everything as plain triangles keeps painter's order and makes
+    the whole static map one draw call.
+    """
+
+    def __init__(self) -> None:
+        self.points: list[Point] = []
+        self.colors: list[RGBA] = []
+
+    def triangles(self, points: Sequence[Point], color: RGBA) -> None:
+        self.points.extend(points)
+        self.colors.extend([color] * len(points))
+
+    def polygon(self, points: Sequence[Point], color: RGBA) -> None:
+        """Any simple polygon, concave too (ear clipping)."""
+        pts = [(float(x), float(y)) for x, y in points]
+        if len(pts) > 3 and pts[0] == pts[-1]:
+            pts = pts[:-1]
+        self.triangles([p for tri in earclip(pts) for p in tri], color)
+
+    def line(self, a: Point, b: Point, width: float, color: RGBA) -> None:
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        length = math.hypot(dx, dy)
+        if length == 0:
+            return
+        nx, ny = -dy / length * width / 2, dx / length * width / 2
+        p0, p1 = (a[0] + nx, a[1] + ny), (a[0] - nx, a[1] - ny)
+        p2, p3 = (b[0] - nx, b[1] - ny), (b[0] + nx, b[1] + ny)
+        self.triangles([p0, p1, p2, p0, p2, p3], color)
+
+    def loop(self, points: Sequence[Point], width: float, color: RGBA) -> None:
+        for i, a in enumerate(points):
+            self.line(a, points[(i + 1) % len(points)], width, color)
+
+    def circle(self, x: float, y: float, radius: float, color: RGBA, segments: int = 24) -> None:
+        self.polygon(circle_points(x, y, radius, segments), color)
+
+    def ring(self, x: float, y: float, radius: float, width: float, color: RGBA,
+             segments: int = 48) -> None:
+        outer = circle_points(x, y, radius + width / 2, segments)
+        inner = circle_points(x, y, radius - width / 2, segments)
+        for i in range(segments):
+            j = (i + 1) % segments
+            self.triangles([outer[i], inner[i], inner[j], outer[i], inner[j], outer[j]], color)
+
+    def build(self) -> Shape | None:
+        if not self.points:
+            return None
+        return create_triangles_filled_with_colors(self.points, self.colors)
+
+
+def circle_points(x: float, y: float, radius: float, segments: int = 24) -> list[Point]:
+    return [(x + radius * math.cos(2 * math.pi * i / segments),
+             y + radius * math.sin(2 * math.pi * i / segments)) for i in range(segments)]
+
+
+def label_anchor(points: Sequence[Point], size: float) -> Point:
+    """Where a district's name goes: near its top edge if that is inside, else centroid."""
+    poly = ShapelyPolygon(points)
+    top = max(p[1] for p in points)
+    cx, cy = polygon_centroid(points)
+    candidate = (cx, top - size * 1.6)
+    if poly.is_valid and poly.contains(ShapelyPoint(candidate)):
+        return candidate
+    return (cx, cy)
+
+
+def polygon_centroid(points: Sequence[Point]) -> Point:
+    """Area centroid (falls back to the vertex mean for degenerate polygons)."""
+    area = cx = cy = 0.0
+    n = len(points)
+    for i in range(n):
+        x0, y0 = points[i]
+        x1, y1 = points[(i + 1) % n]
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(area) < 1e-9:
+        return (sum(p[0] for p in points) / n, sum(p[1] for p in points) / n)
+    return (cx / (3 * area), cy / (3 * area))
+
+
+class StaticMapLayer:
+    """Draws one level's unchanging map in world metres; call under a ``Camera2D``."""
+
+    def __init__(self, level: Level, show_labels: bool = True) -> None:
+        self.show_labels = show_labels
+        self.shape: Shape | None = None
+        self.label_batch = pyglet.graphics.Batch()
+        self.labels: dict[str, arcade.Text] = {}
+        self.rebuild(level)
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) of the map in metres."""
+        return (0.0, 0.0, self.level.map.width_m, self.level.map.height_m)
+
+    def rebuild(self, level: Level) -> None:
+        """Rebuilds every shape and label from ``level`` (the editor calls it after edits)."""
+        self.level = level
+        self.icon_size = icon_size_m(level)
+        self.label_batch = pyglet.graphics.Batch()
+        self.labels = {}
+        shapes = TriangleBuilder()
+        self._add_ground(shapes)
+        self._add_districts(shapes)
+        self._add_buildings(shapes)
+        self._add_roads(shapes)
+        self._add_offices(shapes)
+        self.shape = shapes.build()
+
+    def draw(self) -> None:
+        if self.shape is not None:
+            ctx = arcade.get_window().ctx
+            ctx.enable(ctx.BLEND)  # site rings and district names are translucent
+            self.shape.draw()
+        if self.show_labels:
+            self.label_batch.draw()
+
+    # -- building the geometry -------------------------------------------------------
+
+    def _add_ground(self, shapes: TriangleBuilder) -> None:
+        w, h = self.level.map.width_m, self.level.map.height_m
+        shapes.polygon([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)], MAP_GROUND)
+
+    def _add_districts(self, shapes: TriangleBuilder) -> None:
+        label_size = self.icon_size * 1.1
+        for i, district in enumerate(self.level.districts):
+            shapes.polygon(district.polygon, DISTRICT_FILLS[i % len(DISTRICT_FILLS)])
+        for district in self.level.districts:
+            shapes.loop(district.polygon, self.icon_size * 0.12, DISTRICT_EDGE)
+            x, y = label_anchor(district.polygon, label_size)
+            self.labels[f"district:{district.id}"] = arcade.Text(
+                district.name.upper(), x, y, DISTRICT_LABEL, font_size=label_size,
+                anchor_x="center", anchor_y="center", bold=True, batch=self.label_batch,
+                font_name=FONT,
+            )
+
+    def _add_buildings(self, shapes: TriangleBuilder) -> None:
+        for building in self.level.buildings:
+            shapes.polygon(building.polygon, BUILDING_FILL)
+            shapes.loop(building.polygon, self.icon_size * 0.08, BUILDING_EDGE)
+
+    def _add_roads(self, shapes: TriangleBuilder) -> None:
+        nodes = {n.id: n for n in self.level.roads.nodes}
+        widest: dict[str, float] = {}
+        edges = [((nodes[e.a].x, nodes[e.a].y), (nodes[e.b].x, nodes[e.b].y), e.width_m)
+                 for e in self.level.roads.edges if e.a in nodes and e.b in nodes]
+        for e in self.level.roads.edges:
+            for node_id in (e.a, e.b):
+                if node_id in nodes:
+                    widest[node_id] = max(widest.get(node_id, 0.0), e.width_m)
+        for kerb, color in ((3.0, ROAD_EDGE), (0.0, ROAD_FILL)):  # kerb, then tarmac over it
+            for a, b, width in edges:
+                shapes.line(a, b, width + kerb, color)
+            for node_id, width in widest.items():
+                shapes.circle(nodes[node_id].x, nodes[node_id].y, (width + kerb) / 2, color, 12)
+
+    def _add_offices(self, shapes: TriangleBuilder) -> None:
+        nodes = {n.id: n for n in self.level.roads.nodes}
+        size = self.icon_size
+        for office in self.level.offices:
+            node = nodes.get(office.node)
+            if node is not None:  # the driveway from the road node to the office
+                shapes.line((node.x, node.y), (office.x, office.y), size * 0.25, ROAD_FILL)
+        for office in self.level.offices:
+            shape, fill = OFFICE_ICONS[office.type]
+            shapes.ring(office.x, office.y, office.radius_m, size * 0.08, SITE_RING)
+            shapes.polygon(icon_polygon(shape, office.x, office.y, size * 1.3), ICON_OUTLINE)
+            shapes.polygon(icon_polygon(shape, office.x, office.y, size), fill)
+            self.labels[f"office:{office.id}"] = arcade.Text(
+                office.name, office.x, office.y - max(office.radius_m, size) - size * 0.2,
+                LABEL, font_size=size * 0.7, anchor_x="center", anchor_y="top",
+                batch=self.label_batch, font_name=FONT,
+            )
