@@ -1,0 +1,99 @@
+"""Hotkeys as named actions: defaults, rebinding, conflicts, stored overrides."""
+
+from __future__ import annotations
+
+import pytest
+from pyglet.window import key
+
+from command_game import controls
+
+
+@pytest.fixture(autouse=True)
+def default_bindings():
+    controls.reset_bindings()
+    yield
+    controls.reset_bindings()
+
+
+def test_every_action_has_a_distinct_default_key():
+    found = controls.bindings()
+    assert set(found) == set(controls.ACTIONS)
+    assert len(set(found.values())) == len(found)
+    for action, binding in found.items():
+        assert controls.action_for(binding.symbol, binding.modifiers) == action
+
+
+def test_key_presses_map_to_actions():
+    assert controls.action_for(key.SPACE) == "pause"
+    assert controls.action_for(key.TAB) == "next_unit"
+    assert controls.action_for(key.TAB, key.MOD_SHIFT) == "prev_unit"
+    assert controls.action_for(key._3, key.MOD_CTRL) == "group_set_3"
+    assert controls.action_for(key.NUM_3) == "group_3"  # number pad like the top row
+    assert controls.action_for(key.I, key.MOD_NUMLOCK | key.MOD_CAPSLOCK) == "next_incident"
+    assert controls.action_for(key.F1) == "help"
+    assert controls.action_for(key.ESCAPE) is None
+    assert controls.action_for(key.Z) is None
+
+
+def test_keyboard_only_play_covers_every_order_kind():
+    from command_game.sim.commands import COMMAND_KINDS
+
+    assert set(controls.ORDER_KINDS.values()) == set(COMMAND_KINDS)
+    for needed in ("next_unit", "next_incident", "next_site", "pause"):
+        assert needed in controls.ACTIONS
+
+
+def test_binding_text_round_trips():
+    for action, binding in controls.DEFAULTS.items():
+        assert controls.parse_binding(str(binding)) == binding, action
+    assert controls.parse_binding("ctrl + shift + tab") == controls.Binding(
+        key.TAB, key.MOD_CTRL | key.MOD_SHIFT)
+    assert str(controls.parse_binding("Shift++")) == "Shift++"
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("", "empty"), ("Hyper+A", "unknown modifier 'Hyper'"), ("Ctrl+", "no key"),
+    ("Foo", "unknown key 'Foo'"), ("Escape", "Escape cannot be bound"),
+    ("LShift", "alone cannot be bound"), ("MOD_CTRL", "unknown key"),
+])
+def test_unreadable_bindings_say_why(bad, message):
+    with pytest.raises(controls.BindingError, match=message):
+        controls.parse_binding(bad)
+
+
+def test_rebound_key_maps_to_the_action_and_the_old_key_no_longer_does():
+    controls.rebind("order_dialogue", "K")
+    assert controls.action_for(key.K) == "order_dialogue"
+    assert controls.action_for(key.D) is None
+    assert controls.key_name("order_dialogue") == "K"
+    assert controls.overrides() == {"order_dialogue": "K"}
+
+
+def test_conflicting_rebind_is_refused_or_swapped():
+    with pytest.raises(controls.BindingConflict) as caught:
+        controls.rebind("order_dialogue", "Space")
+    assert caught.value.other == "pause"
+    assert controls.action_for(key.SPACE) == "pause"  # nothing changed
+    controls.rebind("order_dialogue", "Space", swap=True)
+    assert controls.action_for(key.SPACE) == "order_dialogue"
+    assert controls.action_for(key.D) == "pause"
+    controls.rebind("pause", "D")  # rebinding to its own key is no conflict
+    assert controls.conflict("pause", controls.parse_binding("D")) is None
+
+
+def test_stored_overrides_apply_and_bad_entries_are_reported_not_fatal():
+    problems = controls.set_overrides({"pause": "P", "no_such": "X", "help": "Foo"})
+    assert controls.action_for(key.P) == "pause"  # P was patrol's: the two swapped
+    assert controls.action_for(key.SPACE) == "order_patrol"
+    assert len(problems) == 2 and "no_such" in problems[0] and "help" in problems[1]
+    assert controls.key_name("help") == "F1"
+
+
+def test_cycle_wraps_both_ways():
+    items = ["a", "b", "c"]
+    assert controls.cycle(items, None) == "a"
+    assert controls.cycle(items, None, -1) == "c"
+    assert controls.cycle(items, "c") == "a"
+    assert controls.cycle(items, "a", -1) == "c"
+    assert controls.cycle(items, "gone") == "a"
+    assert controls.cycle([], "a") is None

@@ -1,0 +1,81 @@
+"""Agitation and tension colours: readable in grey, and the palette setting changes them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from command_game.render import palette
+
+
+@pytest.fixture(autouse=True)
+def restore_palette():
+    yield
+    palette.set_palette("default")
+    palette.set_reduced_flashing(False)
+
+
+@pytest.mark.parametrize("name", palette.PALETTES)
+def test_luminance_rises_from_calm_to_agitated(name):
+    """Readable in greyscale: ten agitation steps are ten distinct, rising grey levels."""
+    palette.set_palette(name)
+    steps = palette.agitation_colors(np.linspace(0.0, 1.0, 11))
+    grey = palette.lightness(steps)
+    assert np.all(np.diff(grey) > 4.0), grey  # each step a visible L* difference
+    assert grey[-1] - grey[0] > 60  # calm vs agitated: strong contrast in grey alone
+    full = palette.lightness(palette.table(name))
+    assert np.all(np.diff(full) > -0.2)  # no visible dip anywhere along the ramp
+
+
+def test_agitation_colors_shape_dtype_and_clipping():
+    values = np.array([-1.0, 0.0, 0.5, 1.0, 7.0, np.nan])
+    colors = palette.agitation_colors(values)
+    assert colors.shape == (6, 4) and colors.dtype == np.uint8
+    assert np.array_equal(colors[0], colors[1]) and np.array_equal(colors[3], colors[4])
+    assert np.array_equal(colors[5], colors[1])
+    assert np.all(colors[:, 3] == 255)
+    assert np.all(palette.agitation_colors(values, alpha=90)[:, 3] == 90)
+    assert palette.agitation_colors(np.zeros(0)).shape == (0, 4)
+
+
+def test_palette_setting_changes_the_crowd_colours():
+    values = np.linspace(0, 1, 50)
+    palette.set_palette("default")
+    default = palette.agitation_colors(values)
+    t_default = palette.tension_color(80)
+    palette.set_palette("colorblind")
+    safe = palette.agitation_colors(values)
+    assert palette.palette() == "colorblind"
+    assert np.abs(default.astype(int) - safe.astype(int)).sum(axis=1).min() > 20
+    assert palette.tension_color(80) != t_default
+    with pytest.raises(ValueError, match="unknown palette"):
+        palette.set_palette("rainbow")
+
+
+def test_tension_follows_the_same_ramp():
+    for t in (0, 25, 50, 100):
+        assert palette.tension_color(t) == tuple(palette.agitation_colors(np.array([t / 100]))[0])
+    assert palette.tension_color(250) == palette.tension_color(100)
+    assert palette.tension_color(-5, alpha=10) == palette.tension_color(0)[:3] + (10,)
+
+
+def test_colorblind_palette_separates_calm_and_agitated_for_red_green_blindness():
+    """Simulated deuteranopia (Viénot 1999) keeps calm and agitated far apart."""
+    palette.set_palette("colorblind")
+    ends = palette.agitation_colors(np.array([0.0, 1.0]))[:, :3].astype(float)
+    lms = ends @ np.array([[17.8824, 43.5161, 4.11935], [3.45565, 27.1554, 3.86714],
+                           [0.0299566, 0.184309, 1.46709]]).T
+    lms[:, 1] = 0.494207 * lms[:, 0] + 1.24827 * lms[:, 2]  # no M cones
+    seen = lms @ np.linalg.inv(np.array([[17.8824, 43.5161, 4.11935],
+                                         [3.45565, 27.1554, 3.86714],
+                                         [0.0299566, 0.184309, 1.46709]])).T
+    assert np.linalg.norm(seen[1] - seen[0]) > 200
+
+
+def test_reduced_flashing_holds_pulses_steady():
+    palette.set_reduced_flashing(False)
+    samples = [palette.pulse(t / 10) for t in range(20)]
+    assert max(samples) - min(samples) > 0.5
+    palette.set_reduced_flashing(True)
+    assert palette.reduced_flashing()
+    assert {palette.pulse(t / 10) for t in range(20)} == {1.0}
