@@ -1,0 +1,47 @@
+"""The game window: one arcade.Window with the scene stack attached as `window.stack`.
+
+Other parts of the game reach the stack through the window (`self.window.stack` in a
+scene), so no scene needs a global to move between screens.
+"""
+
+from __future__ import annotations
+
+import arcade
+
+from command_game.i18n import t
+from command_game.scenes.stack import SceneStack
+from command_game.scenes.ui import load_fonts
+
+WIDTH, HEIGHT = 1280, 800
+MIN_WIDTH, MIN_HEIGHT = 1024, 640
+
+
+def create_window(visible: bool = True) -> arcade.Window:
+    """The 1280x800 resizable game window with bundled fonts and an empty scene stack."""
+    window = arcade.Window(WIDTH, HEIGHT, t("game.title"), resizable=True, visible=visible)
+    window.set_minimum_size(MIN_WIDTH, MIN_HEIGHT)
+    load_fonts()
+    window.stack = SceneStack(window)
+    return window
+
+
+def run_game() -> int:
+    """Opens the window on the title screen and runs until it is closed."""
+    from command_game.scenes.title import TitleScene
+
+    _apply_settings()
+    window = create_window()
+    window.stack.push(TitleScene())
+    arcade.run()
+    return 0
+
+
+def _apply_settings() -> None:
+    """Language and palette from the player's settings, once the settings module exists."""
+    try:
+        from command_game import settings
+    except ImportError:
+        return
+    apply = getattr(settings, "apply", None)
+    if apply is not None:
+        apply(settings.current())

@@ -1,0 +1,120 @@
+"""A small map of a level for the menus (level select, briefing): districts, buildings,
+roads and office nodes (in the map scene's office colours), fitted into a screen rectangle.
+
+The map scene draws the full static map under a pan/zoom camera; a preview only needs
+to say "this is the town and these are the offices", so it is a few ShapeElementLists in
+screen coordinates, rebuilt only when the rectangle it is fitted into changes.
+"""
+
+from __future__ import annotations
+
+import arcade
+from arcade.earclip import earclip
+from arcade.shape_list import (
+    ShapeElementList,
+    create_ellipse_filled,
+    create_ellipse_outline,
+    create_line,
+    create_line_loop,
+    create_rectangle_filled,
+    create_triangles_filled_with_colors,
+)
+
+from command_game.level.models import Level
+from command_game.render.static_map import OFFICE_ICONS
+
+GROUND = (14, 24, 40, 255)
+DISTRICT_FILLS = ((26, 44, 70, 255), (30, 50, 66, 255), (34, 42, 72, 255), (24, 48, 60, 255))
+DISTRICT_EDGE = (66, 94, 134, 255)
+BUILDING = (48, 62, 88, 255)
+ROAD = (176, 184, 198, 255)
+#: Office markers by type, in the colours of the map scene's icons.
+OFFICE_COLORS: dict[str, tuple[int, int, int, int]] = {
+    kind: color for kind, (_shape, color) in OFFICE_ICONS.items()
+}
+
+
+class MapPreview:
+    """Draws `level` fitted (aspect kept, centred) into a screen rectangle."""
+
+    def __init__(self, level: Level, margin: float = 8) -> None:
+        self.level = level
+        self.margin = margin
+        self._layers: list[ShapeElementList] | None = None
+        self._rect: tuple[float, float, float, float] | None = None
+        self._scale = 1.0
+        self._origin = (0.0, 0.0)
+
+    def draw(self, rect: arcade.Rect) -> None:
+        key = (rect.left, rect.bottom, rect.width, rect.height)
+        if self._layers is None or key != self._rect:
+            self._rect = key
+            self._fit(rect)
+            self._layers = self._build()
+        for layer in self._layers:
+            layer.draw()
+
+    def to_screen(self, x: float, y: float) -> tuple[float, float]:
+        """Map metres -> screen pixels, for the rectangle last drawn into."""
+        ox, oy = self._origin
+        return ox + x * self._scale, oy + y * self._scale
+
+    def _fit(self, rect: arcade.Rect) -> None:
+        spec = self.level.map
+        usable_w = max(rect.width - 2 * self.margin, 1)
+        usable_h = max(rect.height - 2 * self.margin, 1)
+        self._scale = min(usable_w / spec.width_m, usable_h / spec.height_m)
+        w, h = spec.width_m * self._scale, spec.height_m * self._scale
+        self._origin = (rect.left + (rect.width - w) / 2, rect.bottom + (rect.height - h) / 2)
+
+    def _build(self) -> list[ShapeElementList]:
+        """One list per layer: a ShapeElementList draws its shapes grouped by GL mode, not
+        in the order added, so layers that must stack are kept in separate lists."""
+        ground, edges, roads, offices = (ShapeElementList() for _ in range(4))
+        self._add_areas(ground)
+        self._add_edges(edges)
+        self._add_roads(roads)
+        self._add_offices(offices)
+        return [ground, edges, roads, offices]
+
+    def _add_areas(self, shapes: ShapeElementList) -> None:
+        level, s = self.level, self._scale
+        w, h = level.map.width_m * s, level.map.height_m * s
+        cx, cy = self.to_screen(level.map.width_m / 2, level.map.height_m / 2)
+        shapes.append(create_rectangle_filled(cx, cy, w, h, GROUND))
+        for i, district in enumerate(level.districts):
+            points = [self.to_screen(x, y) for x, y in district.polygon]
+            self._fill(shapes, points, DISTRICT_FILLS[i % len(DISTRICT_FILLS)])
+        for building in level.buildings:
+            self._fill(shapes, [self.to_screen(x, y) for x, y in building.polygon], BUILDING)
+
+    def _add_edges(self, shapes: ShapeElementList) -> None:
+        for district in self.level.districts:
+            points = [self.to_screen(x, y) for x, y in district.polygon]
+            shapes.append(create_line_loop(points, DISTRICT_EDGE, 1))
+
+    def _fill(self, shapes: ShapeElementList, points, color) -> None:
+        try:
+            triangles = earclip(points)
+        except (ValueError, IndexError, ZeroDivisionError):
+            return  # a degenerate polygon (the linter reports it); skip rather than crash
+        flat = [p for tri in triangles for p in tri]
+        if flat:
+            shapes.append(create_triangles_filled_with_colors(flat, [color] * len(flat)))
+
+    def _add_roads(self, shapes: ShapeElementList) -> None:
+        nodes = {n.id: self.to_screen(n.x, n.y) for n in self.level.roads.nodes}
+        for edge in self.level.roads.edges:
+            if edge.a in nodes and edge.b in nodes:
+                width = max(1.5, edge.width_m * self._scale)
+                shapes.append(create_line(*nodes[edge.a], *nodes[edge.b], ROAD, width))
+
+    def _add_offices(self, shapes: ShapeElementList) -> None:
+        radius = max(5.0, min(10.0, 16 * self._scale))
+        for office in self.level.offices:
+            x, y = self.to_screen(office.x, office.y)
+            color = OFFICE_COLORS.get(office.type, ROAD)
+            shapes.append(create_ellipse_filled(x, y, radius * 2, radius * 2, color,
+                                                num_segments=24))
+            shapes.append(create_ellipse_outline(x, y, radius * 2, radius * 2, GROUND, 1.5,
+                                                 num_segments=24))

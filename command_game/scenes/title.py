@@ -1,0 +1,114 @@
+"""The title screen: the way into every part of the game.
+
+Play leads to the level select; the editor, leaderboard and settings scenes are imported
+only when their button is clicked, so the title never pays for (or breaks on) a screen
+the player does not open.
+"""
+
+from __future__ import annotations
+
+import arcade
+import arcade.gui
+
+from command_game import __version__
+from command_game.i18n import pick, t
+from command_game.level.catalog import campaign
+from command_game.render.preview import MapPreview
+from command_game.scenes import ui
+
+
+class TitleScene(ui.UIScene):
+    def __init__(self) -> None:
+        super().__init__()
+        self.buttons = {
+            "play": ui.button(t("title.play"), self.open_level_select, style=ui.STYLE_PRIMARY),
+            "editor": ui.button(t("title.editor"), self.open_editor),
+            "leaderboard": ui.button(t("title.leaderboard"), self.open_leaderboard),
+            "settings": ui.button(t("title.settings"), self.open_settings),
+            "quit": ui.button(t("title.quit"), self.quit, style=ui.STYLE_DANGER),
+        }
+        anchor = self.ui.add(arcade.gui.UIAnchorLayout())
+        anchor.add(ui.vertical(*self.buttons.values()), anchor_x="left", align_x=120,
+                   anchor_y="center", align_y=-90)
+        self.focus.set_buttons(list(self.buttons.values()), index=0)
+        self.name = ui.text(t("game.title").upper(), 66, ui.GOLD, font=ui.FONT_DISPLAY)
+        self.subtitle = ui.text(t("game.subtitle"), 22, ui.TEXT, font=ui.FONT_DISPLAY)
+        self.tagline = ui.text(t("title.tagline"), 14, ui.TEXT_MUTED, width=470)
+        self.footer = ui.text(t("title.footer", version=__version__), 11, ui.TEXT_MUTED)
+        self._tonight = self._first_campaign_level()
+
+    def _first_campaign_level(self):
+        """The opening level, shown on the situation board beside the menu."""
+        levels = campaign()
+        if not levels:
+            return None
+        level = levels[0].level
+        header = ui.text(t("title.tonight"), 12, ui.GOLD, font=ui.FONT_DISPLAY,
+                         anchor_y="center")
+        caption = ui.text(pick(level.meta.title), 15, ui.TEXT, bold=True)
+        region = ui.text(level.meta.region, 12, ui.TEXT_MUTED)
+        return MapPreview(level), header, caption, region
+
+    # --- drawing --------------------------------------------------------------------
+
+    def draw_content(self) -> None:
+        w, h = self.window.width, self.window.height
+        ui.draw_badge(150, h - 150, 44)
+        ui.place(self.name, 210, h - 176)
+        ui.place(self.subtitle, 214, h - 220)
+        ui.place(self.tagline, 122, h - 270)
+        for label in (self.name, self.subtitle, self.tagline):
+            label.draw()
+        arcade.draw_lbwh_rectangle_filled(122, h - 240, 420, 3, ui.GOLD)
+        ui.place(self.footer, 24, 18)
+        self.footer.draw()
+        if self._tonight is not None:
+            self._draw_situation_board(w, h)
+
+    def _draw_situation_board(self, w: float, h: float) -> None:
+        preview, header, caption, region = self._tonight
+        panel_w = min(620.0, w - 640)
+        if panel_w < 280 or h < 600:
+            return
+        rect = arcade.LBWH(w - panel_w - 70, 90, panel_w, h - 90 - 290)
+        ui.draw_panel(rect, header=34)
+        ui.place(header, rect.left + 16, rect.top - 17)
+        header.draw()
+        map_rect = arcade.LBWH(rect.left + 12, rect.bottom + 64, rect.width - 24,
+                               rect.height - 34 - 76)
+        preview.draw(map_rect)
+        ui.place(caption, rect.left + 16, rect.bottom + 38)
+        ui.place(region, rect.left + 16, rect.bottom + 16)
+        caption.draw()
+        region.draw()
+
+    # --- actions --------------------------------------------------------------------
+
+    def open_level_select(self) -> None:
+        from command_game.scenes.level_select import LevelSelectScene
+
+        self.stack.push(LevelSelectScene())
+
+    def open_editor(self) -> None:
+        from command_game.scenes.editor import EditorScene
+
+        self.stack.push(EditorScene())
+
+    def open_leaderboard(self) -> None:
+        from command_game.scenes.leaderboard import LeaderboardScene
+
+        self.stack.push(LeaderboardScene())
+
+    def open_settings(self) -> None:
+        from command_game.scenes.settings import SettingsScene
+
+        self.stack.push(SettingsScene())
+
+    def quit(self) -> None:
+        self.window.close()
+
+    def on_key(self, symbol: int, modifiers: int) -> bool | None:
+        if symbol == arcade.key.ESCAPE:
+            self.quit()
+            return True
+        return None
