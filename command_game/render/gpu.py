@@ -1,0 +1,207 @@
+"""Bulk GPU drawing fed straight from numpy: the crowd as points, overlays as triangles.
+
+Thousands of agents cannot be sprites (one Python object and one buffer write each).
+Instead each frame writes the simulation's position array and a colour array into two
+GL buffers and draws them with ONE call through a tiny shader. The same idea draws the
+frame's dynamic flat shapes (units, rings, markers, HUD panels): Python collects
+triangles into numpy arrays and one draw call puts them on screen.
+
+The shaders read arcade's ``WindowBlock`` uniform block, so whatever camera is active
+(the map's ``Camera2D`` or the default screen camera) places the geometry.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import arcade
+import numpy as np
+from arcade.gl import BufferDescription
+from pyglet import gl
+
+_VERTEX = """
+#version 330
+uniform WindowBlock {
+    mat4 projection;
+    mat4 view;
+} window;
+uniform float point_size;
+in vec2 in_pos;
+in vec4 in_color;
+out vec4 v_color;
+void main() {
+    gl_Position = window.projection * window.view * vec4(in_pos, 0.0, 1.0);
+    gl_PointSize = point_size;
+    v_color = in_color;
+}
+"""
+_FRAGMENT_FLAT = """
+#version 330
+in vec4 v_color;
+out vec4 out_color;
+void main() { out_color = v_color; }
+"""
+_FRAGMENT_ROUND = """
+#version 330
+in vec4 v_color;
+out vec4 out_color;
+void main() {
+    vec2 d = gl_PointCoord - vec2(0.5);
+    if (dot(d, d) > 0.25) discard;
+    out_color = v_color;
+}
+"""
+
+
+class _StreamBuffers:
+    """A position buffer and a colour buffer that grow (orphan) as the data grows."""
+
+    def __init__(self, ctx: arcade.ArcadeContext, program, capacity: int) -> None:
+        self.ctx = ctx
+        self.program = program
+        self.capacity = 0
+        self._allocate(max(capacity, 64))
+
+    def _allocate(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.positions = self.ctx.buffer(reserve=capacity * 8, usage="stream")
+        self.colors = self.ctx.buffer(reserve=capacity * 4, usage="stream")
+        self.geometry = self.ctx.geometry([
+            BufferDescription(self.positions, "2f", ["in_pos"]),
+            BufferDescription(self.colors, "4f1", ["in_color"], normalized=["in_color"]),
+        ])
+
+    def write(self, positions: np.ndarray, colors: np.ndarray) -> int:
+        """Uploads (N, 2) positions and (N, 4) uint8 colours; returns N."""
+        n = len(positions)
+        if n > self.capacity:
+            self._allocate(int(n * 1.5))
+        if n:
+            self.positions.orphan()
+            self.colors.orphan()
+            self.positions.write(np.ascontiguousarray(positions, dtype=np.float32))
+            self.colors.write(np.ascontiguousarray(colors, dtype=np.uint8))
+        return n
+
+
+class CrowdPoints:
+    """Every agent as a round point, coloured per agent, in one draw call."""
+
+    def __init__(self, ctx: arcade.ArcadeContext | None = None, capacity: int = 4096) -> None:
+        self.ctx = ctx or arcade.get_window().ctx
+        self.program = self.ctx.program(vertex_shader=_VERTEX, fragment_shader=_FRAGMENT_ROUND)
+        self.buffers = _StreamBuffers(self.ctx, self.program, capacity)
+        self.count = 0
+
+    def update(self, positions: np.ndarray, colors: np.ndarray) -> None:
+        self.count = self.buffers.write(positions, colors)
+
+    def draw(self, point_size_px: float) -> None:
+        if not self.count:
+            return
+        self.program["point_size"] = float(point_size_px)
+        # the shader sets the size (arcade 3.3's ctx.point_size setter applies the old value)
+        self.ctx.enable(self.ctx.BLEND, gl.GL_PROGRAM_POINT_SIZE)
+        self.buffers.geometry.render(self.program, mode=self.ctx.POINTS, vertices=self.count)
+        self.ctx.disable(gl.GL_PROGRAM_POINT_SIZE)
+
+
+class Triangles:
+    """Flat shapes collected per frame into numpy and drawn with one call.
+
+    Build with the shape methods (world or screen units, whichever camera is active at
+    ``draw``), then ``draw()``; ``clear()`` starts the next frame.
+    """
+
+    def __init__(self, ctx: arcade.ArcadeContext | None = None, capacity: int = 4096) -> None:
+        self.ctx = ctx or arcade.get_window().ctx
+        self.program = self.ctx.program(vertex_shader=_VERTEX, fragment_shader=_FRAGMENT_FLAT)
+        self.program["point_size"] = 1.0
+        self.buffers = _StreamBuffers(self.ctx, self.program, capacity)
+        self._points: list[np.ndarray] = []
+        self._colors: list[np.ndarray] = []
+
+    def clear(self) -> None:
+        self._points.clear()
+        self._colors.clear()
+
+    def add(self, points: np.ndarray, color: Sequence[int]) -> None:
+        """Raw triangles: (3k, 2) vertices in one colour."""
+        if len(points):
+            self._points.append(np.asarray(points, dtype=np.float32).reshape(-1, 2))
+            rgba = np.array(tuple(color)[:4] + (255,) * (4 - len(color)), dtype=np.uint8)
+            self._colors.append(np.broadcast_to(rgba, (len(self._points[-1]), 4)))
+
+    def rect(self, left: float, bottom: float, width: float, height: float,
+             color: Sequence[int]) -> None:
+        r, t = left + width, bottom + height
+        self.add(np.array([(left, bottom), (r, bottom), (r, t), (left, bottom), (r, t),
+                           (left, t)]), color)
+
+    def rect_outline(self, left: float, bottom: float, width: float, height: float,
+                     border: float, color: Sequence[int]) -> None:
+        self.rect(left, bottom, width, border, color)
+        self.rect(left, bottom + height - border, width, border, color)
+        self.rect(left, bottom, border, height, color)
+        self.rect(left + width - border, bottom, border, height, color)
+
+    def polygon(self, points: Sequence[tuple[float, float]], color: Sequence[int]) -> None:
+        """A convex polygon as a fan."""
+        pts = np.asarray(points, dtype=np.float32)
+        n = len(pts)
+        if n < 3:
+            return
+        idx = np.column_stack([np.zeros(n - 2, int), np.arange(1, n - 1), np.arange(2, n)])
+        self.add(pts[idx.ravel()], color)
+
+    def circle(self, x: float, y: float, radius: float, color: Sequence[int],
+               segments: int = 20) -> None:
+        self.polygon(_circle(x, y, radius, segments), color)
+
+    def ring(self, x: float, y: float, radius: float, width: float, color: Sequence[int],
+             segments: int = 32, fraction: float = 1.0) -> None:
+        """A ring (or an arc from 12 o'clock clockwise when ``fraction`` < 1)."""
+        steps = max(2, int(segments * max(0.0, min(fraction, 1.0))) + 1)
+        angles = math.pi / 2 - np.linspace(0, 2 * math.pi * fraction, steps)
+        cos, sin = np.cos(angles), np.sin(angles)
+        ro, ri = radius + width / 2, radius - width / 2
+        outer = np.column_stack([x + ro * cos, y + ro * sin])
+        inner = np.column_stack([x + ri * cos, y + ri * sin])
+        quads = np.stack([outer[:-1], inner[:-1], inner[1:], outer[:-1], inner[1:], outer[1:]],
+                         axis=1)
+        self.add(quads.reshape(-1, 2), color)
+
+    def line(self, ax: float, ay: float, bx: float, by: float, width: float,
+             color: Sequence[int]) -> None:
+        dx, dy = bx - ax, by - ay
+        length = math.hypot(dx, dy)
+        if length == 0:
+            return
+        nx, ny = -dy / length * width / 2, dx / length * width / 2
+        self.add(np.array([(ax + nx, ay + ny), (ax - nx, ay - ny), (bx - nx, by - ny),
+                           (ax + nx, ay + ny), (bx - nx, by - ny), (bx + nx, by + ny)]), color)
+
+    def polyline(self, points: Sequence[tuple[float, float]], width: float,
+                 color: Sequence[int]) -> None:
+        pts = np.asarray(points, dtype=np.float32)
+        if len(pts) < 2:
+            return
+        a, b = pts[:-1], pts[1:]
+        d = b - a
+        length = np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-6)[:, None]
+        n = np.column_stack([-d[:, 1], d[:, 0]]) / length * (width / 2)
+        quads = np.stack([a + n, a - n, b - n, a + n, b - n, b + n], axis=1)
+        self.add(quads.reshape(-1, 2), color)
+
+    def draw(self) -> None:
+        if not self._points:
+            return
+        n = self.buffers.write(np.concatenate(self._points), np.concatenate(self._colors))
+        self.ctx.enable(self.ctx.BLEND)
+        self.buffers.geometry.render(self.program, mode=self.ctx.TRIANGLES, vertices=n)
+
+
+def _circle(x: float, y: float, radius: float, segments: int) -> np.ndarray:
+    angles = np.linspace(0, 2 * math.pi, segments, endpoint=False)
+    return np.column_stack([x + radius * np.cos(angles), y + radius * np.sin(angles)])
