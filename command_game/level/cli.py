@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.set_defaults(func=cmd_validate)
 
+    from command_game.level.tiled import register_commands as register_tiled
+    register_tiled(lsub)
+
 
 def schema_text() -> str:
     schema = Level.model_json_schema()
