@@ -63,7 +63,7 @@ class Binding:
 @dataclass(frozen=True)
 class Action:
     name: str
-    category: str  # camera, time, selection, groups, orders, interface
+    category: str  # camera, time, selection, groups, group_assign, orders, interface
     default: str  # a binding written as text
 
     @property
@@ -88,7 +88,7 @@ def _actions() -> tuple[Action, ...]:
         Action("deselect", "selection", "Backspace"),
     ]
     listed += [Action(f"group_{n}", "groups", str(n)) for n in range(1, 10)]
-    listed += [Action(f"group_set_{n}", "groups", f"Ctrl+{n}") for n in range(1, 10)]
+    listed += [Action(f"group_set_{n}", "group_assign", f"Ctrl+{n}") for n in range(1, 10)]
     listed += [Action(f"order_{kind}", "orders", default) for kind, default in (
         ("move", "M"), ("hold", "H"), ("patrol", "P"), ("dialogue", "D"), ("escort", "E"),
         ("respond", "R"), ("recall", "B"), ("cyber_response", "C"), ("call_tni", "T"),
@@ -235,3 +235,23 @@ def cycle(items: Sequence[str], current: str | None, step: int = 1) -> str | Non
     if current not in items:
         return items[0] if step > 0 else items[-1]
     return items[(list(items).index(current) + step) % len(items)]
+
+
+_edge_scrolling = True
+EDGE_MARGIN = 12  # pixels from the window edge where the mouse pans the map
+
+
+def set_edge_scrolling(on: bool) -> None:
+    global _edge_scrolling
+    _edge_scrolling = bool(on)
+
+
+def edge_scroll(x: float, y: float, width: float, height: float,
+                margin: float = EDGE_MARGIN) -> tuple[int, int]:
+    """Which way the map pans with the mouse at (x, y): each of dx, dy is -1, 0 or 1.
+    Always (0, 0) when the player turned edge scrolling off."""
+    if not _edge_scrolling:
+        return 0, 0
+    dx = -1 if x < margin else (1 if x > width - margin else 0)
+    dy = -1 if y < margin else (1 if y > height - margin else 0)
+    return dx, dy

@@ -1,0 +1,351 @@
+"""The settings screen: every option on one page, applied at once and saved.
+
+Left panel: language, volumes, fullscreen and window size, interface scale, crowd
+palette (with a live calm-to-agitated strip), reduced flashing, edge scrolling, the
+tutorial. Right panel: the key bindings of one group of actions at a time; clicking a
+key waits for the new one and reports a conflict instead of silently stealing the key
+(pressing the same key again swaps the two actions).
+
+Every line is a row the keyboard and a gamepad can reach (up/down choose, left/right
+change, enter select, Esc back), and every control is a button the mouse can click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import arcade
+import arcade.gui
+import numpy as np
+from arcade.gui import UIFlatButton, UILabel
+
+from command_game import controls, settings
+from command_game.i18n import LANGUAGES, t
+from command_game.render import palette
+from command_game.scenes import ui
+
+ROW_HEIGHT = 36
+ROW_SPACE = 6
+ROWS_PER_PANEL = 12  # the taller panel's rows, for fitting the interface scale
+
+
+def _scaled(style: dict[str, Any], scale: float) -> dict[str, Any]:
+    """The house button style at the interface scale, in the plain body font: key names
+    and percentages must read exactly (the display font draws '%' and 'x' oddly)."""
+    return {state: replace(s, font_size=round(s.font_size * scale), font_name=ui.FONT_BODY)
+            for state, s in style.items()}
+
+
+def _column(rows: Sequence[arcade.gui.UIWidget]) -> arcade.gui.UIBoxLayout:
+    box = arcade.gui.UIBoxLayout(vertical=True, space_between=ROW_SPACE, align="left")
+    for row in rows:
+        box.add(row)
+    return box
+
+
+class Row:
+    """One line of the list: what the keyboard focuses, changes (left/right) and selects."""
+
+    def __init__(self, widget: arcade.gui.UIWidget, main: UIFlatButton,
+                 adjust: Callable[[int], None] | None = None,
+                 activate: Callable[[], None] | None = None) -> None:
+        self.widget, self.main = widget, main
+        self._adjust, self._activate = adjust, activate
+
+    def adjust(self, step: int) -> None:
+        if self._adjust is not None:
+            self._adjust(step)
+
+    def activate(self) -> None:
+        if self._activate is not None:
+            self._activate()
+        else:
+            self.adjust(1)
+
+
+class SettingsScene(ui.UIScene):
+    def __init__(self) -> None:
+        super().__init__()
+        self.category = controls.CATEGORIES[0]
+        self.capturing: str | None = None  # the action waiting for its new key
+        self.pending_swap: tuple[str, controls.Binding] | None = None
+        self.rows: list[Row] = []
+        self.focus_index = 0
+        self.message = ui.text("", 13, ui.TEXT, width=1000, anchor_x="center", align="center")
+        self.hint = ui.text("", 11, ui.TEXT_MUTED, anchor_x="center")
+        self._palette_labels = (ui.text("", 11, ui.TEXT_MUTED), ui.text("", 11, ui.TEXT_MUTED,
+                                                                        anchor_x="right"))
+        self.value_buttons: dict[str, UIFlatButton] = {}
+        self.key_buttons: dict[str, UIFlatButton] = {}
+        self.general_box: arcade.gui.UIBoxLayout | None = None
+        self.keys_box: arcade.gui.UIBoxLayout | None = None
+        self._build()
+        notice = settings.current().notice
+        if notice is not None:
+            backup = notice.backup.name if notice.backup else "-"
+            self.say(t("settings.reset_notice", reason=notice.reason, backup=backup), ui.BAD)
+
+    # --- building -------------------------------------------------------------------
+
+    @property
+    def scale(self) -> float:
+        """The player's interface scale, shrunk only as far as needed to fit the window."""
+        wanted = settings.current().ui_scale / 100
+        height = self.window.height if self.window else 800
+        room = (height - ui.TitleBar.HEIGHT - 130) / (ROWS_PER_PANEL * (ROW_HEIGHT + ROW_SPACE))
+        return max(0.6, min(wanted, room))
+
+    def _build(self) -> None:
+        """(Re)builds every widget: on entry and after the language or scale changes."""
+        self.ui.clear()
+        self.rows, self.value_buttons, self.key_buttons = [], {}, {}
+        self.title_bar = ui.TitleBar(t("settings.title"), t("settings.subtitle"))
+        s = self.scale
+        self._style = _scaled(ui.STYLE_DEFAULT, s)
+        self._label_font = round(13 * s)
+        self.general_box = _column(self._general_rows())
+        self.keys_box = _column(self._key_rows())
+        back = self._button(t("settings.back"), self.go_back, 200, style=_scaled(
+            ui.STYLE_PRIMARY, s))
+        self.rows.append(Row(back, back, activate=self.go_back))
+        anchor = self.ui.add(arcade.gui.UIAnchorLayout())
+        top = -ui.TitleBar.HEIGHT - 56 * s
+        anchor.add(self.general_box, anchor_x="left", align_x=48, anchor_y="top", align_y=top)
+        anchor.add(self.keys_box, anchor_x="right", align_x=-48, anchor_y="top", align_y=top)
+        anchor.add(back, anchor_x="center", anchor_y="bottom", align_y=64)
+        self.hint.text = t("settings.hint")
+        self._palette_labels[0].text = t("settings.palette.calm")
+        self._palette_labels[1].text = t("settings.palette.agitated")
+        self.focus_index = min(self.focus_index, len(self.rows) - 1)
+        self._show_focus()
+
+    def _button(self, text: str, on_click: Callable[[], object], width: float,
+                style: dict[str, Any] | None = None) -> UIFlatButton:
+        return ui.button(text, on_click, width=width * self.scale,
+                         height=ROW_HEIGHT * self.scale, style=style or self._style)
+
+    def _label(self, text: str, width: float) -> UILabel:
+        label = UILabel(text=text, width=width * self.scale, font_name=ui.FONT_BODY,
+                        font_size=self._label_font, text_color=ui.TEXT)
+        label.size_hint_min = (width * self.scale, label.height)
+        return label
+
+    def _choice(self, name: str, label: str, choices: Sequence[tuple[Any, str]],
+                value: Any) -> arcade.gui.UIWidget:
+        """A row that steps through choices: [label] [<] [value] [>]."""
+        values = [v for v, _ in choices]
+        index = values.index(value) if value in values else 0
+
+        def adjust(step: int) -> None:
+            nonlocal index
+            index = (index + step) % len(values)
+            middle.text = choices[index][1]
+            self.change(name, values[index])
+
+        row_number = len(self.rows)
+        middle = self._button(choices[index][1], lambda: self._click(row_number, 1), 190)
+        less = self._button("<", lambda: self._click(row_number, -1), 36)
+        more = self._button(">", lambda: self._click(row_number, 1), 36)
+        box = ui.horizontal(self._label(label, 210), less, middle, more, space=4)
+        self.rows.append(Row(box, middle, adjust=adjust))
+        self.value_buttons[name] = middle
+        return box
+
+    def _general_rows(self) -> list[arcade.gui.UIWidget]:
+        s = settings.current()
+        on_off = [(True, t("settings.on")), (False, t("settings.off"))]
+        percent = [(v / 100, f"{v}%") for v in range(0, 101, 10)]
+        sizes = list(settings.WINDOW_SIZES)
+        if s.window_size not in sizes:
+            sizes.append(s.window_size)
+        return [
+            self._section(t("settings.section.general")),
+            self._choice("language", t("settings.language"), list(LANGUAGES.items()),
+                         s.language),
+            self._choice("master_volume", t("settings.master_volume"), percent,
+                         round(s.master_volume, 1)),
+            self._choice("effects_volume", t("settings.effects_volume"), percent,
+                         round(s.effects_volume, 1)),
+            self._choice("music_volume", t("settings.music_volume"), percent,
+                         round(s.music_volume, 1)),
+            self._choice("fullscreen", t("settings.fullscreen"), on_off, s.fullscreen),
+            self._choice("window_size", t("settings.window_size"),
+                         [(size, f"{size[0]} x {size[1]}") for size in sizes], s.window_size),
+            self._choice("ui_scale", t("settings.ui_scale"),
+                         [(v, f"{v}%") for v in settings.UI_SCALES], s.ui_scale),
+            self._choice("palette", t("settings.palette"),
+                         [(p, t(f"settings.palette.{p}")) for p in palette.PALETTES], s.palette),
+            self._choice("reduced_flashing", t("settings.reduced_flashing"), on_off,
+                         s.reduced_flashing),
+            self._choice("edge_scrolling", t("settings.edge_scrolling"), on_off,
+                         s.edge_scrolling),
+            self._choice("show_tutorial", t("settings.show_tutorial"), on_off, s.show_tutorial),
+        ]
+
+    def _section(self, title: str) -> UILabel:
+        return UILabel(text=title.upper(), font_name=ui.FONT_BODY, bold=True,
+                       font_size=round(14 * self.scale), text_color=ui.GOLD,
+                       height=ROW_HEIGHT * self.scale)
+
+    def _key_rows(self) -> list[arcade.gui.UIWidget]:
+        categories = [(c, t(f"controls.category.{c}")) for c in controls.CATEGORIES]
+        rows: list[arcade.gui.UIWidget] = [
+            self._section(t("settings.section.keys")),
+            self._choice("category", t("settings.category"), categories, self.category),
+        ]
+        for name, action in controls.ACTIONS.items():
+            if action.category != self.category:
+                continue
+            row_number = len(self.rows)
+            key_button = self._button(controls.key_name(name),
+                                      lambda r=row_number: self._click(r, 0), 150)
+            box = ui.horizontal(self._label(t(action.label_key), 316), key_button, space=4)
+            self.rows.append(Row(box, key_button,
+                                 activate=lambda a=name: self.start_capture(a)))
+            self.key_buttons[name] = key_button
+            rows.append(box)
+        reset_row = len(self.rows)
+        reset = self._button(t("settings.reset_keys"), lambda: self._click(reset_row, 0), 200)
+        self.rows.append(Row(reset, reset, activate=self.reset_keys))
+        rows.append(reset)
+        return rows
+
+    # --- changing settings ----------------------------------------------------------
+
+    def change(self, name: str, value: Any) -> None:
+        """Applies and saves one setting; the key group only changes this screen."""
+        if name == "category":
+            self.category = value
+            self._rebuild_keeping_focus()
+            return
+        settings.update(window=self.window, **{name: value})
+        if name in ("language", "ui_scale", "window_size", "fullscreen"):
+            self._rebuild_keeping_focus()
+        self.say(t("settings.saved"), ui.TEXT_MUTED)
+
+    def _rebuild_keeping_focus(self) -> None:
+        self._build()
+
+    def _click(self, row: int, step: int) -> None:
+        """A mouse click on a row's control: focus the row, then change or select it."""
+        self.focus_index = row
+        self._show_focus()
+        if step:
+            self.rows[row].adjust(step)
+        else:
+            self.rows[row].activate()
+
+    def start_capture(self, action: str) -> None:
+        self.capturing, self.pending_swap = action, None
+        self.say(t("settings.press_key", action=t(controls.ACTIONS[action].label_key)), ui.GOLD)
+
+    def capture_key(self, symbol: int, modifiers: int) -> None:
+        """The key pressed while an action waits for one."""
+        action = self.capturing
+        assert action is not None
+        if symbol == controls.ESCAPE:
+            self.capturing = self.pending_swap = None
+            self.say(t("settings.capture_cancelled"), ui.TEXT_MUTED)
+            return
+        binding = controls.normalise(symbol, modifiers)
+        try:
+            controls.check_bindable(binding)
+        except controls.BindingError as exc:
+            self.say(t("settings.cannot_bind", reason=str(exc)), ui.BAD)
+            return
+        other = controls.conflict(action, binding)
+        swap = self.pending_swap == (action, binding)
+        if other is not None and not swap:
+            self.pending_swap = (action, binding)
+            self.say(t("settings.conflict", key=str(binding),
+                       other=t(controls.ACTIONS[other].label_key)), ui.BAD)
+            return
+        old = controls.key_name(action)
+        controls.rebind(action, binding, swap=swap)
+        self.capturing = self.pending_swap = None
+        settings.update(window=self.window, key_bindings=controls.overrides())
+        self._refresh_keys()
+        label = t(controls.ACTIONS[action].label_key)
+        if other is not None:
+            self.say(t("settings.swapped", action=label, key=str(binding), old=old,
+                       other=t(controls.ACTIONS[other].label_key)), ui.GOOD)
+        else:
+            self.say(t("settings.rebound", action=label, key=str(binding)), ui.GOOD)
+
+    def reset_keys(self) -> None:
+        controls.reset_bindings()
+        settings.update(window=self.window, key_bindings={})
+        self.capturing = self.pending_swap = None
+        self._refresh_keys()
+        self.say(t("settings.keys_reset"), ui.GOOD)
+
+    def _refresh_keys(self) -> None:
+        for name, button in self.key_buttons.items():
+            button.text = controls.key_name(name)
+
+    def say(self, text: str, color=ui.TEXT) -> None:
+        self.message.text = text
+        self.message.color = color
+
+    # --- input ----------------------------------------------------------------------
+
+    def on_key(self, symbol: int, modifiers: int) -> bool | None:
+        if self.capturing is not None:
+            self.capture_key(symbol, modifiers)
+            return True
+        key = arcade.key
+        if symbol == key.ESCAPE:
+            self.go_back()
+        elif symbol in (key.UP, key.DOWN) or (symbol == key.TAB):
+            back = symbol == key.UP or (symbol == key.TAB and modifiers & key.MOD_SHIFT)
+            self.focus_index = (self.focus_index + (-1 if back else 1)) % len(self.rows)
+            self._show_focus()
+        elif symbol in (key.LEFT, key.RIGHT):
+            self.rows[self.focus_index].adjust(-1 if symbol == key.LEFT else 1)
+        elif symbol in (key.ENTER, key.NUM_ENTER, key.SPACE):
+            self.rows[self.focus_index].activate()
+        else:
+            return None
+        return True
+
+    def _show_focus(self) -> None:
+        for i, row in enumerate(self.rows):
+            row.main.focused = i == self.focus_index
+
+    # --- drawing --------------------------------------------------------------------
+
+    def draw_content(self) -> None:
+        self.ui.execute_layout()
+        for box in (self.general_box, self.keys_box):
+            if box is not None and box.rect.width:
+                r = box.rect
+                ui.draw_panel(arcade.LRBT(r.left - 18, r.right + 18, r.bottom - 18 - (
+                    40 * self.scale if box is self.general_box else 0), r.top + 14))
+
+    def draw_over(self) -> None:
+        self._draw_palette_strip()
+        w = self.window.width
+        ui.place(self.message, w / 2, 40)
+        ui.place(self.hint, w / 2, 16)
+        self.message.draw()
+        self.hint.draw()
+
+    def _draw_palette_strip(self) -> None:
+        """Calm-to-agitated colours under the current palette, so a change shows at once."""
+        if self.general_box is None or not self.general_box.rect.width:
+            return
+        r = self.general_box.rect
+        steps = 32
+        colors = palette.agitation_colors(np.linspace(0.0, 1.0, steps))
+        width = r.width / steps
+        bottom = r.bottom - 34 * self.scale
+        for i, color in enumerate(colors):
+            arcade.draw_lbwh_rectangle_filled(r.left + i * width, bottom, width + 1,
+                                              14 * self.scale, tuple(int(c) for c in color))
+        calm, agitated = self._palette_labels
+        ui.place(calm, r.left, bottom - 14 * self.scale)
+        ui.place(agitated, r.right, bottom - 14 * self.scale)
+        calm.draw()
+        agitated.draw()

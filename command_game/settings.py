@@ -1,0 +1,196 @@
+"""The player's settings: one JSON file in the user data directory, applied at once.
+
+`load_settings()` reads `userdata.settings_path()`. A file that cannot be used (not
+JSON, a field out of range, an older or unknown `version`) never stops the game: it is
+copied aside with `storage.backup_file`, defaults take its place on disk, and
+`Settings.notice` says what happened so the title screen can tell the player.
+
+`apply(s)` pushes settings into the parts of the game that read them: the language
+(`i18n`), the palette and reduced flashing (`render.palette`), key bindings
+and edge scrolling (`controls`), and the window (fullscreen and size). Volumes and UI
+scale are read where they are used, through `current()`. Scenes that lay out text can
+`subscribe` to be told after every apply (a language change renames every button).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from command_game.storage import atomic_write_text, backup_file
+from command_game.userdata import settings_path
+
+SETTINGS_VERSION = 1
+#: Window sizes offered in the settings scene; a hand-edited file may use any size in range.
+WINDOW_SIZES: tuple[tuple[int, int], ...] = (
+    (1024, 640), (1280, 720), (1280, 800), (1440, 900), (1600, 900), (1920, 1080),
+)
+UI_SCALES: tuple[int, ...] = (75, 90, 100, 110, 125, 150, 175, 200)
+Palette = Literal["default", "colorblind"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Why the settings were reset: the file, where the old copy went, and the reason."""
+
+    path: Path
+    backup: Path | None
+    reason: str
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    version: Literal[1] = SETTINGS_VERSION
+    language: Literal["en", "id"] = "en"
+    master_volume: float = Field(default=0.8, ge=0.0, le=1.0)
+    effects_volume: float = Field(default=1.0, ge=0.0, le=1.0)
+    music_volume: float = Field(default=0.6, ge=0.0, le=1.0)
+    fullscreen: bool = False
+    window_size: tuple[int, int] = (1280, 800)
+    ui_scale: int = Field(default=100, ge=75, le=200, description="percent")
+    palette: Palette = "default"
+    reduced_flashing: bool = False
+    edge_scrolling: bool = True
+    key_bindings: dict[str, str] = Field(
+        default_factory=dict, description="action -> key, only where it differs from default")
+    show_tutorial: bool = Field(default=True, description="offer the first-mission tutorial")
+    _notice: Notice | None = PrivateAttr(default=None)
+
+    @field_validator("window_size")
+    @classmethod
+    def _sane_window(cls, size: tuple[int, int]) -> tuple[int, int]:
+        width, height = size
+        if not (800 <= width <= 7680 and 600 <= height <= 4320):
+            raise ValueError(f"{width}x{height} is outside 800x600 .. 7680x4320")
+        return size
+
+    @property
+    def notice(self) -> Notice | None:
+        return self._notice
+
+    def effects_gain(self) -> float:
+        """The volume to play a sound effect at: master x effects."""
+        return self.master_volume * self.effects_volume
+
+    def music_gain(self) -> float:
+        return self.master_volume * self.music_volume
+
+
+_current: Settings | None = None
+_listeners: list[Callable[[Settings], None]] = []
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Reads the settings file (defaults when there is none) and makes it current."""
+    global _current
+    target = path or settings_path()
+    if not target.exists():
+        _current = Settings()
+        return _current
+    try:
+        _current = parse_settings(target.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        _current = _replace_unusable(target, _reason(exc))
+    return _current
+
+
+def parse_settings(text: str) -> Settings:
+    """Settings from the file's text; ValueError (with the field and the fix) when unusable."""
+    data: Any = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("the file does not hold a JSON object")
+    version = data.get("version")
+    if version != SETTINGS_VERSION:
+        raise ValueError(f"version {version!r} is not the current settings version "
+                         f"{SETTINGS_VERSION}")
+    return Settings.model_validate(data)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(file)"
+        return f"field '{where}': {first['msg']} ({exc.error_count()} problem(s))"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+    return str(exc)
+
+
+def _replace_unusable(target: Path, reason: str) -> Settings:
+    """Keeps the unusable file as a backup, writes defaults in its place, and says so."""
+    backup: Path | None = None
+    try:
+        backup = backup_file(target)
+    except OSError:
+        backup = None
+    fresh = Settings()
+    try:
+        save_settings(fresh, target)
+    except OSError as exc:
+        reason = f"{reason}; defaults could not be written either: {exc}"
+    fresh._notice = Notice(target, backup, reason)
+    return fresh
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Writes the settings atomically and makes them current."""
+    global _current
+    target = path or settings_path()
+    atomic_write_text(target, settings.model_dump_json(indent=2) + "\n")
+    _current = settings
+    return target
+
+
+def current() -> Settings:
+    """The settings in force (loaded from the file on first use)."""
+    return _current if _current is not None else load_settings()
+
+
+def subscribe(listener: Callable[[Settings], None]) -> Callable[[], None]:
+    """Calls `listener(settings)` after every apply; returns a function that unsubscribes."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
+
+
+def apply(settings: Settings, window: Any = None) -> list[str]:
+    """Puts settings into effect everywhere at once. Returns problems that were skipped
+    (a key binding that cannot apply), never raises for them."""
+    global _current
+    from command_game import controls, i18n
+    from command_game.render import palette
+
+    _current = settings
+    i18n.set_language(settings.language)
+    palette.set_palette(settings.palette)
+    palette.set_reduced_flashing(settings.reduced_flashing)
+    controls.set_edge_scrolling(settings.edge_scrolling)
+    problems = controls.set_overrides(settings.key_bindings)
+    if window is not None:
+        apply_window(settings, window)
+    for listener in list(_listeners):
+        listener(settings)
+    return problems
+
+
+def apply_window(settings: Settings, window: Any) -> None:
+    """Fullscreen or windowed at the chosen size; only touches what differs."""
+    if bool(window.fullscreen) != settings.fullscreen:
+        window.set_fullscreen(settings.fullscreen)
+    if not settings.fullscreen and tuple(window.get_size()) != settings.window_size:
+        window.set_size(*settings.window_size)
+
+
+def update(window: Any = None, **changes: Any) -> Settings:
+    """Changes some settings, applies and saves them: what the settings scene does on
+    every control. Raises pydantic's ValidationError for a value out of range."""
+    changed = current().model_copy(update=changes)
+    Settings.model_validate(changed.model_dump())  # model_copy does not validate
+    apply(changed, window)
+    save_settings(changed)
+    return changed
