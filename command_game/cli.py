@@ -15,6 +15,7 @@ from command_game import __version__
 # Modules with a register(subparsers) function, one per tool.
 TOOL_MODULES = (
     "command_game.level.cli",
+    "command_game.speedrun.cli",
 )
 
 
