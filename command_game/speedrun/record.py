@@ -1,0 +1,213 @@
+"""Recording a finished mission: replay file, leaderboard entry, personal best.
+
+The replay is written at once (commands, seed, splits and the live world's final state
+hash), so nothing is lost if the game closes. The run then ranks only after a background
+re-simulation reaches the same final state; that re-simulation also seals the replay with
+its per-second checkpoint hashes, which later verifications use to name the tick where a
+tampered or out-of-date replay diverges. Runs still pending when the game closed are
+verified the next time the leaderboard opens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from command_game import __version__, progress
+from command_game.level.io import level_digest, load_level
+from command_game.level.models import Level
+from command_game.level.problems import LevelError
+from command_game.speedrun.replay import (
+    REPLAY_SUFFIX,
+    ReplayData,
+    ReplayError,
+    encode,
+    group_commands,
+    read_replay,
+    write_replay,
+)
+from command_game.speedrun.store import Leaderboard, RunRecord, clean_player
+from command_game.speedrun.timing import categories_of, game_seconds, splits_of
+from command_game.speedrun.verify import (
+    LevelIndex,
+    Verdict,
+    simulate,
+    verify_file,
+    verify_replay,
+)
+from command_game.userdata import replays_dir
+
+_workers: list[threading.Thread] = []
+_workers_lock = threading.Lock()
+
+
+def replay_from_world(level: Level, world: Any, real_time_s: float, player: str,
+                      recorded_at: str | None = None) -> ReplayData:
+    """Everything needed to re-run this mission, taken from the finished world."""
+    return ReplayData(
+        game_version=__version__,
+        level_id=level.meta.id,
+        level_digest=level_digest(level),
+        seed=int(world.seed),
+        player=clean_player(player),
+        recorded_at=recorded_at or datetime.now(UTC).isoformat(timespec="seconds"),
+        real_time_s=max(0.0, float(real_time_s)),
+        outcome=world.outcome,
+        categories=list(categories_of(world)),
+        brimob_used=bool(world.brimob_used),
+        final_tick=int(world.tick),
+        final_hash=world.state_hash(),
+        splits=[(s.objective, s.tick) for s in splits_of(world)],
+        commands=group_commands(list(world.command_log)),
+    )
+
+
+def run_from_replay(replay: ReplayData, replay_path: Path, level_path: str = "",
+                    status: str = "pending", note: str = "", comment: str = "") -> RunRecord:
+    return RunRecord(
+        player=replay.player, level_id=replay.level_id, level_digest=replay.level_digest,
+        seed=replay.seed, outcome=replay.outcome, categories=tuple(replay.categories),
+        game_ticks=replay.final_tick, real_time_s=replay.real_time_s,
+        splits=replay.split_list(), recorded_at=replay.recorded_at,
+        game_version=replay.game_version, replay_path=str(replay_path),
+        level_path=level_path, status=status, note=note, comment=comment,
+    )
+
+
+def replay_path_for(replay: ReplayData) -> Path:
+    """A name that sorts by level and date and never collides: the content hash ends it."""
+    stamp = replay.recorded_at.replace(":", "").replace("-", "")[:15]
+    digest = hashlib.sha256(encode(replay)).hexdigest()[:10]
+    return replays_dir() / f"{replay.level_id}-{stamp}-{digest}{REPLAY_SUFFIX}"
+
+
+def record_finished_run(level_path: str | Path | None, level: Level, world: Any,
+                        real_time_s: float, player: str = "player", *,
+                        background: bool = True) -> RunRecord:
+    """Writes the replay, stores the run (pending), updates the personal best, and starts
+    verifying it; with background=False the run is verified before this returns."""
+    replay = replay_from_world(level, world, real_time_s, player)
+    path = replay_path_for(replay)
+    write_replay(path, replay)
+    board = Leaderboard()
+    run = board.add_run(run_from_replay(replay, path, str(level_path or "")))
+    new_best = progress.record_run(
+        level.meta.id, won=world.outcome == "won", time_s=game_seconds(replay.final_tick),
+        splits={s: game_seconds(tk) for s, tk in replay.splits}, real_time_s=real_time_s,
+        score=_score_total(world))
+    if background:
+        _start_worker(lambda: verify_run(run.id, board, level))
+    else:
+        run = verify_run(run.id, board, level)
+    return replace(run, new_personal_best=new_best)
+
+
+def _score_total(world: Any) -> int | None:
+    try:
+        return int(world.score().total)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def verify_run(run_id: int, board: Leaderboard | None = None,
+               level: Level | None = None) -> RunRecord:
+    """Re-simulates a stored run, sets its status, and seals a fresh replay's checkpoints."""
+    board = board or Leaderboard()
+    run = board.get_run(run_id)
+    if run is None:
+        raise KeyError(f"no run with id {run_id}")
+    verdict = _verify_stored(run, level)
+    if verdict.valid and verdict.replay is not None and not verdict.replay.checkpoints:
+        sealed = verdict.replay.model_copy(update={"checkpoints": list(verdict.checkpoints)})
+        write_replay(run.replay_path, sealed)
+    board.set_status(run_id, "valid" if verdict.valid else "invalid",
+                     "" if verdict.valid else verdict.message)
+    return board.get_run(run_id) or run
+
+
+def _verify_stored(run: RunRecord, level: Level | None) -> Verdict:
+    try:
+        replay = read_replay(run.replay_path)
+    except ReplayError as exc:
+        return Verdict(run.replay_path, False, exc.key, exc.params)
+    if level is not None and level_digest(level) == replay.level_digest:
+        verdict = simulate(replay, level, run.replay_path)
+        return Verdict(verdict.file, verdict.valid, verdict.key, verdict.params,
+                       verdict.divergence_tick, replay, None, verdict.checkpoints)
+    return verify_replay(replay, run.replay_path, LevelIndex(),
+                         level_path=_level_path_of(run, replay))
+
+
+def _level_path_of(run: RunRecord, replay: ReplayData) -> Path | None:
+    """The file the run was played from, if it still holds that exact level."""
+    if not run.level_path:
+        return None
+    try:
+        level = load_level(run.level_path)
+    except LevelError:
+        return None
+    return Path(run.level_path) if level_digest(level) == replay.level_digest else None
+
+
+def verify_pending(board: Leaderboard | None = None) -> list[RunRecord]:
+    """Verifies every run still pending (e.g. the game closed while it was being checked)."""
+    board = board or Leaderboard()
+    return [verify_run(run.id, board) for run in board.runs(status="pending")]
+
+
+def verify_pending_in_background(board: Leaderboard | None = None) -> threading.Thread:
+    return _start_worker(lambda: verify_pending(board))
+
+
+def _start_worker(job) -> threading.Thread:
+    worker = threading.Thread(target=job, name="speedrun-verify", daemon=True)
+    with _workers_lock:
+        _workers[:] = [w for w in _workers if w.is_alive()]
+        _workers.append(worker)
+    worker.start()
+    return worker
+
+
+def verifying() -> bool:
+    """True while a background verification is still running."""
+    with _workers_lock:
+        return any(w.is_alive() for w in _workers)
+
+
+def wait_for_verification(timeout: float | None = None) -> bool:
+    """Waits for background verifications; True if they all finished in time."""
+    with _workers_lock:
+        workers = list(_workers)
+    for worker in workers:
+        worker.join(timeout)
+    return not verifying()
+
+
+def import_replay(path: str | Path, player: str, level_path: Path | None = None,
+                  comment: str = "", allow_version_mismatch: bool = False
+                  ) -> tuple[Verdict, RunRecord | None]:
+    """Adds someone's replay to the board after verifying it; refuses one that fails."""
+    verdict = verify_file(path, LevelIndex(), level_path=level_path,
+                          allow_version_mismatch=allow_version_mismatch)
+    if not verdict.valid or verdict.replay is None:
+        return verdict, None
+    replay = verdict.replay.model_copy(update={"player": clean_player(player)})
+    if not replay.checkpoints:
+        replay = replay.model_copy(update={"checkpoints": list(verdict.checkpoints)})
+    board = Leaderboard()
+    for other in board.runs(level_id=replay.level_id):
+        if (other.recorded_at, other.game_ticks, other.seed) == (
+                replay.recorded_at, replay.final_tick, replay.seed):
+            return Verdict(str(path), False, "speedrun.import.duplicate",
+                           {"run": other.id, "player": other.player}), None
+    dest = replay_path_for(replay)
+    if Path(path).resolve() != dest.resolve():
+        write_replay(dest, replay)
+    run = board.add_run(run_from_replay(replay, dest, str(verdict.level_path or ""),
+                                        status="valid", comment=comment))
+    return verdict, run
+

@@ -1,0 +1,204 @@
+"""Replay files: the level, the seed and the commands, which is all a run is.
+
+The world is deterministic, so a replay stores only what the player did and a short state
+hash every CHECKPOINT_EVERY ticks; verifying re-simulates the commands and compares the
+hashes, which names the first checkpoint where the run and the replay part ways.
+
+On disk: a 24-byte header (magic, format version, sizes, CRC-32) and zlib-compressed
+canonical JSON. docs/replay-format.md describes it for people writing their own tools.
+Every way a file can be wrong (empty, truncated, random bytes, oversized, a bad field)
+raises ReplayError with a sentence naming the file and the problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import zlib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from command_game.i18n import t
+from command_game.sim.commands import Command
+from command_game.speedrun.timing import TICK_RATE, Split
+from command_game.storage import atomic_write_bytes
+
+MAGIC = b"KMTBRPLY"
+FORMAT_VERSION = 1
+HEADER = struct.Struct(">8sHHIII")  # magic, version, flags, packed size, json size, crc32
+CHECKPOINT_EVERY = 60  # ticks between state hashes: one per second of game time
+CHECKPOINT_HEX = 16  # hex digits kept per checkpoint hash (64 bits: plenty to spot drift)
+MAX_REPLAY_BYTES = 4 * 1024 * 1024  # a 2-hour mission's replay is a few hundred kB
+MAX_JSON_BYTES = 32 * 1024 * 1024  # refuse zip bombs before inflating them
+REPLAY_SUFFIX = ".kmrp"
+
+
+class ReplayError(Exception):
+    """A replay file that cannot be read. The message is translated and names the file."""
+
+    def __init__(self, file: str, key: str, **params: object):
+        self.file = file
+        self.key = key
+        self.params = params
+        super().__init__(f"{file}: {t(key, **params)}")
+
+
+class ReplayData(BaseModel):
+    """The JSON inside a replay. Unknown fields are refused: a replay must mean one thing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: Literal[1] = FORMAT_VERSION
+    game_version: str = Field(min_length=1, max_length=64)
+    level_id: str = Field(min_length=1, max_length=64)
+    level_digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+    seed: int = Field(ge=0, lt=2**63)
+    tick_rate: Literal[60] = TICK_RATE
+    checkpoint_every: int = Field(default=CHECKPOINT_EVERY, ge=1, le=3600)
+    player: str = Field(max_length=64)
+    recorded_at: str = Field(max_length=40, description="ISO 8601 UTC time the run ended")
+    real_time_s: float = Field(ge=0)
+    outcome: Literal["won", "lost"] | None
+    categories: list[Literal["any", "100", "cooling"]] = Field(default_factory=list)
+    brimob_used: bool
+    final_tick: int = Field(ge=0, le=10**8)
+    final_hash: str = Field(pattern=r"^[0-9a-f]{16,128}$")
+    splits: list[tuple[str, int]] = Field(default_factory=list, description="objective, tick")
+    commands: list[tuple[int, list[dict[str, Any]]]] = Field(
+        default_factory=list, description="[tick, [command without its tick, ...]] by tick")
+    checkpoints: list[str] = Field(default_factory=list, description="hash prefix per interval")
+
+    @field_validator("commands")
+    @classmethod
+    def _commands_parse(cls, groups: list[tuple[int, list[dict[str, Any]]]]):
+        last = -1
+        for tick, cmds in groups:
+            if tick <= last:
+                raise ValueError(f"command ticks must rise: tick {tick} after {last}")
+            last = tick
+            for cmd in cmds:
+                if "tick" in cmd:
+                    raise ValueError(f"a command at tick {tick} repeats its tick inside")
+                Command.from_json({**cmd, "tick": tick})
+        return groups
+
+    @field_validator("checkpoints")
+    @classmethod
+    def _checkpoints_hex(cls, values: list[str]):
+        for i, value in enumerate(values):
+            if len(value) != CHECKPOINT_HEX or value.strip("0123456789abcdef"):
+                raise ValueError(f"checkpoint {i} is not {CHECKPOINT_HEX} hex digits")
+        return values
+
+    def command_list(self) -> list[Command]:
+        return [Command.from_json({**cmd, "tick": tick}) for tick, cmds in self.commands
+                for cmd in cmds]
+
+    def split_list(self) -> tuple[Split, ...]:
+        return tuple(Split(obj, tick) for obj, tick in self.splits)
+
+    @property
+    def game_time_s(self) -> float:
+        return self.final_tick / TICK_RATE
+
+
+def group_commands(commands: list[Command]) -> list[tuple[int, list[dict[str, Any]]]]:
+    """Commands in order, gathered by tick, each without its (now implied) tick."""
+    groups: list[tuple[int, list[dict[str, Any]]]] = []
+    for cmd in commands:
+        body = {k: v for k, v in cmd.to_json().items() if k != "tick"}
+        if groups and groups[-1][0] == cmd.tick:
+            groups[-1][1].append(body)
+        else:
+            groups.append((cmd.tick, [body]))
+    return groups
+
+
+def checkpoint_of(state_hash: str) -> str:
+    return state_hash[:CHECKPOINT_HEX]
+
+
+def encode(replay: ReplayData) -> bytes:
+    text = json.dumps(replay.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+    raw = text.encode("utf-8")
+    packed = zlib.compress(raw, 9)
+    header = HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(packed), len(raw), zlib.crc32(packed))
+    return header + packed
+
+
+def decode(data: bytes, file: str = "<replay>") -> ReplayData:
+    if not data:
+        raise ReplayError(file, "speedrun.replay.empty")
+    if len(data) > MAX_REPLAY_BYTES:
+        raise ReplayError(file, "speedrun.replay.oversized", size=len(data),
+                          limit=MAX_REPLAY_BYTES)
+    if len(data) < HEADER.size or not data.startswith(MAGIC):
+        if MAGIC.startswith(data[: len(MAGIC)]) and len(data) < HEADER.size:
+            raise ReplayError(file, "speedrun.replay.truncated", size=len(data),
+                              expected=HEADER.size)
+        raise ReplayError(file, "speedrun.replay.not_a_replay")
+    _, version, _flags, packed_size, json_size, crc = HEADER.unpack_from(data)
+    if version != FORMAT_VERSION:
+        raise ReplayError(file, "speedrun.replay.format_version", found=version,
+                          supported=FORMAT_VERSION)
+    payload = data[HEADER.size:]
+    if len(payload) < packed_size:
+        raise ReplayError(file, "speedrun.replay.truncated", size=len(data),
+                          expected=HEADER.size + packed_size)
+    if len(payload) > packed_size:
+        raise ReplayError(file, "speedrun.replay.trailing", extra=len(payload) - packed_size)
+    if json_size > MAX_JSON_BYTES:
+        raise ReplayError(file, "speedrun.replay.oversized", size=json_size,
+                          limit=MAX_JSON_BYTES)
+    if zlib.crc32(payload) != crc:
+        raise ReplayError(file, "speedrun.replay.checksum")
+    return _parse_payload(_inflate(payload, json_size, file), file)
+
+
+def _inflate(payload: bytes, json_size: int, file: str) -> bytes:
+    inflater = zlib.decompressobj()
+    try:
+        raw = inflater.decompress(payload, json_size + 1)
+    except zlib.error:
+        raise ReplayError(file, "speedrun.replay.checksum") from None
+    if len(raw) != json_size or not inflater.eof:
+        raise ReplayError(file, "speedrun.replay.checksum")
+    return raw
+
+
+def _parse_payload(raw: bytes, file: str) -> ReplayData:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ReplayError(file, "speedrun.replay.bad_json") from None
+    try:
+        return ReplayData.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ReplayError(file, "speedrun.replay.bad_field", field=where,
+                          problem=first["msg"]) from None
+
+
+def read_replay(path: str | os.PathLike[str]) -> ReplayData:
+    file = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_REPLAY_BYTES:
+            raise ReplayError(file, "speedrun.replay.oversized", size=size,
+                              limit=MAX_REPLAY_BYTES)
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise ReplayError(file, "speedrun.replay.unreadable", reason="is a directory") from None
+    except OSError as exc:
+        raise ReplayError(file, "speedrun.replay.unreadable",
+                          reason=exc.strerror or str(exc)) from None
+    return decode(data, file)
+
+
+def write_replay(path: str | os.PathLike[str], replay: ReplayData) -> None:
+    atomic_write_bytes(path, encode(replay))

@@ -1,0 +1,242 @@
+"""The local leaderboard: every finished run in SQLite (WAL mode) in the user data directory.
+
+A run ranks only once its replay has been re-simulated and matched ('valid'); until then it
+is 'pending', and a replay that does not match is kept as 'invalid' so a player can see why.
+Each call opens its own short connection and every write is one IMMEDIATE transaction, so
+the game, a background verifier and a command-line import can all write at once without
+losing a run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from command_game.speedrun.timing import CATEGORIES, Split, game_seconds
+from command_game.userdata import leaderboard_path
+
+SCHEMA_VERSION = 1
+STATUSES = ("pending", "valid", "invalid")
+PLAYER_MAX = 32
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    player TEXT NOT NULL,
+    level_id TEXT NOT NULL,
+    level_digest TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    outcome TEXT,
+    cat_any INTEGER NOT NULL DEFAULT 0,
+    cat_100 INTEGER NOT NULL DEFAULT 0,
+    cat_cooling INTEGER NOT NULL DEFAULT 0,
+    game_ticks INTEGER NOT NULL,
+    real_time_s REAL NOT NULL,
+    splits TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    game_version TEXT NOT NULL,
+    replay_path TEXT NOT NULL,
+    level_path TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'pending',
+    status_note TEXT NOT NULL DEFAULT '',
+    comment TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS runs_by_level ON runs(level_id, status, game_ticks);
+"""
+_CAT_COLUMN = {"any": "cat_any", "100": "cat_100", "cooling": "cat_cooling"}
+
+
+def clean_player(name: str) -> str:
+    """A player name safe to show and store: no control characters, trimmed, bounded."""
+    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in name)
+    kept = " ".join(kept.split())[:PLAYER_MAX].strip()
+    return kept or "player"
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One finished run as the leaderboard keeps it."""
+
+    player: str
+    level_id: str
+    level_digest: str
+    seed: int
+    outcome: str | None
+    categories: tuple[str, ...]
+    game_ticks: int
+    real_time_s: float
+    splits: tuple[Split, ...]
+    recorded_at: str
+    game_version: str
+    replay_path: str
+    level_path: str = ""  # where the level was played from, to find it again for checks
+    status: str = "pending"
+    note: str = ""
+    comment: str = ""
+    id: int | None = field(default=None)
+    new_personal_best: bool = False  # set by record_finished_run only, not stored
+
+    @property
+    def game_time_s(self) -> float:
+        return game_seconds(self.game_ticks)
+
+    @property
+    def verified(self) -> bool:
+        return self.status == "valid"
+
+    def in_category(self, category: str) -> bool:
+        return category in self.categories
+
+
+def _row_to_run(row: sqlite3.Row) -> RunRecord:
+    cats = tuple(c for c in CATEGORIES if row[_CAT_COLUMN[c]])
+    splits = tuple(Split(o, int(tk)) for o, tk in json.loads(row["splits"]))
+    return RunRecord(
+        player=row["player"], level_id=row["level_id"], level_digest=row["level_digest"],
+        seed=row["seed"], outcome=row["outcome"], categories=cats,
+        game_ticks=row["game_ticks"], real_time_s=row["real_time_s"], splits=splits,
+        recorded_at=row["recorded_at"], game_version=row["game_version"],
+        replay_path=row["replay_path"], level_path=row["level_path"], status=row["status"],
+        note=row["status_note"],
+        comment=row["comment"], id=row["id"],
+    )
+
+
+class Leaderboard:
+    """Runs on disk. Cheap to construct: it holds a path, not a connection."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None):
+        self.path = Path(path) if path is not None else leaderboard_path()
+        self._ready = False
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("PRAGMA busy_timeout = 30000")
+            if not self._ready:
+                self._prepare(conn)
+            if write:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            else:
+                yield conn
+        finally:
+            conn.close()
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        """WAL mode and the schema; retried because another process may be doing the same."""
+        for attempt in range(50):
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+                self._ready = True
+                return
+            except sqlite3.OperationalError:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if attempt == 49:
+                    raise
+                time.sleep(0.05)
+
+    def add_run(self, run: RunRecord) -> RunRecord:
+        """Stores a run and returns it with its id."""
+        cats = {col: int(cat in run.categories) for cat, col in _CAT_COLUMN.items()}
+        with self._connect(write=True) as conn:
+            cur = conn.execute(
+                "INSERT INTO runs (player, level_id, level_digest, seed, outcome, cat_any,"
+                " cat_100, cat_cooling, game_ticks, real_time_s, splits, recorded_at,"
+                " game_version, replay_path, level_path, status, status_note, comment)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (clean_player(run.player), run.level_id, run.level_digest, run.seed,
+                 run.outcome, cats["cat_any"], cats["cat_100"], cats["cat_cooling"],
+                 run.game_ticks, run.real_time_s,
+                 json.dumps([[s.objective, s.tick] for s in run.splits]), run.recorded_at,
+                 run.game_version, run.replay_path, run.level_path, run.status, run.note,
+                 run.comment),
+            )
+            run_id = cur.lastrowid
+        return replace(run, id=run_id, player=clean_player(run.player))
+
+    def set_status(self, run_id: int, status: str, note: str = "") -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown run status '{status}'")
+        with self._connect(write=True) as conn:
+            conn.execute("UPDATE runs SET status = ?, status_note = ? WHERE id = ?",
+                         (status, note, run_id))
+
+    def get_run(self, run_id: int) -> RunRecord | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return _row_to_run(row) if row else None
+
+    def runs(self, level_id: str | None = None, category: str | None = None,
+             player: str | None = None, status: str | None = None) -> list[RunRecord]:
+        """Runs matching every filter given, oldest first."""
+        where, args = [], []
+        if level_id is not None:
+            where.append("level_id = ?")
+            args.append(level_id)
+        if category is not None:
+            where.append(f"{_CAT_COLUMN[category]} = 1")
+        if player is not None:
+            where.append("player = ?")
+            args.append(player)
+        if status is not None:
+            where.append("status = ?")
+            args.append(status)
+        sql = "SELECT * FROM runs" + (" WHERE " + " AND ".join(where) if where else "")
+        with self._connect() as conn:
+            rows = conn.execute(sql + " ORDER BY recorded_at, id", args).fetchall()
+        return [_row_to_run(r) for r in rows]
+
+    def board(self, level_id: str, category: str, limit: int | None = None,
+              player: str | None = None) -> list[RunRecord]:
+        """Verified runs of a level in a category, fastest in-game time first.
+
+        Ties on in-game time go to the faster real time, then to the earlier run.
+        """
+        ranked = sorted(self.runs(level_id, category, player=player, status="valid"),
+                        key=lambda r: (r.game_ticks, r.real_time_s, r.recorded_at, r.id))
+        return ranked[:limit] if limit is not None else ranked
+
+    def rank_of(self, run_id: int, category: str) -> int | None:
+        """1-based place of a verified run on its level's board, None if it does not rank."""
+        run = self.get_run(run_id)
+        if run is None or not run.verified or category not in run.categories:
+            return None
+        board = self.board(run.level_id, category)
+        return next(i for i, r in enumerate(board, 1) if r.id == run_id)
+
+    def personal_best(self, player: str, level_id: str, category: str) -> RunRecord | None:
+        best = self.board(level_id, category, limit=1, player=clean_player(player))
+        return best[0] if best else None
+
+    def level_ids(self) -> list[str]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT DISTINCT level_id FROM runs ORDER BY level_id")
+            return [r[0] for r in rows.fetchall()]
+
+    def count(self) -> int:
+        with self._connect() as conn:
+            return conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
