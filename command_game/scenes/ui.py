@@ -187,7 +187,11 @@ def text(
 
 
 def place(label: arcade.Text, x: float, y: float) -> None:
-    """Moves a Text only when its position changed (moving re-lays out the glyphs)."""
+    """Moves a Text only when its position changed (moving re-lays out the glyphs).
+
+    Whole pixels: at some fractional positions the glyphs lose their lowest rows.
+    """
+    x, y = round(x), round(y)
     if label.x != x or label.y != y:
         label.position = (x, y)
 
@@ -252,6 +256,24 @@ def draw_badge(cx: float, cy: float, radius: float) -> None:
     for i in range(5):
         arcade.draw_triangle_filled(cx, cy, *star[2 * i], *star[2 * i + 1], GOLD)
         arcade.draw_triangle_filled(cx, cy, *star[2 * i + 1], *star[(2 * i + 2) % 10], GOLD)
+
+
+def draw_lock(cx: float, cy: float, size: float, color) -> None:
+    """A padlock: body and shackle, `size` pixels tall overall."""
+    body_top = cy + size * 0.1
+    arcade.draw_lrbt_rectangle_filled(cx - size * 0.75, cx + size * 0.75, cy - size, body_top,
+                                      color)
+    arcade.draw_arc_outline(cx, body_top, size * 1.0, size * 1.6, color, 0, 180,
+                            max(2.0, size * 0.22))
+    arcade.draw_circle_filled(cx, cy - size * 0.4, size * 0.18, BACKGROUND)
+
+
+def draw_check(cx: float, cy: float, size: float, color) -> None:
+    """A tick mark."""
+    width = max(2.0, size * 0.3)
+    arcade.draw_line(cx - size * 0.6, cy, cx - size * 0.15, cy - size * 0.5, color, width)
+    arcade.draw_line(cx - size * 0.15, cy - size * 0.5, cx + size * 0.7, cy + size * 0.6,
+                     color, width)
 
 
 def _star_points(cx: float, cy: float, outer: float, inner: float) -> list[tuple[float, float]]:
