@@ -1,0 +1,247 @@
+"""The crowd: citizens as small circles in one pymunk Space, steered all at once in numpy.
+
+Per tick: wanted velocities come from the flow field of each citizen's goal, slowed by
+local density (Weidmann's fundamental diagram) and stirred by agitation; they are written
+with ``pymunk.batch`` and, after ``space.step``, positions are read back the same way.
+Rows of the batch buffer are mapped to citizens by body id, because pymunk reorders its
+bodies when one is removed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pymunk
+import pymunk.batch as batch
+
+from command_game.sim import rules
+from command_game.sim.flowfield import FlowFields
+
+CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
+_READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
+_READ_IDS = batch.BodyFields.BODY_ID | _READ
+
+
+class Crowd:
+    """Citizens (arrays in creation order) plus the pymunk space they share with units."""
+
+    def __init__(self, fields: FlowFields, width_m: float, height_m: float,
+                 walls: list[list[tuple[float, float]]]) -> None:
+        self.fields = fields
+        self.space = pymunk.Space()
+        self.space.iterations = 6
+        self._add_walls(walls, width_m, height_m)
+        self.goal_dirs: list[np.ndarray] = []  # per goal index: (cells, 2)
+        self.goal_dists: list[np.ndarray] = []
+        self.goal_stop_m: list[float] = []
+        self.ids = np.zeros(0, np.int64)  # body ids, ascending
+        self.bodies: list[pymunk.Body] = []
+        self.pos = np.zeros((0, 2))
+        self.vel = np.zeros((0, 2))
+        self.agitation = np.zeros(0)
+        self.base_agitation = np.zeros(0)
+        self.goal = np.zeros(0, np.int32)  # index into goal_dirs
+        self.home_goal = np.zeros(0, np.int32)
+        self.going_home = np.zeros(0, bool)
+        self.source = np.zeros(0, np.int32)
+        self._pcells = np.zeros(0, np.int64)
+        self._pcounts = np.zeros((fields.rows + 2) * (fields.cols + 2), np.int64)
+        self._counts = np.zeros(fields.rows * fields.cols, np.int32)
+        self._counts_fresh = True
+        self.local_density = np.zeros(0)  # persons per m2 around each citizen
+        self.arrived_home = np.zeros(0, bool)
+        self._cells = np.zeros(0, np.int64)
+        self._buf = batch.Buffer()
+        self._out = batch.Buffer()
+        self._rows_dirty = True
+        self._citizen_rows = np.zeros(0, np.int64)
+        self._unit_rows: dict[int, int] = {}
+        self.unit_bodies: dict[int, pymunk.Body] = {}
+        self.unit_velocity: dict[int, tuple[float, float]] = {}
+        self.unit_pos: dict[int, tuple[float, float]] = {}
+
+    # --- setup -------------------------------------------------------------------------
+    def _add_walls(self, walls, width_m: float, height_m: float) -> None:
+        static = self.space.static_body
+        border = [(0, 0), (width_m, 0), (width_m, height_m), (0, height_m)]
+        for poly in [*walls, border]:
+            for a, b in zip(poly, [*poly[1:], poly[0]], strict=True):
+                seg = pymunk.Segment(static, a, b, 0.1)
+                seg.friction = 0.0
+                seg.filter = pymunk.ShapeFilter(categories=WALL_CAT, mask=CITIZEN_CAT)
+                self.space.add(seg)
+
+    def add_goal(self, x: float, y: float, radius: float, stop_m: float) -> int:
+        """Register a place to walk to; returns its goal index."""
+        goal = self.fields.goal(x, y, radius)
+        self.goal_dirs.append(goal.direction)
+        self.goal_dists.append(goal.distance)
+        self.goal_stop_m.append(stop_m)
+        return len(self.goal_dirs) - 1
+
+    def add_unit_body(self, x: float, y: float) -> pymunk.Body:
+        body = pymunk.Body(rules.UNIT_MASS_KG, float("inf"))
+        body.position = (x, y)
+        shape = pymunk.Circle(body, rules.UNIT_RADIUS_M)
+        shape.friction = 0.0
+        shape.filter = pymunk.ShapeFilter(categories=UNIT_CAT, mask=CITIZEN_CAT)
+        self.space.add(body, shape)
+        self.unit_bodies[body.id] = body
+        self.unit_velocity[body.id] = (0.0, 0.0)
+        self.unit_pos[body.id] = (x, y)
+        self._rows_dirty = True
+        return body
+
+    # --- population --------------------------------------------------------------------
+    def spawn(self, xy: np.ndarray, goal: int, home_goal: int, source: int,
+              agitation: float) -> None:
+        """Add citizens at the given points (already checked to be on free ground)."""
+        new_ids = []
+        for x, y in xy.tolist():
+            body = pymunk.Body(rules.CITIZEN_MASS_KG, float("inf"))
+            body.position = (x, y)
+            shape = pymunk.Circle(body, rules.CITIZEN_RADIUS_M)
+            shape.friction = 0.0
+            shape.filter = pymunk.ShapeFilter(categories=CITIZEN_CAT)
+            self.space.add(body, shape)
+            self.bodies.append(body)
+            new_ids.append(body.id)
+        n = len(new_ids)
+        self.ids = np.concatenate([self.ids, np.asarray(new_ids, np.int64)])
+        self.pos = np.concatenate([self.pos, xy])
+        self.vel = np.concatenate([self.vel, np.zeros((n, 2))])
+        self.agitation = np.concatenate([self.agitation, np.full(n, agitation)])
+        self.base_agitation = np.concatenate([self.base_agitation, np.full(n, agitation)])
+        self.goal = np.concatenate([self.goal, np.full(n, goal, np.int32)])
+        self.home_goal = np.concatenate([self.home_goal, np.full(n, home_goal, np.int32)])
+        self.going_home = np.concatenate([self.going_home, np.zeros(n, bool)])
+        self.source = np.concatenate([self.source, np.full(n, source, np.int32)])
+        self.local_density = np.concatenate([self.local_density, np.zeros(n)])
+        self._rows_dirty = True
+
+    def remove(self, mask: np.ndarray) -> None:
+        """Take the marked citizens out of the world (they went home)."""
+        if not mask.any():
+            return
+        for i in np.flatnonzero(mask).tolist():
+            body = self.bodies[i]
+            self.space.remove(body, *body.shapes)
+        keep = ~mask
+        self.bodies = [b for b, k in zip(self.bodies, keep.tolist(), strict=True) if k]
+        for name in ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
+                     "going_home", "source", "local_density"):
+            setattr(self, name, getattr(self, name)[keep])
+        self._rows_dirty = True
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+    # --- per tick ----------------------------------------------------------------------
+    def update_density(self) -> None:
+        """Bin citizens into grid cells; each citizen's density is that of the 3x3 cells
+        around it. A padded grid turns the neighbourhood sum into nine gathers."""
+        f = self.fields
+        pc = f.cols + 2
+        col = np.clip((self.pos[:, 0] / f.cell).astype(np.int64), 0, f.cols - 1)
+        row = np.clip((self.pos[:, 1] / f.cell).astype(np.int64), 0, f.rows - 1)
+        self._cells = row * f.cols + col
+        self._pcells = (row + 1) * pc + col + 1
+        self._pcounts = np.bincount(self._pcells, minlength=(f.rows + 2) * pc)
+        self._counts_fresh = False
+        self.local_density = self._neighbourhood(self._pcounts) / (9.0 * f.cell * f.cell)
+
+    def _neighbourhood(self, padded: np.ndarray) -> np.ndarray:
+        pc = self.fields.cols + 2
+        total = np.zeros(len(self._pcells))
+        for off in (-pc - 1, -pc, -pc + 1, -1, 0, 1, pc - 1, pc, pc + 1):
+            total += padded[self._pcells + off]
+        return total
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Citizens per grid cell, (rows*cols,) int."""
+        if not self._counts_fresh:
+            f = self.fields
+            grid = self._pcounts.reshape(f.rows + 2, f.cols + 2)[1:-1, 1:-1]
+            self._counts = np.ascontiguousarray(grid).ravel().astype(np.int32)
+            self._counts_fresh = True
+        return self._counts
+
+    def steer(self, rng: np.random.Generator, dt: float) -> None:
+        """Wanted velocity for every citizen, relaxed into its current velocity."""
+        if not self.count:
+            return
+        cells = self._cells
+        goal = np.where(self.going_home, self.home_goal, self.goal)
+        dirs = np.empty((self.count, 2))
+        dist = np.empty(self.count)
+        for g in np.unique(goal).tolist():
+            sel = goal == g
+            dirs[sel] = self.goal_dirs[g][cells[sel]]
+            dist[sel] = self.goal_dists[g][cells[sel]]
+        stop = np.asarray(self.goal_stop_m)[goal]
+        rho = np.maximum(self.local_density, 1e-3)
+        factor = 1.0 - np.exp(-rules.WEIDMANN_GAMMA * (1.0 / rho - 1.0 / rules.JAM_DENSITY))
+        factor = np.clip(factor, rules.MIN_SPEED_FACTOR, 1.0)
+        speed = rules.FREE_WALK_MPS * factor * (1.0 + 0.3 * self.agitation)
+        approach = np.clip((dist - stop) / 4.0, 0.0, 1.0)
+        approach = np.where(np.isfinite(dist), approach, 1.0)
+        wanted = dirs * (speed * approach)[:, None]
+        wander = rng.normal(0.0, 1.0, (self.count, 2))
+        wanted += wander * (rules.WANDER_MPS * self.agitation * (1.0 - approach))[:, None]
+        self.vel += (wanted - self.vel) * min(1.0, dt / rules.STEER_RELAX_S)
+        self.arrived_home = self.going_home & (dist <= stop)
+
+    def write_and_step(self, dt: float) -> None:
+        """Write citizens' and units' velocities, step the space, read everything back."""
+        if self._rows_dirty:
+            self._map_rows()
+        n_rows = len(self._citizen_rows) + len(self._unit_rows)
+        out = np.zeros((n_rows, 2))
+        out[self._citizen_rows] = self.vel
+        for body_id, row in self._unit_rows.items():
+            out[row] = self.unit_velocity[body_id]
+        self._out.set_float_buf(out.ravel())
+        batch.set_space_bodies(self.space, batch.BodyFields.VELOCITY, self._out)
+        self.space.step(dt)
+        self._buf.clear()
+        batch.get_space_bodies(self.space, _READ, self._buf)
+        data = np.frombuffer(self._buf.float_buf()).reshape(-1, 4)
+        rows = data[self._citizen_rows]
+        self.pos = rows[:, :2].copy()
+        self.vel = rows[:, 2:].copy()
+        for body_id, row in self._unit_rows.items():
+            self.unit_pos[body_id] = (float(data[row, 0]), float(data[row, 1]))
+
+    def _map_rows(self) -> None:
+        self._buf.clear()
+        batch.get_space_bodies(self.space, batch.BodyFields.BODY_ID, self._buf)
+        row_ids = np.frombuffer(self._buf.int_buf(), dtype=np.uintp).astype(np.int64)
+        order = np.argsort(row_ids, kind="stable")
+        sorted_ids = row_ids[order]
+        self._citizen_rows = order[np.searchsorted(sorted_ids, self.ids)]
+        self._unit_rows = {bid: int(order[np.searchsorted(sorted_ids, bid)])
+                           for bid in self.unit_bodies}
+        self._rows_dirty = False
+
+    # --- agitation -----------------------------------------------------------------------
+    def spread_agitation(self, dt: float) -> None:
+        """Neighbours' agitation pulls toward each other (3x3 cell mean); calm drifts back
+        toward each citizen's starting mood."""
+        if not self.count:
+            return
+        sums = np.bincount(self._pcells, weights=self.agitation, minlength=len(self._pcounts))
+        mean = self._neighbourhood(sums) / np.maximum(self._neighbourhood(self._pcounts), 1.0)
+        self.agitation += dt * rules.AGITATION_SPREAD * (mean - self.agitation)
+        self.agitation += dt * rules.AGITATION_RELAX * (self.base_agitation - self.agitation)
+        np.clip(self.agitation, 0.0, 1.0, out=self.agitation)
+
+    def near(self, x: float, y: float, radius: float) -> np.ndarray:
+        d2 = (self.pos[:, 0] - x) ** 2 + (self.pos[:, 1] - y) ** 2
+        return d2 <= radius * radius
+
+    def agitation_grid(self) -> np.ndarray:
+        f = self.fields
+        sums = np.bincount(self._cells, weights=self.agitation, minlength=f.rows * f.cols) \
+            if self.count else np.zeros(f.rows * f.cols)
+        return (sums / np.maximum(self.counts, 1)).reshape(f.rows, f.cols)

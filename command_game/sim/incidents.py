@@ -1,0 +1,255 @@
+"""Incidents, site tension and the kamtibmas index (updated at 10 Hz).
+
+An incident opens from the level's script (hidden ones only Intelkam reveals before they
+trigger) or when a site's tension crosses a trigger. The right unit types on site work it
+off; without them it escalates when its timer runs out and fails when it runs out again.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from command_game.sim import dispatch, rules
+from command_game.sim.state import IncidentState
+
+if TYPE_CHECKING:
+    from command_game.sim.world import World
+
+
+def open_scripted(world: World) -> None:
+    while world._scripted and world._scripted[0].at_s * rules.TICK_RATE <= world.tick:
+        s = world._scripted.pop(0)
+        if s.site in world.sites:
+            open_incident(world, s.id, s.type, s.site, s.severity, s.escalation_s, s.hidden)
+
+
+def open_incident(world: World, iid: str, itype: str, site_id: str, severity: int,
+                  escalation_s: float, hidden: bool) -> IncidentState:
+    site = world.sites[site_id]
+    ticks = max(1, round(escalation_s * rules.TICK_RATE))
+    inc = IncidentState(iid, itype, site_id, severity, "hidden" if hidden else "open",
+                        opened_tick=world.tick, escalates_at_tick=world.tick + ticks,
+                        x=site.x, y=site.y, escalation_ticks=ticks)
+    world.incidents.append(inc)
+    if not hidden:
+        _show(world, inc, "incident_opened")
+    return inc
+
+
+def _show(world: World, inc: IncidentState, kind: str) -> None:
+    inc.revealed_tick = world.tick if inc.revealed_tick is None else inc.revealed_tick
+    if inc.type in rules.ROAD_BLOCKING_INCIDENTS and inc.blocked_edge is None:
+        edges = world.roads.edges_at(world.sites[inc.site].node)
+        if edges:
+            inc.blocked_edge = edges[0]
+            world.roads.block(inc.blocked_edge)
+    world.emit(kind, subject=inc.id, site=inc.site, value=float(inc.severity), detail=inc.type)
+
+
+def _close(world: World, inc: IncidentState, status: str) -> None:
+    inc.status = status
+    if inc.blocked_edge is not None:
+        world.roads.unblock(inc.blocked_edge)
+        inc.blocked_edge = None
+
+
+def update(world: World, dt: float) -> None:
+    """Reveal, work off, escalate or fail every active incident."""
+    for inc in world.incidents:
+        if not inc.active:
+            continue
+        if inc.status == "hidden" and _intelkam_near(world, inc):
+            inc.status = "open"
+            _show(world, inc, "incident_revealed")
+        if inc.visible:
+            inc.progress += dt * _work_rate(world, inc) / (rules.INCIDENT_WORK_S * inc.severity)
+            if inc.progress >= 1.0:
+                _resolve(world, inc)
+                continue
+        if world.tick >= inc.escalates_at_tick:
+            _escalate(world, inc)
+
+
+def _intelkam_near(world: World, inc: IncidentState) -> bool:
+    return any(u.type == "intelkam" and math.hypot(u.x - inc.x, u.y - inc.y)
+               <= rules.REVEAL_RADIUS_M for u in world.units.values())
+
+
+def _work_rate(world: World, inc: IncidentState) -> float:
+    rates = rules.RESOLVERS[inc.type]
+    total = 0.0
+    for unit in world.units.values():
+        rate = rates.get(unit.type, 0.0)
+        if rate <= 0.0:
+            continue
+        if unit.type == "siber":
+            if unit.state == "on_site" and unit.target == inc.id:
+                total += rate * dispatch.strength(unit)
+        elif unit.site_id == inc.site and unit.state in ("on_site", "dialogue", "idle"):
+            total += rate * dispatch.strength(unit)
+    return total
+
+
+def _resolve(world: World, inc: IncidentState) -> None:
+    _close(world, inc, "resolved")
+    inc.resolved_tick = world.tick
+    seen = inc.revealed_tick if inc.revealed_tick is not None else inc.opened_tick
+    world.response_s.append((world.tick - seen) / rules.TICK_RATE)
+    world.emit("incident_resolved", subject=inc.id, site=inc.site, detail=inc.type)
+    for unit in world.units.values():
+        if unit.type == "siber" and unit.target == inc.id and unit.state == "on_site":
+            unit.state, unit.order, unit.target = "idle", "idle", None
+            unit.cooldown_until_tick = world.tick + round(rules.SIBER_COOLDOWN_S * rules.TICK_RATE)
+            unit.available = False
+
+
+def _escalate(world: World, inc: IncidentState) -> None:
+    site = world.sites[inc.site]
+    if inc.status in ("hidden", "open"):
+        was_hidden = inc.status == "hidden"
+        inc.status = "escalated"
+        inc.severity = min(3, inc.severity + 1)
+        inc.escalates_at_tick = world.tick + inc.escalation_ticks
+        site.tension = min(100.0, site.tension + rules.ESCALATION_TENSION * inc.severity)
+        _show(world, inc, "incident_opened" if was_hidden else "incident_escalated")
+        if was_hidden:
+            world.emit("incident_escalated", subject=inc.id, site=inc.site,
+                       value=float(inc.severity), detail=inc.type)
+    else:
+        _close(world, inc, "failed")
+        site.tension = min(100.0, site.tension + rules.FAILURE_TENSION)
+        world.trust = max(0.0, world.trust - rules.FAILURE_TRUST)
+        world.emit("incident_failed", subject=inc.id, site=inc.site, detail=inc.type)
+
+
+# --- sites --------------------------------------------------------------------------------
+def _dialogue_ramp(unit) -> float:
+    start, full = rules.DIALOGUE_RAMP_S
+    return float(np.clip((unit.site_s - start) / (full - start), 0.0, 1.0))
+
+
+def update_sites(world: World, dt: float) -> None:
+    """Tension per site: fed by the crowd's size and mood and by visible incidents, slowed
+    by Binluh in the district, taken down by units on site; the crowd there is stirred by
+    tension and incidents and calmed by units nearby."""
+    crowd = world.crowd
+    growth = {sid: 0.0 for sid in world.sites}
+    for inc in world.incidents:
+        if inc.visible:
+            growth[inc.site] += rules.INCIDENT_TENSION * inc.severity
+            _stir(world, inc, dt)
+    calm_districts = [world.sites[u.site_id].district for u in world.units.values()
+                      if u.type == "binluh" and u.site_id is not None]
+    for site in world.sites.values():
+        near = crowd.near(site.x, site.y, site.radius_m * rules.CROWD_NEAR_FACTOR) \
+            if crowd.count else np.zeros(0, bool)
+        site.crowd = int(near.sum())
+        site.agitation = float(crowd.agitation[near].mean()) if site.crowd else 0.0
+        if site.crowd:
+            crowd.agitation[near] += dt * rules.AGITATION_FROM_TENSION * site.tension / 100.0
+        feed = growth[site.id] + rules.TENSION_FROM_CROWD * site.crowd * site.agitation
+        if site.district is not None and site.district in calm_districts:
+            feed *= rules.BINLUH_GROWTH_FACTOR
+        _set_tension(world, site, site.tension + dt * (feed - _calming(world, site)
+                                                      - rules.TENSION_RELAX))
+        _riot_clock(world, site, dt)
+        _hold_clock(world, site, dt)
+        _triggers(world, site)
+    _calm_crowd(world, dt)
+
+
+def _calming(world: World, site) -> float:
+    total = 0.0
+    for unit in world.units.values():
+        if unit.site_id != site.id or unit.state not in dispatch.WORKING_STATES:
+            continue
+        role = rules.ROLES[unit.type]
+        power = role.presence * (0.5 if unit.state == "patrolling" else 1.0)
+        if unit.state == "dialogue":
+            power += role.dialogue * _dialogue_ramp(unit)
+        total += power * dispatch.strength(unit)
+    return total
+
+
+def _stir(world: World, inc: IncidentState, dt: float) -> None:
+    crowd = world.crowd
+    if not crowd.count:
+        return
+    rate, radius = rules.INCIDENT_AGITATION[inc.type]
+    add = dt * rate * inc.severity
+    if radius is None:
+        crowd.agitation += add
+    else:
+        crowd.agitation[crowd.near(inc.x, inc.y, radius)] += add
+
+
+def _calm_crowd(world: World, dt: float) -> None:
+    crowd = world.crowd
+    if not crowd.count:
+        return
+    for unit in world.units.values():
+        role = rules.ROLES[unit.type]
+        if role.calm <= 0.0 or unit.state not in dispatch.WORKING_STATES + ("escorting",):
+            continue
+        calm = role.calm
+        if unit.state == "dialogue":
+            calm += 0.03 * role.dialogue * _dialogue_ramp(unit)
+        near = crowd.near(unit.x, unit.y, rules.CALM_RADIUS_M)
+        crowd.agitation[near] -= dt * calm * dispatch.strength(unit)
+    np.clip(crowd.agitation, 0.0, 1.0, out=crowd.agitation)
+
+
+def _set_tension(world: World, site, value: float) -> None:
+    old, new = site.tension, float(np.clip(value, 0.0, 100.0))
+    site.tension = new
+    for thr in rules.TENSION_THRESHOLDS:
+        if old < thr <= new:
+            world.emit("tension_crossed", subject=site.id, site=site.id, value=thr, detail="up")
+        elif new < thr <= old:
+            world.emit("tension_crossed", subject=site.id, site=site.id, value=thr,
+                       detail="down")
+
+
+def _riot_clock(world: World, site, dt: float) -> None:
+    site.at_max_s = site.at_max_s + dt if site.tension >= 100.0 else 0.0
+    if site.at_max_s >= rules.RIOT_AFTER_S and not site.rioted:
+        site.rioted = True
+        world.trust = max(0.0, world.trust - 30.0)
+        world.emit("riot", subject=site.id, site=site.id, value=site.tension)
+
+
+def _hold_clock(world: World, site, dt: float) -> None:
+    held = any(u.site_id == site.id and u.state in ("on_site", "dialogue")
+               for u in world.units.values() if rules.ROLES[u.type].travels)
+    site.held_s = site.held_s + dt if held else 0.0
+
+
+def _triggers(world: World, site) -> None:
+    for trig in world.level.triggers:
+        if trig.site == site.id and trig.id not in world._triggers_fired \
+                and site.tension >= trig.tension:
+            world._triggers_fired.append(trig.id)
+            open_incident(world, trig.id, trig.type, site.id, trig.severity, trig.escalation_s,
+                          hidden=False)
+
+
+def update_index(world: World) -> None:
+    """Kamtibmas index: 100 minus the weighted mean and the worst of the public sites'
+    tension (half each), minus visible unresolved incidents."""
+    weights, values = [], []
+    for site in world.sites.values():
+        w = rules.SITE_WEIGHT.get(site.type, 0.0)
+        if w > 0:
+            weights.append(w)
+            values.append(site.tension)
+    if values:
+        mean = float(np.average(values, weights=weights))
+        pressure = 0.5 * mean + 0.5 * max(values)
+    else:
+        pressure = 0.0
+    open_sev = sum(i.severity for i in world.incidents if i.visible)
+    world.kamtibmas_index = float(np.clip(
+        100.0 - pressure - rules.INDEX_INCIDENT_PENALTY * open_sev, 0.0, 100.0))

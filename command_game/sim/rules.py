@@ -1,0 +1,134 @@
+"""The sim's numbers in one place, so a level designer can read and tune them.
+
+Units are metres, seconds and game time throughout. Rates are "per second of game time"
+unless a name says otherwise. ``docs/simulation.md`` explains how they combine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TICK_RATE = 60  # ticks per second of game time
+DT = 1.0 / TICK_RATE
+SLOW_EVERY = 6  # tension, incidents, objectives update at 10 Hz (every 6 ticks)
+SLOW_DT = SLOW_EVERY * DT
+
+# --- crowd -------------------------------------------------------------------------------
+CITIZEN_RADIUS_M = 0.25
+CITIZEN_MASS_KG = 70.0
+FREE_WALK_MPS = 1.3  # free walking speed
+JAM_DENSITY = 5.4  # persons per m2 where walking stops (Weidmann's fundamental diagram)
+WEIDMANN_GAMMA = 1.913
+MIN_SPEED_FACTOR = 0.04  # a packed crowd still shuffles
+STEER_RELAX_S = 0.5  # how fast a citizen's velocity turns toward the wanted one
+SPAWN_JITTER_M = 3.0
+WANDER_MPS = 0.35  # restless milling of an agitated crowd at its site, at agitation 1
+AGITATION_SPREAD = 0.25  # per s, pull of a citizen's agitation toward its neighbourhood
+AGITATION_FROM_TENSION = 0.004  # per s at a site of tension 100, on citizens gathered there
+AGITATION_RELAX = 0.002  # per s, natural cooling toward the source's starting agitation
+DISPERSE_AGITATION = 0.12  # a calm citizen below this may go home
+DISPERSE_CHANCE = 0.01  # per s, chance that a calm citizen at its site goes home
+CROWD_NEAR_FACTOR = 2.0  # citizens within radius_m * this count as "at" a site
+
+# --- units -------------------------------------------------------------------------------
+UNIT_RADIUS_M = 1.5
+UNIT_MASS_KG = 3000.0
+ARRIVE_M = 3.0
+CALM_RADIUS_M = 35.0  # citizens this close to a calming unit lose agitation
+ON_SITE_MARGIN_M = 20.0  # a unit within radius_m + this of an office is on that site
+REVEAL_RADIUS_M = 250.0  # Intelkam reveals hidden incidents at sites this close
+DIALOGUE_RAMP_S = (20.0, 45.0)  # dialogue starts working after 20 s, full at 45 s
+SIBER_COOLDOWN_S = 60.0
+BRIMOB_TRUST_COST = 8.0  # per order given to a Brimob unit
+BRIMOB_TRUST_DRAIN = 0.05  # per s while Brimob stands at a site with a crowd
+FATIGUE_PER_S = 1.0 / 1800.0  # deployed: fully tired after 30 min
+FATIGUE_CROWD_PER_S = 1.0 / 900.0  # extra while working a site with a crowd
+RECOVER_PER_S = 1.0 / 300.0  # resting at base
+TNI_PERSONNEL = 30
+BINLUH_GROWTH_FACTOR = 0.5  # tension growth multiplier in a district with Binluh on site
+
+
+@dataclass(frozen=True)
+class UnitRole:
+    """What a unit type does. Strengths are for 10 personnel; they scale with sqrt."""
+
+    speed_kmh: float  # top road speed (the road's limit applies too)
+    presence: float  # tension points per s removed at the site it stands on
+    calm: float  # agitation per s removed from citizens within CALM_RADIUS_M
+    dialogue: float  # extra tension per s removed once a dialogue has ramped up
+    travels: bool = True
+
+
+ROLES: dict[str, UnitRole] = {
+    "samapta": UnitRole(40.0, presence=0.6, calm=0.010, dialogue=0.2),
+    "intelkam": UnitRole(50.0, presence=0.1, calm=0.002, dialogue=0.1),
+    "lantas": UnitRole(60.0, presence=0.2, calm=0.003, dialogue=0.1),
+    "reskrim": UnitRole(45.0, presence=0.2, calm=0.004, dialogue=0.1),
+    "siber": UnitRole(0.0, presence=0.0, calm=0.0, dialogue=0.0, travels=False),
+    "brimob": UnitRole(40.0, presence=2.0, calm=0.060, dialogue=0.0),
+    "dialogis": UnitRole(35.0, presence=0.3, calm=0.015, dialogue=1.6),
+    "binluh": UnitRole(35.0, presence=0.3, calm=0.008, dialogue=0.4),
+    "tni": UnitRole(35.0, presence=1.2, calm=0.030, dialogue=0.0),
+}
+
+# --- incidents ---------------------------------------------------------------------------
+INCIDENT_WORK_S = 40.0  # seconds of work per severity point for a unit of rate 1.0
+# incident type -> unit type -> work rate (0 or absent: that unit cannot resolve it)
+RESOLVERS: dict[str, dict[str, float]] = {
+    "clash": {"samapta": 1.0, "brimob": 2.5, "tni": 2.0, "dialogis": 0.5},
+    "protest": {"dialogis": 1.5, "samapta": 0.7, "brimob": 2.0, "binluh": 0.6},
+    "intimidation": {"reskrim": 1.5, "intelkam": 0.6},
+    "hoax": {"siber": 1.5, "binluh": 0.5},
+    "hacking": {"siber": 1.2},
+    "convoy_disruption": {"lantas": 1.5, "samapta": 0.6, "brimob": 1.0},
+    "sabotage": {"brimob": 1.5, "tni": 1.5, "samapta": 0.8, "reskrim": 0.8},
+    "provocation": {"reskrim": 1.5, "intelkam": 0.8, "dialogis": 0.6},
+    "suspicious_package": {"brimob": 1.5, "tni": 1.0, "samapta": 0.4},
+}
+REMOTE_INCIDENTS = ("hoax", "hacking")  # Siber answers these without travelling
+INCIDENT_TENSION = 0.25  # tension per s per severity point at the site while visible
+# agitation per s per severity point added to citizens within `radius` m of the site
+# (radius None: every citizen, e.g. a hoax wave on social media)
+INCIDENT_AGITATION: dict[str, tuple[float, float | None]] = {
+    "clash": (0.030, 40.0),
+    "protest": (0.006, 60.0),
+    "intimidation": (0.004, 40.0),
+    "hoax": (0.003, None),
+    "hacking": (0.001, None),
+    "convoy_disruption": (0.006, 60.0),
+    "sabotage": (0.020, 60.0),
+    "provocation": (0.020, 80.0),
+    "suspicious_package": (0.010, 60.0),
+}
+ESCALATION_TENSION = 10.0  # per severity point when an incident escalates
+FAILURE_TENSION = 25.0  # when an escalated incident runs out of time again
+FAILURE_TRUST = 5.0
+ROAD_BLOCKING_INCIDENTS = ("convoy_disruption", "clash", "sabotage")
+
+# --- sites, index, trust ------------------------------------------------------------------
+TENSION_FROM_CROWD = 0.012  # per s per citizen at the site, times their mean agitation
+TENSION_RELAX = 0.2  # per s, tension falls by itself when nothing feeds it
+TENSION_THRESHOLDS = (50.0, 80.0, 100.0)
+RIOT_AFTER_S = 30.0  # a site at tension 100 this long riots (mission lost)
+SITE_WEIGHT = {"kpu": 2.0, "bawaslu": 2.0, "ppk": 1.5, "tps": 1.0, "warehouse": 1.0}
+INDEX_INCIDENT_PENALTY = 2.0  # per severity point of visible unresolved incidents
+START_TRUST = 75.0
+
+# --- roads and convoys ---------------------------------------------------------------------
+CONGESTED_DENSITY = 1.5  # persons per m2 on a road: units re-plan around it
+DENSITY_SLOWDOWN = 1.5  # travel time multiplier per person per m2 on an edge
+BLOCKED_PENALTY = 50.0  # a blocked road is used only when there is no other way
+ESCORT_RANGE_M = 20.0
+CONVOY_WAIT_FOR_ESCORT_S = 60.0
+CONVOY_HAZARD_PER_S = 1.0 / 90.0  # disruption chance per s for an unescorted moving convoy
+ESCORT_HAZARD_FACTOR = {"lantas": 0.0}  # other escorts cut the hazard to 20 %
+OTHER_ESCORT_HAZARD_FACTOR = 0.2
+
+# --- score -------------------------------------------------------------------------------
+SCORE_INDEX = 10.0  # points per index point averaged over the mission
+SCORE_RESOLVED = 150.0  # per incident resolved
+SCORE_RESPONSE_S = 240.0  # mean response at or above this gives no response points
+SCORE_RESPONSE = 1000.0
+SCORE_TRUST = 5.0  # per trust point at the end
+SCORE_WIN = 1000.0
+SCORE_TIME = 2.0  # per second under par on a win
