@@ -1,0 +1,124 @@
+"""Exports round-trip, LiveSplit gets the structure it reads, and no name escapes its field."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from command_game.level.io import load_level
+from command_game.speedrun import export
+from command_game.speedrun.store import Leaderboard, clean_player
+from tests.conftest import LEVELS, REPO
+from tests.test_speedrun_store import make_run
+
+NASTY = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tTab", "'quoted",
+         'Bu"di, <b>&amp;</b>\n</Name><Evil/>', "Ωmega ☃"]
+
+
+def filled_board() -> Leaderboard:
+    board = Leaderboard()
+    for i, name in enumerate(NASTY):
+        board.add_run(make_run(name, 5000 + 100 * i, real=100.0 + i, comment=name,
+                               cats=("any", "100", "cooling")))
+    return board
+
+
+def test_csv_round_trips_and_never_starts_a_formula():
+    rows = export.board_rows(filled_board(), "singkawang", "any")
+    assert len(rows) == len(NASTY)
+    text = export.to_csv(rows)
+    assert export.read_csv(text) == rows
+    import csv
+    import io
+
+    for raw in csv.reader(io.StringIO(text)):
+        for cell in raw:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_json_round_trips():
+    rows = export.board_rows(filled_board())
+    assert {r["category"] for r in rows} == {"Any%", "100%", "Cooling%"}
+    assert export.read_json(export.to_json(rows)) == rows
+
+
+def test_lss_has_livesplit_structure_and_the_runs_times():
+    board = Leaderboard()
+    level = load_level(LEVELS / "01_singkawang.json")
+    runs = [make_run("rani", 9000, splits=(("jaga_kpu", 3000), ("tuntas", 8000)), real=160.0,
+                     when="2026-11-23T08:00:00+00:00"),
+            make_run("rani", 8000, splits=(("jaga_kpu", 3500), ("tuntas", 7000)), real=150.5,
+                     when="2026-11-23T08:10:00+00:00"),
+            make_run("rani", 100, cats=(), when="2026-11-23T08:20:00+00:00")]  # a loss
+    for run in runs:
+        board.add_run(run)
+    text = export.to_lss(board.runs("singkawang", player="rani"), "any", level)
+    root = ET.fromstring(text)
+    assert root.tag == "Run"
+    assert root.findtext("GameName") == "Kamtibmas"
+    assert root.findtext("CategoryName") == f"{level.meta.title.en} - Any%"
+    assert root.findtext("AttemptCount") == "3"
+    attempts = root.findall("AttemptHistory/Attempt")
+    assert [a.get("id") for a in attempts] == ["1", "2", "3"]
+    assert abs(export.parse_lss_time(attempts[1].findtext("GameTime")) - 8000 / 60) < 1e-7
+    assert export.parse_lss_time(attempts[1].findtext("RealTime")) == 150.5
+    assert attempts[2].find("GameTime") is None  # the loss: reset, no time
+    segments = root.findall("Segments/Segment")
+    assert [s.findtext("Name") for s in segments] == [
+        export.segment_name("jaga_kpu", level), export.segment_name("tuntas", level),
+        "Mission end"]
+    pb = [s.find("SplitTimes/SplitTime[@name='Personal Best']") for s in segments]
+    assert [round(export.parse_lss_time(p.findtext("GameTime")) * 60) for p in pb] == [
+        3500, 7000, 8000]
+    assert export.parse_lss_time(pb[-1].findtext("RealTime")) == 150.5
+    best = [round(export.parse_lss_time(s.findtext("BestSegmentTime/GameTime")) * 60)
+            for s in segments]
+    assert best == [3000, 3500, 1000]
+    history = segments[1].findall("SegmentHistory/Time")
+    assert {h.get("id"): round(export.parse_lss_time(h.findtext("GameTime")) * 60)
+            for h in history} == {"1": 5000, "2": 3500}
+
+
+def test_lss_of_hostile_names_is_well_formed():
+    board = filled_board()
+    for name in NASTY:
+        text = export.to_lss(board.runs(player=name), "any")
+        ET.fromstring(text)  # parses: well formed
+    assert "<Evil" not in export.to_lss(board.runs(), "any")
+
+
+def test_src_submission_per_run():
+    board = filled_board()
+    subs = json.loads(export.to_src(board.board("singkawang", "cooling"), "cooling"))
+    assert len(subs) == len(NASTY)
+    first = subs[0]["run"]
+    assert first["category"] == "Cooling%" and first["level"] == "singkawang"
+    assert first["times"] == {"realtime": 100.0, "ingame": round(5000 / 60, 3)}
+    assert first["date"] == "2026-11-23"
+    assert [s["run"]["players"][0]["name"] for s in subs] == [clean_player(n) for n in NASTY]
+    assert subs[6]["run"]["comment"].startswith(NASTY[6])  # the comment keeps its text
+
+
+def test_export_cli_writes_each_format(tmp_path, user_home):
+    filled_board()
+    env = {**os.environ, "COMMAND_GAME_HOME": str(user_home)}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "command_game", "leaderboard", *args],
+                              capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+
+    for fmt in ("csv", "json", "lss", "src"):
+        out = cli("export", "--format", fmt, "--level", "singkawang", "--category", "Any%",
+                  "-o", str(tmp_path / f"board.{fmt}"))
+        assert out.returncode == 0, out.stderr
+        assert (tmp_path / f"board.{fmt}").stat().st_size > 100
+    bad = cli("export", "--format", "csv", "--category", "fastest", "-o", str(tmp_path / "x"))
+    assert bad.returncode == 2 and "unknown category 'fastest'" in bad.stderr
+    need = cli("export", "--format", "lss", "-o", str(tmp_path / "x.lss"))
+    assert need.returncode == 2 and "needs --level" in need.stderr
+    show = cli("show", "--level", "singkawang", "--category", "any", "--limit", "3")
+    assert show.returncode == 0 and "singkawang - Any%" in show.stdout
+    assert len([ln for ln in show.stdout.splitlines() if ln[:4].strip().endswith(".")]) == 3
