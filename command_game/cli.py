@@ -16,6 +16,7 @@ from command_game import __version__
 TOOL_MODULES = (
     "command_game.level.cli",
     "command_game.speedrun.cli",
+    "command_game.sim.cli",
 )
 
 
