@@ -233,6 +233,7 @@ class TitleBar:
             self.subtitle.text = subtitle
 
     def draw(self, width: float, height: float) -> None:
+        fit_width(self.title, width - 96 - 40, smallest=16)
         top = height
         arcade.draw_lbwh_rectangle_filled(0, top - self.HEIGHT, width, self.HEIGHT, PANEL_HEADER)
         arcade.draw_lbwh_rectangle_filled(0, top - self.HEIGHT - 3, width, 3, GOLD)
@@ -245,6 +246,22 @@ class TitleBar:
         else:
             place(self.title, 96, mid)
         self.title.draw()
+
+
+def fit_width(label: arcade.Text, width: float, smallest: float = 9) -> None:
+    """Shrinks a one-line Text's font until it fits `width` pixels (long level titles)."""
+    while label.content_width > width and label.font_size > smallest:
+        label.font_size -= 1
+
+
+def clip_to_width(label: arcade.Text, width: float) -> None:
+    """Cuts a one-line Text with an ellipsis until it fits `width` pixels."""
+    if label.content_width <= width:
+        return
+    value = label.text
+    while value and label.content_width > width:
+        value = value[:-1]
+        label.text = value.rstrip() + "…"
 
 
 def draw_badge(cx: float, cy: float, radius: float) -> None:

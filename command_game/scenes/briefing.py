@@ -1,0 +1,274 @@
+"""The briefing: what the player reads before the mission starts.
+
+Level title, region and phase, the bilingual briefing in the current language, a map
+preview with a legend of the offices on it, the objectives (required and optional), the
+unit roster and the par time. Start replaces the briefing with the map scene (so leaving
+the mission returns to the level select, not to a stale briefing); Back or Esc returns.
+A level file that no longer loads shows its problems instead of crashing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import arcade
+import arcade.gui
+
+from command_game import progress as campaign_progress
+from command_game.i18n import pick, t
+from command_game.level.io import load_level
+from command_game.level.models import Level
+from command_game.level.problems import LevelError
+from command_game.render.preview import OFFICE_COLORS, MapPreview
+from command_game.scenes import ui
+
+MARGIN = 40
+GAP = 24
+ROSTER_ROW = 24
+
+
+class BriefingScene(ui.UIScene):
+    def __init__(self, level_path: str | Path) -> None:
+        super().__init__()
+        self.level_path = Path(level_path)
+        self.level: Level | None = None
+        self.error: LevelError | None = None
+        try:
+            self.level = load_level(self.level_path)
+        except LevelError as exc:
+            self.error = exc
+        self.preview = MapPreview(self.level) if self.level else None
+        self._make_buttons()
+        self._layout_for: tuple[int, int] | None = None
+        self.title_bar = self._title_bar()
+
+    # --- building -------------------------------------------------------------------
+
+    def _title_bar(self) -> ui.TitleBar:
+        if self.level is None:
+            return ui.TitleBar(t("briefing.unreadable"), str(self.level_path))
+        meta = self.level.meta
+        return ui.TitleBar(pick(meta.title), f"{meta.region}  ·  {t('menus.phase.' + meta.phase)}")
+
+    def _make_buttons(self) -> None:
+        self.start_button = ui.button(t("briefing.start"), self.start, width=280,
+                                      style=ui.STYLE_PRIMARY)
+        self.back_button = ui.button(t("menus.back"), self.go_back, width=160)
+        self.start_button.disabled = self.level is None
+        anchor = self.ui.add(arcade.gui.UIAnchorLayout())
+        anchor.add(self.back_button, anchor_x="left", align_x=MARGIN, anchor_y="bottom",
+                   align_y=24)
+        anchor.add(self.start_button, anchor_x="right", align_x=-MARGIN, anchor_y="bottom",
+                   align_y=24)
+        buttons = [self.start_button, self.back_button]
+        self.focus.set_buttons(buttons, index=0 if self.level else 1)
+
+    def _columns(self) -> tuple[arcade.Rect, arcade.Rect]:
+        """Left (situation, objectives) and right (map, roster) column rectangles."""
+        w, h = self.window.width, self.window.height
+        top, bottom = h - ui.TitleBar.HEIGHT - 3 - GAP, 96
+        left_w = (w - 2 * MARGIN - GAP) * 0.52
+        left = arcade.LRBT(MARGIN, MARGIN + left_w, bottom, top)
+        right = arcade.LRBT(MARGIN + left_w + GAP, w - MARGIN, bottom, top)
+        return left, right
+
+    def _layout(self) -> None:
+        """Makes the texts for the current window size (wrapping widths depend on it)."""
+        self._layout_for = (self.window.width, self.window.height)
+        left, right = self._columns()
+        self.facts = ui.text(self._facts(), 12, ui.TEXT_MUTED, anchor_x="right")
+        if self.level is None:
+            self.problem_text = ui.text(str(self.error), 12, ui.BAD, font=ui.FONT_MONO,
+                                        width=int(self.window.width - 2 * MARGIN - 40))
+            return
+        inner = int(left.width - 40)
+        self.headers = {
+            key: ui.text(t(f"briefing.{key}"), 12, ui.GOLD, font=ui.FONT_DISPLAY,
+                         anchor_y="center")
+            for key in ("situation", "objectives", "map", "roster")
+        }
+        self.story = ui.text(pick(self.level.meta.briefing), 14, ui.TEXT, width=inner)
+        self.objectives = [self._objective_texts(o, inner - 110) for o in self.level.objectives]
+        self.legend = self._legend()
+        self.with_ready = any(u.available_s for u in self.level.units)
+        columns = self._roster_columns(right)
+        self.roster = [self._unit_texts(u) for u in self.level.units]
+        for row in self.roster:
+            ui.clip_to_width(row[1], columns[2] - columns[1] - 50)
+        self.roster_head = [
+            ui.text(t(f"briefing.col.{column}"), 10, ui.TEXT_MUTED, font=ui.FONT_DISPLAY,
+                    anchor_x=align)
+            for column, align in (("type", "left"), ("name", "left"), ("personnel", "right"),
+                                  ("available", "right"))
+        ][: 4 if self.with_ready else 3]
+        self.more_units = ui.text("", 11, ui.TEXT_MUTED)
+
+    def _facts(self) -> str:
+        if self.level is None:
+            return ""
+        meta = self.level.meta
+        facts = t("briefing.facts", par=ui.format_time(meta.par_time_s), clock=meta.start_clock,
+                  duration=ui.format_time(meta.duration_s))
+        best = campaign_progress.load_progress().best(meta.id)
+        if best is not None:
+            facts += "   ·   " + t("select.personal_best", time=ui.format_time(best.time_s))
+        return facts
+
+    def _objective_texts(self, objective, width: int) -> tuple[arcade.Text, arcade.Text, bool]:
+        tag = t("briefing.optional" if objective.optional else "briefing.required")
+        color = ui.INFO if objective.optional else ui.GOLD
+        return (ui.text(tag, 9, color, font=ui.FONT_DISPLAY),
+                ui.text(pick(objective.title), 13, ui.TEXT, width=width), objective.optional)
+
+    def _legend(self) -> list[tuple[arcade.Text, tuple]]:
+        present = sorted({o.type for o in self.level.offices}, key=list(OFFICE_COLORS).index)
+        return [(ui.text(t(f"briefing.office.{kind}"), 11, ui.TEXT_MUTED),
+                 OFFICE_COLORS[kind]) for kind in present]
+
+    def _unit_texts(self, unit) -> list[arcade.Text]:
+        available = ui.format_time(unit.available_s) if unit.available_s else t("briefing.now")
+        row = [
+            ui.text(t(f"briefing.unit.{unit.type}"), 12, ui.GOLD),
+            ui.text(unit.name, 12, ui.TEXT),
+            ui.text(str(unit.personnel), 12, ui.TEXT, anchor_x="right"),
+        ]
+        if self.with_ready:
+            row.append(ui.text(available, 12, ui.TEXT_MUTED, anchor_x="right"))
+        return row
+
+    # --- drawing --------------------------------------------------------------------
+
+    def draw_content(self) -> None:
+        if self._layout_for != (self.window.width, self.window.height):
+            self._layout()
+        ui.place(self.facts, self.window.width - MARGIN, self.window.height - 70)
+        self.facts.draw()
+        if self.level is None:
+            self._draw_problems()
+            return
+        left, right = self._columns()
+        story_h = self.story.content_height + 34 + 32
+        situation = arcade.LRBT(left.left, left.right, left.top - story_h, left.top)
+        self._draw_situation(situation)
+        self._draw_objectives(arcade.LRBT(left.left, left.right, left.bottom,
+                                          situation.bottom - GAP))
+        map_h = min(right.height * 0.55, right.width * 0.62)
+        map_panel = arcade.LRBT(right.left, right.right, right.top - map_h, right.top)
+        self._draw_map(map_panel)
+        self._draw_roster(arcade.LRBT(right.left, right.right, right.bottom,
+                                      map_panel.bottom - GAP))
+
+    def _panel(self, rect: arcade.Rect, header: str) -> None:
+        ui.draw_panel(rect, header=30)
+        label = self.headers[header]
+        ui.place(label, rect.left + 16, rect.top - 15)
+        label.draw()
+
+    def _draw_situation(self, rect: arcade.Rect) -> None:
+        self._panel(rect, "situation")
+        ui.place(self.story, rect.left + 20, rect.top - 30 - 18 - 14)
+        self.story.draw()
+
+    def _draw_objectives(self, rect: arcade.Rect) -> None:
+        self._panel(rect, "objectives")
+        y = rect.top - 30 - 16
+        for tag, title, optional in self.objectives:
+            line_h = max(title.content_height, 18)
+            if y - line_h < rect.bottom + 6:
+                break
+            marker_y = y - 9
+            if optional:
+                arcade.draw_circle_outline(rect.left + 24, marker_y, 5, ui.INFO, 2)
+            else:
+                arcade.draw_circle_filled(rect.left + 24, marker_y, 5, ui.GOLD)
+            ui.place(tag, rect.left + 40, marker_y - 4)
+            ui.place(title, rect.left + 140, y - 14)
+            tag.draw()
+            title.draw()
+            y -= line_h + 12
+
+    def _draw_map(self, rect: arcade.Rect) -> None:
+        self._panel(rect, "map")
+        places = self._legend_places(rect)
+        legend_h = max(y for _, _, y in places) - rect.bottom + 16 if places else 0
+        map_rect = arcade.LRBT(rect.left + 10, rect.right - 10, rect.bottom + legend_h + 6,
+                               rect.top - 30 - 8)
+        self.preview.draw(map_rect)
+        for (label, color), (_, x, y) in zip(self.legend, places, strict=True):
+            arcade.draw_circle_filled(x + 5, y + 5, 5, color)
+            ui.place(label, x + 15, y)
+            label.draw()
+
+    def _legend_places(self, rect: arcade.Rect) -> list[tuple[arcade.Text, float, float]]:
+        """Legend entries flow left to right and wrap, bottom row first from the bottom."""
+        rows: list[list[tuple[arcade.Text, float]]] = [[]]
+        x = rect.left + 18
+        for label, _color in self.legend:
+            width = 15 + label.content_width + 18
+            if x + width > rect.right - 10 and rows[-1]:
+                rows.append([])
+                x = rect.left + 18
+            rows[-1].append((label, x))
+            x += width
+        places = []
+        for index, row in enumerate(rows):
+            y = rect.bottom + 12 + (len(rows) - 1 - index) * 22
+            places += [(label, x, y) for label, x in row]
+        return places
+
+    def _draw_roster(self, rect: arcade.Rect) -> None:
+        self._panel(rect, "roster")
+        columns = self._roster_columns(rect)
+        y = rect.top - 30 - 22
+        for label, x in zip(self.roster_head, columns, strict=True):
+            ui.place(label, x, y)
+            label.draw()
+        arcade.draw_line(rect.left + 12, y - 8, rect.right - 12, y - 8, ui.PANEL_BORDER, 1)
+        y -= ROSTER_ROW + 6
+        room = max(0, int((y - rect.bottom - 8) // ROSTER_ROW) + 1)
+        shown = self.roster if len(self.roster) <= room else self.roster[: max(room - 1, 0)]
+        for row in shown:
+            for label, x in zip(row, columns, strict=True):
+                ui.place(label, x, y)
+                label.draw()
+            y -= ROSTER_ROW
+        hidden = len(self.roster) - len(shown)
+        if hidden:
+            text = t("briefing.more_units", count=hidden,
+                     personnel=sum(int(r[2].text) for r in self.roster[len(shown):]))
+            if self.more_units.text != text:
+                self.more_units.text = text
+            ui.place(self.more_units, columns[1], y)
+            self.more_units.draw()
+
+    def _roster_columns(self, rect: arcade.Rect) -> list[float]:
+        """x of each column: type and name left-aligned, the numbers right-aligned; the
+        "ready at" column only when some unit is not ready at the start."""
+        w = rect.width
+        section, name = rect.left + 18, rect.left + 18 + w * 0.36
+        if self.with_ready:
+            return [section, name, rect.right - 18 - w * 0.2, rect.right - 18]
+        return [section, name, rect.right - 18]
+
+    def _draw_problems(self) -> None:
+        rect = arcade.LRBT(MARGIN, self.window.width - MARGIN, 96,
+                           self.window.height - ui.TitleBar.HEIGHT - 3 - GAP)
+        ui.draw_panel(rect)
+        ui.place(self.problem_text, rect.left + 20, rect.top - 30)
+        self.problem_text.draw()
+
+    # --- actions --------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Replaces the briefing with the mission."""
+        if self.level is None or self.stack is None:
+            return
+        from command_game.scenes.map import MapScene
+
+        self.stack.replace(MapScene(self.level, self.level_path))
+
+    def on_key(self, symbol: int, modifiers: int) -> bool | None:
+        if symbol == arcade.key.ESCAPE:
+            self.go_back()
+            return True
+        return None
