@@ -1,0 +1,64 @@
+"""Labels that are made once and touched only when what they show changes.
+
+``arcade.Text`` re-lays-out its glyphs whenever its string, size or colour is set, which
+costs as much as ``draw_text``. The HUD asks for the same slots every frame (``put``),
+and the pool only writes the properties that differ; slots not asked for this frame are
+hidden, not destroyed, so a roster row that comes back costs nothing. All labels share
+one pyglet ``Batch``: one ``draw()`` for the whole HUD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import arcade
+import pyglet
+
+FONT = ("Liberation Sans", "Arial")
+FONT_MONO = ("Liberation Mono", "Courier New")
+
+
+class TextPool:
+    def __init__(self) -> None:
+        self.batch = pyglet.graphics.Batch()
+        self.slots: dict[str, arcade.Text] = {}
+        self._used: set[str] = set()
+
+    def begin(self) -> None:
+        self._used = set()
+
+    def put(self, key: str, text: str, x: float, y: float,
+            color: Sequence[int] = (230, 236, 245, 255), size: float = 11,
+            anchor_x: str = "left", anchor_y: str = "baseline", bold: bool = False,
+            mono: bool = False, width: int | None = None) -> arcade.Text:
+        """Shows ``text`` in slot ``key`` this frame, changing only what differs."""
+        self._used.add(key)
+        label = self.slots.get(key)
+        color = tuple(color)
+        if label is None:
+            label = arcade.Text(text, x, y, color, font_size=size, anchor_x=anchor_x,
+                                anchor_y=anchor_y, bold=bold, batch=self.batch,
+                                font_name=FONT_MONO if mono else FONT, width=width,
+                                multiline=width is not None)
+            self.slots[key] = label
+            return label
+        if label.text != text:
+            label.text = text
+        if label.x != x or label.y != y:
+            label.position = (x, y)
+        if tuple(label.color) != color:
+            label.color = color
+        if label.font_size != size:
+            label.font_size = size
+        if not label.visible:
+            label.visible = True
+        return label
+
+    def end(self) -> None:
+        """Hides the slots nobody asked for this frame."""
+        for key, label in self.slots.items():
+            if key not in self._used and label.visible:
+                label.visible = False
+
+    def draw(self) -> None:
+        self.batch.draw()

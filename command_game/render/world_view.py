@@ -1,0 +1,170 @@
+"""Draws a running World over the static map: crowd, tension rings, incidents, convoys,
+units with their routes and states, the selection and the hovered target.
+
+It only reads the world. The crowd goes to the GPU in one call straight from the
+simulation's arrays; everything else (a few dozen units, sites and incidents) is
+collected into one triangle batch per frame, and the unit letters are world-space labels
+in one batch that move only when their unit moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from command_game.render import palette
+from command_game.render.gpu import CrowdPoints, Triangles
+from command_game.render.static_map import icon_polygon, icon_size_m
+from command_game.render.text_pool import TextPool
+
+#: Unit type -> (icon shape, colour, letter). Police blues, Brimob dark, TNI olive.
+UNIT_ICONS: dict[str, tuple[str, tuple[int, int, int, int], str]] = {
+    "samapta": ("circle", (66, 135, 245, 255), "S"),
+    "intelkam": ("diamond", (40, 170, 170, 255), "I"),
+    "lantas": ("square", (230, 200, 40, 255), "L"),
+    "reskrim": ("hexagon", (150, 150, 165, 255), "R"),
+    "siber": ("hexagon", (80, 220, 240, 255), "C"),
+    "brimob": ("square", (36, 52, 96, 255), "B"),
+    "dialogis": ("circle", (70, 190, 110, 255), "D"),
+    "binluh": ("circle", (150, 210, 120, 255), "N"),
+    "tni": ("shield", (110, 130, 60, 255), "T"),
+}
+STATE_COLORS: dict[str, tuple[int, int, int, int]] = {
+    "idle": (150, 160, 175, 255),
+    "moving": (90, 170, 255, 255),
+    "on_site": (96, 210, 120, 255),
+    "dialogue": (120, 230, 150, 255),
+    "returning": (150, 160, 175, 255),
+    "patrolling": (60, 200, 200, 255),
+    "escorting": (240, 200, 60, 255),
+}
+SEVERITY_COLORS = {1: (250, 210, 60, 255), 2: (250, 140, 40, 255), 3: (240, 60, 50, 255)}
+SELECTED = (255, 255, 255, 255)
+HOVER = (255, 230, 120, 200)
+ROUTE = (120, 190, 255, 170)
+ROUTE_SELECTED = (170, 220, 255, 240)
+CONVOY = (235, 225, 200, 255)
+
+
+def fade(color: tuple[int, int, int, int], alpha: float) -> tuple[int, int, int, int]:
+    return (color[0], color[1], color[2], int(max(0.0, min(1.0, alpha)) * 255))
+
+
+class WorldView:
+    """The dynamic layer of the map; draw under the map camera after the static map."""
+
+    def __init__(self, level: Any) -> None:
+        self.size = icon_size_m(level)
+        self.crowd = CrowdPoints()
+        self.shapes = Triangles()
+        self.markers = Triangles()  # drawn over the crowd
+        self.labels = TextPool()
+
+    def draw(self, world: Any, zoom: float, selected: Iterable[str], time_s: float,
+             hover: Any = None) -> None:
+        selected = set(selected)
+        self.shapes.clear()
+        self.markers.clear()
+        self.labels.begin()
+        self._sites(world)
+        self.shapes.draw()
+        self._crowd(world, zoom)
+        self._incidents(world, time_s)
+        self._convoys(world)
+        self._units(world, selected)
+        if hover is not None:
+            self.markers.ring(hover.point[0], hover.point[1], self.size * 1.6, self.size * 0.18,
+                              HOVER)
+        self.markers.draw()
+        self.labels.end()
+        self.labels.draw()
+
+    def _crowd(self, world: Any, zoom: float) -> None:
+        positions = world.crowd_positions()
+        if len(positions):
+            colors = palette.agitation_colors(world.crowd_agitation())
+            self.crowd.update(positions, colors)
+        else:
+            self.crowd.count = 0
+        self.crowd.draw(max(2.0, min(6.0, 1.1 * zoom)))
+
+    def _sites(self, world: Any) -> None:
+        """A tension ring per office: the arc's length and colour both say how tense."""
+        for site in world.sites.values():
+            radius = site.radius_m + self.size * 0.5
+            width = self.size * 0.35
+            self.shapes.ring(site.x, site.y, radius, width, (10, 14, 20, 170))
+            if site.tension > 0.5:
+                self.shapes.ring(site.x, site.y, radius, width,
+                                 palette.tension_color(max(site.tension, 25.0)),
+                                 fraction=site.tension / 100.0)
+
+    def _incidents(self, world: Any, time_s: float) -> None:
+        for inc in world.incidents:
+            if not inc.visible:
+                continue
+            color = SEVERITY_COLORS.get(inc.severity, SEVERITY_COLORS[3])
+            escalated = inc.status == "escalated"
+            rate = 0.6 + 0.4 * inc.severity + (0.6 if escalated else 0.0)
+            strength = palette.pulse(time_s, rate_hz=rate)
+            base = self.size * (0.9 + 0.3 * inc.severity)
+            self.markers.circle(inc.x, inc.y, base * (1.2 + 0.8 * strength),
+                                fade(color, 0.35 * strength))
+            self.markers.ring(inc.x, inc.y, base * (1.2 + 0.8 * strength), self.size * 0.15,
+                              fade(color, 0.9))
+            tri = icon_polygon("triangle", inc.x, inc.y, base)
+            self.markers.polygon([(x, 2 * inc.y - y) for x, y in tri], (20, 20, 24, 255))
+            self.markers.polygon([(x, 2 * inc.y - y) for x, y in
+                                  icon_polygon("triangle", inc.x, inc.y, base * 0.8)], color)
+            if inc.progress > 0:
+                self.markers.ring(inc.x, inc.y, base * 0.9 + self.size * 0.5, self.size * 0.2,
+                                  (120, 230, 150, 255), fraction=inc.progress)
+            self.labels.put(f"inc:{inc.id}", "!", inc.x, inc.y - base * 0.05,
+                            (20, 20, 24, 255), size=base * 0.55, anchor_x="center",
+                            anchor_y="center", bold=True)
+
+    def _convoys(self, world: Any) -> None:
+        for convoy in world.convoys.values():
+            if convoy.status not in ("waiting", "moving"):
+                continue
+            if convoy.route:
+                self.markers.polyline([(convoy.x, convoy.y), *convoy.route], self.size * 0.12,
+                                      (235, 225, 200, 90))
+            s = self.size
+            self.markers.rect(convoy.x - s * 0.8, convoy.y - s * 0.45, s * 1.6, s * 0.9,
+                              (30, 30, 30, 255))
+            self.markers.rect(convoy.x - s * 0.7, convoy.y - s * 0.35, s * 1.4, s * 0.7, CONVOY)
+
+    def _units(self, world: Any, selected: set[str]) -> None:
+        s = self.size * 0.95
+        for unit in world.units.values():
+            if unit.route:
+                self.markers.polyline([(unit.x, unit.y), *unit.route], s * 0.14,
+                                      ROUTE_SELECTED if unit.id in selected else ROUTE)
+        for unit in world.units.values():
+            shape, color, letter = UNIT_ICONS.get(unit.type, UNIT_ICONS["samapta"])
+            if not unit.available:
+                color = fade(color, 0.4)
+            if unit.id in selected:
+                self.markers.ring(unit.x, unit.y, s * 1.05, s * 0.2, SELECTED)
+            self.markers.ring(unit.x, unit.y, s * 0.78, s * 0.2,
+                              STATE_COLORS.get(unit.state, STATE_COLORS["idle"]))
+            self.markers.polygon(icon_polygon(shape, unit.x, unit.y, s * 1.15),
+                                 (15, 18, 24, 255))
+            self.markers.polygon(icon_polygon(shape, unit.x, unit.y, s * 0.95), color)
+            self.labels.put(f"unit:{unit.id}", letter, round(unit.x, 1), round(unit.y, 1),
+                            (255, 255, 255, 255), size=s * 0.5, anchor_x="center",
+                            anchor_y="center", bold=True)
+
+
+def density_rgba(grid: np.ndarray) -> np.ndarray:
+    """A density grid (rows, cols; row 0 at the bottom) as an RGBA image, top row first,
+    on the current palette; empty cells transparent."""
+    g = np.asarray(grid, dtype=np.float64)
+    peak = float(g.max()) if g.size else 0.0
+    scaled = np.sqrt(g / peak) if peak > 0 else g
+    colors = palette.agitation_colors(scaled.ravel()).reshape(*g.shape, 4).copy()
+    colors[..., 3] = np.where(g > 0, (90 + 165 * scaled).astype(np.uint8), 0)
+    return colors[::-1]

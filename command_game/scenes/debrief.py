@@ -1,0 +1,374 @@
+"""The debrief: how the mission went, from what the world recorded.
+
+Outcome and the level's debrief text; in-game time against par and the personal best;
+the split of every objective with its delta against the personal best's split; the
+score breakdown; a tension-over-time chart (every site, plus the kamtibmas index) and a
+crowd-density heat map over the map, both from ``world.history``. Buttons: retry, next
+level, level select, leaderboard, save replay.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+import arcade
+import numpy as np
+import PIL.Image
+
+from command_game.i18n import pick, t
+from command_game.render.gpu import Triangles
+from command_game.render.hud import status_mark
+from command_game.render.map_camera import MapCamera
+from command_game.render.static_map import StaticMapLayer
+from command_game.render.text_pool import TextPool
+from command_game.render.world_view import density_rgba
+from command_game.scenes import ui
+from command_game.speedrun.timing import format_time
+from command_game.userdata import replays_dir
+
+log = logging.getLogger(__name__)
+
+CHART_LINES = ((96, 178, 232, 255), (226, 120, 76, 255), (150, 102, 214, 255),
+               (86, 178, 96, 255), (232, 146, 44, 255), (214, 58, 58, 255),
+               (200, 200, 120, 255), (120, 220, 220, 255))
+
+
+def delta_text(seconds: float | None) -> str:
+    """'-0:12.500' when faster than the best, '+0:03.000' when slower, '' with no best."""
+    if seconds is None:
+        return ""
+    sign = "-" if seconds < 0 else "+"
+    return sign + format_time(abs(seconds))
+
+
+class DebriefScene(ui.UIScene):
+    def __init__(self, world: Any, level_path: str | Path | None, real_time_s: float,
+                 previous_best: Any = None, run: Any = None) -> None:
+        super().__init__()
+        self.world = world
+        self.level = world.level
+        self.level_path = str(level_path) if level_path is not None else None
+        self.real_time_s = float(real_time_s)
+        self.previous_best = previous_best
+        self.run = run
+        self.message = ""
+        self.texts = TextPool()
+        self.shapes = Triangles()
+        self.static_layer = StaticMapLayer(self.level, show_labels=False)
+        self.heat_texture = self._heat_texture()
+        won = world.outcome == "won"
+        self.title_bar = ui.TitleBar(t("debrief.won") if won else t("debrief.lost"),
+                                     pick(self.level.meta.title))
+        self.buttons = self._make_buttons()
+
+    # -- figures ----------------------------------------------------------------------
+
+    @property
+    def game_time_s(self) -> float:
+        return self.world.tick / 60
+
+    def splits(self) -> list[tuple[Any, float | None, float | None]]:
+        """(objective, this run's split s or None, delta against the best's split or None)."""
+        best = self.previous_best.splits if self.previous_best is not None else {}
+        rows = []
+        for obj in self.world.objectives:
+            split = obj.met_tick / 60 if obj.met_tick is not None else None
+            delta = split - best[obj.id] if split is not None and obj.id in best else None
+            rows.append((obj, split, delta))
+        return rows
+
+    def time_delta(self) -> float | None:
+        if self.previous_best is None or self.world.outcome != "won":
+            return None
+        return self.game_time_s - self.previous_best.time_s
+
+    def _heat_texture(self) -> arcade.Texture | None:
+        """The crowd's density summed over the mission, as an image over the map."""
+        grids = [grid for _, grid in self.world.history.density]
+        if not grids:
+            grid, _ = self.world.density_grid()
+            grids = [grid]
+        total = np.sum([np.asarray(g, dtype=np.float64) for g in grids], axis=0)
+        if not total.any():
+            return None
+        image = PIL.Image.fromarray(density_rgba(total), "RGBA")
+        return arcade.Texture(image, hash=f"debrief-heat-{id(self)}")
+
+    # -- buttons ----------------------------------------------------------------------
+
+    def _make_buttons(self) -> list[Any]:
+        specs = [
+            ("debrief.retry", self.retry, ui.STYLE_PRIMARY),
+            ("debrief.next", self.next_level, ui.STYLE_DEFAULT),
+            ("debrief.level_select", self.level_select, ui.STYLE_DEFAULT),
+            ("debrief.leaderboard", self.leaderboard, ui.STYLE_DEFAULT),
+            ("debrief.save_replay", self.save_replay, ui.STYLE_DEFAULT),
+        ]
+        row = arcade.gui.UIBoxLayout(vertical=False, space_between=12)
+        buttons = []
+        for key, action, style in specs:
+            widget = ui.button(t(key), action, width=200, height=44, style=style)
+            row.add(widget)
+            buttons.append(widget)
+        buttons[1].disabled = self._next_entry() is None
+        anchor = arcade.gui.UIAnchorLayout()
+        anchor.add(row, anchor_x="center", anchor_y="bottom", align_y=20)
+        self.ui.add(anchor)
+        self.focus.set_buttons(buttons, 0)
+        return buttons
+
+    def retry(self) -> None:
+        from command_game.scenes.map import MapScene
+
+        if self.stack is not None:
+            self.stack.replace(MapScene(self.level, self.level_path, seed=self.world.seed))
+
+    def _next_entry(self) -> Any:
+        from command_game.level.catalog import campaign
+
+        entries = campaign()
+        ids = [e.level.meta.id for e in entries]
+        if self.level.meta.id not in ids or self.world.outcome != "won":
+            return None
+        index = ids.index(self.level.meta.id) + 1
+        return entries[index] if index < len(entries) else None
+
+    def next_level(self) -> None:
+        entry = self._next_entry()
+        if entry is None or self.stack is None:
+            return
+        try:
+            from command_game.scenes.briefing import BriefingScene
+
+            self.stack.replace(BriefingScene(entry.path))
+        except ImportError:
+            from command_game.scenes.map import MapScene
+
+            self.stack.replace(MapScene(entry.level, entry.path))
+
+    def level_select(self) -> None:
+        from command_game.scenes.level_select import LevelSelectScene
+        from command_game.scenes.title import TitleScene
+
+        if self.stack is not None:
+            self.stack.reset(TitleScene())
+            self.stack.push(LevelSelectScene())
+
+    def leaderboard(self) -> None:
+        try:
+            from command_game.scenes.leaderboard import LeaderboardScene
+        except ImportError:
+            self.message = t("debrief.no_leaderboard")
+            return
+        if self.stack is not None:
+            self.stack.push(LeaderboardScene(self.level.meta.id))
+
+    def save_replay(self) -> Path | None:
+        """Keeps this run's replay under replays/saved (the automatic ones may be pruned)."""
+        try:
+            source = Path(self.run.replay_path) if self.run is not None else None
+            if source is None or not source.exists():
+                source = self._write_replay()
+            folder = replays_dir() / "saved"
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / source.name
+            shutil.copyfile(source, target)
+        except Exception as exc:
+            log.exception("replay not saved")
+            self.message = t("debrief.replay_failed", error=str(exc))
+            return None
+        self.message = t("debrief.replay_saved", path=str(target))
+        return target
+
+    def _write_replay(self) -> Path:
+        from command_game.speedrun.record import replay_from_world, replay_path_for
+        from command_game.speedrun.replay import write_replay
+
+        replay = replay_from_world(self.level, self.world, self.real_time_s, "player")
+        path = replay_path_for(replay)
+        write_replay(path, replay)
+        return path
+
+    def on_key(self, symbol: int, modifiers: int) -> bool | None:
+        if symbol == arcade.key.ESCAPE:
+            self.level_select()
+            return True
+        if symbol == arcade.key.R:
+            self.retry()
+            return True
+        return None
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def draw_content(self) -> None:
+        w, h = self.window.width, self.window.height
+        self.shapes.clear()
+        self.texts.begin()
+        top = h - ui.TitleBar.HEIGHT - 20
+        self._summary(24, top)
+        self._splits(24, top - 250)
+        self._score(24, 250)
+        self._chart(470, top - 290, w - 470 - 24, 290)
+        self._heat_frame(470, 96, top - 320 - 96)
+        self.shapes.draw()
+        self._heat_map()
+        self.texts.end()
+        self.texts.draw()
+
+    def _panel(self, left: float, top: float, width: float, height: float, title: str,
+               key: str) -> None:
+        self.shapes.rect(left, top - height, width, height, ui.PANEL)
+        self.shapes.rect(left, top - 26, width, 26, ui.PANEL_HEADER)
+        self.shapes.rect_outline(left, top - height, width, height, 1, ui.PANEL_BORDER)
+        self.texts.put(f"{key}:title", title.upper(), left + 12, top - 18, ui.GOLD, size=11,
+                       bold=True)
+
+    def _summary(self, left: float, top: float) -> None:
+        self._panel(left, top, 430, 230, t("debrief.summary"), "summary")
+        won = self.world.outcome == "won"
+        meta = self.level.meta
+        text = meta.debrief_win if won else meta.debrief_loss
+        self.texts.put("outcome", t("debrief.won") if won else t("debrief.lost"), left + 14,
+                       top - 58, ui.GOOD if won else ui.BAD, size=20, bold=True)
+        self.texts.put("time:label", t("debrief.game_time"), left + 14, top - 86,
+                       ui.TEXT_MUTED, size=10)
+        self.texts.put("time", format_time(self.game_time_s), left + 14, top - 118, ui.TEXT,
+                       size=24, bold=True, mono=True)
+        delta = self.time_delta()
+        if delta is not None:
+            self.texts.put("time:delta", t("debrief.vs_best", delta=delta_text(delta)),
+                           left + 200, top - 114, ui.GOOD if delta <= 0 else ui.BAD, size=12,
+                           bold=True)
+        elif won:
+            self.texts.put("time:delta", t("debrief.first_best"), left + 200, top - 114,
+                           ui.GOLD, size=12, bold=True)
+        self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
+                                real=format_time(self.real_time_s)),
+                       left + 14, top - 142, ui.TEXT_MUTED, size=10)
+        if text is not None:
+            self.texts.put("story", pick(text), left + 14, top - 160, ui.TEXT, size=10,
+                           width=400, anchor_y="top")
+        if self.message:
+            self.texts.put("message", self.message, 24, 76, ui.GOLD, size=10)
+
+    def _splits(self, left: float, top: float) -> None:
+        rows = self.splits()
+        height = 40 + 24 * len(rows)
+        self._panel(left, top, 430, height, t("debrief.splits"), "splits")
+        for i, (obj, split, delta) in enumerate(rows):
+            y = top - 48 - i * 24
+            status_mark(self.shapes, left + 20, y + 4, obj.status)
+            title = pick(obj.title)
+            self.texts.put(f"split:{obj.id}:title", title[:36] + ("\u2026" if len(title) > 36
+                                                                  else ""),
+                           left + 34, y, ui.TEXT, size=10)
+            self.texts.put(f"split:{obj.id}:time", format_time(split), left + 340, y,
+                           ui.TEXT, size=10, mono=True, anchor_x="right")
+            if delta is not None:
+                self.texts.put(f"split:{obj.id}:delta", delta_text(delta), left + 420, y,
+                               ui.GOOD if delta <= 0 else ui.BAD, size=10, mono=True,
+                               anchor_x="right")
+
+    def score_rows(self) -> list[tuple[str, tuple[str, float] | None, float]]:
+        """(points key, the measure it was earned from or None, points), in the world's order."""
+        rows, measure = [], None
+        for name, value in self.world.score().breakdown.items():
+            if name.endswith("_points"):
+                rows.append((name, measure, float(value)))
+                measure = None
+            else:
+                measure = (name, float(value))
+        return rows
+
+    def _score(self, left: float, top: float) -> None:
+        rows = self.score_rows()
+        self._panel(left, top, 430, 40 + 20 * len(rows), t("debrief.score"), "score")
+        self.texts.put("score:total", str(self.world.score().total), left + 416, top - 19,
+                       ui.GOLD, size=14, bold=True, anchor_x="right")
+        known = _known_keys()
+        for i, (name, measure, points) in enumerate(rows):
+            y = top - 46 - i * 20
+            label_key = f"debrief.score.{name}"
+            self.texts.put(f"score:{name}", t(label_key) if label_key in known else name,
+                           left + 14, y, ui.TEXT_MUTED, size=9)
+            if measure is not None and measure[1] >= 0:
+                self.texts.put(f"score:{name}:m", f"{measure[1]:g}", left + 300, y, ui.TEXT,
+                               size=9, mono=True, anchor_x="right")
+            self.texts.put(f"score:{name}:v", f"{points:+.0f}", left + 416, y,
+                           ui.GOOD if points > 0 else ui.TEXT_MUTED, size=9, mono=True,
+                           anchor_x="right")
+
+    def _chart(self, left: float, bottom: float, width: float, height: float) -> None:
+        """Tension of every site (thin) and the kamtibmas index (thick), per second."""
+        top = bottom + height
+        self._panel(left, top, width, height, t("debrief.chart"), "chart")
+        plot = (left + 44, bottom + 30, width - 60 - 170, height - 70)
+        px, py, pw, ph = plot
+        self.shapes.rect(px, py, pw, ph, (10, 16, 28, 255))
+        for level in (0, 25, 50, 75, 100):
+            y = py + ph * level / 100
+            self.shapes.rect(px, y, pw, 1, (48, 64, 92, 255))
+            self.texts.put(f"chart:y{level}", str(level), px - 6, y - 4, ui.TEXT_MUTED, size=8,
+                           anchor_x="right")
+        history = self.world.history
+        n = max(len(history.index), 2)
+        self.texts.put("chart:x", format_time(len(history.index)), px + pw, py - 16,
+                       ui.TEXT_MUTED, size=8, anchor_x="right")
+        self.texts.put("chart:x0", "0:00", px, py - 16, ui.TEXT_MUTED, size=8)
+        legend_y = top - 50
+        for i, (site_id, series) in enumerate(history.tension.items()):
+            color = CHART_LINES[i % len(CHART_LINES)]
+            self._series(series, plot, n, 1.6, color)
+            site = self.world.sites.get(site_id)
+            self.shapes.rect(px + pw + 14, legend_y - i * 18, 14, 4, color)
+            self.texts.put(f"chart:legend:{site_id}", (site.name if site else site_id)[:22],
+                           px + pw + 34, legend_y - i * 18 - 3, ui.TEXT, size=8)
+        self._series(history.index, plot, n, 3.0, ui.GOLD)
+        k = len(history.tension)
+        self.shapes.rect(px + pw + 14, legend_y - k * 18, 14, 4, ui.GOLD)
+        self.texts.put("chart:legend:index", t("map.hud.index"), px + pw + 34,
+                       legend_y - k * 18 - 3, ui.GOLD, size=8, bold=True)
+
+    def _series(self, values: Any, plot: tuple[float, float, float, float], n: int,
+                width: float, color: Any) -> None:
+        px, py, pw, ph = plot
+        v = np.asarray(values, dtype=np.float64)
+        if len(v) < 2:
+            return
+        step = max(1, len(v) // 600)  # at most ~600 segments per line
+        v = v[::step]
+        xs = px + np.arange(len(v)) * step / (n - 1) * pw
+        ys = py + np.clip(v, 0, 100) / 100 * ph
+        self.shapes.polyline(np.column_stack([xs, ys]), width, color)
+
+    def _heat_frame(self, left: float, bottom: float, height: float) -> None:
+        w, h = self.level.map.width_m, self.level.map.height_m
+        inner_h = height - 36
+        inner_w = inner_h * w / h
+        self._panel(left, bottom + height, inner_w + 20, height, t("debrief.heat"), "heat")
+        self._heat_rect = (left + 10, bottom + 6, inner_w, inner_h)
+        if self.heat_texture is None:
+            self.texts.put("heat:none", t("debrief.no_crowd"), left + 20, bottom + inner_h / 2,
+                           ui.TEXT_MUTED, size=10)
+
+    def _heat_map(self) -> None:
+        left, bottom, width, height = self._heat_rect
+        camera = MapCamera(self.level.map.width_m, self.level.map.height_m,
+                           (int(left), int(bottom), int(width), int(height)))
+        camera.camera.zoom = min(width / self.level.map.width_m,
+                                 height / self.level.map.height_m)
+        with camera.activate():
+            self.static_layer.draw()
+            if self.heat_texture is not None:
+                arcade.draw_texture_rect(self.heat_texture, arcade.LBWH(
+                    0, 0, self.level.map.width_m, self.level.map.height_m))
+        self.window.default_camera.use()
+
+
+def _known_keys() -> set[str]:
+    from command_game.i18n import catalog
+
+    return set(catalog("en"))

@@ -1,0 +1,465 @@
+"""The map scene: the command post's live situation map over a running World.
+
+Time: the world advances only in ``on_fixed_update`` (60 per second of real time), one
+tick per fixed update at 1x, two at 2x, four at 4x, none when paused; an overlay pushed
+over the scene (pause menu) stops updates altogether.
+
+Input never touches the world: clicks and keys become ``Command``s (``scenes.orders``)
+queued for the next ``world.step``. Keys come from ``command_game.controls`` (rebindable):
+Space pause, ``-``/``=`` slower/faster (or the speed buttons), 1..9 recall a control
+group, Ctrl+1..9 set it, arrows pan, PageUp/PageDown or the wheel zoom, order hotkeys
+(M H P D E R B C T) order the selection to the target under the mouse, Esc pauses.
+Left-click selects (shift adds), left-drag box-selects, right-click gives the default
+order for what is under the cursor, Ctrl+right-click opens a menu of every order, and
+right- or middle-drag pans.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from pyglet.window import key, mouse
+
+from command_game import controls, sound
+from command_game.i18n import pick, t
+from command_game.level.io import load_level
+from command_game.render.hud import SPEEDS, Hud, HudState, Notification
+from command_game.render.map_camera import MapCamera
+from command_game.render.static_map import BACKGROUND, StaticMapLayer
+from command_game.render.world_view import WorldView
+from command_game.scenes import orders
+from command_game.scenes.orders import ORDER_MENU, Selection, Target
+from command_game.scenes.stack import Scene
+from command_game.sim.commands import Command
+from command_game.sim.world import World
+
+log = logging.getLogger(__name__)
+
+PAN_SPEED_PX = 700.0  # keyboard / edge pan, screen pixels per second
+EDGE_PX = 6
+DRAG_PX = 6  # a press that moves farther than this is a drag, not a click
+CLICK_RADIUS_PX = 14
+NOTE_COLORS = {
+    "incident_opened": (250, 140, 40, 255), "incident_revealed": (40, 170, 170, 255),
+    "incident_escalated": (240, 60, 50, 255), "incident_resolved": (96, 196, 128, 255),
+    "objective_met": (234, 180, 62, 255), "objective_failed": (226, 86, 76, 255),
+    "riot": (240, 60, 50, 255), "command_rejected": (226, 86, 76, 255),
+    "convoy_departed": (235, 225, 200, 255), "convoy_arrived": (96, 196, 128, 255),
+    "unit_arrived": (120, 190, 255, 255), "mission_won": (96, 196, 128, 255),
+    "mission_lost": (226, 86, 76, 255), "tension_crossed": (250, 140, 40, 255),
+}
+
+
+class MapScene(Scene):
+    def __init__(self, level: Any, level_path: str | Path | None = None, seed: int = 0,
+                 on_finish: Any = None) -> None:
+        super().__init__()
+        if isinstance(level, (str, Path)):
+            level_path, level = level, load_level(level)
+        self.level = level
+        self.level_path = str(level_path) if level_path is not None else None
+        self.seed = seed
+        self.on_finish = on_finish
+        self.world = World.from_level(level, seed=seed)
+        self.static_layer = StaticMapLayer(level)
+        self.world_view = WorldView(level)
+        width, height = self.window.get_size()
+        self.camera = MapCamera(level.map.width_m, level.map.height_m, (0, 0, width, height))
+        self.hud = Hud(level, self.static_layer, width, height)
+        self.selection = Selection()
+        self.pending: list[Command] = []
+        self.speed = 1
+        self._last_speed = 1
+        self.real_time_s = 0.0
+        self.notifications: list[Notification] = []
+        self.targeting: str | None = None
+        self.menu: tuple[float, float, tuple[str, ...]] | None = None
+        self._menu_target: Target | None = None
+        self._press: tuple[float, float, int, int] | None = None  # x, y, button, modifiers
+        self._drag_box: tuple[float, float, float, float] | None = None
+        self._mouse = (-1.0, -1.0)
+        self._mouse_inside = False
+        self._keys_held: set[str] = set()
+        self.finished = False
+        self.ticks_last_update = 0
+        self.frame_ms = 0.0
+
+    # -- time ------------------------------------------------------------------------
+
+    def set_speed(self, speed: int) -> None:
+        if speed not in SPEEDS:
+            raise ValueError(f"speed must be one of {SPEEDS}")
+        if speed:
+            self._last_speed = speed
+        self.speed = speed
+
+    def toggle_pause(self) -> None:
+        self.set_speed(0 if self.speed else self._last_speed)
+
+    def step_speed(self, direction: int) -> None:
+        i = SPEEDS.index(self.speed) + direction
+        self.set_speed(SPEEDS[max(0, min(len(SPEEDS) - 1, i))])
+
+    def on_fixed_update(self, delta_time: float) -> None:
+        """Advances the world by ``speed`` ticks: 60 fixed updates make 1 s of game time at 1x."""
+        self.ticks_last_update = 0
+        if self.finished:
+            return
+        for _ in range(self.speed):
+            events = self.world.step(self.pending)
+            self.pending = []
+            self.ticks_last_update += 1
+            self._on_events(events)
+            if self.world.finished:
+                self._finish()
+                return
+
+    def on_update(self, delta_time: float) -> None:
+        self.real_time_s += delta_time
+        dx = dy = 0.0
+        held = self._keys_held
+        dx += ("pan_right" in held) - ("pan_left" in held)
+        dy += ("pan_up" in held) - ("pan_down" in held)
+        if self._mouse_inside and self._press is None:
+            mx, my = self._mouse
+            dx += (mx >= self.window.width - EDGE_PX) - (mx <= EDGE_PX)
+            dy += (my >= self.window.height - EDGE_PX) - (my <= EDGE_PX)
+        if dx or dy:
+            step = PAN_SPEED_PX * delta_time
+            self.camera.pan_pixels(-dx * step, -dy * step)
+
+    def queue(self, commands: list[Command]) -> None:
+        """Commands go to the world at the start of its next tick."""
+        self.pending.extend(commands)
+        if commands:
+            sound.play("order")
+
+    # -- events from the world ----------------------------------------------------------
+
+    def _on_events(self, events: list[Any]) -> None:
+        if not events:
+            return
+        sound.play_for_events(events)
+        for event in events:
+            text = self._describe(event)
+            if text:
+                color = NOTE_COLORS.get(event.kind, (200, 200, 200, 255))
+                self.notifications.append(Notification(text, color, self.real_time_s))
+        del self.notifications[:-20]
+
+    def _describe(self, event: Any) -> str | None:
+        """A notification line for an event the player should notice, else None."""
+        if event.kind in ("unit_dispatched", "unit_rerouted"):
+            return None
+        if event.kind == "tension_crossed" and (event.value or 0) < 75:
+            return None
+        names = {**{s.id: s.name for s in self.world.sites.values()},
+                 **{u.id: u.name for u in self.world.units.values()}}
+        incident = next((i for i in self.world.incidents if i.id == event.subject), None)
+        objective = next((o for o in self.world.objectives if o.id == event.subject), None)
+        values = {
+            "subject": names.get(event.subject or "", event.subject or ""),
+            "site": names.get(event.site or "", event.site or ""),
+            "type": t(f"map.incident.{incident.type}") if incident else "",
+            "objective": pick(objective.title) if objective else "",
+            "value": f"{event.value:.0f}" if event.value is not None else "",
+            "detail": event.detail,
+        }
+        return t(f"map.event.{event.kind}", **values)
+
+    def _finish(self) -> None:
+        """The mission ended: hand the world to whoever asked, else record and debrief."""
+        self.finished = True
+        if self.on_finish is not None:
+            self.on_finish(self.world)
+            return
+        previous_best = _personal_best(self.level.meta.id)
+        run = _record(self.level_path, self.level, self.world, self.real_time_s)
+        from command_game.scenes.debrief import DebriefScene
+
+        if self.stack is not None:
+            self.stack.replace(DebriefScene(self.world, self.level_path, self.real_time_s,
+                                            previous_best=previous_best, run=run))
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def on_resize(self, width: int, height: int) -> None:
+        self.camera.set_viewport((0, 0, width, height))
+        self.hud.resize(width, height)
+
+    def on_draw(self) -> None:
+        started = time.perf_counter()
+        self.clear(color=BACKGROUND)
+        hover = self._hover_target()
+        with self.camera.activate():
+            self.static_layer.draw()
+            self.world_view.draw(self.world, self.camera.zoom, self.selection.ids,
+                                 self.real_time_s, hover)
+        self.window.default_camera.use()
+        self.hud.draw(self.world, self._hud_state())
+        if self._drag_box is not None:
+            self._draw_drag_box()
+        self.frame_ms = (time.perf_counter() - started) * 1000
+
+    def _hud_state(self) -> HudState:
+        return HudState(
+            speed=self.speed, selected=tuple(self.selection.ids),
+            groups=dict(self.selection.groups), real_time_s=self.real_time_s,
+            targeting=self.targeting, menu=self.menu, notifications=self.notifications,
+            camera_rect=self.camera.visible_rect(), mouse=self._mouse,
+        )
+
+    def _draw_drag_box(self) -> None:
+        x0, y0, x1, y1 = self._drag_box
+        shapes = self.hud.shapes
+        shapes.clear()
+        left, bottom = min(x0, x1), min(y0, y1)
+        width, height = abs(x1 - x0), abs(y1 - y0)
+        shapes.rect(left, bottom, width, height, (120, 190, 255, 40))
+        shapes.rect_outline(left, bottom, width, height, 1, (170, 220, 255, 220))
+        shapes.draw()
+
+    def _hover_target(self) -> Target | None:
+        if not self.selection.ids or not self._mouse_inside:
+            return None
+        if self.hud.hit(*self._mouse) is not None:
+            return None
+        target = self.target_at(*self._mouse)
+        return None if target.kind == "point" else target
+
+    # -- input: mouse ------------------------------------------------------------------
+
+    def click_radius_m(self) -> float:
+        return CLICK_RADIUS_PX / self.camera.zoom
+
+    def target_at(self, x: float, y: float) -> Target:
+        wx, wy = self.camera.to_world(x, y)
+        return orders.pick_target(self.world, wx, wy, self.click_radius_m())
+
+    def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
+        self._mouse = (float(x), float(y))
+        self._mouse_inside = True
+
+    def on_mouse_enter(self, x: int, y: int) -> None:
+        self._mouse_inside = True
+
+    def on_mouse_leave(self, x: int, y: int) -> None:
+        self._mouse_inside = False
+
+    def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        if self.hud.hit(x, y) is None or self.hud.hit(x, y).kind == "minimap":
+            self.camera.zoom_at(x, y, 1.15 ** scroll_y)
+
+    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
+        self._mouse = (float(x), float(y))
+        self._press = (float(x), float(y), button, modifiers)
+
+    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int,
+                      modifiers: int) -> None:
+        self._mouse = (float(x), float(y))
+        if self._press is None:
+            return
+        px, py, button, _ = self._press
+        moved = abs(x - px) + abs(y - py) > DRAG_PX
+        if button == -1 or (button in (mouse.RIGHT, mouse.MIDDLE) and moved):
+            self.camera.pan_pixels(dx, dy)
+            self._press = (px, py, -1, 0)  # a pan now: the release gives no order
+        elif button == mouse.LEFT and moved and self.hud.hit(px, py) is None:
+            self._drag_box = (px, py, float(x), float(y))
+
+    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
+        press, self._press = self._press, None
+        box, self._drag_box = self._drag_box, None
+        if press is None or press[2] == -1:
+            return
+        shift = bool(modifiers & key.MOD_SHIFT)
+        if box is not None:
+            x0, y0 = self.camera.to_world(box[0], box[1])
+            x1, y1 = self.camera.to_world(x, y)
+            self.selection.box(orders.units_in_box(self.world, x0, y0, x1, y1), add=shift)
+            return
+        if button == mouse.LEFT:
+            self.left_click(x, y, shift)
+        elif button == mouse.RIGHT:
+            self.right_click(x, y, bool(modifiers & key.MOD_CTRL))
+
+    def left_click(self, x: float, y: float, shift: bool = False) -> None:
+        hit = self.hud.hit(x, y)
+        if self.menu is not None:
+            menu_target, self.menu, self._menu_target = self._menu_target, None, None
+            if hit is not None and hit.kind == "menu":
+                self.order(hit.value, menu_target)
+            return
+        if hit is not None:
+            self._hud_click(hit, x, y, shift)
+            return
+        if self.targeting is not None:
+            kind, self.targeting = self.targeting, None
+            self.order(kind, self.target_at(x, y))
+            return
+        wx, wy = self.camera.to_world(x, y)
+        self.selection.click(orders.unit_at(self.world, wx, wy, self.click_radius_m() * 1.3),
+                             add=shift)
+
+    def right_click(self, x: float, y: float, menu: bool = False) -> None:
+        self.targeting = None
+        if self.menu is not None:
+            self.menu = None
+            return
+        if self.hud.hit(x, y) is not None:
+            return
+        target = self.target_at(x, y)
+        if menu:
+            self.menu = (x, y, ORDER_MENU[target.kind])
+            self._menu_target = target
+            return
+        if self.selection.ids:
+            self.order(orders.default_order(target), target)
+
+    def _hud_click(self, hit: Any, x: float, y: float, shift: bool) -> None:
+        if hit.kind == "speed":
+            self.set_speed(hit.value)
+        elif hit.kind == "unit":
+            self.selection.click(hit.value, add=shift)
+        elif hit.kind == "incident":
+            incident = next(i for i in self.world.incidents if i.id == hit.value)
+            self.camera.centre_on(incident.x, incident.y)
+        elif hit.kind == "minimap":
+            self.camera.centre_on(*self.hud.minimap_to_world(x, y))
+        elif hit.kind == "order":
+            if hit.value in orders.UNTARGETED:
+                self.order(hit.value, None)
+            else:
+                self.targeting = None if self.targeting == hit.value else hit.value
+
+    def order(self, kind: str, target: Target | None) -> list[Command]:
+        """Turns an order on a target into Commands for the selected units and queues them."""
+        commands = orders.orders_for(self.world, kind, target, self.selection.ids)
+        if not commands:
+            self.notifications.append(Notification(
+                t("map.note.cannot_order", order=t(f"map.order.{kind}")),
+                (226, 86, 76, 255), self.real_time_s))
+        self.queue(commands)
+        return commands
+
+    # -- input: keys ---------------------------------------------------------------------
+
+    def on_key_press(self, symbol: int, modifiers: int) -> None:
+        if symbol == key.ESCAPE:
+            self._escape()
+            return
+        action = controls.action_for(symbol, modifiers)
+        if action is None:
+            return
+        if action.startswith("pan_"):
+            self._keys_held.add(action)
+        else:
+            self.do_action(action)
+
+    def on_key_release(self, symbol: int, modifiers: int) -> None:
+        action = controls.action_for(symbol, modifiers) or controls.action_for(symbol, 0)
+        if action is not None:
+            self._keys_held.discard(action)
+
+    def _escape(self) -> None:
+        if self.menu is not None or self.targeting is not None:
+            self.menu, self.targeting = None, None
+            return
+        try:
+            from command_game.scenes.pause import PauseScene
+        except ImportError:
+            log.warning("the pause menu is not there yet (scenes/pause.py): pausing in place")
+            self.set_speed(0)
+            return
+        if self.stack is not None:
+            self.stack.push(PauseScene())
+
+    def do_action(self, action: str) -> None:
+        """One named action from controls (keyboard); shared with tests and the help."""
+        simple = {
+            "pause": self.toggle_pause,
+            "speed_down": lambda: self.step_speed(-1),
+            "speed_up": lambda: self.step_speed(1),
+            "zoom_in": lambda: self.camera.zoom_at(self.window.width / 2,
+                                                   self.window.height / 2, 1.25),
+            "zoom_out": lambda: self.camera.zoom_at(self.window.width / 2,
+                                                    self.window.height / 2, 0.8),
+            "center_selection": self._centre_selection,
+            "select_all": lambda: self.selection.set(self.world.units),
+            "deselect": self.selection.clear,
+            "next_unit": lambda: self._cycle_unit(1),
+            "prev_unit": lambda: self._cycle_unit(-1),
+            "next_incident": lambda: self._cycle_incident(1),
+            "prev_incident": lambda: self._cycle_incident(-1),
+        }
+        if action in simple:
+            simple[action]()
+        elif action.startswith("group_set_"):
+            self.selection.set_group(int(action.removeprefix("group_set_")))
+        elif action.startswith("group_"):
+            if self.selection.recall_group(int(action.removeprefix("group_")), self.world.units):
+                self._centre_selection()
+        elif action.startswith("order_"):
+            self._order_hotkey(controls.ORDER_KINDS[action])
+
+    def _order_hotkey(self, kind: str) -> None:
+        """An order key orders the selection to what is under the mouse (or, off the map,
+        waits for a click on the target)."""
+        if kind in orders.UNTARGETED:
+            self.order(kind, None)
+            return
+        over_map = self._mouse_inside and self.hud.hit(*self._mouse) is None
+        target = self.target_at(*self._mouse) if over_map else None
+        if target is not None and (target.kind != "point" or kind == "move"):
+            self.order(kind, target)
+        else:
+            self.targeting = kind
+
+    def _centre_selection(self) -> None:
+        units = [self.world.units[u] for u in self.selection.ids if u in self.world.units]
+        if units:
+            self.camera.centre_on(sum(u.x for u in units) / len(units),
+                                  sum(u.y for u in units) / len(units))
+
+    def _cycle_unit(self, step: int) -> None:
+        current = self.selection.ids[0] if self.selection.ids else None
+        unit_id = controls.cycle(list(self.world.units), current, step)
+        if unit_id is not None:
+            self.selection.set([unit_id])
+            self._centre_selection()
+
+    def _cycle_incident(self, step: int) -> None:
+        live = [i for i in self.world.incidents if i.visible]
+        if not live:
+            return
+        self._incident_focus = controls.cycle([i.id for i in live],
+                                              getattr(self, "_incident_focus", None), step)
+        incident = next(i for i in live if i.id == self._incident_focus)
+        self.camera.centre_on(incident.x, incident.y)
+
+
+def _personal_best(level_id: str) -> Any:
+    """The personal best before this run (record_finished_run replaces it)."""
+    try:
+        from command_game import progress
+
+        return progress.load_progress().best(level_id)
+    except Exception as exc:  # a broken progress file must not stop the debrief
+        log.warning("could not read the personal best: %s", exc)
+        return None
+
+
+def _record(level_path: str | None, level: Any, world: World, real_time_s: float) -> Any:
+    try:
+        from command_game.speedrun.record import record_finished_run
+    except ImportError as exc:
+        log.error("run not recorded: command_game.speedrun.record is missing (%s)", exc)
+        return None
+    try:
+        return record_finished_run(level_path, level, world, real_time_s)
+    except Exception:
+        log.exception("run not recorded: the speedrun record failed")
+        return None
