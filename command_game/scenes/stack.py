@@ -97,12 +97,11 @@ class SceneStack:
         return scene
 
     def draw_below(self, scene: Scene) -> None:
+        """Draws the scene right under `scene`. If that one is an overlay too, its own
+        on_draw draws what is under it, so each scene is drawn once, bottom first."""
         index = self._scenes.index(scene)
-        start = index
-        while start > 0 and self._scenes[start].overlay:
-            start -= 1
-        for below in self._scenes[start:index]:
-            below.on_draw()
+        if index > 0:
+            self._scenes[index - 1].on_draw()
 
     def _add(self, scene: Scene) -> None:
         scene.stack = self
