@@ -359,3 +359,24 @@ def paste(doc: Document, clip: Clipboard, dx: float, dy: float) -> tuple[EditAct
         counts[collection] += 1
         refs.append(Ref(collection, item["id"]))
     return EditAction(f"paste {len(refs)} object(s)" if steps else "", steps), refs
+
+
+def add_trigger(doc: Document, site: str, tension: float = 70.0) -> EditAction:
+    obj_id = unique_id(doc, "trigger")
+    item = {"id": obj_id, "site": site, "tension": float(tension), "type": "clash",
+            "severity": 2, "escalation_s": 180.0}
+    return add_object(doc, "triggers", item, f"add {obj_id}")
+
+
+def add_convoy(doc: Document) -> EditAction:
+    """A convoy from the first warehouse (or any office) to the first KPU office."""
+    offices = doc.items("offices")
+    origin = next((o for o in offices if o.get("type") == "warehouse"), None)
+    destination = next((o for o in offices if o.get("type") == "kpu"), None)
+    origin = origin or (offices[0] if offices else None)
+    destination = destination or (offices[-1] if offices else None)
+    obj_id = unique_id(doc, "convoy")
+    item = {"id": obj_id, "origin": origin["id"] if origin else "",
+            "destination": destination["id"] if destination else "", "depart_s": 30.0,
+            "speed_kmh": 30.0}
+    return add_object(doc, "convoys", item, f"add {obj_id}")

@@ -19,6 +19,7 @@ from typing import Any
 from command_game.editor.document import Document
 from command_game.editor.validation import is_playable, validate
 from command_game.level.io import level_to_dict, load_level, save_level
+from command_game.level.problems import LevelError
 from command_game.storage import atomic_write_text, backup_file
 from command_game.userdata import levels_dir
 
@@ -94,11 +95,29 @@ class EditorFile:
 
 
 def open_file(path: str | Path) -> EditorFile:
-    """Opens a level file or a draft (a draft remembers where its level will go)."""
+    """Opens a level file or a draft (a draft remembers where its level will go).
+
+    A level the schema rejects still opens, as the JSON it holds, so the author can fix
+    it with the problem list; a file that is not JSON at all raises LevelError.
+    """
     path = Path(path)
     if path.name.endswith(DRAFT_SUFFIX):
         data = json.loads(path.read_text("utf-8"))
         marker = data.pop(DRAFT_KEY, {}) or {}
         return EditorFile(Document(data, marker.get("target")), draft_path=path)
-    level = load_level(path)
+    try:
+        level = load_level(path)
+    except LevelError:
+        data = _json_object(path)
+        if data is None:
+            raise
+        return EditorFile(Document(data, str(path)))
     return EditorFile(Document(level_to_dict(level), str(path)))
+
+
+def _json_object(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
