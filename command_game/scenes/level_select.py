@@ -332,9 +332,11 @@ class LevelSelectScene(ui.UIScene):
                               ui.GOLD, bold=True), 20))
         titles = {o.id: pick(o.title) for o in row.entry.level.objectives}
         for objective_id, split in best.splits.items():
-            name = _clip(titles.get(objective_id, objective_id), 40)
-            lines.append((ui.text(f"{ui.format_time(split):>9}   {name}", 11, ui.TEXT_MUTED,
-                                  font=ui.FONT_MONO), 17))
+            name = titles.get(objective_id, objective_id)
+            label = ui.text(f"{ui.format_time(split):>9}   {name}", 11, ui.TEXT_MUTED,
+                            font=ui.FONT_MONO)
+            ui.clip_to_width(label, width)
+            lines.append((label, 17))
         return lines
 
     # --- actions --------------------------------------------------------------------
