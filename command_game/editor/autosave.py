@@ -1,9 +1,9 @@
 """Never lose work: the editor's autosave and crash recovery.
 
 The editor writes the document to ``autosave_dir()`` every minute while it changes, and
-once more on a clean exit marked ``clean``. An autosave that is not clean and is newer
-than the file it belongs to means the editor did not close properly: on the next start
-the editor offers to restore it.
+once more on exit, marked ``clean`` when everything was saved. An autosave that is not
+clean and is newer than the file it belongs to means the editor crashed, or closed with
+work unsaved: on the next start the editor offers to restore it.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ class Autosaver:
         self._last_revision = self.document.revision
 
     def close(self) -> None:
-        """A clean exit: the autosave stays (the work is there) but asks for nothing."""
-        self.write(clean=True)
+        """On exit: clean when everything is saved; unsaved work is offered next time."""
+        self.write(clean=not self.document.modified)
 
 
 @dataclass(frozen=True)
