@@ -84,11 +84,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         index = LevelIndex()
         verdicts = []
+        reached = 0
         for path in args.replays:
             bar.set_label(path.name)
             verdict = verify_file(path, index, level_path=args.level,
                                   allow_version_mismatch=args.allow_version_mismatch,
                                   progress=bar.advance)
+            reached += _ticks_of(path)
+            bar.reach(reached)
             _report(verdict, bar)
             verdicts.append(verdict)
     bar.close()

@@ -30,6 +30,11 @@ class ProgressBar:
         self.done = min(self.total, self.done + ticks)
         self._draw()
 
+    def reach(self, ticks: int) -> None:
+        """Moves to an absolute count: a replay that stopped early still counts whole."""
+        self.done = min(self.total, max(self.done, ticks))
+        self._draw()
+
     def set_label(self, label: str) -> None:
         self.label = label
         self._draw(force=True)

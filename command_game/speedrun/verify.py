@@ -72,8 +72,8 @@ class LevelIndex:
         return self._by_id.get(level_id, [])
 
 
-def _fail(file: str, replay: ReplayData | None, key: str, **params: Any) -> Verdict:
-    return Verdict(file, False, key, params, replay=replay)
+def _fail(replay_file: str, replay: ReplayData | None, key: str, /, **params: Any) -> Verdict:
+    return Verdict(replay_file, False, key, params, replay=replay)
 
 
 def resolve_level(file: str, replay: ReplayData, index: LevelIndex,

@@ -1,0 +1,209 @@
+"""Replays of real runs verify; any change to a command, the seed, the level or the version
+is caught and named. The run is the sim's reference autopilot winning a small test level."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from command_game import __version__, progress
+from command_game.level.io import load_level
+from command_game.sim.autopilot import play
+from command_game.sim.commands import Command
+from command_game.sim.world import World
+from command_game.speedrun.record import (
+    import_replay,
+    record_finished_run,
+    replay_from_world,
+    wait_for_verification,
+)
+from command_game.speedrun.replay import encode, group_commands, read_replay, write_replay
+from command_game.speedrun.store import Leaderboard
+from command_game.speedrun.verify import LevelIndex, simulate, verify_file
+from command_game.userdata import levels_dir, replays_dir
+from tests.conftest import REPO
+
+SPRINT = REPO / "tests" / "data" / "speedrun_sprint.json"
+
+
+@pytest.fixture(scope="module")
+def won_world() -> World:
+    world = World.from_level(load_level(SPRINT), seed=3)
+    play(world, max_ticks=6000)
+    assert world.outcome == "won" and len(world.command_log) >= 1
+    return world
+
+
+@pytest.fixture(scope="module")
+def sealed_bytes(won_world) -> bytes:
+    """The replay of the autopilot's win, sealed with the checkpoints a verification makes."""
+    replay = replay_from_world(won_world.level, won_world, 41.5, "Rani")
+    verdict = simulate(replay, won_world.level, "sealed")
+    assert verdict.valid, verdict.message
+    return encode(replay.model_copy(update={"checkpoints": list(verdict.checkpoints)}))
+
+
+@pytest.fixture
+def sealed(sealed_bytes, tmp_path) -> Path:
+    path = tmp_path / "sealed.kmrp"
+    path.write_bytes(sealed_bytes)
+    return path
+
+
+def verify(path: Path, **kwargs):
+    return verify_file(path, LevelIndex(), level_path=kwargs.pop("level_path", SPRINT), **kwargs)
+
+
+def rewrite(path: Path, **changes) -> Path:
+    replay = read_replay(path).model_copy(update=changes)
+    out = path.with_name("changed.kmrp")
+    write_replay(out, replay)
+    return out
+
+
+def test_autopilot_win_is_recorded_verified_and_ranked(won_world):
+    run = record_finished_run(SPRINT, won_world.level, won_world, 41.5, "Rani",
+                              background=False)
+    assert run.status == "valid", run.note
+    assert run.new_personal_best
+    sealed = Path(run.replay_path)
+    replay = read_replay(sealed)
+    assert sealed.parent == replays_dir()
+    assert replay.final_tick == won_world.tick and replay.seed == 3
+    assert replay.game_version == __version__ and replay.level_id == "speedrun_sprint"
+    assert len(replay.checkpoints) == won_world.tick // 60  # sealed by the verification
+    assert replay.splits == [(o.id, o.met_tick) for o in won_world.objectives]
+    assert replay.categories == ["any", "100", "cooling"]
+    board = Leaderboard()
+    (run,) = board.runs()
+    assert run.verified and run.player == "Rani" and run.real_time_s == 41.5
+    assert run.game_ticks == won_world.tick
+    assert [board.rank_of(run.id, c) for c in ("any", "100", "cooling")] == [1, 1, 1]
+    best = progress.load_progress().best("speedrun_sprint")
+    assert best is not None and best.time_s == won_world.tick / 60
+    verdict = verify(sealed)
+    assert verdict.valid, verdict.message
+    assert "Any% 100% Cooling%" in verdict.message
+
+
+def test_verification_in_the_background_ranks_only_when_done(won_world):
+    run = record_finished_run(SPRINT, won_world.level, won_world, 50.0, "Budi")
+    assert run.status in ("pending", "valid")
+    assert wait_for_verification(timeout=120)
+    board = Leaderboard()
+    assert board.get_run(run.id).verified
+    assert board.rank_of(run.id, "any") == 1
+
+
+def test_one_changed_command_fails_at_the_divergence_tick(sealed):
+    replay = read_replay(sealed)
+    commands = replay.command_list()
+    first = commands[0]
+    other = "bawaslu_singkawang" if first.target != "bawaslu_singkawang" else "kpu_singkawang"
+    commands[0] = Command(first.tick, first.kind, first.unit_ids, target=other,
+                          point=first.point, route=first.route)
+    verdict = verify(rewrite(sealed, commands=group_commands(commands)))
+    assert not verdict.valid
+    assert verdict.divergence_tick is not None and verdict.divergence_tick % 60 == 0
+    assert f"diverges at tick {verdict.divergence_tick}" in verdict.message
+
+
+def test_a_command_moved_by_one_tick_is_caught(sealed):
+    replay = read_replay(sealed)
+    commands = replay.command_list()
+    commands = [Command(c.tick + 1, c.kind, c.unit_ids, c.target, c.point, c.route)
+                for c in commands]
+    verdict = verify(rewrite(sealed, commands=group_commands(commands)))
+    assert not verdict.valid and verdict.divergence_tick is not None
+
+
+def test_changed_seed_fails_with_the_tick(sealed):
+    verdict = verify(rewrite(sealed, seed=4))
+    assert not verdict.valid
+    assert "diverges at tick" in verdict.message, verdict.message
+
+
+def test_one_byte_of_the_level_is_a_named_mismatch(sealed, tmp_path):
+    text = SPRINT.read_bytes()
+    at = text.index(b'"hold_s": 3.0') + len(b'"hold_s": ')
+    changed = tmp_path / "sprint.json"
+    changed.write_bytes(text[:at] + b"4" + text[at + 1:])
+    verdict = verify(sealed, level_path=changed)
+    assert not verdict.valid
+    assert "level mismatch" in verdict.message and str(changed) in verdict.message
+    # found by id among the player's levels, without --level
+    shutil.copy(changed, levels_dir() / "sprint.json")
+    verdict = verify_file(sealed, LevelIndex())
+    assert "level mismatch" in verdict.message
+    shutil.copy(SPRINT, levels_dir() / "sprint.json")
+    assert verify_file(sealed, LevelIndex()).valid
+
+
+def test_unknown_level_and_version_mismatch_are_named(sealed):
+    verdict = verify_file(sealed, LevelIndex())
+    assert "'speedrun_sprint' is neither bundled nor among your levels" in verdict.message
+    old = rewrite(sealed, game_version="0.0.1")
+    verdict = verify(old)
+    assert not verdict.valid and "game version 0.0.1" in verdict.message
+    assert verify(old, allow_version_mismatch=True).valid
+
+
+def test_false_claims_are_caught(sealed):
+    replay = read_replay(sealed)
+    assert "ended" in verify(rewrite(sealed, final_tick=replay.final_tick + 60)).message
+    fewer = rewrite(sealed, final_tick=replay.final_tick - 1, commands=replay.commands)
+    assert "outcome" in verify(fewer).message
+    split = [(replay.splits[0][0], replay.splits[0][1] - 60)] + replay.splits[1:]
+    assert "split for" in verify(rewrite(sealed, splits=split)).message
+    assert "qualifies" in verify(rewrite(sealed, categories=["any"])).message
+    late = group_commands([Command(replay.final_tick + 5, "recall", ("samapta_1",))])
+    assert "after its last tick" in verify(rewrite(sealed, commands=replay.commands + late)
+                                           ).message
+
+
+def test_unsealed_replay_still_catches_tampering_at_the_end(won_world, tmp_path):
+    replay = replay_from_world(won_world.level, won_world, 10.0, "x")
+    assert replay.checkpoints == []
+    path = tmp_path / "fresh.kmrp"
+    write_replay(path, replay)
+    assert verify(path).valid
+    verdict = verify(rewrite(path, seed=99))
+    assert not verdict.valid
+
+
+def test_import_verifies_first_and_refuses_bad_replays(sealed, tmp_path):
+    copy = tmp_path / "theirs.kmrp"
+    shutil.copy(sealed, copy)
+    verdict, run = import_replay(copy, "=Sneaky", level_path=SPRINT)
+    assert run is not None and run.player == "=Sneaky" and run.verified
+    again, dup = import_replay(copy, "Other", level_path=SPRINT)
+    assert dup is None and "already on the leaderboard" in again.message
+    bad, none = import_replay(rewrite(sealed, seed=9), "Cheat", level_path=SPRINT)
+    assert none is None and "diverges" in bad.message
+    assert [r.player for r in Leaderboard().runs()] == ["=Sneaky"]
+
+
+def test_cli_verify_and_import_exit_codes(sealed, tmp_path, user_home):
+    bad = rewrite(sealed, seed=5)
+    cut = tmp_path / "cut.kmrp"
+    cut.write_bytes(sealed.read_bytes()[:-10])
+    env = {**os.environ, "COMMAND_GAME_HOME": str(user_home)}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "command_game", *args], capture_output=True,
+                              text=True, cwd=REPO, env=env, timeout=300)
+
+    batch = cli("verify", "--progress", "--level", str(SPRINT), str(sealed), str(bad), str(cut))
+    assert batch.returncode == 1, batch.stdout
+    assert "Traceback" not in batch.stderr
+    assert f"{sealed}: VALID: Any% 100% Cooling%" in batch.stdout
+    assert "diverges at tick" in batch.stdout and "truncated" in batch.stdout
+    assert "1 of 3 replay(s) valid" in batch.stdout
+    assert "[" in batch.stderr and "100.0%" in batch.stderr  # the progress bar
+    refused = cli("leaderboard", "import", str(bad), "--player", "x", "--level", str(SPRINT))
+    assert refused.returncode == 1 and "not imported" in refused.stderr
