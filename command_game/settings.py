@@ -66,8 +66,8 @@ class Settings(BaseModel):
     @classmethod
     def _sane_window(cls, size: tuple[int, int]) -> tuple[int, int]:
         width, height = size
-        if not (800 <= width <= 7680 and 600 <= height <= 4320):
-            raise ValueError(f"{width}x{height} is outside 800x600 .. 7680x4320")
+        if not (1024 <= width <= 7680 and 640 <= height <= 4320):
+            raise ValueError(f"{width}x{height} is outside 1024x640 .. 7680x4320")
         return size
 
     @property

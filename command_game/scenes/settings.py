@@ -28,7 +28,12 @@ from command_game.scenes import ui
 
 ROW_HEIGHT = 36
 ROW_SPACE = 6
-ROWS_PER_PANEL = 12  # the taller panel's rows, for fitting the interface scale
+COLUMN_WIDTH = 484  # a row at 100%: label, arrows and value
+MARGIN = 48
+BACK_Y = 78  # the Back button's bottom: room under it for a two-line message and the hint
+STRIP = 40  # the palette strip under the first column
+#: A widget in a column and the index of its keyboard row (None for a heading).
+Item = tuple[arcade.gui.UIWidget, int | None]
 
 
 def _scaled(style: dict[str, Any], scale: float) -> dict[str, Any]:
@@ -73,14 +78,18 @@ class SettingsScene(ui.UIScene):
         self.pending_swap: tuple[str, controls.Binding] | None = None
         self.rows: list[Row] = []
         self.focus_index = 0
-        self.message = ui.text("", 13, ui.TEXT, width=1000, anchor_x="center", align="center")
+        self.message = ui.text("", 13, ui.TEXT, width=1100, anchor_x="center", align="center",
+                               anchor_y="bottom")
         self.hint = ui.text("", 11, ui.TEXT_MUTED, anchor_x="center")
         self._palette_labels = (ui.text("", 11, ui.TEXT_MUTED), ui.text("", 11, ui.TEXT_MUTED,
                                                                         anchor_x="right"))
         self.value_buttons: dict[str, UIFlatButton] = {}
         self.key_buttons: dict[str, UIFlatButton] = {}
-        self.general_box: arcade.gui.UIBoxLayout | None = None
-        self.keys_box: arcade.gui.UIBoxLayout | None = None
+        self.arrows: dict[str, tuple[UIFlatButton, UIFlatButton]] = {}
+        self.boxes: list[arcade.gui.UIBoxLayout] = []
+        self.offsets: list[int] = []  # first row shown, per column
+        self.more: list[tuple[bool, bool]] = []  # rows hidden above / below, per column
+        self._shown: set[int] = set()
         self._build()
         notice = settings.current().notice
         if notice is not None:
@@ -91,35 +100,65 @@ class SettingsScene(ui.UIScene):
 
     @property
     def scale(self) -> float:
-        """The player's interface scale, shrunk only as far as needed to fit the window."""
-        wanted = settings.current().ui_scale / 100
-        height = self.window.height if self.window else 800
-        room = (height - ui.TitleBar.HEIGHT - 130) / (ROWS_PER_PANEL * (ROW_HEIGHT + ROW_SPACE))
-        return max(0.6, min(wanted, room))
+        return settings.current().ui_scale / 100
 
     def _build(self) -> None:
-        """(Re)builds every widget: on entry and after the language or scale changes."""
+        """(Re)builds the widgets: on entry, after the language or scale changes, and when
+        the focus moves to a row scrolled out of view."""
         self.ui.clear()
-        self.rows, self.value_buttons, self.key_buttons = [], {}, {}
+        self.rows, self.value_buttons, self.key_buttons, self.arrows = [], {}, {}, {}
         self.title_bar = ui.TitleBar(t("settings.title"), t("settings.subtitle"))
         s = self.scale
         self._style = _scaled(ui.STYLE_DEFAULT, s)
         self._label_font = round(13 * s)
-        self.general_box = _column(self._general_rows())
-        self.keys_box = _column(self._key_rows())
+        general, keys = self._general_rows(), self._key_rows()
         back = self._button(t("settings.back"), self.go_back, 200, style=_scaled(
             ui.STYLE_PRIMARY, s))
         self.rows.append(Row(back, back, activate=self.go_back))
+        self.focus_index = min(self.focus_index, len(self.rows) - 1)
+        side_by_side = 2 * COLUMN_WIDTH * s + 3 * MARGIN <= self.window.width
+        columns = [general, keys] if side_by_side else [general + keys]
+        top = -ui.TitleBar.HEIGHT - 24 * s
+        back_top = BACK_Y + ROW_HEIGHT * s + 12
+        room = self.window.height + top - back_top - 18 - STRIP * s + ROW_SPACE * s
+        fit = max(3, int(room // ((ROW_HEIGHT + ROW_SPACE) * s)))
+        self.offsets = (self.offsets + [0, 0])[:len(columns)]
+        self.boxes, self.more, self._shown = [], [], set()
+        for i, column in enumerate(columns):
+            self.boxes.append(_column(self._visible(i, column, fit)))
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
-        top = -ui.TitleBar.HEIGHT - 56 * s
-        anchor.add(self.general_box, anchor_x="left", align_x=48, anchor_y="top", align_y=top)
-        anchor.add(self.keys_box, anchor_x="right", align_x=-48, anchor_y="top", align_y=top)
-        anchor.add(back, anchor_x="center", anchor_y="bottom", align_y=64)
+        anchor.add(self.boxes[0], anchor_x="left", align_x=MARGIN, anchor_y="top", align_y=top)
+        if side_by_side:
+            anchor.add(self.boxes[1], anchor_x="right", align_x=-MARGIN, anchor_y="top",
+                       align_y=top)
+        anchor.add(back, anchor_x="center", anchor_y="bottom", align_y=BACK_Y)
+        self._shown.add(len(self.rows) - 1)
         self.hint.text = t("settings.hint")
         self._palette_labels[0].text = t("settings.palette.calm")
         self._palette_labels[1].text = t("settings.palette.agitated")
-        self.focus_index = min(self.focus_index, len(self.rows) - 1)
         self._show_focus()
+
+    @property
+    def general_box(self) -> arcade.gui.UIBoxLayout:
+        return self.boxes[0]
+
+    @property
+    def keys_box(self) -> arcade.gui.UIBoxLayout:
+        return self.boxes[-1]
+
+    def _visible(self, column: int, items: list[Item], fit: int) -> list[arcade.gui.UIWidget]:
+        """The slice of a column that fits, scrolled so the focused row is in it."""
+        offset = self.offsets[column]
+        rows = [row for _, row in items]
+        if self.focus_index in rows:
+            at = rows.index(self.focus_index)
+            offset = min(offset, at) if at < offset + fit else at - fit + 1
+        offset = max(0, min(offset, len(items) - fit))
+        self.offsets[column] = offset
+        shown = items[offset:offset + fit]
+        self._shown.update(row for _, row in shown if row is not None)
+        self.more.append((offset > 0, offset + fit < len(items)))
+        return [widget for widget, _ in shown]
 
     def _button(self, text: str, on_click: Callable[[], object], width: float,
                 style: dict[str, Any] | None = None) -> UIFlatButton:
@@ -133,7 +172,7 @@ class SettingsScene(ui.UIScene):
         return label
 
     def _choice(self, name: str, label: str, choices: Sequence[tuple[Any, str]],
-                value: Any) -> arcade.gui.UIWidget:
+                value: Any) -> Item:
         """A row that steps through choices: [label] [<] [value] [>]."""
         values = [v for v, _ in choices]
         index = values.index(value) if value in values else 0
@@ -151,9 +190,10 @@ class SettingsScene(ui.UIScene):
         box = ui.horizontal(self._label(label, 210), less, middle, more, space=4)
         self.rows.append(Row(box, middle, adjust=adjust))
         self.value_buttons[name] = middle
-        return box
+        self.arrows[name] = (less, more)
+        return box, row_number
 
-    def _general_rows(self) -> list[arcade.gui.UIWidget]:
+    def _general_rows(self) -> list[Item]:
         s = settings.current()
         on_off = [(True, t("settings.on")), (False, t("settings.off"))]
         percent = [(v / 100, f"{v}%") for v in range(0, 101, 10)]
@@ -184,14 +224,14 @@ class SettingsScene(ui.UIScene):
             self._choice("show_tutorial", t("settings.show_tutorial"), on_off, s.show_tutorial),
         ]
 
-    def _section(self, title: str) -> UILabel:
+    def _section(self, title: str) -> Item:
         return UILabel(text=title.upper(), font_name=ui.FONT_BODY, bold=True,
                        font_size=round(14 * self.scale), text_color=ui.GOLD,
-                       height=ROW_HEIGHT * self.scale)
+                       height=ROW_HEIGHT * self.scale), None
 
-    def _key_rows(self) -> list[arcade.gui.UIWidget]:
+    def _key_rows(self) -> list[Item]:
         categories = [(c, t(f"controls.category.{c}")) for c in controls.CATEGORIES]
-        rows: list[arcade.gui.UIWidget] = [
+        rows: list[Item] = [
             self._section(t("settings.section.keys")),
             self._choice("category", t("settings.category"), categories, self.category),
         ]
@@ -205,11 +245,11 @@ class SettingsScene(ui.UIScene):
             self.rows.append(Row(box, key_button,
                                  activate=lambda a=name: self.start_capture(a)))
             self.key_buttons[name] = key_button
-            rows.append(box)
+            rows.append((box, row_number))
         reset_row = len(self.rows)
         reset = self._button(t("settings.reset_keys"), lambda: self._click(reset_row, 0), 200)
         self.rows.append(Row(reset, reset, activate=self.reset_keys))
-        rows.append(reset)
+        rows.append((reset, reset_row))
         return rows
 
     # --- changing settings ----------------------------------------------------------
@@ -218,15 +258,12 @@ class SettingsScene(ui.UIScene):
         """Applies and saves one setting; the key group only changes this screen."""
         if name == "category":
             self.category = value
-            self._rebuild_keeping_focus()
+            self._build()
             return
         settings.update(window=self.window, **{name: value})
         if name in ("language", "ui_scale", "window_size", "fullscreen"):
-            self._rebuild_keeping_focus()
+            self._build()
         self.say(t("settings.saved"), ui.TEXT_MUTED)
-
-    def _rebuild_keeping_focus(self) -> None:
-        self._build()
 
     def _click(self, row: int, step: int) -> None:
         """A mouse click on a row's control: focus the row, then change or select it."""
@@ -239,6 +276,8 @@ class SettingsScene(ui.UIScene):
 
     def start_capture(self, action: str) -> None:
         self.capturing, self.pending_swap = action, None
+        for row in self.rows:  # a focused button would take Space as a click, not a key
+            row.main.focused = False
         self.say(t("settings.press_key", action=t(controls.ACTIONS[action].label_key)), ui.GOLD)
 
     def capture_key(self, symbol: int, modifiers: int) -> None:
@@ -247,6 +286,7 @@ class SettingsScene(ui.UIScene):
         assert action is not None
         if symbol == controls.ESCAPE:
             self.capturing = self.pending_swap = None
+            self._show_focus()
             self.say(t("settings.capture_cancelled"), ui.TEXT_MUTED)
             return
         binding = controls.normalise(symbol, modifiers)
@@ -259,25 +299,27 @@ class SettingsScene(ui.UIScene):
         swap = self.pending_swap == (action, binding)
         if other is not None and not swap:
             self.pending_swap = (action, binding)
-            self.say(t("settings.conflict", key=str(binding),
+            self.say(t("settings.conflict", hotkey=str(binding),
                        other=t(controls.ACTIONS[other].label_key)), ui.BAD)
             return
         old = controls.key_name(action)
         controls.rebind(action, binding, swap=swap)
         self.capturing = self.pending_swap = None
+        self._show_focus()
         settings.update(window=self.window, key_bindings=controls.overrides())
         self._refresh_keys()
         label = t(controls.ACTIONS[action].label_key)
         if other is not None:
-            self.say(t("settings.swapped", action=label, key=str(binding), old=old,
+            self.say(t("settings.swapped", action=label, hotkey=str(binding), old=old,
                        other=t(controls.ACTIONS[other].label_key)), ui.GOOD)
         else:
-            self.say(t("settings.rebound", action=label, key=str(binding)), ui.GOOD)
+            self.say(t("settings.rebound", action=label, hotkey=str(binding)), ui.GOOD)
 
     def reset_keys(self) -> None:
         controls.reset_bindings()
         settings.update(window=self.window, key_bindings={})
         self.capturing = self.pending_swap = None
+        self._show_focus()
         self._refresh_keys()
         self.say(t("settings.keys_reset"), ui.GOOD)
 
@@ -304,13 +346,23 @@ class SettingsScene(ui.UIScene):
             self._show_focus()
         elif symbol in (key.LEFT, key.RIGHT):
             self.rows[self.focus_index].adjust(-1 if symbol == key.LEFT else 1)
-        elif symbol in (key.ENTER, key.NUM_ENTER, key.SPACE):
+        elif symbol in (key.ENTER, key.NUM_ENTER):  # Space: arcade.gui clicks the focused
             self.rows[self.focus_index].activate()
         else:
             return None
         return True
 
+    def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> bool:
+        """The wheel walks the rows (and so scrolls a list too long for the window)."""
+        if scroll_y:
+            self.focus_index = (self.focus_index + (1 if scroll_y < 0 else -1)) % len(self.rows)
+            self._show_focus()
+        return True
+
     def _show_focus(self) -> None:
+        if self._shown and self.focus_index not in self._shown:
+            self._build()  # scrolls the focused row into view
+            return
         for i, row in enumerate(self.rows):
             row.main.focused = i == self.focus_index
 
@@ -318,16 +370,23 @@ class SettingsScene(ui.UIScene):
 
     def draw_content(self) -> None:
         self.ui.execute_layout()
-        for box in (self.general_box, self.keys_box):
-            if box is not None and box.rect.width:
-                r = box.rect
-                ui.draw_panel(arcade.LRBT(r.left - 18, r.right + 18, r.bottom - 18 - (
-                    40 * self.scale if box is self.general_box else 0), r.top + 14))
+        for i, box in enumerate(self.boxes):
+            if not box.rect.width:
+                continue
+            r, s = box.rect, self.scale
+            strip = STRIP * s if i == 0 else 0
+            ui.draw_panel(arcade.LRBT(r.left - 18, r.right + 18, r.bottom - 18 - strip,
+                                      r.top + 14))
+            above, below = self.more[i]
+            if above:
+                _arrow(r.right + 4, r.top + 2, 1)
+            if below:
+                _arrow(r.right + 4, r.bottom - 8 - strip, -1)
 
     def draw_over(self) -> None:
         self._draw_palette_strip()
         w = self.window.width
-        ui.place(self.message, w / 2, 40)
+        ui.place(self.message, w / 2, 34)  # grows upward: a long notice takes two lines
         ui.place(self.hint, w / 2, 16)
         self.message.draw()
         self.hint.draw()
@@ -349,3 +408,8 @@ class SettingsScene(ui.UIScene):
         ui.place(agitated, r.right, bottom - 14 * self.scale)
         calm.draw()
         agitated.draw()
+
+
+def _arrow(x: float, y: float, direction: int) -> None:
+    """A small gold triangle: more rows above (1) or below (-1) than fit."""
+    arcade.draw_triangle_filled(x - 6, y, x + 6, y, x, y + 8 * direction, ui.GOLD)
