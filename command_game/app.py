@@ -6,11 +6,15 @@ scene), so no scene needs a global to move between screens.
 
 from __future__ import annotations
 
+import logging
+
 import arcade
 
 from command_game.i18n import t
 from command_game.scenes.stack import SceneStack
 from command_game.scenes.ui import load_fonts
+
+log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1280, 800
 MIN_WIDTH, MIN_HEIGHT = 1024, 640
@@ -26,22 +30,15 @@ def create_window(visible: bool = True) -> arcade.Window:
 
 
 def run_game() -> int:
-    """Opens the window on the title screen and runs until it is closed."""
+    """Opens the window on the title screen, in the player's settings, and runs until the
+    window is closed."""
+    from command_game import settings
     from command_game.scenes.title import TitleScene
 
-    _apply_settings()
+    prefs = settings.current()
     window = create_window()
+    for problem in settings.apply(prefs, window):
+        log.warning("settings: %s", problem)
     window.stack.push(TitleScene())
     arcade.run()
     return 0
-
-
-def _apply_settings() -> None:
-    """Language and palette from the player's settings, once the settings module exists."""
-    try:
-        from command_game import settings
-    except ImportError:
-        return
-    apply = getattr(settings, "apply", None)
-    if apply is not None:
-        apply(settings.current())

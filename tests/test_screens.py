@@ -114,6 +114,23 @@ def test_title_keyboard_moves_focus_and_enter_clicks(game):
     assert isinstance(game.stack.top, LevelSelectScene)
 
 
+def test_coming_back_in_another_language_rebuilds_the_screen(game):
+    from command_game.scenes.stack import Scene
+
+    title = game.stack.push(TitleScene())
+    frame(game)
+    game.stack.push(Scene())  # stands in for the settings screen
+    try:
+        i18n.set_language("id")
+        game.stack.pop()
+        fresh = game.stack.top
+        assert fresh is not title and isinstance(fresh, TitleScene)
+        assert fresh.buttons["play"].text == i18n.t("title.play") == "Main"
+        frame(game)
+    finally:
+        i18n.set_language("en")
+
+
 @pytest.mark.parametrize(
     ("name", "module", "scene"),
     [

@@ -365,9 +365,15 @@ class LevelSelectScene(ui.UIScene):
 
         self.stack.push(BriefingScene(self.rows[self.selected].entry.path))
 
-    def on_resume(self) -> None:
+    def on_return(self) -> None:
         """Back from a briefing or a mission: progress may have changed."""
         self.refresh()
+
+    def relocalized(self) -> LevelSelectScene:
+        fresh = LevelSelectScene()
+        if self.selected is not None and self.selected < len(fresh.rows):
+            fresh.select(self.selected)
+        return fresh
 
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
         if symbol == arcade.key.ESCAPE:

@@ -88,6 +88,9 @@ class PauseScene(ui.UIScene):
         for label in (self.heading, self.detail, self.hint):
             label.draw()
 
+    def relocalized(self) -> PauseScene:
+        return PauseScene(restart=self._restart, quit_to=self._quit_to)
+
     # --- actions --------------------------------------------------------------------
 
     def resume(self) -> None:

@@ -82,6 +82,9 @@ class TitleScene(ui.UIScene):
         caption.draw()
         region.draw()
 
+    def relocalized(self) -> TitleScene:
+        return TitleScene()
+
     # --- actions --------------------------------------------------------------------
 
     def open_level_select(self) -> None:

@@ -18,6 +18,7 @@ import arcade
 import arcade.gui
 from arcade.gui import UIFlatButton, UIManager, UIOnClickEvent
 
+from command_game import i18n
 from command_game.scenes.stack import Scene
 
 # --- colours -------------------------------------------------------------------------
@@ -328,6 +329,23 @@ class UIScene(Scene):
         self.ui = UIManager()
         self.focus = FocusRing()
         self.title_bar: TitleBar | None = None
+        self.built_language = i18n.language()
+
+    def relocalized(self) -> UIScene | None:
+        """A fresh copy of this screen, built in the current language; None to keep this
+        one. Called when the player comes back from Settings with another language."""
+        return None
+
+    def on_resume(self) -> None:
+        if self.built_language != i18n.language() and self.stack is not None:
+            fresh = self.relocalized()
+            if fresh is not None:
+                self.stack.replace(fresh)
+                return
+        self.on_return()
+
+    def on_return(self) -> None:
+        """The screen above this one closed (the language did not change)."""
 
     def on_show_view(self) -> None:
         self.ui.enable()
