@@ -97,3 +97,44 @@ def test_cycle_wraps_both_ways():
     assert controls.cycle(items, "a", -1) == "c"
     assert controls.cycle(items, "gone") == "a"
     assert controls.cycle([], "a") is None
+
+
+def test_gamepad_with_no_controller_does_not_stop_the_game(clean_window):
+    from command_game import gamepad
+
+    pad = gamepad.attach(clean_window)
+    assert clean_window.gamepad is pad
+    assert isinstance(pad.controllers, list)  # none on CI; opening them must not raise
+
+
+def test_gamepad_drives_a_menu_through_its_keys(clean_window):
+    from types import SimpleNamespace
+
+    from command_game import gamepad, settings
+    from command_game.scenes.settings import SettingsScene
+    from command_game.scenes.stack import SceneStack
+    from command_game.scenes.title import TitleScene
+    from tests.conftest import pump
+
+    settings.apply(settings.load_settings())
+    stack = SceneStack(clean_window)
+    stack.push(TitleScene())
+    scene = stack.push(SettingsScene())
+    pump(clean_window, 2)
+    pad = gamepad.MenuGamepad(clean_window)
+    controller = object()
+    try:
+        pad.on_dpad_motion(controller, SimpleNamespace(x=0.0, y=-1.0))  # down: master volume
+        pad.on_dpad_motion(controller, SimpleNamespace(x=0.0, y=-1.0))  # held: no repeat
+        pad.on_dpad_motion(controller, SimpleNamespace(x=0.0, y=0.0))
+        pad.on_stick_motion(controller, "leftstick", SimpleNamespace(x=0.9, y=0.1))  # right
+        clean_window.dispatch_pending_events()
+        assert scene.focus_index == 1
+        assert settings.current().master_volume == pytest.approx(0.9)
+        pad.on_button_press(controller, "b")  # back to the title
+        clean_window.dispatch_pending_events()
+        assert isinstance(stack.top, TitleScene)
+    finally:
+        stack.reset(TitleScene())
+        stack.pop()
+        settings.apply(settings.Settings())
