@@ -93,7 +93,8 @@ def _actions() -> tuple[Action, ...]:
         ("move", "M"), ("hold", "H"), ("patrol", "P"), ("dialogue", "D"), ("escort", "E"),
         ("respond", "R"), ("recall", "B"), ("cyber_response", "C"), ("call_tni", "T"),
     )]
-    listed += [Action("help", "interface", "F1"), Action("toggle_heatmap", "interface", "G")]
+    listed += [Action("help", "interface", "F1"), Action("toggle_heatmap", "interface", "G"),
+               Action("skip_tutorial", "interface", "F10")]
     return tuple(listed)
 
 

@@ -1,0 +1,207 @@
+"""The first-mission tutorial: on-map prompts that wait for the player to act.
+
+Four steps, each finished only by doing what it asks:
+  select    a unit becomes selected (click, roster, Tab)
+  dispatch  a move, respond, hold, patrol or escort order is issued
+  dialogue  a dialogue order is issued (the cooling-system patrol the reports praise)
+  pause     the clock is paused while it was running
+
+The tutorial is a helper object the map scene consults, not a scene: the map stays the
+scene that gets input, and the tutorial only watches. The map scene calls
+`on_commands(commands)` with every batch of Commands it queues, `update(scene, dt)`
+each frame (selection and speed are read from the scene), `draw(width, height)` last,
+and offers it key presses and clicks first (`on_key_press`, `on_mouse_press`) so the
+skip key and the Skip box work. Finishing or skipping turns `show_tutorial` off in the
+settings (the player can turn it back on there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import arcade
+
+from command_game import controls, settings
+from command_game.i18n import t
+from command_game.render import palette
+from command_game.scenes import ui
+
+STEPS: tuple[str, ...] = ("select", "dispatch", "dialogue", "pause")
+DISPATCH_KINDS = frozenset({"move", "respond", "hold", "patrol", "escort"})
+DONE_SHOWN_S = 8.0  # how long the closing line stays up
+TOP_BAR = 46  # the HUD's top bar height: the prompt sits just under it
+SIDE = 290  # the HUD's side panels: the prompt stays between them
+HEIGHT = 96
+
+
+def is_first_mission(level: Any) -> bool:
+    from command_game.level.catalog import campaign
+
+    levels = campaign()
+    return bool(levels) and levels[0].level.meta.id == level.meta.id
+
+
+class Tutorial:
+    def __init__(self) -> None:
+        self.step = 0
+        self.state = "running"  # running, done, skipped
+        self.closed_for_s = 0.0
+        self._selected_at_start: tuple[str, ...] = ()
+        self._seen_running = False
+        self._start_step: bool = True
+        self._labels: dict[str, arcade.Text] = {}
+        self._text_for: tuple[str, int, str] | None = None
+        self.skip_box: tuple[float, float, float, float] | None = None
+        self._time_s = 0.0
+
+    @classmethod
+    def for_level(cls, level: Any) -> Tutorial | None:
+        """A tutorial for the first campaign mission while the player has it switched on."""
+        if not settings.current().show_tutorial or not is_first_mission(level):
+            return None
+        return cls()
+
+    @property
+    def current(self) -> str | None:
+        """The step waiting for the player, or None once finished or skipped."""
+        return STEPS[self.step] if self.state == "running" else None
+
+    @property
+    def visible(self) -> bool:
+        return self.state == "running" or self.closed_for_s < DONE_SHOWN_S
+
+    # --- watching the player ------------------------------------------------------
+
+    def on_commands(self, commands: Iterable[Any]) -> None:
+        """The Commands the map scene just issued."""
+        kinds = {c.kind for c in commands}
+        wanted = {"dispatch": DISPATCH_KINDS, "dialogue": {"dialogue"}}.get(self.current or "")
+        if wanted and kinds & wanted:
+            self._advance()
+
+    def update(self, scene: Any, delta_time: float = 0.0) -> None:
+        """Reads the scene's selection and speed; counts down the closing line."""
+        self._time_s += delta_time
+        if self.state != "running":
+            self.closed_for_s += delta_time
+            return
+        selected = tuple(scene.selection.ids)
+        if self._start_step:
+            self._start_step = False
+            self._selected_at_start = selected
+            self._seen_running = scene.speed != 0
+        if self.current == "select" and selected and selected != self._selected_at_start:
+            self._advance()
+        elif self.current == "pause":
+            if scene.speed != 0:
+                self._seen_running = True
+            elif self._seen_running:
+                self._advance()
+
+    def _advance(self) -> None:
+        self.step += 1
+        self._start_step = True
+        if self.step >= len(STEPS):
+            self._close("done")
+
+    def skip(self) -> None:
+        if self.state == "running":
+            self._close("skipped")
+
+    def _close(self, how: str) -> None:
+        self.state, self.closed_for_s = how, 0.0
+        if settings.current().show_tutorial:
+            settings.update(show_tutorial=False)
+
+    # --- input offered first ------------------------------------------------------
+
+    def on_key_press(self, symbol: int, modifiers: int) -> bool:
+        """True when the key was the skip key (the map should then ignore it)."""
+        if self.state == "running" and controls.action_for(symbol, modifiers) == "skip_tutorial":
+            self.skip()
+            return True
+        return False
+
+    def on_mouse_press(self, x: float, y: float) -> bool:
+        """True when the click hit the prompt's Skip box."""
+        if self.state != "running" or self.skip_box is None:
+            return False
+        left, bottom, width, height = self.skip_box
+        if left <= x <= left + width and bottom <= y <= bottom + height:
+            self.skip()
+            return True
+        return False
+
+    # --- drawing ------------------------------------------------------------------
+
+    def prompt(self) -> str:
+        """The line the player reads now."""
+        name = controls.key_name
+        if self.state == "skipped":
+            return t("tutorial.skipped", hotkey=name("help"))
+        if self.state == "done":
+            return t("tutorial.done", hotkey=name("help"))
+        return {
+            "select": lambda: t("tutorial.select", hotkey=name("next_unit")),
+            "dispatch": lambda: t("tutorial.dispatch", site=name("next_site"),
+                                  move=name("order_move")),
+            "dialogue": lambda: t("tutorial.dialogue", hotkey=name("order_dialogue")),
+            "pause": lambda: t("tutorial.pause", hotkey=name("pause")),
+        }[self.current]()
+
+    def draw(self, width: float, height: float) -> None:
+        if not self.visible:
+            return
+        left, right = SIDE, width - SIDE
+        top = height - TOP_BAR - 10
+        rect = arcade.LRBT(left, right, top - HEIGHT, top)
+        arcade.draw_rect_filled(rect, (14, 22, 38, 240))
+        glow = palette.pulse(self._time_s, rate_hz=0.5, low=0.45)
+        arcade.draw_rect_outline(rect, (*ui.GOLD[:3], int(255 * glow)), 2)
+        self._refresh_labels(right - left)
+        labels = self._labels
+        ui.place(labels["head"], left + 16, top - 24)
+        ui.place(labels["body"], left + 16, top - 36)
+        for label in (labels["head"], labels["body"]):
+            label.draw()
+        if self.state == "running":
+            self._draw_steps(right - 16, top - 20)
+            skip = labels["skip"]
+            ui.place(skip, right - 16, rect.bottom + 10)
+            skip.draw()
+            self.skip_box = (right - 16 - skip.content_width - 6, rect.bottom + 4,
+                             skip.content_width + 12, 24)
+            arcade.draw_lbwh_rectangle_outline(*self.skip_box, ui.TEXT_MUTED, 1)
+        else:
+            self.skip_box = None
+
+    def _refresh_labels(self, width: float) -> None:
+        """Texts are rebuilt only when the step, state or language changes."""
+        from command_game.i18n import language
+
+        key = (self.state, self.step, language())
+        if key == self._text_for:
+            return
+        self._text_for = key
+        head = t("tutorial.title")
+        if self.state == "running":
+            head = f"{head} · {t('tutorial.step', n=self.step + 1, total=len(STEPS))}"
+        self._labels = {
+            "head": ui.text(head.upper(), 12, ui.GOLD, bold=True),
+            "body": ui.text(self.prompt(), 14, ui.TEXT, width=int(width - 150),
+                            anchor_y="top"),
+            "skip": ui.text(t("tutorial.skip", hotkey=controls.key_name("skip_tutorial")), 11,
+                            ui.TEXT_MUTED, anchor_x="right", anchor_y="bottom"),
+        }
+
+    def _draw_steps(self, right: float, y: float) -> None:
+        """One dot per step: filled when done, ringed for the current one."""
+        for i in range(len(STEPS)):
+            x = right - (len(STEPS) - 1 - i) * 18 - 6
+            if i < self.step:
+                arcade.draw_circle_filled(x, y, 6, ui.GOOD)
+            elif i == self.step:
+                arcade.draw_circle_outline(x, y, 6, ui.GOLD, 2)
+            else:
+                arcade.draw_circle_outline(x, y, 6, ui.TEXT_MUTED, 1)
