@@ -1,0 +1,299 @@
+"""The leaderboard screen: top verified runs per level and category, the personal best with
+its splits, and the sum of best segments.
+
+Runs still waiting for verification (the game may have closed while one was being
+checked) are re-simulated in the background when the screen opens; the table refreshes
+when they finish, so a run appears with its rank as soon as it has been proved. The
+player's latest run is marked in the table. Export writes the board (CSV) and the
+personal best's splits (LiveSplit .lss) into the user data directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import arcade
+
+from command_game.i18n import pick, t
+from command_game.level.catalog import campaign, my_levels
+from command_game.level.models import Level
+from command_game.scenes import ui
+from command_game.speedrun import export, record
+from command_game.speedrun.segments import END
+from command_game.speedrun.store import Leaderboard, RunRecord
+from command_game.speedrun.summary import BoardSummary, summarize
+from command_game.speedrun.timing import CATEGORIES, CATEGORY_NAMES, format_time, game_seconds
+from command_game.storage import atomic_write_text
+from command_game.userdata import data_dir
+
+log = logging.getLogger(__name__)
+
+TOP = 10
+ROW_H = 34
+COLUMNS = (("rank", 24), ("player", 80), ("game", 380), ("real", 520), ("date", 650))
+
+
+def _body_font(style: dict) -> dict:
+    """The house button style in the body font: the display font has no '%', '<' or '>'."""
+    return {state: dataclasses.replace(look, font_name=ui.FONT_BODY, font_size=15)
+            for state, look in style.items()}
+
+
+STYLE_SWITCH = _body_font(ui.STYLE_DEFAULT)
+STYLE_SWITCH_ON = _body_font(ui.STYLE_PRIMARY)
+
+
+class LeaderboardScene(ui.UIScene):
+    def __init__(self, level_id: str | None = None, category: str = "any",
+                 player: str = "player") -> None:
+        super().__init__()
+        self.board = Leaderboard()
+        self.player = player
+        self.levels = self._known_levels()
+        ids = list(self.levels)
+        self.level_index = ids.index(level_id) if level_id in ids else 0
+        self.category = category if category in CATEGORIES else "any"
+        self.summary: BoardSummary | None = None
+        self.latest_id: int | None = None
+        self.message = ""
+        self._was_verifying = False
+        self.title_bar = ui.TitleBar(t("speedrun.board.title"), t("speedrun.board.subtitle"))
+        self._build_widgets()
+        self.refresh()
+
+    # --- data -----------------------------------------------------------------------
+
+    def _known_levels(self) -> dict[str, Level | None]:
+        """Campaign levels in order, then the player's own, then any only the board knows."""
+        levels: dict[str, Level | None] = {}
+        for entry in campaign() + my_levels():
+            if entry.level is not None:
+                levels.setdefault(entry.level.meta.id, entry.level)
+        for level_id in self.board.level_ids():
+            levels.setdefault(level_id, None)
+        return levels
+
+    @property
+    def level_id(self) -> str | None:
+        ids = list(self.levels)
+        return ids[self.level_index] if ids else None
+
+    @property
+    def level(self) -> Level | None:
+        return self.levels.get(self.level_id) if self.level_id else None
+
+    def refresh(self) -> None:
+        """Re-reads the board for the current level and category and rebuilds the texts."""
+        if self.level_id is None:
+            self.summary = None
+        else:
+            self.summary = summarize(self.board, self.level_id, self.category, self.player, TOP)
+            mine = self.board.runs(self.level_id, player=self.player)
+            self.latest_id = mine[-1].id if mine else None
+        self._build_texts()
+
+    def on_enter(self) -> None:
+        if self.board.runs(status="pending"):
+            record.verify_pending_in_background(self.board)
+            self._was_verifying = True
+
+    def on_update(self, delta_time: float) -> None:
+        busy = record.verifying()
+        if self._was_verifying and not busy:
+            self.refresh()
+        self._was_verifying = busy
+
+    # --- widgets --------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.prev_button = ui.button("<", lambda: self.switch_level(-1), width=48,
+                                     style=STYLE_SWITCH)
+        self.next_button = ui.button(">", lambda: self.switch_level(1), width=48,
+                                     style=STYLE_SWITCH)
+        self.category_buttons = {
+            cat: ui.button(CATEGORY_NAMES[cat], lambda c=cat: self.set_category(c), width=140,
+                           style=STYLE_SWITCH)
+            for cat in CATEGORIES
+        }
+        self.export_button = ui.button(t("speedrun.board.export"), self.export, width=200)
+        self.back_button = ui.button(t("speedrun.board.back"), self.go_back, width=200)
+        anchor = self.ui.add(arcade.gui.UIAnchorLayout())
+        anchor.add(ui.horizontal(*self.category_buttons.values(), space=10), anchor_x="left",
+                   align_x=700, anchor_y="top", align_y=-110)
+        anchor.add(ui.horizontal(self.prev_button, self.next_button, space=8),
+                   anchor_x="left", align_x=24, anchor_y="top", align_y=-110)
+        anchor.add(ui.horizontal(self.export_button, self.back_button), anchor_x="right",
+                   align_x=-24, anchor_y="bottom", align_y=20)
+        self.focus.set_buttons([*self.category_buttons.values(), self.export_button,
+                                self.back_button])
+        self._style_category_buttons()
+
+    def _style_category_buttons(self) -> None:
+        for cat, widget in self.category_buttons.items():
+            widget.style = STYLE_SWITCH_ON if cat == self.category else STYLE_SWITCH
+            widget.trigger_full_render()
+
+    def switch_level(self, step: int) -> None:
+        if self.levels:
+            self.level_index = (self.level_index + step) % len(self.levels)
+            self.message = ""
+            self.refresh()
+
+    def set_category(self, category: str) -> None:
+        self.category = category
+        self._style_category_buttons()
+        self.message = ""
+        self.refresh()
+
+    def export(self) -> None:
+        """Writes the board as CSV and the player's splits as .lss, and says where."""
+        if self.level_id is None:
+            return
+        folder = data_dir() / "exports"
+        stem = f"{self.level_id}-{self.category}"
+        try:
+            rows = export.board_rows(self.board, self.level_id, self.category)
+            atomic_write_text(folder / f"{stem}.csv", export.to_csv(rows))
+            attempts = self.board.runs(self.level_id, player=self.player)
+            atomic_write_text(folder / f"{stem}.lss",
+                              export.to_lss(attempts, self.category, self.level))
+        except OSError as exc:
+            log.exception("leaderboard export failed")
+            self.message = t("speedrun.board.export_failed", reason=str(exc))
+        else:
+            self.message = t("speedrun.board.exported", folder=str(folder))
+        self._build_texts()
+
+    # --- texts ----------------------------------------------------------------------
+
+    def _build_texts(self) -> None:
+        level = self.level
+        name = pick(level.meta.title) if level else (self.level_id or t("speedrun.board.none"))
+        self.level_label = ui.text(name, 18, ui.TEXT, font=ui.FONT_DISPLAY, anchor_y="center")
+        self.headers = [ui.text(t(f"speedrun.board.col.{key}"), 12, ui.GOLD, bold=True)
+                        for key, _ in COLUMNS]
+        self.rows = [self._row_texts(rank, run) for rank, run in
+                     enumerate(self.summary.top if self.summary else (), 1)]
+        self.empty = ui.text(t("speedrun.board.empty"), 14, ui.TEXT_MUTED)
+        self.side = self._side_texts()
+        self.status = ui.text(self._status_line(), 12, ui.INFO)
+        self.hint = ui.text(t("speedrun.board.hint"), 11, ui.TEXT_MUTED)
+
+    def _row_texts(self, rank: int, run: RunRecord) -> list[arcade.Text]:
+        color = ui.GOLD if run.id == self.latest_id else ui.TEXT
+        values = (f"{rank}.", run.player, format_time(run.game_time_s),
+                  format_time(run.real_time_s), run.recorded_at[:16].replace("T", " "))
+        return [ui.text(v, 14, color, font=ui.FONT_MONO if i in (2, 3) else ui.FONT_BODY)
+                for i, v in enumerate(values)]
+
+    def _side_texts(self) -> list[tuple[arcade.Text, int]]:
+        """(text, gap above it) lines of the personal-best panel; a split's times ride on
+        the same line as its name, right-aligned (see _draw_side)."""
+        s = self.summary
+        self.split_times: dict[int, arcade.Text] = {}
+        lines: list[tuple[arcade.Text, int]] = [
+            (ui.text(t("speedrun.board.pb_title", player=self.player), 15, ui.GOLD,
+                     font=ui.FONT_DISPLAY), 0)]
+        if s is None or s.personal_best is None:
+            lines.append((ui.text(t("speedrun.board.pb_none"), 13, ui.TEXT_MUTED), 14))
+            return lines
+        pb = s.personal_best
+        lines.append((ui.text(t("speedrun.board.pb", time=format_time(pb.game_time_s),
+                                rank=s.personal_rank), 16, ui.TEXT, bold=True), 14))
+        lines.append((ui.text(t("speedrun.board.pb_real", time=format_time(pb.real_time_s),
+                                date=pb.recorded_at[:10]), 12, ui.TEXT_MUTED), 8))
+        lines.append((ui.text(t("speedrun.board.splits"), 13, ui.GOLD), 18))
+        for seg in s.segments:
+            label = export.segment_name(seg.name, self.level) if seg.name != END \
+                else t("speedrun.segment.end")
+            split = format_time(game_seconds(seg.pb_split_ticks)) \
+                if seg.pb_split_ticks is not None else "-"
+            best = format_time(game_seconds(seg.best_ticks)) if seg.best_ticks is not None \
+                else "-"
+            self.split_times[len(lines)] = ui.text(
+                t("speedrun.board.split_times", split=split, best=best), 12, ui.TEXT,
+                font=ui.FONT_MONO, anchor_x="right")
+            lines.append((ui.text(label, 12, ui.TEXT_MUTED), 8))
+        sob = s.sum_of_best_ticks
+        lines.append((ui.text(t("speedrun.board.sob", time=format_time(
+            game_seconds(sob)) if sob is not None else "-"), 14, ui.GOOD, bold=True), 18))
+        return lines
+
+    def _status_line(self) -> str:
+        parts = []
+        s = self.summary
+        if s is not None and s.pending:
+            parts.append(t("speedrun.board.pending", count=s.pending))
+        if s is not None and s.invalid:
+            parts.append(t("speedrun.board.invalid", count=s.invalid))
+        if self.message:
+            parts.append(self.message)
+        return "   ".join(parts)
+
+    # --- drawing --------------------------------------------------------------------
+
+    def draw_content(self) -> None:
+        w, h = self.window.width, self.window.height
+        top = h - ui.TitleBar.HEIGHT - 22
+        ui.place(self.level_label, 140, top - 24)
+        ui.fit_width(self.level_label, 540, smallest=11)
+        self.level_label.draw()
+        table = arcade.LBWH(24, 70, min(820, w - 420), top - 70 - 60)
+        ui.draw_panel(table, header=36)
+        for (_key, x), header in zip(COLUMNS, self.headers, strict=True):
+            ui.place(header, table.left + x, table.top - 24)
+            header.draw()
+        y = table.top - 36 - ROW_H + 8
+        for index, row in enumerate(self.rows):
+            if index % 2:
+                arcade.draw_lbwh_rectangle_filled(table.left + 1, y - 10, table.width - 2,
+                                                  ROW_H, (22, 36, 60, 255))
+            for (_key, x), label in zip(COLUMNS, row, strict=True):
+                ui.place(label, table.left + x, y)
+                label.draw()
+            y -= ROW_H
+        if not self.rows:
+            ui.place(self.empty, table.left + 24, table.top - 80)
+            self.empty.draw()
+        self._draw_side(arcade.LBWH(table.right + 20, 70, w - table.right - 44, table.height))
+        ui.place(self.status, 24, 44)
+        self.status.draw()
+        ui.place(self.hint, 24, 20)
+        self.hint.draw()
+
+    def _draw_side(self, rect: arcade.Rect) -> None:
+        ui.draw_panel(rect)
+        y = rect.top - 30
+        for index, (label, gap) in enumerate(self.side):
+            y -= gap
+            if y < rect.bottom + 10:
+                break
+            times = self.split_times.get(index)
+            room = rect.width - 30
+            if times is not None:
+                ui.place(times, rect.right - 14, y)
+                times.draw()
+                room -= times.content_width + 12
+            ui.place(label, rect.left + 18, y)
+            ui.clip_to_width(label, room)
+            label.draw()
+            y -= label.content_height
+
+    # --- keys -----------------------------------------------------------------------
+
+    def on_key(self, symbol: int, modifiers: int) -> bool | None:
+        if symbol == arcade.key.ESCAPE:
+            self.go_back()
+            return True
+        if symbol in (arcade.key.LEFT, arcade.key.RIGHT):
+            self.switch_level(-1 if symbol == arcade.key.LEFT else 1)
+            return True
+        if symbol == arcade.key.C:
+            cats = list(CATEGORIES)
+            self.set_category(cats[(cats.index(self.category) + 1) % len(cats)])
+            return True
+        return None
+
+    def relocalized(self) -> LeaderboardScene:
+        return LeaderboardScene(self.level_id, self.category, self.player)

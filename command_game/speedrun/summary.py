@@ -1,0 +1,58 @@
+"""What the leaderboard screen shows for one level and category, computed headless.
+
+The top runs, the player's personal best with its rank and splits, the sum of best
+segments along the personal best's route, and how many runs still wait for (or failed)
+verification, so the screen only draws and the numbers are testable without a window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from command_game.speedrun.segments import best_segments, route_of, sum_of_best, times_along
+from command_game.speedrun.store import Leaderboard, RunRecord, clean_player
+
+
+@dataclass(frozen=True)
+class SegmentLine:
+    name: str  # objective id, or segments.END
+    pb_split_ticks: int | None  # the personal best's cumulative time at this split
+    best_ticks: int | None  # the fastest this segment was ever done
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    level_id: str
+    category: str
+    top: tuple[RunRecord, ...]
+    personal_best: RunRecord | None
+    personal_rank: int | None
+    segments: tuple[SegmentLine, ...]
+    sum_of_best_ticks: int | None
+    pending: int
+    invalid: int
+
+
+def summarize(board: Leaderboard, level_id: str, category: str, player: str,
+              limit: int = 10) -> BoardSummary:
+    ranked = board.board(level_id, category)
+    player = clean_player(player)
+    mine = [r for r in ranked if r.player == player]
+    pb = mine[0] if mine else None
+    rank = ranked.index(pb) + 1 if pb else None
+    segments: tuple[SegmentLine, ...] = ()
+    sob = None
+    if pb is not None:
+        route = route_of(pb)
+        best = best_segments(mine, route)
+        pb_times = times_along(pb, route)
+        segments = tuple(SegmentLine(name, pb_times.split_ticks[i], best[i])
+                         for i, name in enumerate(route))
+        sob = sum_of_best(mine, route)
+    others = board.runs(level_id)
+    return BoardSummary(
+        level_id=level_id, category=category, top=tuple(ranked[:limit]), personal_best=pb,
+        personal_rank=rank, segments=segments, sum_of_best_ticks=sob,
+        pending=sum(r.status == "pending" for r in others),
+        invalid=sum(r.status == "invalid" for r in others),
+    )

@@ -1,0 +1,96 @@
+"""The leaderboard screen in a real window: reached from the title, shows ranked verified
+runs, the personal best with splits and sum of best, switches category and level, exports,
+and verifies waiting runs when it opens. Frames go to tests/artifacts/ to be looked at."""
+
+from __future__ import annotations
+
+import arcade
+import pytest
+
+from command_game.level.catalog import campaign
+from command_game.scenes.leaderboard import LeaderboardScene
+from command_game.scenes.stack import SceneStack
+from command_game.scenes.title import TitleScene
+from command_game.speedrun import record
+from command_game.speedrun.store import Leaderboard
+from command_game.userdata import data_dir
+from tests.conftest import pump, save_frame
+from tests.test_speedrun_store import make_run
+
+pytestmark = pytest.mark.gl
+
+
+@pytest.fixture
+def game(clean_window):
+    clean_window.stack = SceneStack(clean_window)
+    yield clean_window
+    while len(clean_window.stack):
+        clean_window.stack.pop()
+
+
+def fill_board() -> str:
+    level = campaign()[0].level
+    first, second = (o.id for o in level.objectives[:2])
+    board = Leaderboard()
+    for i, (name, ticks) in enumerate([("Rani", 9000), ("player", 9600), ("Budi", 8400),
+                                       ("player", 9300), ("Sari <script>", 12000)]):
+        board.add_run(make_run(name, ticks, splits=((first, ticks // 3), (second, ticks // 2)),
+                               level=level.meta.id, real=ticks / 60 + 7.5,
+                               when=f"2026-11-23T08:{i:02d}:00+00:00",
+                               cats=("any", "cooling") if name != "Budi" else ("any",)))
+    board.add_run(make_run("player", 100, level=level.meta.id, status="pending",
+                           when="2026-11-23T09:00:00+00:00"))  # its replay file is missing
+    return level.meta.id
+
+
+def texts(scene: LeaderboardScene) -> list[list[str]]:
+    return [[label.text for label in row] for row in scene.rows]
+
+
+def test_leaderboard_opens_from_the_title_and_shows_ranked_runs(game):
+    level_id = fill_board()
+    title = game.stack.push(TitleScene())
+    pump(game, 2)
+    title.open_leaderboard()
+    scene = game.stack.top
+    assert isinstance(scene, LeaderboardScene) and scene.level_id == level_id
+    assert record.wait_for_verification(timeout=60)
+    for _ in range(3):
+        scene.on_update(1 / 60)
+        pump(game)
+    rows = texts(scene)
+    assert [r[1] for r in rows] == ["Budi", "Rani", "player", "player", "Sari <script>"]
+    assert rows[0][2] == "2:20.000" and rows[2][2] == "2:35.000"
+    side = [label.text for label, _ in scene.side]
+    assert "2:35.000 in-game, rank 3" in side
+    assert any(s.startswith("Sum of best segments: 2:35.000") for s in side)
+    assert "1 run(s) did not verify" in scene.status.text  # the pending one, checked on open
+    path = save_frame(game, "leaderboard_any")
+    assert path.stat().st_size > 10_000
+
+    game.dispatch_event("on_key_press", arcade.key.C, 0)  # Any% -> 100%
+    game.dispatch_pending_events()
+    assert scene.category == "100" and scene.rows == []
+    scene.set_category("cooling")
+    pump(game, 2)
+    assert [r[1] for r in texts(scene)] == ["Rani", "player", "player", "Sari <script>"]
+    save_frame(game, "leaderboard_cooling")
+
+    scene.export()
+    assert (data_dir() / "exports" / f"{level_id}-cooling.csv").exists()
+    assert (data_dir() / "exports" / f"{level_id}-cooling.lss").exists()
+    assert "written to" in scene.status.text
+
+    game.dispatch_event("on_key_press", arcade.key.RIGHT, 0)
+    game.dispatch_pending_events()
+    assert scene.level_id != level_id
+    game.dispatch_event("on_key_press", arcade.key.ESCAPE, 0)
+    game.dispatch_pending_events()
+    assert game.stack.top is title
+
+
+def test_empty_board_says_so(game):
+    scene = game.stack.push(LeaderboardScene())
+    pump(game, 2)
+    assert scene.rows == [] and scene.empty.text.startswith("No verified runs")
+    save_frame(game, "leaderboard_empty")
