@@ -247,6 +247,11 @@ def set_edge_scrolling(on: bool) -> None:
     _edge_scrolling = bool(on)
 
 
+def edge_scrolling() -> bool:
+    """Whether the mouse at the window's edge should pan the map (a player setting)."""
+    return _edge_scrolling
+
+
 def edge_scroll(x: float, y: float, width: float, height: float,
                 margin: float = EDGE_MARGIN) -> tuple[int, int]:
     """Which way the map pans with the mouse at (x, y): each of dx, dy is -1, 0 or 1.

@@ -138,3 +138,40 @@ def test_gamepad_drives_a_menu_through_its_keys(clean_window):
         stack.reset(TitleScene())
         stack.pop()
         settings.apply(settings.Settings())
+
+
+def test_keyboard_focus_gives_order_targets_without_a_mouse():
+    from types import SimpleNamespace
+
+    from command_game.level.io import load_level
+    from command_game.scenes import orders
+    from command_game.scenes.keyboard_focus import KeyboardFocus
+    from command_game.sim.world import World
+    from tests.conftest import LEVELS
+
+    world = World.from_level(load_level(LEVELS / "01_singkawang.json"), seed=0)
+    focus = KeyboardFocus()
+    assert focus.target(world) is None
+    sites = list(world.sites)
+    point = focus.cycle_site(world, 1, mouse=(5.0, 5.0))
+    assert focus.id == sites[0] and point == (world.sites[sites[0]].x, world.sites[sites[0]].y)
+    focus.cycle_site(world, -1, mouse=(5.0, 5.0))
+    focus.cycle_site(world, -1, mouse=(5.0, 5.0))
+    assert focus.id == sites[-2]
+    target = focus.target(world, mouse=(5.0, 5.0))
+    assert target.kind == "office" and target.site == sites[-2]
+    assert focus.target(world, mouse=(9.0, 5.0)) is None  # the mouse moved: it points now
+    unit = next(iter(world.units))
+    commands = orders.orders_for(world, "dialogue", target, [unit])
+    assert [(c.kind, c.target) for c in commands] == [("dialogue", sites[-2])]
+
+    fake = SimpleNamespace(incidents=[
+        SimpleNamespace(id="a", status="open", x=1.0, y=2.0, site="kpu"),
+        SimpleNamespace(id="b", status="resolved", x=3.0, y=4.0, site="kpu"),
+        SimpleNamespace(id="c", status="escalated", x=5.0, y=6.0, site="ppk"),
+    ], sites={})
+    assert focus.cycle_incident(fake, 1) == (1.0, 2.0)
+    assert focus.cycle_incident(fake, 1) == (5.0, 6.0)  # resolved ones are skipped
+    assert focus.target(fake) == orders.Target("incident", "c", (5.0, 6.0), "ppk")
+    fake.incidents[2].status = "resolved"
+    assert focus.target(fake) is None
