@@ -25,6 +25,8 @@ from command_game.scenes import ui
 MARGIN = 40
 GAP = 24
 ROSTER_ROW = 24
+OBJECTIVE_GAP = 10
+STORY_PADDING = 66  # header band and margins around the briefing text
 
 
 class BriefingScene(ui.UIScene):
@@ -87,14 +89,21 @@ class BriefingScene(ui.UIScene):
                          anchor_y="center")
             for key in ("situation", "objectives", "map", "roster")
         }
-        self.story = ui.text(pick(self.level.meta.briefing), 14, ui.TEXT, width=inner)
         self.objectives = [self._objective_texts(o, inner - 110) for o in self.level.objectives]
+        objectives_h = 46 + sum(max(o[1].content_height, 18) + OBJECTIVE_GAP
+                                for o in self.objectives)
+        self.story = ui.text(pick(self.level.meta.briefing), 14, ui.TEXT, width=inner)
+        # a long briefing (or a short window): smaller type, so the objectives still fit
+        while (self.story.content_height + STORY_PADDING + GAP + objectives_h > left.height
+               and self.story.font_size > 11):
+            self.story.font_size -= 1
         self.legend = self._legend()
         self.with_ready = any(u.available_s for u in self.level.units)
-        columns = self._roster_columns(right)
+        name_width = self._roster_columns(right)[2] - self._roster_columns(right)[1] - 50
         self.roster = [self._unit_texts(u) for u in self.level.units]
-        for row in self.roster:
-            ui.clip_to_width(row[1], columns[2] - columns[1] - 50)
+        self.roster_groups = self._group_texts()
+        for row in self.roster + self.roster_groups:
+            ui.clip_to_width(row[1], name_width)
         self.roster_head = [
             ui.text(t(f"briefing.col.{column}"), 10, ui.TEXT_MUTED, font=ui.FONT_DISPLAY,
                     anchor_x=align)
@@ -102,6 +111,7 @@ class BriefingScene(ui.UIScene):
                                   ("available", "right"))
         ][: 4 if self.with_ready else 3]
         self.more_units = ui.text("", 11, ui.TEXT_MUTED)
+        self.more_objectives = ui.text("", 11, ui.TEXT_MUTED, anchor_x="right")
 
     def _facts(self) -> str:
         if self.level is None:
@@ -125,6 +135,26 @@ class BriefingScene(ui.UIScene):
         return [(ui.text(t(f"briefing.office.{kind}"), 11, ui.TEXT_MUTED),
                  OFFICE_COLORS[kind]) for kind in present]
 
+    def _group_texts(self) -> list[list[arcade.Text]]:
+        """The roster by section, for rosters too long to list unit by unit."""
+        groups: dict[str, list] = {}
+        for unit in self.level.units:
+            groups.setdefault(unit.type, []).append(unit)
+        rows = []
+        for kind, units in groups.items():
+            names = t("briefing.group", count=len(units), names=", ".join(u.name for u in units))
+            row = [
+                ui.text(t(f"briefing.unit.{kind}"), 12, ui.GOLD),
+                ui.text(names, 12, ui.TEXT),
+                ui.text(str(sum(u.personnel for u in units)), 12, ui.TEXT, anchor_x="right"),
+            ]
+            if self.with_ready:
+                ready = min(u.available_s for u in units)
+                row.append(ui.text(ui.format_time(ready) if ready else t("briefing.now"), 12,
+                                   ui.TEXT_MUTED, anchor_x="right"))
+            rows.append(row)
+        return rows
+
     def _unit_texts(self, unit) -> list[arcade.Text]:
         available = ui.format_time(unit.available_s) if unit.available_s else t("briefing.now")
         row = [
@@ -147,12 +177,12 @@ class BriefingScene(ui.UIScene):
             self._draw_problems()
             return
         left, right = self._columns()
-        story_h = self.story.content_height + 34 + 32
+        story_h = self.story.content_height + STORY_PADDING
         situation = arcade.LRBT(left.left, left.right, left.top - story_h, left.top)
         self._draw_situation(situation)
         self._draw_objectives(arcade.LRBT(left.left, left.right, left.bottom,
                                           situation.bottom - GAP))
-        map_h = min(right.height * 0.55, right.width * 0.62)
+        map_h = min(right.height * 0.5, right.width * 0.62)
         map_panel = arcade.LRBT(right.left, right.right, right.top - map_h, right.top)
         self._draw_map(map_panel)
         self._draw_roster(arcade.LRBT(right.left, right.right, right.bottom,
@@ -172,9 +202,10 @@ class BriefingScene(ui.UIScene):
     def _draw_objectives(self, rect: arcade.Rect) -> None:
         self._panel(rect, "objectives")
         y = rect.top - 30 - 16
-        for tag, title, optional in self.objectives:
+        for index, (tag, title, optional) in enumerate(self.objectives):
             line_h = max(title.content_height, 18)
             if y - line_h < rect.bottom + 6:
+                self._draw_more_objectives(rect, y, len(self.objectives) - index)
                 break
             marker_y = y - 9
             if optional:
@@ -185,7 +216,15 @@ class BriefingScene(ui.UIScene):
             ui.place(title, rect.left + 140, y - 14)
             tag.draw()
             title.draw()
-            y -= line_h + 12
+            y -= line_h + OBJECTIVE_GAP
+
+    def _draw_more_objectives(self, rect: arcade.Rect, y: float, hidden: int) -> None:
+        """Says how many objectives did not fit (a long list on a short window)."""
+        text = t("briefing.more_objectives", count=hidden)
+        if self.more_objectives.text != text:
+            self.more_objectives.text = text
+        ui.place(self.more_objectives, rect.right - 16, max(y - 4, rect.bottom + 8))
+        self.more_objectives.draw()
 
     def _draw_map(self, rect: arcade.Rect) -> None:
         self._panel(rect, "map")
@@ -226,16 +265,17 @@ class BriefingScene(ui.UIScene):
         arcade.draw_line(rect.left + 12, y - 8, rect.right - 12, y - 8, ui.PANEL_BORDER, 1)
         y -= ROSTER_ROW + 6
         room = max(0, int((y - rect.bottom - 8) // ROSTER_ROW) + 1)
-        shown = self.roster if len(self.roster) <= room else self.roster[: max(room - 1, 0)]
+        rows = self.roster if len(self.roster) <= room else self.roster_groups
+        shown = rows if len(rows) <= room else rows[: max(room - 1, 0)]
         for row in shown:
             for label, x in zip(row, columns, strict=True):
                 ui.place(label, x, y)
                 label.draw()
             y -= ROSTER_ROW
-        hidden = len(self.roster) - len(shown)
+        hidden = len(rows) - len(shown)
         if hidden:
             text = t("briefing.more_units", count=hidden,
-                     personnel=sum(int(r[2].text) for r in self.roster[len(shown):]))
+                     personnel=sum(int(r[2].text) for r in rows[len(shown):]))
             if self.more_units.text != text:
                 self.more_units.text = text
             ui.place(self.more_units, columns[1], y)

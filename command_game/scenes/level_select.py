@@ -23,7 +23,6 @@ from command_game.scenes import ui
 ROW_HEIGHT = 58
 HEADER_HEIGHT = 34
 LIST_LEFT = 40
-LIST_WIDTH = 640
 
 
 @dataclass
@@ -65,8 +64,7 @@ class LevelSelectScene(ui.UIScene):
         self.rows = self._build_rows()
         self.title_bar.set(t("select.title"), self._summary())
         self._row_buttons = [self._row_button(i) for i in range(len(self.rows))]
-        self._row_labels = [self._row_texts(row) for row in self.rows]
-        self._make_static_texts()
+        self.list_width: float | None = None  # texts are (re)made for the width in layout
         self._previews: dict[int, MapPreview] = {}
         self._details_for: int | None = None
         self._details: list[tuple[arcade.Text, float]] = []
@@ -99,7 +97,7 @@ class LevelSelectScene(ui.UIScene):
     # --- widgets --------------------------------------------------------------------
 
     def _row_button(self, index: int) -> arcade.gui.UIFlatButton:
-        return ui.button("", lambda: self.click_row(index), width=LIST_WIDTH,
+        return ui.button("", lambda: self.click_row(index), width=640,
                          height=ROW_HEIGHT - 6, style=ui.STYLE_ROW)
 
     def _row_texts(self, row: Row) -> dict[str, arcade.Text]:
@@ -115,9 +113,8 @@ class LevelSelectScene(ui.UIScene):
         number = f"{row.number:02d}" if row.open else ""  # a locked row shows a padlock
         return {
             "number": ui.text(number, 18, color, font=ui.FONT_DISPLAY, anchor_y="center"),
-            "title": ui.text(_clip(title, 52), 14, ui.TEXT if row.open else ui.TEXT_MUTED,
-                             bold=True),
-            "sub": ui.text(_clip(sub, 74), 11, ui.BAD if row.broken else ui.TEXT_MUTED),
+            "title": ui.text(title, 14, ui.TEXT if row.open else ui.TEXT_MUTED, bold=True),
+            "sub": ui.text(sub, 11, ui.BAD if row.broken else ui.TEXT_MUTED),
             "status": ui.text(self._status(row), 12, self._status_color(row),
                               font=ui.FONT_DISPLAY, anchor_x="right"),
             "best": ui.text(self._best_text(row), 11, ui.TEXT_MUTED, anchor_x="right"),
@@ -158,7 +155,8 @@ class LevelSelectScene(ui.UIScene):
             "campaign": ui.text(t("select.campaign"), 13, ui.GOLD, font=ui.FONT_DISPLAY),
             "mine": ui.text(t("select.my_levels"), 13, ui.GOLD, font=ui.FONT_DISPLAY),
         }
-        self.empty_mine = ui.text(t("select.no_my_levels"), 11, ui.TEXT_MUTED, width=LIST_WIDTH)
+        width = int(self.list_width)
+        self.empty_mine = ui.text(t("select.no_my_levels"), 11, ui.TEXT_MUTED, width=width)
         self.more_above = ui.text(t("select.more_above"), 11, ui.TEXT_MUTED, anchor_x="right")
         self.more_below = ui.text(t("select.more_below"), 11, ui.TEXT_MUTED, anchor_x="right")
         notice = self.progress.notice
@@ -166,7 +164,7 @@ class LevelSelectScene(ui.UIScene):
         if notice is not None:
             backup = notice.backup.name if notice.backup else "-"
             message = t("select.progress_reset", reason=notice.reason, backup=backup)
-        self.notice = ui.text(message, 11, ui.BAD, width=LIST_WIDTH)
+        self.notice = ui.text(message, 11, ui.BAD, width=width)
 
     # --- list layout ----------------------------------------------------------------
 
@@ -186,8 +184,22 @@ class LevelSelectScene(ui.UIScene):
     def _list_bottom(self) -> float:
         return 96
 
+    def _fit_to_window(self) -> None:
+        """The list takes about half the window; its texts are clipped to that width."""
+        width = min(640.0, max(420.0, (self.window.width - 120) * 0.55))
+        if width == self.list_width:
+            return
+        self.list_width = width
+        self._row_labels = [self._row_texts(row) for row in self.rows]
+        for labels in self._row_labels:
+            ui.clip_to_width(labels["title"], width - 70 - 120)
+            ui.clip_to_width(labels["sub"], width - 70 - 110)
+        self._make_static_texts()
+        self._details_for = None
+
     def _layout_rows(self) -> None:
         """Places the visible row buttons; rows scrolled out of view leave the UI."""
+        self._fit_to_window()
         for index in self._visible:
             self.ui.remove(self._row_buttons[index])
         self._visible = []
@@ -202,7 +214,7 @@ class LevelSelectScene(ui.UIScene):
             self._placed.append((kind, value, y))
             if kind == "row":
                 widget = self._row_buttons[value]
-                widget.rect = arcade.LBWH(LIST_LEFT, y + 3, LIST_WIDTH, ROW_HEIGHT - 6)
+                widget.rect = arcade.LBWH(LIST_LEFT, y + 3, self.list_width, ROW_HEIGHT - 6)
                 widget.style = ui.STYLE_ROW_SELECTED if value == self.selected else ui.STYLE_ROW
                 widget.trigger_full_render()
                 self.ui.add(widget)
@@ -221,7 +233,7 @@ class LevelSelectScene(ui.UIScene):
             self._layout_rows()
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
-        if x > LIST_LEFT + LIST_WIDTH + 10:
+        if x > LIST_LEFT + self.list_width + 10:
             return
         most = max(0, len(self._list_items()) - 1)
         self.scroll = int(min(most, max(0, self.scroll - scroll_y)))
@@ -239,7 +251,7 @@ class LevelSelectScene(ui.UIScene):
             if kind == "header":
                 ui.place(self.headers[value], LIST_LEFT + 4, y + 10)
                 self.headers[value].draw()
-                arcade.draw_line(LIST_LEFT + 4, y + 4, LIST_LEFT + LIST_WIDTH, y + 4,
+                arcade.draw_line(LIST_LEFT + 4, y + 4, LIST_LEFT + self.list_width, y + 4,
                                  ui.GOLD_DIM, 1)
             elif kind == "empty":
                 ui.place(self.empty_mine, LIST_LEFT + 8, y + HEADER_HEIGHT - 12)
@@ -252,7 +264,7 @@ class LevelSelectScene(ui.UIScene):
             self._draw_row_texts(index)
 
     def _draw_scroll_hints(self) -> None:
-        right = LIST_LEFT + LIST_WIDTH
+        right = LIST_LEFT + self.list_width
         if self.scroll > 0:
             ui.place(self.more_above, right, self._list_top() + 4)
             self.more_above.draw()
@@ -275,7 +287,7 @@ class LevelSelectScene(ui.UIScene):
             ui.draw_lock(rect.left + 34, mid, 10, ui.TEXT_MUTED)
 
     def _details_rect(self) -> arcade.Rect:
-        left = LIST_LEFT + LIST_WIDTH + 40
+        left = LIST_LEFT + self.list_width + 40
         top = self.window.height - ui.TitleBar.HEIGHT - 24
         return arcade.LRBT(left, self.window.width - 40, 96, top)
 
@@ -298,6 +310,8 @@ class LevelSelectScene(ui.UIScene):
             self._details_for = self.selected
         y = map_rect.bottom - 30 if not row.broken else rect.top - 30
         for label, gap in self._details:
+            if not label.multiline:
+                ui.fit_width(label, rect.width - 40)
             ui.place(label, rect.left + 20, y)
             label.draw()
             y -= label.content_height + gap if label.multiline else gap
@@ -405,7 +419,3 @@ def _forces(level) -> str:
 
 def _stars(difficulty: int) -> str:
     return "●" * difficulty + "○" * (5 - difficulty)
-
-
-def _clip(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"

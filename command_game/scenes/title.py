@@ -29,7 +29,7 @@ class TitleScene(ui.UIScene):
         }
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         anchor.add(ui.vertical(*self.buttons.values()), anchor_x="left", align_x=120,
-                   anchor_y="center", align_y=-90)
+                   anchor_y="top", align_y=-312)
         self.focus.set_buttons(list(self.buttons.values()), index=0)
         self.name = ui.text(t("game.title").upper(), 66, ui.GOLD, font=ui.FONT_DISPLAY)
         self.subtitle = ui.text(t("game.subtitle"), 22, ui.TEXT, font=ui.FONT_DISPLAY)
@@ -57,8 +57,10 @@ class TitleScene(ui.UIScene):
         ui.place(self.name, 210, h - 176)
         ui.place(self.subtitle, 214, h - 220)
         ui.place(self.tagline, 122, h - 270)
-        for label in (self.name, self.subtitle, self.tagline):
-            label.draw()
+        self.name.draw()
+        self.subtitle.draw()
+        if h >= 720:  # on a short window the buttons need the tagline's place
+            self.tagline.draw()
         arcade.draw_lbwh_rectangle_filled(122, h - 240, 420, 3, ui.GOLD)
         ui.place(self.footer, 24, 18)
         self.footer.draw()
