@@ -100,6 +100,12 @@ def test_apply_changes_what_each_setting_should():
     assert window.calls == [("fullscreen", True)]  # fullscreen: the size is left alone
     s = settings.current()
     assert s.effects_gain() == pytest.approx(0.15) and s.music_gain() == pytest.approx(0.03)
+    from command_game import sound
+
+    settings.apply(settings.Settings(master_volume=0.0))
+    assert sound.play("order") is False  # master at 0% mutes every effect
+    settings.apply(settings.Settings())
+    assert sound.play("order") is True  # the silent test driver still "plays"
     settings.apply(settings.Settings(window_size=(1600, 900)), window)
     assert window.calls[-2:] == [("fullscreen", False), ("size", (1600, 900))]
     settings.apply(settings.Settings())

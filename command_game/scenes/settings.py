@@ -21,7 +21,7 @@ import arcade.gui
 import numpy as np
 from arcade.gui import UIFlatButton, UILabel
 
-from command_game import controls, settings
+from command_game import controls, settings, sound
 from command_game.i18n import LANGUAGES, t
 from command_game.render import palette
 from command_game.scenes import ui
@@ -261,6 +261,8 @@ class SettingsScene(ui.UIScene):
             self._build()
             return
         settings.update(window=self.window, **{name: value})
+        if name in ("master_volume", "effects_volume"):
+            sound.play("order")  # hear the new level at once
         if name in ("language", "ui_scale", "window_size", "fullscreen"):
             self._build()
         self.say(t("settings.saved"), ui.TEXT_MUTED)
