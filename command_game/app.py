@@ -32,11 +32,12 @@ def create_window(visible: bool = True) -> arcade.Window:
 def run_game() -> int:
     """Opens the window on the title screen, in the player's settings, and runs until the
     window is closed."""
-    from command_game import settings
+    from command_game import gamepad, settings
     from command_game.scenes.title import TitleScene
 
     prefs = settings.current()
     window = create_window()
+    gamepad.attach(window)  # D-pad/A/B drive the menus; nothing happens without a pad
     for problem in settings.apply(prefs, window):
         log.warning("settings: %s", problem)
     window.stack.push(TitleScene())
