@@ -229,10 +229,10 @@ class Hud:
             self.text.put(f"unit:{unit.id}:state", status, 46, y + 4,
                           STATE_COLORS.get(unit.state, MUTED), size=8)
             self.text.put(f"unit:{unit.id}:personnel",
-                          t("map.hud.personnel", n=unit.personnel), 150, y + 4, MUTED, size=8)
-            self.shapes.rect(210, y + 6, 60, 5, (40, 48, 64, 255))
+                          t("map.hud.personnel", n=unit.personnel), 136, y + 4, MUTED, size=8)
+            self.shapes.rect(222, y + 6, 50, 5, (40, 48, 64, 255))
             fatigue_color = GOOD if unit.fatigue < 0.5 else GOLD if unit.fatigue < 0.8 else BAD
-            self.shapes.rect(210, y + 6, 60 * min(1.0, unit.fatigue), 5, fatigue_color)
+            self.shapes.rect(222, y + 6, 50 * min(1.0, unit.fatigue), 5, fatigue_color)
 
     def _incidents(self, world: Any, state: HudState) -> float:
         live = [i for i in world.incidents if i.visible]
@@ -280,8 +280,8 @@ class Hud:
             y = top - 28 - (i + 1) * 30
             status_mark(self.shapes, left + 18, y + 14, obj.status)
             title = pick(obj.title) + (f" ({t('map.hud.optional')})" if obj.optional else "")
-            if len(title) > 30:
-                title = title[:29] + "\u2026"
+            if len(title) > 40:
+                title = title[:39] + "\u2026"
             self.text.put(f"obj:{obj.id}:title", title, left + 32, y + 10,
                           TEXT if obj.status != "failed" else MUTED, size=9)
             if obj.met_tick is not None:

@@ -37,14 +37,20 @@ class MapCamera:
         self.camera.projection = arcade.LRBT(-viewport[2] / 2, viewport[2] / 2,
                                              -viewport[3] / 2, viewport[3] / 2)
 
-    def fit_zoom(self) -> float:
+    def fit_zoom(self, inset: tuple[float, float, float, float] = (0, 0, 0, 0)) -> float:
         vp = self.camera.viewport
-        return min(vp.width / self.map_size[0], vp.height / self.map_size[1]) * 0.95
+        width = max(1.0, vp.width - inset[0] - inset[2])
+        height = max(1.0, vp.height - inset[1] - inset[3])
+        return min(width / self.map_size[0], height / self.map_size[1]) * 0.95
 
-    def fit(self) -> None:
-        """Shows the whole map, centred."""
-        self.camera.zoom = self.fit_zoom()
-        self.camera.position = (self.map_size[0] / 2, self.map_size[1] / 2)
+    def fit(self, inset: tuple[float, float, float, float] = (0, 0, 0, 0)) -> None:
+        """Shows the whole map, centred in the viewport less ``inset`` pixels
+        (left, bottom, right, top) that panels cover."""
+        zoom = self.fit_zoom(inset)
+        self.camera.zoom = zoom
+        shift_x = (inset[0] - inset[2]) / 2 / zoom
+        shift_y = (inset[1] - inset[3]) / 2 / zoom
+        self.camera.position = (self.map_size[0] / 2 - shift_x, self.map_size[1] / 2 - shift_y)
 
     def use(self) -> None:
         self.camera.use()

@@ -1,10 +1,12 @@
 """The level's static map: districts, buildings, roads and office nodes with labels.
 
 Everything here is in world metres (y up) and is drawn under a ``Camera2D``. The geometry
-never changes during a mission, so it is built once into a ``ShapeElementList`` (one GPU
-buffer per primitive mode) and the labels into one pyglet ``Batch``: a frame costs a
-handful of draw calls however large the map. The map scene and the level editor share
-this layer; the editor calls ``rebuild(level)`` after each edit.
+never changes during a mission, so it is built once into one triangle buffer, and the
+labels into one pyglet ``Batch``: a frame costs two draw calls however large the map.
+Labels are anchored in the world but drawn at a fixed pixel size in screen space
+(glyphs scaled by the camera would blur when zoomed in); they are moved only when the
+camera moves. The map scene and the level editor share this layer; the editor calls
+``rebuild(level)`` after each edit.
 """
 
 from __future__ import annotations
@@ -177,6 +179,8 @@ class StaticMapLayer:
         self.shape: Shape | None = None
         self.label_batch = pyglet.graphics.Batch()
         self.labels: dict[str, arcade.Text] = {}
+        self.anchors: dict[str, Point] = {}  # world point each label hangs from
+        self._placed_for: tuple | None = None
         self.rebuild(level)
 
     @property
@@ -190,6 +194,8 @@ class StaticMapLayer:
         self.icon_size = icon_size_m(level)
         self.label_batch = pyglet.graphics.Batch()
         self.labels = {}
+        self.anchors = {}
+        self._placed_for = None
         shapes = TriangleBuilder()
         self._add_ground(shapes)
         self._add_districts(shapes)
@@ -199,12 +205,28 @@ class StaticMapLayer:
         self.shape = shapes.build()
 
     def draw(self) -> None:
+        """Draws under the active camera; labels go on top in screen pixels."""
+        window = arcade.get_window()
         if self.shape is not None:
-            ctx = arcade.get_window().ctx
-            ctx.enable(ctx.BLEND)  # site rings and district names are translucent
+            window.ctx.enable(window.ctx.BLEND)  # site rings are translucent
             self.shape.draw()
-        if self.show_labels:
-            self.label_batch.draw()
+        if self.show_labels and self.labels:
+            camera = window.current_camera
+            self._place_labels(camera)
+            with window.default_camera.activate():
+                self.label_batch.draw()
+
+    def _place_labels(self, camera) -> None:
+        """Moves the labels to where the camera shows their anchors (only if it moved)."""
+        if not hasattr(camera, "project"):
+            return
+        key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh))
+        if key == self._placed_for:
+            return
+        self._placed_for = key
+        for name, (x, y) in self.anchors.items():
+            sx, sy = camera.project((x, y))
+            self.labels[name].position = (round(sx), round(sy))
 
     # -- building the geometry -------------------------------------------------------
 
@@ -213,14 +235,14 @@ class StaticMapLayer:
         shapes.polygon([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)], MAP_GROUND)
 
     def _add_districts(self, shapes: TriangleBuilder) -> None:
-        label_size = self.icon_size * 1.1
         for i, district in enumerate(self.level.districts):
             shapes.polygon(district.polygon, DISTRICT_FILLS[i % len(DISTRICT_FILLS)])
         for district in self.level.districts:
             shapes.loop(district.polygon, self.icon_size * 0.12, DISTRICT_EDGE)
-            x, y = label_anchor(district.polygon, label_size)
-            self.labels[f"district:{district.id}"] = arcade.Text(
-                district.name.upper(), x, y, DISTRICT_LABEL, font_size=label_size,
+            name = f"district:{district.id}"
+            self.anchors[name] = label_anchor(district.polygon, self.icon_size * 1.1)
+            self.labels[name] = arcade.Text(
+                district.name.upper(), 0, 0, DISTRICT_LABEL, font_size=13,
                 anchor_x="center", anchor_y="center", bold=True, batch=self.label_batch,
                 font_name=FONT,
             )
@@ -257,8 +279,9 @@ class StaticMapLayer:
             shapes.ring(office.x, office.y, office.radius_m, size * 0.08, SITE_RING)
             shapes.polygon(icon_polygon(shape, office.x, office.y, size * 1.3), ICON_OUTLINE)
             shapes.polygon(icon_polygon(shape, office.x, office.y, size), fill)
-            self.labels[f"office:{office.id}"] = arcade.Text(
-                office.name, office.x, office.y - max(office.radius_m, size) - size * 0.2,
-                LABEL, font_size=size * 0.7, anchor_x="center", anchor_y="top",
+            name = f"office:{office.id}"
+            self.anchors[name] = (office.x, office.y - max(office.radius_m, size) - size * 0.2)
+            self.labels[name] = arcade.Text(
+                office.name, 0, 0, LABEL, font_size=9, anchor_x="center", anchor_y="top",
                 batch=self.label_batch, font_name=FONT,
             )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import arcade
 import numpy as np
 
 from command_game.render import palette
@@ -62,9 +63,12 @@ class WorldView:
         self.markers = Triangles()  # drawn over the crowd
         self.labels = TextPool()
 
-    def draw(self, world: Any, zoom: float, selected: Iterable[str], time_s: float,
+    def draw(self, world: Any, camera: Any, selected: Iterable[str], time_s: float,
              hover: Any = None) -> None:
+        """Draws under ``camera`` (a MapCamera, active); letters go on top in pixels."""
         selected = set(selected)
+        self.camera = camera
+        zoom = camera.zoom
         self.shapes.clear()
         self.markers.clear()
         self.labels.begin()
@@ -79,16 +83,17 @@ class WorldView:
                               HOVER)
         self.markers.draw()
         self.labels.end()
-        self.labels.draw()
+        with arcade.get_window().default_camera.activate():
+            self.labels.draw()
 
     def _crowd(self, world: Any, zoom: float) -> None:
         positions = world.crowd_positions()
         if len(positions):
             colors = palette.agitation_colors(world.crowd_agitation())
-            self.crowd.update(positions, colors)
+            self.crowd.update(positions, lift(colors))
         else:
             self.crowd.count = 0
-        self.crowd.draw(max(2.0, min(6.0, 1.1 * zoom)))
+        self.crowd.draw(max(3.0, min(8.0, 1.6 * zoom)))
 
     def _sites(self, world: Any) -> None:
         """A tension ring per office: the arc's length and colour both say how tense."""
@@ -121,9 +126,8 @@ class WorldView:
             if inc.progress > 0:
                 self.markers.ring(inc.x, inc.y, base * 0.9 + self.size * 0.5, self.size * 0.2,
                                   (120, 230, 150, 255), fraction=inc.progress)
-            self.labels.put(f"inc:{inc.id}", "!", inc.x, inc.y - base * 0.05,
-                            (20, 20, 24, 255), size=base * 0.55, anchor_x="center",
-                            anchor_y="center", bold=True)
+            self._letter(f"inc:{inc.id}", "!", inc.x, inc.y - base * 0.05, base * 0.55,
+                         (20, 20, 24, 255))
 
     def _convoys(self, world: Any) -> None:
         for convoy in world.convoys.values():
@@ -154,9 +158,27 @@ class WorldView:
             self.markers.polygon(icon_polygon(shape, unit.x, unit.y, s * 1.15),
                                  (15, 18, 24, 255))
             self.markers.polygon(icon_polygon(shape, unit.x, unit.y, s * 0.95), color)
-            self.labels.put(f"unit:{unit.id}", letter, round(unit.x, 1), round(unit.y, 1),
-                            (255, 255, 255, 255), size=s * 0.5, anchor_x="center",
-                            anchor_y="center", bold=True)
+            self._letter(f"unit:{unit.id}", letter, unit.x, unit.y, s * 0.5,
+                         (255, 255, 255, 255))
+
+    def _letter(self, key: str, text: str, x: float, y: float, size_m: float,
+                color: tuple[int, int, int, int]) -> None:
+        """A one-letter label on an icon, in screen pixels at the icon's scale."""
+        sx, sy = self.camera.to_screen(x, y)
+        size_px = round(size_m * self.camera.zoom * 2) / 2
+        if size_px < 5:
+            return
+        self.labels.put(key, text, round(sx), round(sy), color, size=size_px,
+                        anchor_x="center", anchor_y="center", bold=True)
+
+
+def lift(colors: np.ndarray, amount: float = 0.3) -> np.ndarray:
+    """Palette colours moved toward white: the calm end of the ramp is too dark to see on
+    the night map, and lifting keeps the ramp's order of brightness."""
+    out = colors.copy()
+    rgb = out[:, :3].astype(np.float32)
+    out[:, :3] = (rgb + (255.0 - rgb) * amount).astype(np.uint8)
+    return out
 
 
 def density_rgba(grid: np.ndarray) -> np.ndarray:

@@ -94,7 +94,7 @@ class DebriefScene(ui.UIScene):
         total = np.sum([np.asarray(g, dtype=np.float64) for g in grids], axis=0)
         if not total.any():
             return None
-        image = PIL.Image.fromarray(density_rgba(total), "RGBA")
+        image = PIL.Image.fromarray(density_rgba(total))
         return arcade.Texture(image, hash=f"debrief-heat-{id(self)}")
 
     # -- buttons ----------------------------------------------------------------------

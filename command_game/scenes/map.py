@@ -26,7 +26,7 @@ from pyglet.window import key, mouse
 from command_game import controls, sound
 from command_game.i18n import pick, t
 from command_game.level.io import load_level
-from command_game.render.hud import SPEEDS, Hud, HudState, Notification
+from command_game.render.hud import SPEEDS, TOP_H, Hud, HudState, Notification
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import BACKGROUND, StaticMapLayer
 from command_game.render.world_view import WorldView
@@ -68,6 +68,7 @@ class MapScene(Scene):
         self.world_view = WorldView(level)
         width, height = self.window.get_size()
         self.camera = MapCamera(level.map.width_m, level.map.height_m, (0, 0, width, height))
+        self.camera.fit(inset=(0, 0, 0, TOP_H))
         self.hud = Hud(level, self.static_layer, width, height)
         self.selection = Selection()
         self.pending: list[Command] = []
@@ -196,7 +197,7 @@ class MapScene(Scene):
         hover = self._hover_target()
         with self.camera.activate():
             self.static_layer.draw()
-            self.world_view.draw(self.world, self.camera.zoom, self.selection.ids,
+            self.world_view.draw(self.world, self.camera, self.selection.ids,
                                  self.real_time_s, hover)
         self.window.default_camera.use()
         self.hud.draw(self.world, self._hud_state())
