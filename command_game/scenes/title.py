@@ -27,9 +27,9 @@ class TitleScene(ui.UIScene):
             "settings": ui.button(t("title.settings"), self.open_settings),
             "quit": ui.button(t("title.quit"), self.quit, style=ui.STYLE_DANGER),
         }
-        anchor = self.ui.add(arcade.gui.UIAnchorLayout())
-        anchor.add(ui.vertical(*self.buttons.values()), anchor_x="left", align_x=120,
-                   anchor_y="top", align_y=-312)
+        self.anchor = self.ui.add(arcade.gui.UIAnchorLayout())
+        self.column = ui.vertical(*self.buttons.values())
+        self._tall: bool | None = None
         self.focus.set_buttons(list(self.buttons.values()), index=0)
         self.name = ui.text(t("game.title").upper(), 66, ui.GOLD, font=ui.FONT_DISPLAY)
         self.subtitle = ui.text(t("game.subtitle"), 22, ui.TEXT, font=ui.FONT_DISPLAY)
@@ -51,15 +51,26 @@ class TitleScene(ui.UIScene):
 
     # --- drawing --------------------------------------------------------------------
 
+    def _place_buttons(self, tall: bool) -> None:
+        """Under the tagline on a tall window; where the tagline was on a short one."""
+        if tall == self._tall:
+            return
+        self._tall = tall
+        if self.column.parent is not None:
+            self.anchor.remove(self.column)
+        self.anchor.add(self.column, anchor_x="left", align_x=120, anchor_y="top",
+                        align_y=-345 if tall else -270)
+
     def draw_content(self) -> None:
         w, h = self.window.width, self.window.height
+        self._place_buttons(h >= 720)
         ui.draw_badge(150, h - 150, 44)
         ui.place(self.name, 210, h - 176)
         ui.place(self.subtitle, 214, h - 220)
         ui.place(self.tagline, 122, h - 270)
         self.name.draw()
         self.subtitle.draw()
-        if h >= 720:  # on a short window the buttons need the tagline's place
+        if self._tall:  # on a short window the buttons need the tagline's place
             self.tagline.draw()
         arcade.draw_lbwh_rectangle_filled(122, h - 240, 420, 3, ui.GOLD)
         ui.place(self.footer, 24, 18)
