@@ -79,3 +79,44 @@ def test_reduced_flashing_holds_pulses_steady():
     palette.set_reduced_flashing(True)
     assert palette.reduced_flashing()
     assert {palette.pulse(t / 10) for t in range(20)} == {1.0}
+
+
+def test_palette_changes_the_crowd_in_a_captured_map_frame(clean_window):
+    """The map scene colours its crowd through the palette: switching it recolours the
+    dots (and nothing but the crowd and tension marks) in the next frame."""
+    import arcade
+
+    from command_game.level.io import load_level
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+    from tests.conftest import LEVELS, pump, save_frame
+
+    stack = SceneStack(clean_window)
+    scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
+    try:
+        for _ in range(2400):  # 40 s of game time: the first crowds have gathered
+            scene.world.step([])
+        positions = scene.world.crowd_positions()
+        assert len(positions) > 10
+
+        def frame(name: str) -> np.ndarray:
+            pump(clean_window, 2)
+            save_frame(clean_window, name)
+            return np.asarray(arcade.get_image(0, 0, *clean_window.get_framebuffer_size()))
+
+        palette.set_palette("default")
+        heat = frame("map_palette_default")
+        palette.set_palette("colorblind")
+        safe = frame("map_palette_colorblind")
+        changed = np.any(heat[..., :3] != safe[..., :3], axis=2)
+        assert 0 < changed.sum() < 0.05 * changed.size  # the crowd, not the whole map
+        height = changed.shape[0]
+        near_agents = 0
+        for wx, wy in positions:
+            sx, sy = scene.camera.to_screen(wx, wy)
+            row, col = int(height - 1 - sy), int(sx)
+            if 0 <= row < height and 0 <= col < changed.shape[1]:
+                near_agents += changed[max(row - 2, 0):row + 3, max(col - 2, 0):col + 3].any()
+        assert near_agents > len(positions) // 2
+    finally:
+        stack.pop()
