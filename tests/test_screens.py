@@ -2,7 +2,7 @@
 keys dispatched through the window reach the right scene.
 
 Screenshots of the title, level select, briefing and pause menu are written to
-docs/screenshots/ (the README shows them); look at them after a change.
+docs/screenshots/ on every run; look at them after a change.
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ class PauseScene(ui.UIScene):
 
     def on_enter(self) -> None:
         self.detail.text = self._mission_line()
+        ui.fit_width(self.detail, PANEL_W - 40)
         restartable = self._restart is not None or hasattr(self._below(), "level")
         self.buttons[2].disabled = not restartable
 
