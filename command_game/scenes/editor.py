@@ -558,8 +558,6 @@ class EditorScene(Scene):
             self.select([])
         elif self.tool != "select":
             self.set_tool("select")
-        else:
-            self.leave()
 
     def _nudge(self, symbol: int, shift: bool) -> None:
         """Arrow keys move the selection by one grid step (shift: pan the view)."""
@@ -614,8 +612,11 @@ class EditorScene(Scene):
             return
         x0, y0 = drag["start"]
         x1, y1 = drag.get("end", drag["start"])
-        found = picking.in_box(self.doc, x0, y0, x1, y1)
-        self.select((self.selection + found) if drag["add"] else found)
+        if max(abs(x1 - x0), abs(y1 - y0)) <= self.pick_radius():  # a click, not a box
+            found = [drag["click"]] if drag["click"] is not None else []
+        else:
+            found = picking.in_box(self.doc, x0, y0, x1, y1)
+        self.select(list(dict.fromkeys(self.selection + found)) if drag["add"] else found)
 
     def _drag_move(self, wx: float, wy: float) -> None:
         """Moves the grabbed things so the grabbed point follows the (snapped) cursor;
@@ -656,10 +657,9 @@ class EditorScene(Scene):
             return
         hit = picking.pick(self.doc, wx, wy, radius)
         shift = modifiers & arcade.key.MOD_SHIFT
-        if hit is None:
-            self.drag = {"kind": "box", "start": (wx, wy), "add": bool(shift)}
-            if not shift:
-                self.select([])
+        if hit is None or (hit.collection == "districts" and hit not in self.selection):
+            # districts cover the map: dragging on one draws a box, a click selects it
+            self.drag = {"kind": "box", "start": (wx, wy), "add": bool(shift), "click": hit}
             return
         if shift:
             chosen = [r for r in self.selection if r != hit] if hit in self.selection else \

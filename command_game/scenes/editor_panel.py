@@ -175,7 +175,8 @@ def _read_path(data: Any, path: tuple[str | int, ...]) -> Any:
 
 
 class ProblemList:
-    """The live problem list along the bottom; a click selects the object at fault."""
+    """The live problem list along the bottom, a page at a time; a click on a problem
+    selects the object at fault."""
 
     ROWS = 4
 
@@ -183,29 +184,42 @@ class ProblemList:
         self.group = WidgetGroup(manager)
         self.on_pick = on_pick
         self.shown: list[Problem] | None = None
+        self.page = 0
+        self.rect: arcade.Rect | None = None
         self.header = ui.text("", 12, ui.TEXT, bold=True)
 
     def show(self, problems: list[Problem], rect: arcade.Rect) -> None:
-        if problems == self.shown:
+        if problems == self.shown and rect == self.rect:
             return
-        self.shown = list(problems)
+        if problems != self.shown:
+            self.page = 0
+        self.shown, self.rect = list(problems), rect
+        self._build()
+
+    def next_page(self) -> None:
+        pages = max(1, -(-len(self.shown or []) // self.ROWS))
+        self.page = (self.page + 1) % pages
+        self._build()
+
+    def _build(self) -> None:
+        problems, rect = self.shown or [], self.rect
         self.group.clear()
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
         self.header.text = (t("editor.problems.none") if not problems else
                             t("editor.problems.count", errors=errors, warnings=warnings))
         self.header.color = ui.GOOD if not errors else ui.BAD
+        if len(problems) > self.ROWS:
+            pages = -(-len(problems) // self.ROWS)
+            self.group.add(flat(t("editor.problems.page", page=self.page + 1, pages=pages),
+                                self.next_page, rect.right - 128, rect.top - 26, 120, 22))
         y = rect.top - 28
-        for problem in problems[: self.ROWS]:
+        for problem in problems[self.page * self.ROWS:(self.page + 1) * self.ROWS]:
             y -= 26
             text = f"{t('editor.problems.' + problem.severity)} · {problem.path}: {problem.message}"
             style = STYLE_ERROR if problem.severity == "error" else STYLE_WARNING
             self.group.add(flat(_clip(text, 110), lambda p=problem: self.on_pick(p),
                                 rect.left + 8, y, rect.width - 16, 24, style))
-        if len(problems) > self.ROWS:
-            self.more = t("editor.problems.more", count=len(problems) - self.ROWS)
-        else:
-            self.more = ""
 
     def draw(self, rect: arcade.Rect) -> None:
         ui.place(self.header, rect.left + 10, rect.top - 20)

@@ -1,0 +1,290 @@
+"""The editor driven by real window events: a level built from an empty map with mouse
+clicks, drags and key presses, saved, validated and won by the autopilot; play-test
+and crash recovery through the screen."""
+
+from __future__ import annotations
+
+import shutil
+
+import arcade
+import pytest
+from arcade.gui import UIDropdown, UIFlatButton, UIInputText
+
+from command_game.editor.document import Ref
+from command_game.i18n import t
+from command_game.level.catalog import my_levels
+from command_game.level.io import load_level
+from command_game.level.lint import lint
+from command_game.scenes.stack import SceneStack
+from command_game.userdata import levels_dir
+from tests.conftest import SCREENSHOTS, pump, save_frame
+
+CTRL = arcade.key.MOD_CTRL
+SHIFT = arcade.key.MOD_SHIFT
+
+
+class Driver:
+    """Sends input to the window the way a person would, then lets the frame run."""
+
+    def __init__(self, window, scene) -> None:
+        self.window = window
+        self.scene = scene
+
+    def screen(self, x: float, y: float) -> tuple[int, int]:
+        sx, sy = self.scene.camera.to_screen(x, y)
+        return round(sx), round(sy)
+
+    def _send(self, *event) -> None:
+        self.window.dispatch_event(*event)
+        self.window.dispatch_pending_events()
+
+    def click_at(self, sx: int, sy: int, button: int = arcade.MOUSE_BUTTON_LEFT,
+                 modifiers: int = 0) -> None:
+        self._send("on_mouse_motion", sx, sy, 0, 0)
+        self._send("on_mouse_press", sx, sy, button, modifiers)
+        self._send("on_mouse_release", sx, sy, button, modifiers)
+        pump(self.window)
+
+    def click(self, x: float, y: float, **kw) -> None:
+        """A click on the map at world metres (x, y)."""
+        self.click_at(*self.screen(x, y), **kw)
+
+    def drag(self, start: tuple[float, float], end: tuple[float, float], modifiers=0) -> None:
+        (x0, y0), (x1, y1) = self.screen(*start), self.screen(*end)
+        self._send("on_mouse_press", x0, y0, arcade.MOUSE_BUTTON_LEFT, modifiers)
+        steps = 5
+        for i in range(1, steps + 1):
+            x = x0 + (x1 - x0) * i // steps
+            y = y0 + (y1 - y0) * i // steps
+            px = x0 + (x1 - x0) * (i - 1) // steps
+            py = y0 + (y1 - y0) * (i - 1) // steps
+            self._send("on_mouse_drag", x, y, x - px, y - py, arcade.MOUSE_BUTTON_LEFT,
+                       modifiers)
+        self._send("on_mouse_release", x1, y1, arcade.MOUSE_BUTTON_LEFT, modifiers)
+        pump(self.window)
+
+    def key(self, symbol: int, modifiers: int = 0) -> None:
+        self._send("on_key_press", symbol, modifiers)
+        self._send("on_key_release", symbol, modifiers)
+        pump(self.window)
+
+    def type_text(self, text: str) -> None:
+        self._send("on_text", text)
+        pump(self.window)
+
+    def widget(self, text: str) -> UIFlatButton:
+        pump(self.window)  # widgets get their rects when the UI is laid out
+        top = self.window.stack.top  # the editor, or a scene over it (pause menu)
+        found = [w for w in top.ui.walk_widgets(layer=None)
+                 if isinstance(w, UIFlatButton) and w.text == text and w.visible]
+        assert found, f"no button '{text}' on screen"
+        return found[0]  # the topmost
+
+    def press(self, text: str) -> None:
+        w = self.widget(text)
+        self.click_at(round(w.center_x), round(w.center_y))
+
+    def choose(self, dropdown: UIDropdown, option: str) -> None:
+        self.click_at(round(dropdown.center_x), round(dropdown.center_y))
+        pump(self.window)
+        self.press(option)
+
+
+@pytest.fixture
+def editor(clean_window):
+    from command_game.scenes.editor import EditorScene
+
+    clean_window.stack = SceneStack(clean_window)
+    scene = clean_window.stack.push(EditorScene())
+    pump(clean_window, 2)
+    yield Driver(clean_window, scene)
+    clean_window.stack.reset(arcade.View()) if False else None
+    while len(clean_window.stack):
+        clean_window.stack.pop()
+
+
+def build_small_level(d: Driver) -> None:
+    """From the empty template to a playable mission, with clicks and keys only."""
+    s = d.scene
+    d.key(arcade.key.KEY_4)  # road tool: a chain of three nodes
+    for x, y in ((100, 120), (500, 120), (500, 420)):
+        d.click(x, y)
+    d.click(700, 700, button=arcade.MOUSE_BUTTON_RIGHT)  # ends the chain
+    assert s.doc.ids("nodes") == ["node_1", "node_2", "node_3"]
+    assert len(s.doc.items("edges")) == 2
+
+    d.key(arcade.key.KEY_5)  # office tool, polres first
+    d.click(80, 80)
+    dropdown = next(w for w in s._toolbar.widgets if isinstance(w, UIDropdown))
+    d.choose(dropdown, "kpu")
+    d.click(540, 460)
+    offices = s.doc.items("offices")
+    assert [(o["type"], o["node"]) for o in offices] == [("polres", "node_1"), ("kpu", "node_3")]
+
+    d.key(arcade.key.KEY_6)  # a crowd heading for the KPU
+    d.click(700, 460)
+    assert s.doc.items("crowd_sources")[0]["attractor"] == offices[1]["id"]
+    d.key(arcade.key.KEY_7)  # an incident at the KPU office
+    d.click(540, 460)
+    assert s.doc.items("incidents")[0]["site"] == offices[1]["id"]
+
+    d.press(t("editor.tab.roster"))
+    d.press(t("editor.action.add_unit"))
+    d.press(t("editor.tab.roster"))
+    d.press(t("editor.action.add_unit"))
+    assert [u["base"] for u in s.doc.items("units")] == [offices[0]["id"]] * 2
+    d.press(t("editor.tab.script"))
+    d.press(t("editor.action.add_objective"))
+    assert s.doc.items("objectives")[0]["site"] == offices[1]["id"]
+
+    d.key(arcade.key.KEY_2)  # a district: four corners, closed on the first
+    for x, y in ((0, 0), (1000, 0), (1000, 800), (0, 800), (0, 0)):
+        d.click(x, y)
+    d.key(arcade.key.KEY_3)  # a building, closed with Enter
+    for x, y in ((200, 200), (300, 200), (300, 300), (200, 300)):
+        d.click(x, y)
+    d.key(arcade.key.ENTER)
+    assert s.doc.ids("districts") == ["district_1"] and s.doc.ids("buildings") == ["building_1"]
+
+    d.press(t("editor.tab.level"))  # the level's id, typed into the panel
+    field = next(r.widget for r in s.form.rows if r.field.name == "meta.id")
+    d.click_at(round(field.center_x), round(field.center_y))
+    d._send("on_text_motion", arcade.key.MOTION_END_OF_LINE)
+    for _ in range(len(field.text)):
+        d._send("on_text_motion", arcade.key.MOTION_BACKSPACE)
+    d.type_text("kota_uji")
+    d.key(arcade.key.ENTER)
+    assert s.doc.data["meta"]["id"] == "kota_uji"
+
+
+def test_build_a_level_from_an_empty_map_save_it_and_win_it(editor):
+    d, s = editor, editor.scene
+    assert s.level is None and s.problems  # the empty template lists what is missing
+    build_small_level(d)
+    assert s.problems == [] or all(p.severity == "warning" for p in s.problems), s.problems
+
+    d.key(arcade.key.KEY_1)  # select tool: drag the building, undo, redo
+    before = [list(p) for p in s.doc.items("buildings")[0]["polygon"]]
+    d.drag((250, 250), (250, 330))
+    moved = s.doc.items("buildings")[0]["polygon"]
+    assert moved == [[x, y + 80] for x, y in before]
+    d.key(arcade.key.Z, CTRL)
+    assert s.doc.items("buildings")[0]["polygon"] == before
+    d.key(arcade.key.Z, CTRL | SHIFT)
+    assert s.doc.items("buildings")[0]["polygon"] == moved
+    d.key(arcade.key.Z, CTRL)
+
+    d.drag((650, 430), (750, 490))  # box-select the crowd source, delete, undo
+    assert s.selection == [Ref("crowd_sources", "crowd_1")]
+    d.key(arcade.key.DELETE)
+    assert s.doc.items("crowd_sources") == []
+    d.key(arcade.key.Z, CTRL)
+    assert s.doc.ids("crowd_sources") == ["crowd_1"]
+
+    d.click(250, 250)  # copy the building, paste it at the cursor, undo
+    d.key(arcade.key.C, CTRL)
+    d._send("on_mouse_motion", *d.screen(700, 200), 0, 0)
+    d.key(arcade.key.V, CTRL)
+    assert s.doc.items("buildings")[1]["polygon"][0] == [700.0, 200.0]
+    d.key(arcade.key.Z, CTRL)
+    d.click(540, 460)  # the KPU office, to show its properties
+
+    pump(d.window, 2)
+    save_frame(d.window, "editor_new_level")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    save_frame(d.window, "editor", SCREENSHOTS)
+
+    d.key(arcade.key.S, CTRL)
+    path = levels_dir() / "kota_uji.json"
+    assert path.exists() and not s.doc.modified
+    level = load_level(path)
+    assert not [p for p in lint(level) if p.severity == "error"]
+    assert [e.level_id for e in my_levels()] == ["kota_uji"]
+
+    from command_game.sim import autopilot
+    from command_game.sim.world import World
+
+    world = autopilot.play(World.from_level(level, seed=0))
+    assert world.outcome == "won", [(o.id, o.status) for o in world.objectives]
+
+
+def test_invalid_level_saves_as_draft_and_problem_click_selects(editor):
+    d, s = editor, editor.scene
+    d.key(arcade.key.KEY_4)
+    d.click(100, 100)
+    d.click(300, 100)
+    d.key(arcade.key.ESCAPE)
+    d.key(arcade.key.KEY_5)
+    d.click(320, 140)  # a polres linked to node_2
+    d.key(arcade.key.KEY_1)
+    d.click(300, 100)  # select node_2 and delete it: the office's link dangles
+    d.key(arcade.key.DELETE)
+    pump(d.window)
+    problem = next(p for p in s.problems if p.ref == "polres_1")
+    for _ in range(len(s.problems)):  # page through the list to the problem
+        rows = [w for w in s.problem_list.group.widgets if problem.message[:20] in w.text]
+        if rows:
+            break
+        d.press(next(w.text for w in s.problem_list.group.widgets if "/" in w.text))
+    d.click_at(round(rows[0].center_x), round(rows[0].center_y))
+    assert s.selection == [Ref("offices", "polres_1")]
+    d.key(arcade.key.S, CTRL)
+    assert s.file.draft_path is not None and s.file.draft_path.exists()
+    assert "DRAFT" in s.status or "DRAF" in s.status
+    assert my_levels() == []
+    pump(d.window, 2)
+    save_frame(d.window, "editor_draft_problems")
+
+
+def test_play_test_returns_to_the_editor_unchanged(editor, tmp_path):
+    from command_game.scenes.editor_playtest import PlaytestScene
+    from tests.conftest import LEVELS
+
+    d = editor
+    path = tmp_path / "level.json"
+    shutil.copy(LEVELS / "01_singkawang.json", path)
+    from command_game.scenes.editor import EditorScene
+
+    scene = d.window.stack.push(EditorScene(path))
+    d.scene = scene
+    pump(d.window, 2)
+    before = scene.doc.data
+    d.key(arcade.key.F5)
+    mission = d.window.stack.top
+    assert isinstance(mission, PlaytestScene)
+    for _ in range(30):
+        mission.on_fixed_update(1 / 60)
+    pump(d.window, 2)
+    save_frame(d.window, "editor_playtest")
+    d.key(arcade.key.ESCAPE)  # pause menu, then Quit
+    d.press(t("pause.quit"))
+    assert d.window.stack.top is scene and scene.doc.data == before
+    d.key(arcade.key.F5)  # and when the mission ends
+    mission = d.window.stack.top
+    mission.world.end("won", "test")
+    mission.on_fixed_update(1 / 60)
+    assert d.window.stack.top is scene and not scene.doc.modified
+    assert scene.status == t("editor.status.playtest_won")
+
+
+def test_crash_recovery_dialog_restores_the_autosave(clean_window):
+    from command_game.editor import edits
+    from command_game.editor.autosave import Autosaver
+    from command_game.editor.document import Document
+    from command_game.editor.template import new_level_data
+    from command_game.scenes.editor import EditorScene
+
+    doc = Document(new_level_data("crashed"))
+    doc.apply(edits.add_node(doc, 40, 40))
+    Autosaver(doc).write(clean=False)  # then the process died
+    clean_window.stack = SceneStack(clean_window)
+    scene = clean_window.stack.push(EditorScene())
+    d = Driver(clean_window, scene)
+    pump(clean_window, 2)
+    assert scene.dialog is not None
+    save_frame(clean_window, "editor_recover_dialog")
+    d.press(t("editor.recover.restore"))
+    assert scene.dialog is None
+    assert scene.doc.ids("nodes") == ["node_1"] and scene.doc.modified
+    assert scene.doc.data["meta"]["id"] == "crashed"
+    clean_window.stack.pop()
