@@ -197,6 +197,37 @@ def test_clicking_the_selected_level_opens_its_briefing_and_esc_comes_back(game)
     assert game.stack.top is select
 
 
+def test_level_select_keyboard_walks_the_list_and_enter_opens_only_open_levels(game):
+    select = game.stack.push(LevelSelectScene())
+    frame(game)
+    press(game, arcade.key.DOWN)
+    press(game, arcade.key.DOWN)
+    assert select.selected == 2 and not select.rows[2].open
+    press(game, arcade.key.ENTER)
+    assert game.stack.top is select
+    press(game, arcade.key.UP)
+    press(game, arcade.key.UP)
+    press(game, arcade.key.ENTER)
+    assert isinstance(game.stack.top, BriefingScene)
+
+
+def test_a_long_list_scrolls_to_keep_the_selected_level_in_view(game):
+    for n in range(12):
+        shutil.copy(FIRST_LEVEL, levels_dir() / f"town_{n:02d}.json")
+    select = game.stack.push(LevelSelectScene())
+    frame(game)
+    last = len(select.rows) - 1
+    assert last not in select._visible and select._hidden_below
+    for _ in range(last):
+        press(game, arcade.key.DOWN)
+    assert select.selected == last and last in select._visible and select.scroll > 0
+    assert 0 not in select._visible
+    frame(game)
+    game.dispatch_event("on_mouse_scroll", 100, 300, 0, 50)
+    game.dispatch_pending_events()
+    assert select.scroll == 0 and 0 in select._visible
+
+
 def test_a_win_seen_on_return_opens_the_next_level(game):
     levels = [e.level for e in campaign()]
     assert len(levels) >= 2, "the campaign ships several levels"
