@@ -17,6 +17,7 @@ TOOL_MODULES = (
     "command_game.level.cli",
     "command_game.speedrun.cli",
     "command_game.sim.cli",
+    "command_game.editor.cli",
 )
 
 

@@ -8,7 +8,7 @@ import shutil
 
 import arcade
 import pytest
-from arcade.gui import UIDropdown, UIFlatButton, UIInputText
+from arcade.gui import UIDropdown, UIFlatButton
 
 from command_game.editor.document import Ref
 from command_game.i18n import t
@@ -98,7 +98,6 @@ def editor(clean_window):
     scene = clean_window.stack.push(EditorScene())
     pump(clean_window, 2)
     yield Driver(clean_window, scene)
-    clean_window.stack.reset(arcade.View()) if False else None
     while len(clean_window.stack):
         clean_window.stack.pop()
 
