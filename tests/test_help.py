@@ -60,3 +60,24 @@ def test_help_in_indonesian(stack, clean_window):
     texts = {label.text for label in help_scene.labels}
     assert "Tombol dan kendali" in texts and "Perintah: dialog" in texts
     save_frame(clean_window, "help_overlay_id")
+
+
+def test_help_follows_the_interface_scale_within_the_window(stack, clean_window):
+    from command_game import settings
+    from command_game.scenes.help import HelpScene
+
+    try:
+        settings.apply(settings.Settings(ui_scale=75))
+        small = stack.push(HelpScene())
+        pump(clean_window)
+        assert small.scale == 0.75
+        small_font = max(label.font_size for label in small.labels)
+        stack.pop()
+        settings.apply(settings.Settings(ui_scale=200))
+        big = stack.push(HelpScene())
+        pump(clean_window)
+        assert 0.75 < big.scale <= 2.0
+        assert max(label.font_size for label in big.labels) > small_font
+        assert big.panel.width <= clean_window.width  # never larger than the window
+    finally:
+        settings.apply(settings.Settings())

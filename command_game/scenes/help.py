@@ -10,7 +10,7 @@ from __future__ import annotations
 import arcade
 import pyglet
 
-from command_game import controls
+from command_game import controls, settings
 from command_game.i18n import t
 from command_game.scenes import ui
 from command_game.scenes.stack import Scene
@@ -26,8 +26,9 @@ MOUSE = (("controls.mouse.left", "controls.mouse.select"),
          ("controls.mouse.right", "controls.mouse.order"),
          ("controls.mouse.wheel", "controls.mouse.zoom"))
 LINE = 21
-COLUMN_WIDTH = 390
+COLUMN_WIDTH = 380
 KEY_WIDTH = 126
+TALLEST = 22  # lines in the longest column, headings and gaps included
 
 
 class HelpScene(Scene):
@@ -40,41 +41,54 @@ class HelpScene(Scene):
         self.labels: list[arcade.Text] = []
         self.keys_shown: dict[str, str] = {}  # action -> key text on screen, for tests
         self._laid_out_for: tuple[int, int] | None = None
+        self.scale = 1.0
+        self.header = 92.0
 
     def on_enter(self) -> None:
         self._lay_out()
 
     def _text(self, value: str, x: float, y: float, size: float = 12, color=ui.TEXT,
               bold: bool = False, font=ui.FONT_BODY, anchor_x: str = "left") -> arcade.Text:
-        label = arcade.Text(value, x, y, color, size, font_name=font, bold=bold,
-                            anchor_x=anchor_x, batch=self.batch)
+        label = arcade.Text(value, round(x), round(y), color, round(size * self.scale),
+                            font_name=font, bold=bold, anchor_x=anchor_x, batch=self.batch)
         self.labels.append(label)
         return label
 
+    def _fit_scale(self, width: float, height: float) -> float:
+        """The player's interface scale, as far as the window has room for all of it."""
+        room = min((width - 120) / (len(COLUMNS) * COLUMN_WIDTH),
+                   (height - 60 - 220) / (TALLEST * LINE))
+        return max(0.6, min(settings.current().ui_scale / 100, room))
+
     def _lay_out(self) -> None:
-        """Places every line for the current window size, bindings and language."""
+        """Places every line for the current window size, scale, bindings and language."""
         self.batch = pyglet.graphics.Batch()
         self.labels, self.keys_shown = [], {}
         w, h = self.window.width, self.window.height
-        self.panel = arcade.XYWH(w / 2, h / 2, min(w - 60, 1220), min(h - 60, 700))
+        self.scale = s = self._fit_scale(w, h)
+        self.panel = arcade.XYWH(w / 2, h / 2, min(w - 60, len(COLUMNS) * COLUMN_WIDTH * s + 60),
+                                 min(h - 60, TALLEST * LINE * s + 220))
         p = self.panel
-        self._text(t("help.title"), p.left + 28, p.top - 44, 22, ui.GOLD, font=ui.FONT_DISPLAY)
-        self._text(t("help.subtitle"), p.left + 30, p.top - 70, 12, ui.TEXT_MUTED)
-        self._text(t("help.keyboard_play"), p.left + 30, p.bottom + 44, 12, ui.TEXT)
+        self.header = 92 * s
+        self._text(t("help.title"), p.left + 28, p.top - 44 * s, 22, ui.GOLD,
+                   font=ui.FONT_DISPLAY)
+        self._text(t("help.subtitle"), p.left + 30, p.top - 70 * s, 12, ui.TEXT_MUTED)
+        self._text(t("help.keyboard_play"), p.left + 30, p.bottom + 44 * s, 12, ui.TEXT)
         self._text(t("help.close", hotkey=controls.key_name("help")), p.right - 28,
-                   p.bottom + 18, 11, ui.TEXT_MUTED, anchor_x="right")
+                   p.bottom + 18 * s, 11, ui.TEXT_MUTED, anchor_x="right")
         left = p.left + 30
         for column in COLUMNS:
-            y = p.top - 110
+            y = p.top - 110 * s
             for section in column:
-                y = self._section(section, left, y) - 10
-            left += COLUMN_WIDTH
+                y = self._section(section, left, y) - 10 * s
+            left += COLUMN_WIDTH * s
         self._laid_out_for = (w, h)
 
     def _section(self, section: str, x: float, y: float) -> float:
+        s = self.scale
         title = t("help.mouse") if section == "mouse" else t(f"controls.category.{section}")
         self._text(title.upper(), x, y, 12, ui.GOLD, bold=True)
-        y -= LINE + 2
+        y -= (LINE + 2) * s
         if section == "mouse":
             rows = [(t(k), t(v)) for k, v in MOUSE]
         else:
@@ -89,8 +103,8 @@ class HelpScene(Scene):
         for key_text, label in rows:
             self._text(key_text, x, y, 12, ui.GOLD_DIM if section == "mouse" else ui.INFO,
                        bold=True, font=ui.FONT_MONO)
-            self._text(label, x + KEY_WIDTH, y, 12)
-            y -= LINE
+            self._text(label, x + KEY_WIDTH * s, y, 12)
+            y -= LINE * s
         return y
 
     def on_draw(self) -> None:
@@ -100,7 +114,7 @@ class HelpScene(Scene):
         arcade.draw_lbwh_rectangle_filled(0, 0, self.window.width, self.window.height,
                                           ui.DIM_OVERLAY)
         arcade.draw_rect_filled(self.panel, ui.BACKGROUND)  # the list must not show through
-        ui.draw_panel(self.panel, header=92)
+        ui.draw_panel(self.panel, header=self.header)
         self.batch.draw()
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool:
