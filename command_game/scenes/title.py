@@ -16,6 +16,8 @@ from command_game.level.catalog import campaign
 from command_game.render.preview import MapPreview
 from command_game.scenes import ui
 
+PULSE_S = 2.4  # seconds for one ring to spread and fade
+
 
 class TitleScene(ui.UIScene):
     def __init__(self) -> None:
@@ -30,6 +32,7 @@ class TitleScene(ui.UIScene):
         self.anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         self.column = ui.vertical(*self.buttons.values())
         self._tall: bool | None = None
+        self.clock_s = 0.0  # drives the pulses on the situation board
         self.focus.set_buttons(list(self.buttons.values()), index=0)
         self.name = ui.text(t("game.title").upper(), 66, ui.GOLD, font=ui.FONT_DISPLAY)
         self.subtitle = ui.text(t("game.subtitle"), 22, ui.TEXT, font=ui.FONT_DISPLAY)
@@ -90,10 +93,25 @@ class TitleScene(ui.UIScene):
         map_rect = arcade.LBWH(rect.left + 12, rect.bottom + 64, rect.width - 24,
                                rect.height - 34 - 76)
         preview.draw(map_rect)
+        self._draw_pulses(preview)
         ui.place(caption, rect.left + 16, rect.bottom + 38)
         ui.place(region, rect.left + 16, rect.bottom + 16)
         caption.draw()
         region.draw()
+
+    def _draw_pulses(self, preview: MapPreview) -> None:
+        """Rings spreading from the KPU and Bawaslu offices: where tonight's crowds are."""
+        for office in preview.level.offices:
+            if office.type not in ("kpu", "bawaslu"):
+                continue
+            x, y = preview.to_screen(office.x, office.y)
+            for phase in (0.0, 0.5):
+                age = (self.clock_s / PULSE_S + phase) % 1.0
+                alpha = int(200 * (1.0 - age))
+                arcade.draw_circle_outline(x, y, 8 + 34 * age, (*ui.GOLD[:3], alpha), 2)
+
+    def on_update(self, delta_time: float) -> None:
+        self.clock_s += delta_time
 
     def relocalized(self) -> TitleScene:
         return TitleScene()
