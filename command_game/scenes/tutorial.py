@@ -51,7 +51,7 @@ class Tutorial:
         self._seen_running = False
         self._start_step: bool = True
         self._labels: dict[str, arcade.Text] = {}
-        self._text_for: tuple[str, int, str] | None = None
+        self._text_for: tuple[str, int, str, float] | None = None
         self.skip_box: tuple[float, float, float, float] | None = None
         self._time_s = 0.0
 
@@ -153,34 +153,35 @@ class Tutorial:
     def draw(self, width: float, height: float) -> None:
         if not self.visible:
             return
+        s = min(settings.current().ui_scale / 100, 1.5)
         left, right = SIDE, width - SIDE
         top = height - TOP_BAR - 10
-        rect = arcade.LRBT(left, right, top - HEIGHT, top)
+        rect = arcade.LRBT(left, right, top - HEIGHT * s, top)
         arcade.draw_rect_filled(rect, (14, 22, 38, 240))
         glow = palette.pulse(self._time_s, rate_hz=0.5, low=0.45)
         arcade.draw_rect_outline(rect, (*ui.GOLD[:3], int(255 * glow)), 2)
-        self._refresh_labels(right - left)
+        self._refresh_labels(right - left, s)
         labels = self._labels
-        ui.place(labels["head"], left + 16, top - 24)
-        ui.place(labels["body"], left + 16, top - 36)
+        ui.place(labels["head"], left + 16, round(top - 24 * s))
+        ui.place(labels["body"], left + 16, round(top - 36 * s))
         for label in (labels["head"], labels["body"]):
             label.draw()
         if self.state == "running":
-            self._draw_steps(right - 16, top - 20)
+            self._draw_steps(right - 16, top - 20 * s)
             skip = labels["skip"]
-            ui.place(skip, right - 16, rect.bottom + 10)
+            ui.place(skip, right - 16, round(rect.bottom + 10))
             skip.draw()
             self.skip_box = (right - 16 - skip.content_width - 6, rect.bottom + 4,
-                             skip.content_width + 12, 24)
+                             skip.content_width + 12, skip.content_height + 10)
             arcade.draw_lbwh_rectangle_outline(*self.skip_box, ui.TEXT_MUTED, 1)
         else:
             self.skip_box = None
 
-    def _refresh_labels(self, width: float) -> None:
-        """Texts are rebuilt only when the step, state or language changes."""
+    def _refresh_labels(self, width: float, scale: float) -> None:
+        """Texts are rebuilt only when the step, state, language or scale changes."""
         from command_game.i18n import language
 
-        key = (self.state, self.step, language())
+        key = (self.state, self.step, language(), scale)
         if key == self._text_for:
             return
         self._text_for = key
@@ -188,11 +189,12 @@ class Tutorial:
         if self.state == "running":
             head = f"{head} · {t('tutorial.step', n=self.step + 1, total=len(STEPS))}"
         self._labels = {
-            "head": ui.text(head.upper(), 12, ui.GOLD, bold=True),
-            "body": ui.text(self.prompt(), 14, ui.TEXT, width=int(width - 150),
+            "head": ui.text(head.upper(), round(12 * scale), ui.GOLD, bold=True),
+            "body": ui.text(self.prompt(), round(14 * scale), ui.TEXT, width=int(width - 150),
                             anchor_y="top"),
-            "skip": ui.text(t("tutorial.skip", hotkey=controls.key_name("skip_tutorial")), 11,
-                            ui.TEXT_MUTED, anchor_x="right", anchor_y="bottom"),
+            "skip": ui.text(t("tutorial.skip", hotkey=controls.key_name("skip_tutorial")),
+                            round(11 * scale), ui.TEXT_MUTED, anchor_x="right",
+                            anchor_y="bottom"),
         }
 
     def _draw_steps(self, right: float, y: float) -> None:
