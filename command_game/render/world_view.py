@@ -181,12 +181,18 @@ def lift(colors: np.ndarray, amount: float = 0.3) -> np.ndarray:
     return out
 
 
-def density_rgba(grid: np.ndarray) -> np.ndarray:
-    """A density grid (rows, cols; row 0 at the bottom) as an RGBA image, top row first,
-    on the current palette; empty cells transparent."""
+def density_rgba(grid: np.ndarray, blur_cells: float = 1.5) -> np.ndarray:
+    """A density grid (rows, cols; row 0 at the bottom) as an RGBA heat image, top row
+    first, on the current palette; empty cells transparent. Log-scaled and slightly
+    blurred so a long, thin march still shows beside the crowd packed at an office."""
+    from scipy.ndimage import gaussian_filter
+
     g = np.asarray(grid, dtype=np.float64)
+    if blur_cells > 0 and g.size:
+        g = gaussian_filter(g, blur_cells)
     peak = float(g.max()) if g.size else 0.0
-    scaled = np.sqrt(g / peak) if peak > 0 else g
-    colors = palette.agitation_colors(scaled.ravel()).reshape(*g.shape, 4).copy()
-    colors[..., 3] = np.where(g > 0, (90 + 165 * scaled).astype(np.uint8), 0)
+    scaled = np.log1p(g) / np.log1p(peak) if peak > 0 else g
+    colors = lift(palette.agitation_colors(scaled.ravel()), 0.15).reshape(*g.shape, 4).copy()
+    visible = scaled > 0.02
+    colors[..., 3] = np.where(visible, (120 + 135 * scaled).clip(0, 255), 0).astype(np.uint8)
     return colors[::-1]

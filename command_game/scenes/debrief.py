@@ -153,9 +153,10 @@ class DebriefScene(ui.UIScene):
         from command_game.scenes.level_select import LevelSelectScene
         from command_game.scenes.title import TitleScene
 
-        if self.stack is not None:
-            self.stack.reset(TitleScene())
-            self.stack.push(LevelSelectScene())
+        stack = self.stack  # reset() detaches this scene from the stack
+        if stack is not None:
+            stack.reset(TitleScene())
+            stack.push(LevelSelectScene())
 
     def leaderboard(self) -> None:
         try:
@@ -212,7 +213,8 @@ class DebriefScene(ui.UIScene):
         self._splits(24, top - 250)
         self._score(24, 250)
         self._chart(470, top - 290, w - 470 - 24, 290)
-        self._heat_frame(470, 96, top - 320 - 96)
+        heat_right = self._heat_frame(470, 96, top - 320 - 96)
+        self._record(heat_right + 16, top - 320, w - heat_right - 16 - 24, top - 320 - 96)
         self.shapes.draw()
         self._heat_map()
         self.texts.end()
@@ -344,7 +346,7 @@ class DebriefScene(ui.UIScene):
         ys = py + np.clip(v, 0, 100) / 100 * ph
         self.shapes.polyline(np.column_stack([xs, ys]), width, color)
 
-    def _heat_frame(self, left: float, bottom: float, height: float) -> None:
+    def _heat_frame(self, left: float, bottom: float, height: float) -> float:
         w, h = self.level.map.width_m, self.level.map.height_m
         inner_h = height - 36
         inner_w = inner_h * w / h
@@ -353,6 +355,38 @@ class DebriefScene(ui.UIScene):
         if self.heat_texture is None:
             self.texts.put("heat:none", t("debrief.no_crowd"), left + 20, bottom + inner_h / 2,
                            ui.TEXT_MUTED, size=10)
+        return left + inner_w + 20
+
+    def record_lines(self) -> list[tuple[str, str]]:
+        """(label, value) rows of the run's record: categories, best, force used."""
+        from command_game.speedrun.timing import CATEGORY_NAMES, categories_of
+
+        world = self.world
+        categories = " \u00b7 ".join(CATEGORY_NAMES[c] for c in categories_of(world))
+        best = self.previous_best.time_s if self.previous_best is not None else None
+        shown = [i for i in world.incidents if i.status != "hidden"]
+        resolved = sum(1 for i in shown if i.status == "resolved")
+        lines = [
+            (t("debrief.categories"), categories or t("debrief.none")),
+            (t("debrief.previous_best"), format_time(best) if best is not None
+             else t("debrief.none")),
+            (t("debrief.incidents"), t("debrief.incidents_value", resolved=resolved,
+                                       total=len(shown))),
+            (t("debrief.brimob"), t("debrief.yes") if world.brimob_used else t("debrief.no")),
+            (t("debrief.final_index"), f"{world.kamtibmas_index:.1f}"),
+        ]
+        if self.run is not None:
+            lines.append((t("debrief.replay"), Path(self.run.replay_path).name))
+        return lines
+
+    def _record(self, left: float, top: float, width: float, height: float) -> None:
+        self._panel(left, top, width, height, t("debrief.record"), "record")
+        for i, (label, value) in enumerate(self.record_lines()):
+            y = top - 62 - i * 36
+            self.texts.put(f"record:{i}:label", label, left + 14, y + 14, ui.TEXT_MUTED,
+                           size=9)
+            self.texts.put(f"record:{i}:value", value, left + 14, y - 2, ui.TEXT, size=12,
+                           bold=True)
 
     def _heat_map(self) -> None:
         left, bottom, width, height = self._heat_rect

@@ -39,7 +39,6 @@ from command_game.sim.world import World
 log = logging.getLogger(__name__)
 
 PAN_SPEED_PX = 700.0  # keyboard / edge pan, screen pixels per second
-EDGE_PX = 6
 DRAG_PX = 6  # a press that moves farther than this is a drag, not a click
 CLICK_RADIUS_PX = 14
 NOTE_COLORS = {
@@ -125,9 +124,8 @@ class MapScene(Scene):
         dx += ("pan_right" in held) - ("pan_left" in held)
         dy += ("pan_up" in held) - ("pan_down" in held)
         if self._mouse_inside and self._press is None:
-            mx, my = self._mouse
-            dx += (mx >= self.window.width - EDGE_PX) - (mx <= EDGE_PX)
-            dy += (my >= self.window.height - EDGE_PX) - (my <= EDGE_PX)
+            ex, ey = controls.edge_scroll(*self._mouse, self.window.width, self.window.height)
+            dx, dy = dx + ex, dy + ey
         if dx or dy:
             step = PAN_SPEED_PX * delta_time
             self.camera.pan_pixels(-dx * step, -dy * step)

@@ -1,0 +1,106 @@
+"""The debrief: figures from the finished world, deltas against the personal best,
+buttons that lead somewhere real, and the screenshot for the README."""
+
+from __future__ import annotations
+
+import pytest
+
+from command_game.level.io import load_level
+from command_game.progress import PersonalBest
+from command_game.scenes import orders
+from command_game.scenes.debrief import DebriefScene, delta_text
+from command_game.scenes.stack import SceneStack
+from command_game.sim.world import World
+from tests.conftest import LEVELS, REPO, SCREENSHOTS, pump, save_frame
+
+TINY = REPO / "tests" / "data" / "map_tiny.json"
+
+
+def won_tiny_world() -> World:
+    world = World.from_level(load_level(TINY))
+    while not any(i.visible for i in world.incidents):
+        world.step(())
+    incident = next(i for i in world.incidents if i.visible)
+    target = orders.pick_target(world, incident.x, incident.y, 5)
+    commands = orders.orders_for(world, "respond", target, ["samapta_1"])
+    commands += orders.orders_for(world, "hold", target, ["dialogis_1"])
+    world.step(commands)
+    while not world.finished:
+        world.step(())
+    assert world.outcome == "won"
+    return world
+
+
+@pytest.fixture(scope="module")
+def tiny_world():
+    return won_tiny_world()
+
+
+def test_delta_text_signs():
+    assert delta_text(-12.5) == "-0:12.500"
+    assert delta_text(3.0) == "+0:03.000"
+    assert delta_text(None) == ""
+
+
+def test_splits_and_time_are_compared_with_the_previous_best(clean_window, tiny_world):
+    world = tiny_world
+    met = {o.id: o.met_tick / 60 for o in world.objectives}
+    best = PersonalBest(time_s=world.tick / 60 + 10, splits={"jaga_kpu": met["jaga_kpu"] - 2},
+                        date="2026-01-01T00:00:00+00:00")
+    debrief = DebriefScene(world, str(TINY), 42.0, previous_best=best)
+    rows = {obj.id: (split, delta) for obj, split, delta in debrief.splits()}
+    assert rows["jaga_kpu"] == (pytest.approx(met["jaga_kpu"]), pytest.approx(2.0))
+    assert rows["tanggapi"] == (pytest.approx(met["tanggapi"]), None)
+    assert debrief.time_delta() == pytest.approx(-10.0)
+    points = {name: value for name, _, value in debrief.score_rows()}
+    assert sum(points.values()) == pytest.approx(world.score().total, abs=1)
+    assert debrief.heat_texture is not None
+
+
+def test_buttons_retry_save_replay_and_level_select(clean_window, tiny_world, user_home):
+    from command_game.scenes.level_select import LevelSelectScene
+    from command_game.scenes.map import MapScene
+
+    stack = SceneStack(clean_window)
+    debrief = stack.push(DebriefScene(tiny_world, str(TINY), 30.0))
+    pump(clean_window)
+    saved = debrief.save_replay()
+    assert saved is not None and saved.exists() and saved.parent.name == "saved"
+    assert str(saved) in debrief.message
+    assert debrief.buttons[1].disabled  # not a campaign level: no next level
+    debrief.retry()
+    assert isinstance(stack.top, MapScene) and stack.top.level.meta.id == "map_tiny"
+    stack.replace(DebriefScene(tiny_world, str(TINY), 30.0)).level_select()
+    assert isinstance(stack.top, LevelSelectScene)
+
+
+def test_debrief_screenshot_of_a_campaign_mission(clean_window):
+    """docs/screenshots/debrief.png: the first campaign level played to its end."""
+    level = load_level(LEVELS / "01_singkawang.json")
+    world = World.from_level(level)
+    sites = [s.id for s in world.sites.values() if s.type in ("kpu", "bawaslu")]
+    units = list(world.units)
+
+    def order(kind, unit_ids, target):
+        return orders.orders_for(world, kind, target, unit_ids)
+
+    def site(site_id):
+        return orders.Target("office", site_id, (0, 0), site_id)
+
+    world.step(order("hold", units[:1], site(sites[0])) + order("hold", units[1:2], site(sites[-1]))
+               + order("dialogue", units[-1:], site(sites[0])))
+    answered: set[str] = set()
+    while not world.finished:
+        commands = []
+        for inc in world.incidents:
+            if inc.visible and inc.id not in answered:
+                answered.add(inc.id)
+                commands += order("respond", units[2:3], orders.Target(
+                    "incident", inc.id, (inc.x, inc.y), inc.site))
+        world.step(commands)
+    stack = SceneStack(clean_window)
+    debrief = stack.push(DebriefScene(world, str(LEVELS / "01_singkawang.json"), 251.0))
+    pump(clean_window, 2)
+    assert debrief.texts.slots["score:total"].text == str(world.score().total)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert save_frame(clean_window, "debrief", SCREENSHOTS).stat().st_size > 40_000

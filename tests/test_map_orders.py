@@ -1,0 +1,87 @@
+"""Input -> Command rules, on a real World, without a window."""
+
+from __future__ import annotations
+
+import pytest
+
+from command_game.level.io import load_level
+from command_game.scenes import orders
+from command_game.scenes.orders import Selection, Target
+from command_game.sim.world import World
+from tests.conftest import REPO
+
+TINY = REPO / "tests" / "data" / "map_tiny.json"
+
+
+@pytest.fixture(scope="module")
+def world():
+    w = World.from_level(load_level(TINY))
+    while not any(i.visible for i in w.incidents):
+        w.step(())
+    return w
+
+
+def test_pick_target_prefers_incident_then_office_then_node_then_point(world):
+    incident = next(i for i in world.incidents if i.visible)
+    assert orders.pick_target(world, incident.x, incident.y, 5).kind == "incident"
+    hq = world.sites["polres_kecil"]
+    assert orders.pick_target(world, hq.x + 3, hq.y, 5) == Target(
+        "office", "polres_kecil", (hq.x, hq.y), "polres_kecil")
+    assert orders.pick_target(world, 200, 101, 5).id == "n_mid"
+    assert orders.pick_target(world, 380, 20, 5) == Target("point", None, (380, 20))
+
+
+def test_default_orders_by_target(world):
+    incident = next(i for i in world.incidents if i.visible)
+    target = orders.pick_target(world, incident.x, incident.y, 5)
+    assert orders.default_order(target) == "respond"
+    [command] = orders.orders_for(world, "respond", target, ["samapta_1"])
+    assert (command.kind, command.unit_ids, command.target, command.tick) == (
+        "respond", ("samapta_1",), incident.id, world.tick)
+    point = orders.pick_target(world, 380, 20, 5)
+    [move] = orders.orders_for(world, orders.default_order(point), point, ["samapta_1"])
+    assert move.kind == "move" and move.point == (380, 20) and move.target is None
+
+
+def test_orders_that_cannot_apply_give_no_command(world):
+    point = Target("point", None, (10.0, 10.0))
+    assert orders.orders_for(world, "hold", point, ["samapta_1"]) == []
+    assert orders.orders_for(world, "escort", point, ["samapta_1"]) == []
+    assert orders.orders_for(world, "move", point, []) == []
+    [recall] = orders.orders_for(world, "recall", None, ["samapta_1", "dialogis_1"])
+    assert recall.unit_ids == ("samapta_1", "dialogis_1")
+
+
+def test_hold_and_dialogue_on_an_incident_go_to_its_site(world):
+    incident = next(i for i in world.incidents if i.visible)
+    target = orders.pick_target(world, incident.x, incident.y, 5)
+    [hold] = orders.orders_for(world, "hold", target, ["dialogis_1"])
+    assert hold.target == incident.site
+    [patrol] = orders.orders_for(world, "patrol", target, ["samapta_1"])
+    assert patrol.route == ("n_hq", incident.site)
+
+
+def test_units_in_box_and_unit_at(world):
+    hq = world.sites["polres_kecil"]
+    assert sorted(orders.units_in_box(world, hq.x + 40, hq.y + 40, hq.x - 40, hq.y - 40)) == [
+        "dialogis_1", "samapta_1"]
+    assert orders.units_in_box(world, 300, 200, 390, 290) == []
+    assert orders.unit_at(world, hq.x, hq.y, 60) in ("dialogis_1", "samapta_1")
+    assert orders.unit_at(world, 390, 290, 5) is None
+
+
+def test_selection_click_shift_box_and_groups():
+    sel = Selection()
+    sel.click("a")
+    sel.click("b", add=True)
+    assert sel.ids == ["a", "b"]
+    sel.click("a", add=True)  # shift-click toggles
+    assert sel.ids == ["b"]
+    sel.box(["c", "d"], add=True)
+    assert sel.ids == ["b", "c", "d"]
+    sel.set_group(2)
+    sel.click(None)
+    assert sel.ids == []
+    assert sel.recall_group(2, existing=["b", "d"]) and sel.ids == ["b", "d"]
+    assert not sel.recall_group(5, existing=["b"])
+    assert sel.group_of("c") == 2 and sel.group_of("z") is None
