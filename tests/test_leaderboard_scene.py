@@ -8,6 +8,7 @@ import arcade
 import pytest
 
 from command_game.level.catalog import campaign
+from command_game.level.io import level_digest
 from command_game.scenes.leaderboard import LeaderboardScene
 from command_game.scenes.stack import SceneStack
 from command_game.scenes.title import TitleScene
@@ -30,16 +31,18 @@ def game(clean_window):
 
 def fill_board() -> str:
     level = campaign()[0].level
+    digest = level_digest(level)
     first, second = (o.id for o in level.objectives[:2])
     board = Leaderboard()
     for i, (name, ticks) in enumerate([("Rani", 9000), ("player", 9600), ("Budi", 8400),
                                        ("player", 9300), ("Sari <script>", 12000)]):
         board.add_run(make_run(name, ticks, splits=((first, ticks // 3), (second, ticks // 2)),
-                               level=level.meta.id, real=ticks / 60 + 7.5,
+                               level=level.meta.id, real=ticks / 60 + 7.5, digest=digest,
                                when=f"2026-11-23T08:{i:02d}:00+00:00",
                                cats=("any", "cooling") if name != "Budi" else ("any",)))
-    board.add_run(make_run("player", 100, level=level.meta.id, status="pending",
+    board.add_run(make_run("player", 100, level=level.meta.id, status="pending", digest=digest,
                            when="2026-11-23T09:00:00+00:00"))  # its replay file is missing
+    board.add_run(make_run("Old", 60, level=level.meta.id))  # on an earlier version
     return level.meta.id
 
 
@@ -65,6 +68,7 @@ def test_leaderboard_opens_from_the_title_and_shows_ranked_runs(game):
     assert "2:35.000 in-game, rank 3" in side
     assert any(s.startswith("Sum of best segments: 2:35.000") for s in side)
     assert "1 run(s) did not verify" in scene.status.text  # the pending one, checked on open
+    assert "1 run(s) on another version of this level" in scene.status.text
     path = save_frame(game, "leaderboard_any")
     assert path.stat().st_size > 10_000
 

@@ -13,8 +13,8 @@ from command_game.speedrun.timing import Split, categories_for, format_time, par
 
 def make_run(player="budi", ticks=6000, splits=(("a", 1000), ("b", 4000)), status="valid",
              cats=("any", "cooling"), level="singkawang", when="2026-11-23T08:00:00+00:00",
-             real=120.0, comment="") -> RunRecord:
-    return RunRecord(player=player, level_id=level, level_digest="ab" * 32, seed=0,
+             real=120.0, comment="", digest="ab" * 32) -> RunRecord:
+    return RunRecord(player=player, level_id=level, level_digest=digest, seed=0,
                      outcome="won" if cats else "lost", categories=tuple(cats),
                      game_ticks=ticks, real_time_s=real,
                      splits=tuple(Split(o, t) for o, t in splits), recorded_at=when,

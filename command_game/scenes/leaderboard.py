@@ -17,6 +17,7 @@ import arcade
 
 from command_game.i18n import pick, t
 from command_game.level.catalog import campaign, my_levels
+from command_game.level.io import level_digest
 from command_game.level.models import Level
 from command_game.scenes import ui
 from command_game.speedrun import export, record
@@ -88,8 +89,10 @@ class LeaderboardScene(ui.UIScene):
         if self.level_id is None:
             self.summary = None
         else:
-            self.summary = summarize(self.board, self.level_id, self.category, self.player, TOP)
-            mine = self.board.runs(self.level_id, player=self.player)
+            digest = level_digest(self.level) if self.level is not None else None
+            self.summary = summarize(self.board, self.level_id, self.category, self.player, TOP,
+                                     digest)
+            mine = self.board.runs(self.level_id, player=self.player, digest=digest)
             self.latest_id = mine[-1].id if mine else None
         self._build_texts()
 
@@ -227,6 +230,8 @@ class LeaderboardScene(ui.UIScene):
             parts.append(t("speedrun.board.pending", count=s.pending))
         if s is not None and s.invalid:
             parts.append(t("speedrun.board.invalid", count=s.invalid))
+        if s is not None and s.other_versions:
+            parts.append(t("speedrun.board.other_versions", count=s.other_versions))
         if self.message:
             parts.append(self.message)
         return "   ".join(parts)

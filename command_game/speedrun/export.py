@@ -31,9 +31,9 @@ from command_game.speedrun.timing import (
 
 FORMATS = ("csv", "json", "lss", "src")
 GAME_NAME = "Kamtibmas"
-BOARD_FIELDS = ("rank", "run_id", "player", "level", "category", "game_time", "game_time_s",
-                "game_ticks", "real_time_s", "splits", "date", "game_version", "replay",
-                "verified", "comment")
+BOARD_FIELDS = ("rank", "run_id", "player", "level", "level_digest", "category", "game_time",
+                "game_time_s", "game_ticks", "real_time_s", "splits", "date", "game_version",
+                "replay", "verified", "comment")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -56,6 +56,7 @@ def board_rows(board: Leaderboard, level_id: str | None = None,
 def _row(rank: int, run: RunRecord, category: str) -> dict[str, Any]:
     return {
         "rank": rank, "run_id": run.id, "player": run.player, "level": run.level_id,
+        "level_digest": run.level_digest,
         "category": CATEGORY_NAMES[category], "game_time": format_time(run.game_time_s),
         "game_time_s": run.game_time_s, "game_ticks": run.game_ticks,
         "real_time_s": run.real_time_s,

@@ -191,33 +191,31 @@ class Leaderboard:
         return _row_to_run(row) if row else None
 
     def runs(self, level_id: str | None = None, category: str | None = None,
-             player: str | None = None, status: str | None = None) -> list[RunRecord]:
-        """Runs matching every filter given, oldest first."""
+             player: str | None = None, status: str | None = None,
+             digest: str | None = None) -> list[RunRecord]:
+        """Runs matching every filter given, oldest first. `digest` keeps only runs on
+        that exact version of the level."""
         where, args = [], []
-        if level_id is not None:
-            where.append("level_id = ?")
-            args.append(level_id)
+        for column, value in (("level_id", level_id), ("player", player),
+                              ("status", status), ("level_digest", digest)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
         if category is not None:
             where.append(f"{_CAT_COLUMN[category]} = 1")
-        if player is not None:
-            where.append("player = ?")
-            args.append(player)
-        if status is not None:
-            where.append("status = ?")
-            args.append(status)
         sql = "SELECT * FROM runs" + (" WHERE " + " AND ".join(where) if where else "")
         with self._connect() as conn:
             rows = conn.execute(sql + " ORDER BY recorded_at, id", args).fetchall()
         return [_row_to_run(r) for r in rows]
 
     def board(self, level_id: str, category: str, limit: int | None = None,
-              player: str | None = None) -> list[RunRecord]:
+              player: str | None = None, digest: str | None = None) -> list[RunRecord]:
         """Verified runs of a level in a category, fastest in-game time first.
 
         Ties on in-game time go to the faster real time, then to the earlier run.
         """
-        ranked = sorted(self.runs(level_id, category, player=player, status="valid"),
-                        key=lambda r: (r.game_ticks, r.real_time_s, r.recorded_at, r.id))
+        runs = self.runs(level_id, category, player=player, status="valid", digest=digest)
+        ranked = sorted(runs, key=lambda r: (r.game_ticks, r.real_time_s, r.recorded_at, r.id))
         return ranked[:limit] if limit is not None else ranked
 
     def rank_of(self, run_id: int, category: str) -> int | None:
@@ -225,7 +223,7 @@ class Leaderboard:
         run = self.get_run(run_id)
         if run is None or not run.verified or category not in run.categories:
             return None
-        board = self.board(run.level_id, category)
+        board = self.board(run.level_id, category, digest=run.level_digest)
         return next(i for i, r in enumerate(board, 1) if r.id == run_id)
 
     def personal_best(self, player: str, level_id: str, category: str) -> RunRecord | None:

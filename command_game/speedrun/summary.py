@@ -31,11 +31,14 @@ class BoardSummary:
     sum_of_best_ticks: int | None
     pending: int
     invalid: int
+    other_versions: int  # verified runs on an earlier (or later) version of the level
 
 
 def summarize(board: Leaderboard, level_id: str, category: str, player: str,
-              limit: int = 10) -> BoardSummary:
-    ranked = board.board(level_id, category)
+              limit: int = 10, digest: str | None = None) -> BoardSummary:
+    """`digest`: rank only runs on this version of the level (times on an edited level
+    are not comparable); None ranks every version together."""
+    ranked = board.board(level_id, category, digest=digest)
     player = clean_player(player)
     mine = [r for r in ranked if r.player == player]
     pb = mine[0] if mine else None
@@ -49,10 +52,12 @@ def summarize(board: Leaderboard, level_id: str, category: str, player: str,
         segments = tuple(SegmentLine(name, pb_times.split_ticks[i], best[i])
                          for i, name in enumerate(route))
         sob = sum_of_best(mine, route)
-    others = board.runs(level_id)
+    others = board.runs(level_id, digest=digest)
+    every_version = board.board(level_id, category)
     return BoardSummary(
         level_id=level_id, category=category, top=tuple(ranked[:limit]), personal_best=pb,
         personal_rank=rank, segments=segments, sum_of_best_ticks=sob,
         pending=sum(r.status == "pending" for r in others),
         invalid=sum(r.status == "invalid" for r in others),
+        other_versions=len(every_version) - len(ranked),
     )
