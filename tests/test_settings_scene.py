@@ -168,6 +168,7 @@ def test_corrupt_settings_file_still_opens_the_title(clean_window, user_home):
     pump(clean_window, 2)
     save_frame(clean_window, "title_after_corrupt_settings")
     assert isinstance(stack.top, TitleScene)
+    assert "settings.json.bak" in stack.top.settings_notice.text  # the title says so
     from command_game.scenes.settings import SettingsScene
 
     opened = stack.push(SettingsScene())

@@ -13,6 +13,7 @@ import arcade.gui
 from command_game import __version__
 from command_game.i18n import pick, t
 from command_game.level.catalog import campaign
+from command_game.render import palette
 from command_game.render.preview import MapPreview
 from command_game.scenes import ui
 
@@ -38,6 +39,7 @@ class TitleScene(ui.UIScene):
         self.subtitle = ui.text(t("game.subtitle"), 22, ui.TEXT, font=ui.FONT_DISPLAY)
         self.tagline = ui.text(t("title.tagline"), 14, ui.TEXT_MUTED, width=470)
         self.footer = ui.text(t("title.footer", version=__version__), 11, ui.TEXT_MUTED)
+        self.settings_notice = _settings_notice()
         self._tonight = self._first_campaign_level()
 
     def _first_campaign_level(self):
@@ -78,6 +80,9 @@ class TitleScene(ui.UIScene):
         arcade.draw_lbwh_rectangle_filled(122, h - 240, 420, 3, ui.GOLD)
         ui.place(self.footer, 24, 18)
         self.footer.draw()
+        if self.settings_notice is not None:
+            ui.place(self.settings_notice, 24, 58)
+            self.settings_notice.draw()
         if self._tonight is not None:
             self._draw_situation_board(w, h)
 
@@ -105,6 +110,9 @@ class TitleScene(ui.UIScene):
             if office.type not in ("kpu", "bawaslu"):
                 continue
             x, y = preview.to_screen(office.x, office.y)
+            if palette.reduced_flashing():  # a steady ring instead of moving ones
+                arcade.draw_circle_outline(x, y, 20, (*ui.GOLD[:3], 160), 2)
+                continue
             for phase in (0.0, 0.5):
                 age = (self.clock_s / PULSE_S + phase) % 1.0
                 alpha = int(200 * (1.0 - age))
@@ -146,3 +154,15 @@ class TitleScene(ui.UIScene):
             self.quit()
             return True
         return None
+
+
+def _settings_notice() -> arcade.Text | None:
+    """Says so when the settings file could not be used and defaults replaced it."""
+    from command_game import settings
+
+    notice = settings.current().notice
+    if notice is None:
+        return None
+    backup = notice.backup.name if notice.backup else "-"
+    return ui.text(t("settings.reset_notice", reason=notice.reason, backup=backup), 11,
+                   ui.BAD, width=1100)
