@@ -20,6 +20,7 @@ from command_game.speedrun.record import (
     import_replay,
     record_finished_run,
     replay_from_world,
+    standing,
     wait_for_verification,
 )
 from command_game.speedrun.replay import encode, group_commands, read_replay, write_replay
@@ -97,7 +98,7 @@ def test_verification_in_the_background_ranks_only_when_done(won_world):
     assert wait_for_verification(timeout=120)
     board = Leaderboard()
     assert board.get_run(run.id).verified
-    assert board.rank_of(run.id, "any") == 1
+    assert standing(run.id).ranks == {"any": 1, "100": 1, "cooling": 1}
 
 
 def test_one_changed_command_fails_at_the_divergence_tick(sealed):
@@ -207,3 +208,14 @@ def test_cli_verify_and_import_exit_codes(sealed, tmp_path, user_home):
     assert "[" in batch.stderr and "100.0%" in batch.stderr  # the progress bar
     refused = cli("leaderboard", "import", str(bad), "--player", "x", "--level", str(SPRINT))
     assert refused.returncode == 1 and "not imported" in refused.stderr
+
+
+def test_an_abandoned_run_is_kept_and_verified_but_never_ranks():
+    world = World.from_level(load_level(SPRINT), seed=1)
+    play(world, max_ticks=300, pilot=False)
+    assert world.outcome is None
+    run = record_finished_run(SPRINT, world.level, world, 6.0, background=False)
+    assert run.verified and run.categories == () and run.game_ticks == 300
+    assert standing(run.id).ranks == {}
+    assert Leaderboard().board("speedrun_sprint", "any") == []
+    assert not run.new_personal_best

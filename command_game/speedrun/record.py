@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -170,6 +170,24 @@ def _start_worker(job) -> threading.Thread:
         _workers.append(worker)
     worker.start()
     return worker
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a run stands, for the debrief to poll: its status and places once verified."""
+
+    status: str  # "pending", "valid" or "invalid"
+    note: str  # why it did not verify
+    ranks: dict[str, int]  # category -> 1-based place (verified runs only)
+
+
+def standing(run_id: int, board: Leaderboard | None = None) -> Standing:
+    board = board or Leaderboard()
+    run = board.get_run(run_id)
+    if run is None:
+        return Standing("invalid", f"no run with id {run_id}", {})
+    ranks = {c: board.rank_of(run_id, c) for c in run.categories} if run.verified else {}
+    return Standing(run.status, run.note, {c: r for c, r in ranks.items() if r is not None})
 
 
 def verifying() -> bool:
