@@ -248,3 +248,51 @@ def test_map_screenshot_of_a_live_mission(stack, clean_window):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = save_frame(clean_window, "map", SCREENSHOTS)
     assert shot.stat().st_size > 50_000
+
+
+def test_context_menu_and_order_buttons_issue_the_chosen_order(stack, clean_window):
+    window = clean_window
+    scene = stack.push(MapScene(load_level(TINY), str(TINY)))
+    pump(window)
+    click(window, *hud_centre(scene, "unit", "samapta_1"))
+    kpu = scene.world.sites["kpu_kecil"]
+    sx, sy = scene.camera.to_screen(kpu.x + 15, kpu.y + 12)  # inside the site, no incident yet
+    click(window, sx, sy, button=mouse.RIGHT, modifiers=key.MOD_CTRL)
+    assert scene.menu is not None and scene.menu[2][0] == "hold"
+    pump(window)
+    click(window, *hud_centre(scene, "menu", "dialogue"))
+    assert scene.menu is None
+    assert [(c.kind, c.target) for c in scene.pending] == [("dialogue", "kpu_kecil")]
+    scene.on_fixed_update(1 / 60)
+    pump(window)
+    click(window, *hud_centre(scene, "order", "move"))
+    assert scene.targeting == "move"
+    mx, my = scene.camera.to_screen(100.0, 250.0)
+    click(window, mx, my)
+    [move] = scene.pending
+    assert move.kind == "move" and move.point == pytest.approx((100.0, 250.0), abs=1.0)
+    assert scene.targeting is None
+
+
+def test_keyboard_only_orders_help_and_heat_layer(stack, clean_window):
+    window = clean_window
+    scene = stack.push(MapScene(load_level(TINY), str(TINY)))
+    pump(window)
+    press(window, key.TAB)  # next unit
+    assert scene.selection.ids == ["samapta_1"]
+    press(window, key.O)
+    press(window, key.O)  # second site: the KPU
+    assert scene.camera.position == pytest.approx((320.0, 130.0))
+    press(window, key.D)
+    assert [(c.kind, c.unit_ids, c.target) for c in scene.pending] == [
+        ("dialogue", ("samapta_1",), "kpu_kecil")]
+    press(window, key.G)
+    assert scene.show_heat
+    for _ in range(240):
+        scene.on_fixed_update(1 / 60)
+    pump(window)
+    save_frame(window, "map_heat_layer")
+    press(window, key.F1)
+    from command_game.scenes.help import HelpScene
+
+    assert isinstance(stack.top, HelpScene)

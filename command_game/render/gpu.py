@@ -205,3 +205,60 @@ class Triangles:
 def _circle(x: float, y: float, radius: float, segments: int) -> np.ndarray:
     angles = np.linspace(0, 2 * math.pi, segments, endpoint=False)
     return np.column_stack([x + radius * np.cos(angles), y + radius * np.sin(angles)])
+
+
+_HEAT_VERTEX = """
+#version 330
+uniform WindowBlock {
+    mat4 projection;
+    mat4 view;
+} window;
+in vec2 in_vert;
+in vec2 in_uv;
+out vec2 v_uv;
+void main() {
+    gl_Position = window.projection * window.view * vec4(in_vert, 0.0, 1.0);
+    v_uv = in_uv;
+}
+"""
+_HEAT_FRAGMENT = """
+#version 330
+uniform sampler2D heat;
+uniform float alpha;
+in vec2 v_uv;
+out vec4 out_color;
+void main() {
+    vec4 c = texture(heat, v_uv);
+    out_color = vec4(c.rgb, c.a * alpha);
+}
+"""
+
+
+class GridImage:
+    """An RGBA image stretched over a world rectangle, rewritten in place (one GL texture,
+    no atlas growth) whenever the data changes: the live density heat layer."""
+
+    def __init__(self, left: float, bottom: float, width: float, height: float,
+                 ctx: arcade.ArcadeContext | None = None) -> None:
+        from arcade.gl.geometry import quad_2d
+
+        self.ctx = ctx or arcade.get_window().ctx
+        self.program = self.ctx.program(vertex_shader=_HEAT_VERTEX,
+                                        fragment_shader=_HEAT_FRAGMENT)
+        self.quad = quad_2d((width, height), (left + width / 2, bottom + height / 2))
+        self.texture = None
+
+    def write(self, rgba_bottom_up: np.ndarray) -> None:
+        """(rows, cols, 4) uint8 with row 0 at the bottom of the rectangle."""
+        rows, cols = rgba_bottom_up.shape[:2]
+        if self.texture is None or self.texture.size != (cols, rows):
+            self.texture = self.ctx.texture((cols, rows), components=4)
+        self.texture.write(np.ascontiguousarray(rgba_bottom_up, dtype=np.uint8).tobytes())
+
+    def draw(self, alpha: float = 1.0) -> None:
+        if self.texture is None:
+            return
+        self.ctx.enable(self.ctx.BLEND)
+        self.texture.use(0)
+        self.program["alpha"] = float(alpha)
+        self.quad.render(self.program, mode=self.ctx.TRIANGLE_STRIP)

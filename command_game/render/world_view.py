@@ -16,7 +16,7 @@ import arcade
 import numpy as np
 
 from command_game.render import palette
-from command_game.render.gpu import CrowdPoints, Triangles
+from command_game.render.gpu import CrowdPoints, GridImage, Triangles
 from command_game.render.static_map import icon_polygon, icon_size_m
 from command_game.render.text_pool import TextPool
 
@@ -62,6 +62,8 @@ class WorldView:
         self.shapes = Triangles()
         self.markers = Triangles()  # drawn over the crowd
         self.labels = TextPool()
+        self._heat: GridImage | None = None
+        self._heat_tick: int | None = None
 
     def draw(self, world: Any, camera: Any, selected: Iterable[str], time_s: float,
              hover: Any = None) -> None:
@@ -85,6 +87,18 @@ class WorldView:
         self.labels.end()
         with arcade.get_window().default_camera.activate():
             self.labels.draw()
+
+    def draw_heat(self, world: Any) -> None:
+        """The live crowd-density grid as a heat layer (toggled with G); the texture is
+        rebuilt at most once a second of game time."""
+        if self._heat is None:
+            grid, cell = world.density_grid()
+            self._heat = GridImage(0.0, 0.0, grid.shape[1] * cell, grid.shape[0] * cell)
+        if self._heat_tick is None or world.tick - self._heat_tick >= 60:
+            grid, _ = world.density_grid()
+            self._heat.write(density_rgba(grid, blur_cells=1.0)[::-1])
+            self._heat_tick = world.tick
+        self._heat.draw(0.8)
 
     def _crowd(self, world: Any, zoom: float) -> None:
         positions = world.crowd_positions()

@@ -31,8 +31,10 @@ from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import BACKGROUND, StaticMapLayer
 from command_game.render.world_view import WorldView
 from command_game.scenes import orders
+from command_game.scenes.keyboard_focus import KeyboardFocus
 from command_game.scenes.orders import ORDER_MENU, Selection, Target
 from command_game.scenes.stack import Scene
+from command_game.scenes.tutorial import Tutorial
 from command_game.sim.commands import Command
 from command_game.sim.world import World
 
@@ -83,6 +85,9 @@ class MapScene(Scene):
         self._mouse = (-1.0, -1.0)
         self._mouse_inside = False
         self._keys_held: set[str] = set()
+        self.focus = KeyboardFocus()
+        self.tutorial = Tutorial.for_level(level)
+        self.show_heat = False
         self.finished = False
         self.ticks_last_update = 0
         self.frame_ms = 0.0
@@ -119,6 +124,8 @@ class MapScene(Scene):
 
     def on_update(self, delta_time: float) -> None:
         self.real_time_s += delta_time
+        if self.tutorial is not None:
+            self.tutorial.update(self, delta_time)
         dx = dy = 0.0
         held = self._keys_held
         dx += ("pan_right" in held) - ("pan_left" in held)
@@ -135,6 +142,8 @@ class MapScene(Scene):
         self.pending.extend(commands)
         if commands:
             sound.play("order")
+            if self.tutorial is not None:
+                self.tutorial.on_commands(commands)
 
     # -- events from the world ----------------------------------------------------------
 
@@ -195,12 +204,17 @@ class MapScene(Scene):
         hover = self._hover_target()
         with self.camera.activate():
             self.static_layer.draw()
+            if self.show_heat:
+                self.world_view.draw_heat(self.world)
+            focus = self.focus.target(self.world)
             self.world_view.draw(self.world, self.camera, self.selection.ids,
-                                 self.real_time_s, hover)
+                                 self.real_time_s, hover or focus)
         self.window.default_camera.use()
         self.hud.draw(self.world, self._hud_state())
         if self._drag_box is not None:
             self._draw_drag_box()
+        if self.tutorial is not None:
+            self.tutorial.draw(self.window.width, self.window.height)
         self.frame_ms = (time.perf_counter() - started) * 1000
 
     def _hud_state(self) -> HudState:
@@ -254,6 +268,9 @@ class MapScene(Scene):
 
     def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
         self._mouse = (float(x), float(y))
+        if self.tutorial is not None and self.tutorial.on_mouse_press(x, y):
+            self._press = None
+            return
         self._press = (float(x), float(y), button, modifiers)
 
     def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int,
@@ -350,6 +367,8 @@ class MapScene(Scene):
         if symbol == key.ESCAPE:
             self._escape()
             return
+        if self.tutorial is not None and self.tutorial.on_key_press(symbol, modifiers):
+            return
         action = controls.action_for(symbol, modifiers)
         if action is None:
             return
@@ -391,8 +410,14 @@ class MapScene(Scene):
             "deselect": self.selection.clear,
             "next_unit": lambda: self._cycle_unit(1),
             "prev_unit": lambda: self._cycle_unit(-1),
-            "next_incident": lambda: self._cycle_incident(1),
-            "prev_incident": lambda: self._cycle_incident(-1),
+            "next_incident": lambda: self._centre(self.focus.cycle_incident(
+                self.world, 1, self._mouse)),
+            "prev_incident": lambda: self._centre(self.focus.cycle_incident(
+                self.world, -1, self._mouse)),
+            "next_site": lambda: self._centre(self.focus.cycle_site(self.world, 1, self._mouse)),
+            "prev_site": lambda: self._centre(self.focus.cycle_site(self.world, -1, self._mouse)),
+            "help": self._help,
+            "toggle_heatmap": self._toggle_heat,
         }
         if action in simple:
             simple[action]()
@@ -410,8 +435,10 @@ class MapScene(Scene):
         if kind in orders.UNTARGETED:
             self.order(kind, None)
             return
+        target = self.focus.target(self.world, self._mouse)
         over_map = self._mouse_inside and self.hud.hit(*self._mouse) is None
-        target = self.target_at(*self._mouse) if over_map else None
+        if target is None and over_map:
+            target = self.target_at(*self._mouse)
         if target is not None and (target.kind != "point" or kind == "move"):
             self.order(kind, target)
         else:
@@ -430,14 +457,18 @@ class MapScene(Scene):
             self.selection.set([unit_id])
             self._centre_selection()
 
-    def _cycle_incident(self, step: int) -> None:
-        live = [i for i in self.world.incidents if i.visible]
-        if not live:
-            return
-        self._incident_focus = controls.cycle([i.id for i in live],
-                                              getattr(self, "_incident_focus", None), step)
-        incident = next(i for i in live if i.id == self._incident_focus)
-        self.camera.centre_on(incident.x, incident.y)
+    def _centre(self, point: tuple[float, float] | None) -> None:
+        if point is not None:
+            self.camera.centre_on(*point)
+
+    def _help(self) -> None:
+        from command_game.scenes.help import HelpScene
+
+        if self.stack is not None:
+            self.stack.push(HelpScene())
+
+    def _toggle_heat(self) -> None:
+        self.show_heat = not self.show_heat
 
 
 def _personal_best(level_id: str) -> Any:
