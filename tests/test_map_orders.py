@@ -85,3 +85,28 @@ def test_selection_click_shift_box_and_groups():
     assert sel.recall_group(2, existing=["b", "d"]) and sel.ids == ["b", "d"]
     assert not sel.recall_group(5, existing=["b"])
     assert sel.group_of("c") == 2 and sel.group_of("z") is None
+
+
+def test_siber_answers_hoaxes_remotely_while_others_travel():
+    import json
+
+    from command_game.level.io import parse_level
+
+    data = json.loads(TINY.read_text("utf-8"))
+    data["units"].append({"id": "siber_1", "type": "siber", "name": "Tim Siber",
+                          "base": "polres_kecil", "personnel": 3})
+    data["incidents"] = [{"id": "hoaks", "at_s": 1.0, "type": "hoax", "site": "kpu_kecil",
+                          "severity": 2, "escalation_s": 120.0}]
+    world = World.from_level(parse_level(data, "<siber test>"))
+    while not any(i.visible for i in world.incidents):
+        world.step(())
+    incident = next(i for i in world.incidents if i.visible)
+    target = orders.pick_target(world, incident.x, incident.y, 5)
+    commands = orders.orders_for(world, "respond", target, ["siber_1", "samapta_1"])
+    assert [(c.kind, c.unit_ids) for c in commands] == [
+        ("cyber_response", ("siber_1",)), ("respond", ("samapta_1",))]
+    assert orders.orders_for(world, "move", target, ["siber_1"]) == []
+    [cyber] = orders.orders_for(world, "cyber_response", target, ["siber_1", "samapta_1"])
+    assert cyber.unit_ids == ("siber_1",) and cyber.target == "hoaks"
+    [tni] = orders.orders_for(world, "call_tni", target, [])
+    assert tni.kind == "call_tni" and tni.target == "kpu_kecil" and tni.unit_ids == ()

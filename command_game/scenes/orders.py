@@ -23,7 +23,7 @@ TargetKind = Literal["incident", "office", "convoy", "node", "point"]
 
 #: Orders offered by the context menu for each kind of target, the default first.
 ORDER_MENU: dict[str, tuple[str, ...]] = {
-    "incident": ("respond", "dialogue", "hold", "move", "patrol"),
+    "incident": ("respond", "dialogue", "hold", "move", "patrol", "cyber_response", "call_tni"),
     "office": ("hold", "dialogue", "patrol", "move", "call_tni"),
     "convoy": ("escort", "move"),
     "node": ("move", "patrol"),
@@ -113,6 +113,11 @@ def orders_for(world: Any, kind: str, target: Target | None,
         return []
     if kind == "respond" and target.kind == "incident":
         return _respond(world, tick, units, target)
+    if kind == "cyber_response":
+        siber = tuple(u.id for u in units if u.type == "siber")
+        if siber and target.kind == "incident":
+            return [Command(tick, "cyber_response", siber, target=target.id)]
+        return []
     movers = tuple(u.id for u in units if u.type != "siber")
     if not movers:
         return []
