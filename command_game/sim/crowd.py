@@ -33,7 +33,7 @@ class Crowd:
         self.goal_dirs: list[np.ndarray] = []  # per goal index: (cells, 2)
         self.goal_dists: list[np.ndarray] = []
         self.goal_stop_m: list[float] = []
-        self.ids = np.zeros(0, np.int64)  # body ids, ascending
+        self.ids = np.zeros(0, np.int64)  # pymunk body ids
         self.bodies: list[pymunk.Body] = []
         self.pos = np.zeros((0, 2))
         self.vel = np.zeros((0, 2))
@@ -53,6 +53,7 @@ class Crowd:
         self._buf = batch.Buffer()
         self._out = batch.Buffer()
         self._rows_dirty = True
+        self._n_rows = 0
         self._citizen_rows = np.zeros(0, np.int64)
         self._unit_rows: dict[int, int] = {}
         self.unit_bodies: dict[int, pymunk.Body] = {}
@@ -196,8 +197,7 @@ class Crowd:
         """Write citizens' and units' velocities, step the space, read everything back."""
         if self._rows_dirty:
             self._map_rows()
-        n_rows = len(self._citizen_rows) + len(self._unit_rows)
-        out = np.zeros((n_rows, 2))
+        out = np.zeros((self._n_rows, 2))  # the static body has a row too: it stays at 0
         out[self._citizen_rows] = self.vel
         for body_id, row in self._unit_rows.items():
             out[row] = self.unit_velocity[body_id]
@@ -217,6 +217,7 @@ class Crowd:
         self._buf.clear()
         batch.get_space_bodies(self.space, batch.BodyFields.BODY_ID, self._buf)
         row_ids = np.frombuffer(self._buf.int_buf(), dtype=np.uintp).astype(np.int64)
+        self._n_rows = len(row_ids)  # includes the space's static body (walls)
         order = np.argsort(row_ids, kind="stable")
         sorted_ids = row_ids[order]
         self._citizen_rows = order[np.searchsorted(sorted_ids, self.ids)]

@@ -121,14 +121,20 @@ def _grid_graph(free: np.ndarray, cell: float):
 
 def free_cells(level: Level, cell: float, rows: int, cols: int) -> np.ndarray:
     """Cells whose centre no building covers."""
-    cy, cx = np.mgrid[0:rows, 0:cols]
-    xs, ys = ((cx + 0.5) * cell).ravel(), ((cy + 0.5) * cell).ravel()
-    free = np.ones(rows * cols, bool)
+    free = np.ones((rows, cols), bool)
     for b in level.buildings:
         poly = shapely.Polygon(b.polygon)
-        if poly.is_valid:
-            free &= ~shapely.contains_xy(poly, xs, ys)
-    return free.reshape(rows, cols)
+        if not poly.is_valid:
+            continue
+        x0, y0, x1, y1 = poly.bounds  # test only the cells under the building's box
+        c0, c1 = max(0, int(x0 / cell)), min(cols, int(math.ceil(x1 / cell)) + 1)
+        r0, r1 = max(0, int(y0 / cell)), min(rows, int(math.ceil(y1 / cell)) + 1)
+        if c0 >= c1 or r0 >= r1:
+            continue
+        cy, cx = np.mgrid[r0:r1, c0:c1]
+        inside = shapely.contains_xy(poly, (cx + 0.5) * cell, (cy + 0.5) * cell)
+        free[r0:r1, c0:c1] &= ~inside
+    return free
 
 
 _CACHE: dict[tuple[str, float], FlowFields] = {}
