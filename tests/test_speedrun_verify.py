@@ -219,3 +219,15 @@ def test_an_abandoned_run_is_kept_and_verified_but_never_ranks():
     assert standing(run.id).ranks == {}
     assert Leaderboard().board("speedrun_sprint", "any") == []
     assert not run.new_personal_best
+
+
+def test_sim_replay_out_writes_a_sealed_replay_that_verifies(tmp_path):
+    from command_game.sim import cli as sim_cli
+
+    out = tmp_path / "autopilot.kmrp"
+    result = sim_cli.run(SPRINT, autopilot=True, seed=5, replay_out=out)
+    assert result["replay"] == str(out) and result["replay_verified"]
+    replay = read_replay(out)
+    assert replay.final_tick == result["ticks"] and replay.player == "autopilot"
+    assert len(replay.checkpoints) == result["ticks"] // 60
+    assert verify(out).valid

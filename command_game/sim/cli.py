@@ -24,10 +24,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     sim.add_argument("--ticks", type=int, default=None,
                      help="stop after this many ticks (default: until the mission ends)")
+    sim.add_argument("--replay-out", type=Path, default=None, metavar="FILE",
+                     help="write the run's replay (see docs/replay-format.md)")
     sim.set_defaults(func=cmd_sim)
 
 
-def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = None) -> dict:
+def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = None,
+        replay_out: Path | None = None) -> dict:
     """Play one level headless; returns the result record the CLI prints."""
     level = load_level(level_path)
     started = time.perf_counter()
@@ -36,7 +39,7 @@ def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = No
     play(world, max_ticks=ticks, pilot=autopilot)
     elapsed = max(time.perf_counter() - stepping, 1e-9)
     score = world.score()
-    return {
+    result = {
         "level": level.meta.id,
         "seed": seed,
         "autopilot": autopilot,
@@ -53,11 +56,21 @@ def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = No
         "setup_s": round(stepping - started, 3),
         "state_hash": world.state_hash(),
     }
+    if replay_out is not None:
+        result |= _write_replay(replay_out, level, world, elapsed)
+    return result
+
+
+def _write_replay(path: Path, level, world: World, elapsed: float) -> dict:
+    from command_game.speedrun.record import save_replay
+
+    verdict = save_replay(path, level, world, elapsed)
+    return {"replay": str(path), "replay_verified": verdict.valid}
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
     try:
-        result = run(args.level, args.autopilot, args.seed, args.ticks)
+        result = run(args.level, args.autopilot, args.seed, args.ticks, args.replay_out)
     except LevelError as exc:
         for problem in exc.problems:
             print(problem.format(str(args.level)), file=sys.stderr)

@@ -66,6 +66,21 @@ def replay_from_world(level: Level, world: Any, real_time_s: float, player: str,
     )
 
 
+def save_replay(path: str | Path, level: Level, world: Any, real_time_s: float,
+                player: str = "autopilot") -> Verdict:
+    """Writes the replay of a finished headless run, sealed with its checkpoints.
+
+    Sealing re-simulates the run, so this also proves the replay reproduces it; the
+    verdict says whether it did (the file is written either way, for inspection).
+    """
+    replay = replay_from_world(level, world, real_time_s, player)
+    verdict = simulate(replay, level, str(path))
+    if verdict.valid:
+        replay = replay.model_copy(update={"checkpoints": list(verdict.checkpoints)})
+    write_replay(path, replay)
+    return verdict
+
+
 def run_from_replay(replay: ReplayData, replay_path: Path, level_path: str = "",
                     status: str = "pending", note: str = "", comment: str = "") -> RunRecord:
     return RunRecord(
