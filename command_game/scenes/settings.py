@@ -354,6 +354,11 @@ class SettingsScene(ui.UIScene):
             return None
         return True
 
+    def on_resize(self, width: int, height: int) -> None:
+        """A new window size: re-fit the rows (and how many a column shows)."""
+        super().on_resize(width, height)
+        self._build()
+
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> bool:
         """The wheel walks the rows (and so scrolls a list too long for the window)."""
         if scroll_y:
