@@ -156,12 +156,13 @@ class Tutorial:
         s = min(settings.current().ui_scale / 100, 1.5)
         left, right = SIDE, width - SIDE
         top = height - TOP_BAR - 10
-        rect = arcade.LRBT(left, right, top - HEIGHT * s, top)
+        self._refresh_labels(right - left, s)
+        labels = self._labels
+        tall = max(HEIGHT * s, 36 * s + labels["body"].content_height + 34 * s)
+        rect = arcade.LRBT(left, right, top - tall, top)  # grows for a long (Indonesian) line
         arcade.draw_rect_filled(rect, (14, 22, 38, 240))
         glow = palette.pulse(self._time_s, rate_hz=0.5, low=0.45)
         arcade.draw_rect_outline(rect, (*ui.GOLD[:3], int(255 * glow)), 2)
-        self._refresh_labels(right - left, s)
-        labels = self._labels
         ui.place(labels["head"], left + 16, round(top - 24 * s))
         ui.place(labels["body"], left + 16, round(top - 36 * s))
         for label in (labels["head"], labels["body"]):
@@ -190,7 +191,7 @@ class Tutorial:
             head = f"{head} · {t('tutorial.step', n=self.step + 1, total=len(STEPS))}"
         self._labels = {
             "head": ui.text(head.upper(), round(12 * scale), ui.GOLD, bold=True),
-            "body": ui.text(self.prompt(), round(14 * scale), ui.TEXT, width=int(width - 150),
+            "body": ui.text(self.prompt(), round(14 * scale), ui.TEXT, width=int(width - 110),
                             anchor_y="top"),
             "skip": ui.text(t("tutorial.skip", hotkey=controls.key_name("skip_tutorial")),
                             round(11 * scale), ui.TEXT_MUTED, anchor_x="right",
