@@ -175,3 +175,27 @@ def test_keyboard_focus_gives_order_targets_without_a_mouse():
     assert focus.target(fake) == orders.Target("incident", "c", (5.0, 6.0), "ppk")
     fake.incidents[2].status = "resolved"
     assert focus.target(fake) is None
+
+
+def test_a_rebound_key_issues_the_order_on_the_map(clean_window):
+    from command_game import settings
+    from command_game.level.io import load_level
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+    from tests.conftest import LEVELS
+
+    settings.apply(settings.Settings(key_bindings={"order_dialogue": "K"},
+                                     show_tutorial=False))
+    stack = SceneStack(clean_window)
+    scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
+    try:
+        for symbol in (key.TAB, key.O, key.D, key.K):  # unit, site, old key, new key
+            clean_window.dispatch_event("on_key_press", symbol, 0)
+            clean_window.dispatch_event("on_key_release", symbol, 0)
+            clean_window.dispatch_pending_events()
+        kinds = [c.kind for c in scene.pending]
+        assert kinds == ["dialogue"]  # D did nothing; K ordered the dialogue
+        assert scene.pending[0].target == scene.focus.id
+    finally:
+        stack.pop()
+        settings.apply(settings.Settings())

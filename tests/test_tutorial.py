@@ -127,3 +127,72 @@ def test_prompts_name_the_current_keys():
     scene.selection.click("u1")
     tut.update(scene)
     assert "O" in tut.prompt() and "M" in tut.prompt()
+
+
+def _press(window, symbol, modifiers=0):
+    window.dispatch_event("on_key_press", symbol, modifiers)
+    window.dispatch_event("on_key_release", symbol, modifiers)
+    window.dispatch_pending_events()
+
+
+@pytest.fixture
+def first_mission(clean_window):
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+
+    entry = campaign()[0]
+    stack = SceneStack(clean_window)
+    scene = stack.push(MapScene(entry.level, entry.path))
+    yield scene
+    if stack.top is not None:
+        stack.reset(stack.scenes[0])
+        stack.pop()
+
+
+def test_tutorial_runs_in_the_first_mission_and_is_played_by_keyboard(first_mission,
+                                                                      clean_window):
+    from tests.conftest import pump, save_frame
+
+    scene = first_mission
+    tut = scene.tutorial
+    assert tut is not None and tut.current == "select"
+    scene.on_update(1 / 60)
+    pump(clean_window)
+    save_frame(clean_window, "tutorial_step_select")
+
+    _press(clean_window, key.SPACE)  # pausing now is not what step 1 asks
+    scene.on_update(1 / 60)
+    assert tut.current == "select" and scene.speed == 0
+    _press(clean_window, key.SPACE)
+    _press(clean_window, key.TAB)  # next unit: selects one
+    scene.on_update(1 / 60)
+    assert scene.selection.ids and tut.current == "dispatch"
+    pump(clean_window)
+    save_frame(clean_window, "tutorial_step_dispatch")
+
+    _press(clean_window, key.O)  # focus a site ...
+    _press(clean_window, key.M)  # ... and send the unit there
+    assert [c.kind for c in scene.pending] == ["move"]
+    assert tut.current == "dialogue"
+    _press(clean_window, key.D)
+    assert scene.pending[-1].kind == "dialogue" and tut.current == "pause"
+    for _ in range(5):
+        scene.on_fixed_update(1 / 60)
+        scene.on_update(1 / 60)
+    assert tut.current == "pause"
+    _press(clean_window, key.SPACE)
+    scene.on_update(1 / 60)
+    assert tut.state == "done" and scene.speed == 0
+    pump(clean_window)
+    save_frame(clean_window, "tutorial_done")
+    assert settings.load_settings().show_tutorial is False
+
+
+def test_tutorial_skip_key_in_the_mission(first_mission, clean_window):
+    from tests.conftest import pump
+
+    _press(clean_window, key.F10)
+    assert first_mission.tutorial.state == "skipped"
+    pump(clean_window)
+    _press(clean_window, key.TAB)  # the map goes on working as usual
+    assert first_mission.selection.ids
