@@ -55,6 +55,9 @@ TOOLBAR_W = 150
 TOP_H = 40
 PANEL_W = 340
 PROBLEMS_H = 140
+MAP_FAST_S = 0.04  # a map layer rebuilt faster than this follows every edit at once
+MAP_IDLE_S = 0.3  # otherwise it is rebuilt once edits pause this long
+LIST_ROWS = 6  # roster/script rows per list (the rest: select them on the map or by problem)
 
 
 class EditorScene(Scene):
@@ -78,6 +81,10 @@ class EditorScene(Scene):
         self.status = ""
         self._status_at = 0.0
         self._seen_revision = -1
+        self._map_revision = -1
+        self._map_cost = 0.0
+        self._last_edit = 0.0
+        self._preview: Level | None = None
         self.level: Level | None = None
         self.problems: list[Problem] = []
         self.layer: StaticMapLayer | None = None
@@ -102,28 +109,42 @@ class EditorScene(Scene):
     def apply(self, action: EditAction) -> bool:
         done = self.doc.apply(action)
         if done:
+            self._last_edit = time.monotonic()
             self.refresh()
         return done
 
-    def refresh(self) -> None:
-        """After any change: revalidate, rebuild the map and panels (once per revision)."""
-        if self.doc.revision == self._seen_revision and self.layer is not None:
-            return
-        self._seen_revision = self.doc.revision
-        self.level, self.problems = validate(self.doc.data)
-        preview = self.level or preview_level(self.doc.data)
-        if self.camera is None or self.camera.map_size != (preview.map.width_m,
-                                                           preview.map.height_m):
-            self.camera = MapCamera(preview.map.width_m, preview.map.height_m, self.map_viewport)
+    def refresh(self, force_map: bool = False) -> None:
+        """After any change: revalidate and update the panels (once per revision), and
+        rebuild the map layer when it is due (see _map_due)."""
+        if self.doc.revision != self._seen_revision or self.camera is None:
+            self._seen_revision = self.doc.revision
+            self.level, self.problems = validate(self.doc.data)
+            self._preview = self.level or preview_level(self.doc.data)
+            size = (self._preview.map.width_m, self._preview.map.height_m)
+            if self.camera is None or self.camera.map_size != size:
+                self.camera = MapCamera(*size, self.map_viewport)
+            self.selection = [r for r in self.selection if self.doc.get(r) is not None]
+            self.problem_list.show(self.problems, self.problems_rect)
+            self._rebuild_panel()
+            self.form.sync(self.doc.data)
+            self._rebuild_toolbar()
+        if self._map_revision != self.doc.revision and (force_map or self._map_due()):
+            started = time.perf_counter()
+            if self.layer is None:
+                self.layer = StaticMapLayer(self._preview)
+            else:
+                self.layer.rebuild(self._preview)
+            self._map_cost = time.perf_counter() - started
+            self._map_revision = self.doc.revision
+
+    def _map_due(self) -> bool:
+        """The game's map layer rebuilds whole (0.1-0.4 s on a large map): on a large map
+        it waits until a drag ends and edits pause, while the overlay shows the edit."""
         if self.layer is None:
-            self.layer = StaticMapLayer(preview)
-        else:
-            self.layer.rebuild(preview)
-        self.selection = [r for r in self.selection if self.doc.get(r) is not None]
-        self.problem_list.show(self.problems, self.problems_rect)
-        self._rebuild_panel()
-        self.form.sync(self.doc.data)
-        self._rebuild_toolbar()
+            return True
+        if self.drag is not None and self.drag["kind"] == "move":
+            return self._map_cost < MAP_FAST_S / 2
+        return self._map_cost < MAP_FAST_S or time.monotonic() - self._last_edit >= MAP_IDLE_S
 
     def say(self, message: str) -> None:
         self.status = message
@@ -181,7 +202,6 @@ class EditorScene(Scene):
             self.camera.camera.zoom = zoom
             self.camera.centre_on(*position)
         self._panel_key = None
-        self.problem_list.shown = None
         self._seen_revision = -1
         self.refresh()
 
@@ -214,73 +234,95 @@ class EditorScene(Scene):
         self.autosaver = Autosaver(self.doc)
         self.selection = []
         self._seen_revision = -1
+        self._map_revision = -1
         self._panel_key = None
-        self.refresh()
+        self.refresh(force_map=True)
         self.say(t("editor.status.restored"))
 
     # --- panels -------------------------------------------------------------------------
     def _rebuild_toolbar(self) -> None:
-        key = (self.tool, self.office_type, self.snap_on, self.doc.can_undo, self.doc.can_redo,
-               self.window.height)
-        if getattr(self, "_toolbar_key", None) == key:
+        """Builds the tool bar and the panel tabs once per window size; after that
+        _update_toolbar only restyles them (making arcade.gui widgets is slow)."""
+        if getattr(self, "_toolbar_height", None) == self.window.height:
+            self._update_toolbar()
             return
-        self._toolbar_key = key
+        self._toolbar_height = self.window.height
         self._toolbar.clear()
         x, w = 8, TOOLBAR_W - 16
         y = self.window.height - TOP_H - 36
+        self._tool_buttons = {}
         for i, tool in enumerate(TOOLS):
-            style = STYLE_ACTIVE if tool == self.tool else STYLE
-            self._toolbar.add(flat(f"{i + 1}  {t('editor.tool.' + tool)}",
-                                   lambda tool=tool: self.set_tool(tool), x, y, w, 28, style))
+            self._tool_buttons[tool] = self._toolbar.add(flat(
+                f"{i + 1}  {t('editor.tool.' + tool)}", lambda tool=tool: self.set_tool(tool),
+                x, y, w, 28))
             y -= 32
-        if self.tool == "office":
-            dropdown = UIDropdown(x=x, y=y, width=w, height=26, default=self.office_type,
-                                  options=list(OFFICE_TYPES), primary_style=STYLE,
-                                  dropdown_style=STYLE, active_style=STYLE_ACTIVE)
-            dropdown.event("on_change")(lambda e: self._set_office_type(e.new_value))
-            self._toolbar.add(dropdown, layer=1)
-            y -= 30
-        y -= 10
-        actions = [
-            ("undo", self.undo, self.doc.can_undo), ("redo", self.redo, self.doc.can_redo),
-            ("snap_on" if self.snap_on else "snap_off", self.toggle_snap, True),
-            ("save", self.save, True), ("playtest", self.playtest, True),
-            ("export", self.export_tmj, True), ("exit", self.leave, True),
-        ]
-        for name, action, enabled in actions:
-            button = flat(t("editor.action." + name), action, x, y, w, 28)
-            button.disabled = not enabled
-            self._toolbar.add(button)
+        self._office_types = UIDropdown(x=x, y=y, width=w, height=26, default=self.office_type,
+                                        options=list(OFFICE_TYPES), primary_style=STYLE,
+                                        dropdown_style=STYLE, active_style=STYLE_ACTIVE)
+        self._office_types.event("on_change")(lambda e: self._set_office_type(e.new_value))
+        self._toolbar.add(self._office_types, layer=1)
+        y -= 40
+        self._action_buttons = {}
+        for name, action in (("undo", self.undo), ("redo", self.redo),
+                             ("snap", self.toggle_snap), ("save", self.save),
+                             ("playtest", self.playtest), ("export", self.export_tmj),
+                             ("exit", self.leave)):
+            self._action_buttons[name] = self._toolbar.add(flat(
+                t("editor.action." + name if name != "snap" else "editor.action.snap_on"),
+                action, x, y, w, 28))
             y -= 32
+        rect = self.panel_rect
+        tab_w = (rect.width - 20) / len(TABS)
+        self._tab_buttons = {
+            tab: self._toolbar.add(flat(t("editor.tab." + tab), lambda tab=tab: self.set_tab(tab),
+                                        rect.left + 10 + i * tab_w, rect.top - 34, tab_w - 4,
+                                        26))
+            for i, tab in enumerate(TABS)}
+        self._update_toolbar()
+
+    def _update_toolbar(self) -> None:
+        for tool, button in self._tool_buttons.items():
+            _restyle(button, STYLE_ACTIVE if tool == self.tool else STYLE)
+        for tab, button in self._tab_buttons.items():
+            _restyle(button, STYLE_ACTIVE if tab == self.tab else STYLE)
+        self._office_types.visible = self.tool == "office"
+        self._action_buttons["undo"].disabled = not self.doc.can_undo
+        self._action_buttons["redo"].disabled = not self.doc.can_redo
+        snap = t("editor.action.snap_on" if self.snap_on else "editor.action.snap_off")
+        if self._action_buttons["snap"].text != snap:
+            self._action_buttons["snap"].text = snap
 
     def _set_office_type(self, value: str) -> None:
         self.office_type = value
 
+    def _panel_content_key(self) -> tuple:
+        """What the current tab shows: the panel is rebuilt only when this changes."""
+        if self.tab == "selection":
+            if len(self.selection) != 1 or self.doc.get(self.selection[0]) is None:
+                return (len(self.selection),)
+            ref = self.selection[0]
+            return (ref, tuple((f.key, f.choices) for f in fields_for(self.doc, ref)))
+        if self.tab == "roster":
+            return tuple(self._describe("units", u) for u in self.doc.items("units"))
+        if self.tab == "script":
+            return (self._default_site(),) + tuple(
+                self._describe(c, item) for c in ("incidents", "objectives", "triggers",
+                                                  "convoys") for item in self.doc.items(c))
+        return ()
+
     def _rebuild_panel(self) -> None:
-        selected = self.selection[0] if len(self.selection) == 1 else None
-        counts = tuple(len(self.doc.items(c)) for c in ("units", "incidents", "objectives",
-                                                         "triggers", "convoys", "offices",
-                                                         "nodes"))
-        if selected is not None and self.doc.get(selected) is not None:
-            kind = self.doc.get(selected).get("kind")
-        else:
-            kind = None
-        key = (self.tab, selected, kind, len(self.selection), counts, self.window.height)
+        key = (self.tab, self.window.height, self._panel_content_key())
         if key == self._panel_key:
             return
         self._panel_key = key
         self.form.stop_typing()
         self._panel.clear()
         self.form.rows = []
+        if hasattr(self, "_tab_buttons"):
+            self._update_toolbar()
         rect = self.panel_rect
         x, width = rect.left + 10, rect.width - 20
-        tab_w = width / len(TABS)
-        for i, tab in enumerate(TABS):
-            style = STYLE_ACTIVE if tab == self.tab else STYLE
-            self._panel.add(flat(t("editor.tab." + tab), lambda tab=tab: self.set_tab(tab),
-                                 x + i * tab_w, rect.top - 34, tab_w - 4, 26, style))
-        top = rect.top - 46
-        getattr(self, f"_panel_{self.tab}")(x, top, width)
+        getattr(self, f"_panel_{self.tab}")(x, rect.top - 46, width)
 
     def _panel_selection(self, x: float, top: float, width: float) -> None:
         if len(self.selection) != 1:
@@ -305,8 +347,7 @@ class EditorScene(Scene):
         self.form.build(list(LEVEL_FIELDS), (), self.doc.data, x, top - 30, width)
 
     def _panel_roster(self, x: float, top: float, width: float) -> None:
-        y = self._list_rows("units", x, top, width, lambda u: f"{u['id']} · {u.get('type')} "
-                            f"@ {u.get('base')}")
+        y = self._list_rows("units", x, top, width)
         unit_type = UIDropdown(x=x, y=y - 30, width=150, height=26, default="samapta",
                                options=list(UNIT_TYPES), primary_style=STYLE,
                                dropdown_style=STYLE, active_style=STYLE_ACTIVE)
@@ -316,46 +357,56 @@ class EditorScene(Scene):
                              x + 160, y - 30, width - 160))
 
     def _panel_script(self, x: float, top: float, width: float) -> None:
-        y = self._list_rows("incidents", x, top, width,
-                            lambda i: f"{i['id']} · {i.get('at_s', 0):g}s @ {i.get('site')}")
-        y = self._list_rows("objectives", x, y - 6, width, lambda o: f"{o['id']} · "
-                            f"{pick_text_safe(o.get('title'))}")
-        y = self._list_rows("triggers", x, y - 6, width, lambda g: f"{g['id']} · "
-                            f"{g.get('tension', 0):g} @ {g.get('site')}")
-        y = self._list_rows("convoys", x, y - 6, width, lambda c: f"{c['id']} · "
-                            f"{c.get('origin')} > {c.get('destination')}")
-        kind = UIDropdown(x=x, y=y - 30, width=150, height=26, default="hold_site",
+        y = top
+        for collection in ("incidents", "objectives", "triggers", "convoys"):
+            y = self._list_rows(collection, x, y, width) - 6
+        kind = UIDropdown(x=x, y=y - 24, width=150, height=26, default="hold_site",
                           options=list(OBJECTIVE_KINDS), primary_style=STYLE,
                           dropdown_style=STYLE, active_style=STYLE_ACTIVE)
         self._panel.add(kind, layer=1)
         self._panel.add(flat(t("editor.action.add_objective"),
                              lambda: self.add_and_select(edits.add_objective(self.doc,
                                                                              kind.value)),
-                             x + 160, y - 30, width - 160))
+                             x + 160, y - 24, width - 160))
         site = self._default_site()
         self._panel.add(flat(t("editor.action.add_incident"),
                              lambda: self.add_and_select(edits.add_incident(self.doc, site)),
-                             x, y - 62, 104))
+                             x, y - 56, 104))
         self._panel.add(flat(t("editor.action.add_trigger"),
                              lambda: self.add_and_select(edits.add_trigger(self.doc, site)),
-                             x + 108, y - 62, 104))
+                             x + 108, y - 56, 104))
         self._panel.add(flat(t("editor.action.add_convoy"),
                              lambda: self.add_and_select(edits.add_convoy(self.doc)),
-                             x + 216, y - 62, width - 216))
+                             x + 216, y - 56, width - 216))
+
+    @staticmethod
+    def _describe(collection: str, item: dict[str, Any]) -> str:
+        """One line per roster/script entry."""
+        if collection == "units":
+            return f"{item.get('id')} · {item.get('type')} @ {item.get('base')}"
+        if collection == "incidents":
+            return f"{item.get('id')} · {item.get('at_s', 0):g}s {item.get('type')} @ " \
+                   f"{item.get('site')}"
+        if collection == "objectives":
+            return f"{item.get('id')} · {pick_text_safe(item.get('title'))}"
+        if collection == "triggers":
+            return f"{item.get('id')} · {item.get('tension', 0):g} @ {item.get('site')}"
+        return f"{item.get('id')} · {item.get('origin')} > {item.get('destination')}"
 
     def _default_site(self) -> str:
         sites = [o["id"] for o in self.doc.items("offices") if o.get("type") not in HQ_TYPES]
         return sites[0] if sites else (self.doc.ids("offices") or [""])[0]
 
-    def _list_rows(self, collection: str, x: float, top: float, width: float, describe) -> float:
-        self._panel.add(label(t("editor.kind." + collection), x, top - 20, width, 12, ui.GOLD,
-                              bold=True))
+    def _list_rows(self, collection: str, x: float, top: float, width: float) -> float:
+        items = self.doc.items(collection)
+        self._panel.add(label(f"{t('editor.kind.' + collection)} ({len(items)})", x, top - 20,
+                              width, 12, ui.GOLD, bold=True))
         y = top - 22
-        for item in self.doc.items(collection)[:8]:
+        for item in items[:LIST_ROWS]:
             y -= 26
             ref = Ref(collection, item.get("id", ""))
-            self._panel.add(flat(describe(item)[:46], lambda ref=ref: self.select([ref]), x, y,
-                                 width, 24))
+            self._panel.add(flat(self._describe(collection, item)[:46],
+                                 lambda ref=ref: self.select([ref]), x, y, width, 24))
         return y
 
     def set_tab(self, tab: str) -> None:
@@ -787,6 +838,12 @@ def pick_text_safe(value: Any) -> str:
     if value.get("en") and value.get("id"):
         return pick_text(SimpleNamespace(en=value["en"], id=value["id"]))
     return str(value.get("en") or value.get("id") or "")
+
+
+def _restyle(button, style) -> None:
+    if button.style is not style:
+        button.style = style
+        button.trigger_render()
 
 
 def _set_text(text: arcade.Text, value: str) -> None:
