@@ -16,8 +16,9 @@ from command_game.level.tiled import export_tiled, import_tiled, import_tiled_da
 from tests.conftest import LEVELS
 
 
-def test_level_to_tmj_to_level_is_equal(tmp_path):
-    level = load_level(LEVELS / "01_singkawang.json")
+@pytest.mark.parametrize("name", sorted(p.name for p in LEVELS.glob("0*.json")))
+def test_level_to_tmj_to_level_is_equal(tmp_path, name):
+    level = load_level(LEVELS / name)
     export_tiled(level, tmp_path / "map.tmj")
     assert import_tiled(tmp_path / "map.tmj") == level
 
