@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
+from command_game.cli import main
 from command_game.level.io import load_level
 from command_game.speedrun import export
 from command_game.speedrun.store import Leaderboard, clean_player
-from tests.conftest import LEVELS, REPO
+from tests.conftest import LEVELS
 from tests.test_speedrun_store import make_run
 
 NASTY = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tTab", "'quoted",
@@ -102,23 +100,31 @@ def test_src_submission_per_run():
     assert subs[6]["run"]["comment"].startswith(NASTY[6])  # the comment keeps its text
 
 
-def test_export_cli_writes_each_format(tmp_path, user_home):
+def test_export_cli_writes_each_format(tmp_path, capsys):
     filled_board()
-    env = {**os.environ, "COMMAND_GAME_HOME": str(user_home)}
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "command_game", "leaderboard", *args],
-                              capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+        code = main(["leaderboard", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
 
     for fmt in ("csv", "json", "lss", "src"):
-        out = cli("export", "--format", fmt, "--level", "singkawang", "--category", "Any%",
-                  "-o", str(tmp_path / f"board.{fmt}"))
-        assert out.returncode == 0, out.stderr
+        code, _, err = cli("export", "--format", fmt, "--level", "singkawang", "--category",
+                           "Any%", "-o", str(tmp_path / f"board.{fmt}"))
+        assert code == 0, err
         assert (tmp_path / f"board.{fmt}").stat().st_size > 100
-    bad = cli("export", "--format", "csv", "--category", "fastest", "-o", str(tmp_path / "x"))
-    assert bad.returncode == 2 and "unknown category 'fastest'" in bad.stderr
-    need = cli("export", "--format", "lss", "-o", str(tmp_path / "x.lss"))
-    assert need.returncode == 2 and "needs --level" in need.stderr
-    show = cli("show", "--level", "singkawang", "--category", "any", "--limit", "3")
-    assert show.returncode == 0 and "singkawang - Any%" in show.stdout
-    assert len([ln for ln in show.stdout.splitlines() if ln[:4].strip().endswith(".")]) == 3
+    assert export.read_csv((tmp_path / "board.csv").read_text()) == export.board_rows(
+        Leaderboard(), "singkawang", "any")
+    code, _, err = cli("export", "--format", "csv", "--category", "fastest", "-o",
+                       str(tmp_path / "x"))
+    assert code == 2 and "unknown category 'fastest'" in err
+    code, _, err = cli("export", "--format", "lss", "-o", str(tmp_path / "x.lss"))
+    assert code == 2 and "needs --level" in err
+    code, _, err = cli("export", "--format", "csv", "-o", str(tmp_path / "nul\0name.csv"))
+    assert code == 1 and "cannot write" in err
+    (tmp_path / "a_file").write_text("x")
+    code, _, err = cli("export", "--format", "csv", "-o", str(tmp_path / "a_file" / "b.csv"))
+    assert code == 1 and "cannot write" in err
+    code, out, _ = cli("show", "--level", "singkawang", "--category", "any", "--limit", "3")
+    assert code == 0 and "singkawang - Any%" in out
+    assert len([ln for ln in out.splitlines() if ln[:4].strip().endswith(".")]) == 3

@@ -3,15 +3,13 @@ is caught and named. The run is the sim's reference autopilot winning a small te
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from command_game import __version__, progress
+from command_game.cli import main
 from command_game.level.io import load_level
 from command_game.sim.autopilot import play
 from command_game.sim.commands import Command
@@ -189,25 +187,26 @@ def test_import_verifies_first_and_refuses_bad_replays(sealed, tmp_path):
     assert [r.player for r in Leaderboard().runs()] == ["=Sneaky"]
 
 
-def test_cli_verify_and_import_exit_codes(sealed, tmp_path, user_home):
+def test_cli_verify_and_import_exit_codes(sealed, tmp_path, capsys):
     bad = rewrite(sealed, seed=5)
     cut = tmp_path / "cut.kmrp"
     cut.write_bytes(sealed.read_bytes()[:-10])
-    env = {**os.environ, "COMMAND_GAME_HOME": str(user_home)}
-
-    def cli(*args):
-        return subprocess.run([sys.executable, "-m", "command_game", *args], capture_output=True,
-                              text=True, cwd=REPO, env=env, timeout=300)
-
-    batch = cli("verify", "--progress", "--level", str(SPRINT), str(sealed), str(bad), str(cut))
-    assert batch.returncode == 1, batch.stdout
-    assert "Traceback" not in batch.stderr
-    assert f"{sealed}: VALID: Any% 100% Cooling%" in batch.stdout
-    assert "diverges at tick" in batch.stdout and "truncated" in batch.stdout
-    assert "1 of 3 replay(s) valid" in batch.stdout
-    assert "[" in batch.stderr and "100.0%" in batch.stderr  # the progress bar
-    refused = cli("leaderboard", "import", str(bad), "--player", "x", "--level", str(SPRINT))
-    assert refused.returncode == 1 and "not imported" in refused.stderr
+    code = main(["verify", "--progress", "--level", str(SPRINT), str(sealed), str(bad),
+                 str(cut)])
+    out, err = capsys.readouterr()
+    assert code == 1, out
+    assert f"{sealed}: VALID: Any% 100% Cooling%" in out
+    assert "diverges at tick" in out and "truncated" in out
+    assert "1 of 3 replay(s) valid" in out
+    assert "[" in err and "100.0%" in err  # the progress bar
+    assert main(["verify", "--no-progress", "--level", str(SPRINT), str(sealed)]) == 0
+    assert main(["leaderboard", "import", str(bad), "--player", "x", "--level",
+                 str(SPRINT)]) == 1
+    assert "not imported" in capsys.readouterr().err
+    assert main(["leaderboard", "import", str(sealed), "--player", "Rani", "--level",
+                 str(SPRINT), "--comment", "first try"]) == 0
+    assert "ranks: Any% #1, 100% #1, Cooling% #1" in capsys.readouterr().out
+    assert Leaderboard().runs()[0].comment == "first try"
 
 
 def test_an_abandoned_run_is_kept_and_verified_but_never_ranks():

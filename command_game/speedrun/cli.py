@@ -190,9 +190,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             return 1
     try:
         atomic_write_text(args.output, text)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         _say(t("speedrun.cli.cannot_write", file=str(args.output),
-               reason=exc.strerror or str(exc)), err=True)
+               reason=getattr(exc, "strerror", None) or str(exc)), err=True)
         return 1
     _say(t("speedrun.cli.wrote", file=str(args.output)))
     return 0
