@@ -1,0 +1,80 @@
+"""HUD tooltips: every clickable HUD element explains itself and names its current key."""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+
+from command_game import controls, i18n
+from command_game.level.models import UnitSpec
+from command_game.render.tooltip import HOVER_DELAY_S, Tooltip, tooltip_for
+
+
+@pytest.fixture
+def map_scene(clean_window):
+    from command_game import settings
+    from command_game.level.io import load_level
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+    from tests.conftest import LEVELS, pump
+
+    settings.apply(settings.Settings(show_tutorial=False))
+    stack = SceneStack(clean_window)
+    scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
+    scene.selection.set(list(scene.world.units)[:1])  # order buttons show with a selection
+    for _ in range(1200):
+        scene.world.step([])
+    pump(clean_window, 2)
+    yield scene
+    stack.pop()
+    settings.apply(settings.Settings())
+    controls.reset_bindings()
+
+
+def test_every_unit_type_has_a_role_in_both_languages():
+    types = typing.get_args(UnitSpec.model_fields["type"].annotation)
+    assert types
+    for lang in i18n.LANGUAGES:
+        for unit_type in types:
+            assert f"tooltip.role.{unit_type}" in i18n.catalog(lang)
+
+
+def test_every_clickable_hud_element_has_a_tooltip(map_scene):
+    kinds = set()
+    for _, hit in map_scene.hud.hits:
+        if hit.kind == "panel":
+            assert tooltip_for(hit, map_scene.world) is None
+            continue
+        text = tooltip_for(hit, map_scene.world)
+        assert text and "{" not in text, hit
+        kinds.add(hit.kind)
+    assert {"speed", "unit", "order", "minimap"} <= kinds
+
+
+def test_order_tooltip_names_the_rebound_key(map_scene):
+    order = next(hit for _, hit in map_scene.hud.hits if hit.kind == "order"
+                 and hit.value == "move")
+    assert "(M)" in tooltip_for(order, map_scene.world)
+    controls.rebind("order_move", "K")
+    assert "(K)" in tooltip_for(order, map_scene.world)
+
+
+def test_tooltip_waits_for_the_mouse_to_rest(map_scene, clean_window):
+    from tests.conftest import save_frame
+
+    (left, bottom, width, height), hit = next(
+        (rect, hit) for rect, hit in map_scene.hud.hits if hit.kind == "order")
+    mouse = (left + width / 2, bottom + height / 2)
+    tip = Tooltip()
+    size = clean_window.get_size()
+    tip.draw(hit, map_scene.world, mouse, 10.0, size)
+    assert tip.text is None
+    tip.draw(hit, map_scene.world, mouse, 10.0 + HOVER_DELAY_S / 2, size)
+    assert tip.text is None
+    map_scene.on_draw()
+    tip.draw(hit, map_scene.world, mouse, 10.0 + HOVER_DELAY_S, size)
+    assert tip.text == tooltip_for(hit, map_scene.world)
+    save_frame(clean_window, "tooltip_order_button")
+    tip.draw(None, map_scene.world, mouse, 11.0, size)
+    assert tip.text is None
