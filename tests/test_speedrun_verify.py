@@ -230,3 +230,22 @@ def test_sim_replay_out_writes_a_sealed_replay_that_verifies(tmp_path):
     assert replay.final_tick == result["ticks"] and replay.player == "autopilot"
     assert len(replay.checkpoints) == result["ticks"] // 60
     assert verify(out).valid
+
+
+def test_a_damaged_board_is_set_aside_and_rebuilt_from_the_replays(won_world, capsys):
+    run = record_finished_run(SPRINT, won_world.level, won_world, 30.0, "Rani",
+                              background=False)
+    path = Leaderboard().path
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(b"this is not a database" * 100)
+    board = Leaderboard()
+    assert board.count() == 0
+    assert "could not be read" in board.notice and "leaderboard rebuild" in board.notice
+    assert Path(f"{path}.corrupt").exists()
+    shutil.copy(run.replay_path, replays_dir() / "copy-of-the-same-run.kmrp")  # not twice
+    shutil.copy(SPRINT, levels_dir() / "sprint.json")  # found by id among "My levels"
+    assert main(["leaderboard", "rebuild"]) == 0
+    assert "1 run(s) re-added from replays, 1 verified" in capsys.readouterr().out
+    (back,) = Leaderboard().runs()
+    assert back.verified and back.player == "Rani" and back.game_ticks == run.game_ticks

@@ -239,7 +239,7 @@ class LeaderboardScene(ui.UIScene):
         return lines
 
     def _status_line(self) -> str:
-        parts = []
+        parts = [self.board.notice] if self.board.notice else []
         s = self.summary
         if s is not None and s.pending:
             parts.append(t("speedrun.board.pending", count=s.pending))

@@ -62,6 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     check = bsub.add_parser("verify", help="verify runs still waiting for verification")
     check.set_defaults(func=cmd_verify_pending)
 
+    rebuild = bsub.add_parser("rebuild", help="re-add and verify runs from the replays folder")
+    rebuild.set_defaults(func=cmd_rebuild)
+
 
 def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--level", default=None, metavar="ID", help="level id")
@@ -241,3 +244,15 @@ def cmd_verify_pending(args: argparse.Namespace) -> int:
     _say(t("speedrun.cli.pending_done", count=len(runs)))
     return 0 if all(r.verified for r in runs) else 1
 
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from command_game.speedrun.record import rebuild_from_replays
+
+    board = Leaderboard()
+    runs = rebuild_from_replays(board)
+    if board.notice:
+        _say(board.notice, err=True)
+    valid = sum(r.verified for r in runs)
+    _say(t("speedrun.cli.rebuilt", added=len(runs), valid=valid))
+    return 0

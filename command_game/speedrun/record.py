@@ -174,6 +174,27 @@ def verify_pending(board: Leaderboard | None = None) -> list[RunRecord]:
     return [verify_run(run.id, board) for run in board.runs(status="pending")]
 
 
+def rebuild_from_replays(board: Leaderboard | None = None) -> list[RunRecord]:
+    """Re-adds every replay in the replays folder the board does not hold, then verifies
+    them: how a lost or damaged leaderboard file is recovered."""
+    board = board or Leaderboard()
+    known = {Path(r.replay_path).resolve() for r in board.runs()}
+    seen = {(r.recorded_at, r.game_ticks, r.seed, r.player) for r in board.runs()}
+    added = []
+    for path in sorted(replays_dir().rglob(f"*{REPLAY_SUFFIX}")):
+        if path.resolve() in known:
+            continue
+        try:
+            replay = read_replay(path)
+        except ReplayError:
+            continue
+        key = (replay.recorded_at, replay.final_tick, replay.seed, replay.player)
+        if key not in seen:
+            seen.add(key)
+            added.append(board.add_run(run_from_replay(replay, path)))
+    return [verify_run(run.id, board) for run in added]
+
+
 def verify_pending_in_background(board: Leaderboard | None = None) -> threading.Thread:
     return _start_worker(lambda: verify_pending(board))
 

@@ -10,6 +10,7 @@ losing a run.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -19,8 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from command_game.i18n import t
 from command_game.speedrun.timing import CATEGORIES, Split, game_seconds
+from command_game.storage import backup_file
 from command_game.userdata import leaderboard_path
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 STATUSES = ("pending", "valid", "invalid")
@@ -115,16 +120,12 @@ class Leaderboard:
     def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = Path(path) if path is not None else leaderboard_path()
         self._ready = False
+        self.notice: str | None = None  # set when an unreadable file was set aside
 
     @contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.row_factory = sqlite3.Row
+        conn = self._open()
         try:
-            conn.execute("PRAGMA busy_timeout = 30000")
-            if not self._ready:
-                self._prepare(conn)
             if write:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -137,6 +138,36 @@ class Leaderboard:
                 yield conn
         finally:
             conn.close()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if self._ready:
+            return conn
+        try:
+            self._prepare(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.OperationalError):
+                raise
+            self._set_aside(exc)
+            return self._open()
+        return conn
+
+    def _set_aside(self, exc: Exception) -> None:
+        """Keeps an unreadable file (not a database, damaged) beside a fresh board.
+
+        The replays are separate files, so `command-game leaderboard rebuild` can re-add
+        and re-verify every run from them.
+        """
+        kept = backup_file(self.path, ".corrupt")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self.notice = t("speedrun.store.set_aside", file=str(self.path), reason=str(exc),
+                        kept=str(kept))
+        log.warning(self.notice)
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
         """WAL mode and the schema; retried because another process may be doing the same."""
