@@ -49,7 +49,7 @@ def test_every_clickable_hud_element_has_a_tooltip(map_scene):
         text = tooltip_for(hit, map_scene.world)
         assert text and "{" not in text, hit
         kinds.add(hit.kind)
-    assert {"speed", "unit", "order", "minimap"} <= kinds
+    assert {"speed", "unit", "order", "minimap", "stat"} <= kinds
 
 
 def test_order_tooltip_names_the_rebound_key(map_scene):

@@ -48,7 +48,7 @@ SPEEDS = (0, 1, 2, 4)
 
 @dataclass
 class Hit:
-    kind: str  # speed, unit, incident, order, menu, minimap, panel
+    kind: str  # speed, unit, incident, order, menu, minimap, panel, stat
     value: Any = None
 
 
@@ -168,6 +168,9 @@ class Hud:
         self.text.put("trust:label", t("map.hud.trust"), 320, y + 8, MUTED, size=8)
         self.text.put("trust", f"{world.trust:5.1f}", 320, y - 12,
                       GOOD if world.trust >= 60 else BAD, size=16, bold=True, mono=True)
+        for stat, left, width in (("clock", 0, 140), ("index", 140, 170), ("trust", 310, 120),
+                                  ("timer", w - 300, 290)):
+            self._box((left, h - TOP_H, width, TOP_H), Hit("stat", stat))  # for tooltips
         self._speed_buttons(state, w / 2 - 40, h - TOP_H + 8)
         self.text.put("timer:label", t("map.hud.timer"), w - 290, y + 8, MUTED, size=8)
         self.text.put("timer", format_time(world.time_s), w - 290, y - 12, GOLD, size=16,
