@@ -29,6 +29,7 @@ from command_game.level.io import load_level
 from command_game.render.hud import SPEEDS, TOP_H, Hud, HudState, Notification
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import BACKGROUND, StaticMapLayer
+from command_game.render.tooltip import Tooltip
 from command_game.render.world_view import WorldView
 from command_game.scenes import orders
 from command_game.scenes.keyboard_focus import KeyboardFocus
@@ -87,6 +88,7 @@ class MapScene(Scene):
         self._keys_held: set[str] = set()
         self.focus = KeyboardFocus()
         self.tutorial = Tutorial.for_level(level)
+        self.tooltip = Tooltip()  # what the HUD element under the mouse does
         self.show_heat = False
         self.finished = False
         self.ticks_last_update = 0
@@ -215,6 +217,8 @@ class MapScene(Scene):
             self._draw_drag_box()
         if self.tutorial is not None:
             self.tutorial.draw(self.window.width, self.window.height)
+        hit = self.hud.hit(*self._mouse) if self._mouse_inside else None
+        self.tooltip.draw(hit, self.world, self._mouse, self.real_time_s, self.window.get_size())
         self.frame_ms = (time.perf_counter() - started) * 1000
 
     def _hud_state(self) -> HudState:
