@@ -78,3 +78,19 @@ def test_tooltip_waits_for_the_mouse_to_rest(map_scene, clean_window):
     save_frame(clean_window, "tooltip_order_button")
     tip.draw(None, map_scene.world, mouse, 11.0, size)
     assert tip.text is None
+
+
+def test_map_scene_shows_the_tooltip_of_the_hovered_button(map_scene, clean_window):
+    from tests.conftest import pump, save_frame
+
+    (left, bottom, width, height), hit = next(
+        (rect, hit) for rect, hit in map_scene.hud.hits if hit.kind == "speed" and hit.value == 0)
+    clean_window.dispatch_event("on_mouse_motion", left + width / 2, bottom + height / 2, 0, 0)
+    clean_window.dispatch_pending_events()
+    pump(clean_window)
+    assert map_scene.tooltip.text is None  # not yet: the mouse has only just arrived
+    map_scene.on_update(HOVER_DELAY_S + 0.1)
+    pump(clean_window)
+    assert map_scene.tooltip.text == tooltip_for(hit, map_scene.world)
+    assert "Space" in map_scene.tooltip.text
+    save_frame(clean_window, "tooltip_pause_button")
