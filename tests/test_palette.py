@@ -120,3 +120,34 @@ def test_palette_changes_the_crowd_in_a_captured_map_frame(clean_window):
         assert near_agents > len(positions) // 2
     finally:
         stack.pop()
+
+
+def test_reduced_flashing_freezes_the_incident_pulse_in_map_frames(clean_window):
+    """Two frames a quarter second apart differ only by the pulsing incident marker;
+    with reduced flashing they are identical."""
+    import arcade
+
+    from command_game.level.io import load_level
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+    from tests.conftest import LEVELS, pump
+
+    stack = SceneStack(clean_window)
+    scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
+    try:
+        while not any(i.visible for i in scene.world.incidents):
+            scene.world.step([])
+            assert scene.world.tick < 60 * 300, "no incident opened in five minutes"
+        scene.set_speed(0)
+
+        def frame_at(time_s: float) -> np.ndarray:
+            scene.real_time_s = time_s
+            pump(clean_window)
+            return np.asarray(arcade.get_image(0, 0, *clean_window.get_framebuffer_size()))
+
+        palette.set_reduced_flashing(False)
+        assert not np.array_equal(frame_at(100.0), frame_at(100.3))
+        palette.set_reduced_flashing(True)
+        assert np.array_equal(frame_at(100.0), frame_at(100.3))
+    finally:
+        stack.pop()
