@@ -94,3 +94,16 @@ def test_map_scene_shows_the_tooltip_of_the_hovered_button(map_scene, clean_wind
     assert map_scene.tooltip.text == tooltip_for(hit, map_scene.world)
     assert "Space" in map_scene.tooltip.text
     save_frame(clean_window, "tooltip_pause_button")
+
+
+def test_tooltip_follows_the_interface_scale(map_scene, clean_window):
+    from command_game import settings
+
+    _, hit = next((rect, hit) for rect, hit in map_scene.hud.hits if hit.kind == "order")
+    tip = Tooltip()
+    tip.draw(hit, map_scene.world, (300, 300), 0.0, clean_window.get_size())
+    tip.draw(hit, map_scene.world, (300, 300), 1.0, clean_window.get_size())
+    normal = tip._label.font_size
+    settings.apply(settings.Settings(ui_scale=150, show_tutorial=False))
+    tip.draw(hit, map_scene.world, (300, 300), 2.0, clean_window.get_size())
+    assert tip._label.font_size > normal

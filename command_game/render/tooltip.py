@@ -13,7 +13,7 @@ from typing import Any
 
 import arcade
 
-from command_game import controls
+from command_game import controls, settings
 from command_game.i18n import t
 
 HOVER_DELAY_S = 0.4
@@ -64,6 +64,7 @@ class Tooltip:
         self._key: tuple[str, Any] | None = None
         self._since_s = 0.0
         self._label: arcade.Text | None = None
+        self._scale = 1.0
         self.text: str | None = None  # what is on screen now, None when nothing
 
     def draw(self, hit: Any, world: Any, mouse: tuple[float, float], now_s: float,
@@ -75,12 +76,15 @@ class Tooltip:
         self.text = text
         if text is None:
             return
-        if self._label is None or self._label.text != text:
-            self._label = arcade.Text(text, 0, 0, TEXT, 11, width=WIDTH - 20, multiline=True,
+        scale = settings.current().ui_scale / 100
+        if self._label is None or (self._label.text, self._scale) != (text, scale):
+            self._scale = scale
+            self._label = arcade.Text(text, 0, 0, TEXT, round(11 * scale),
+                                      width=round((WIDTH - 20) * scale), multiline=True,
                                       font_name=("Liberation Sans", "Arial"), anchor_y="top")
         label = self._label
         w, h = window_size
-        box_w, box_h = WIDTH, label.content_height + 16
+        box_w, box_h = WIDTH * scale, label.content_height + 16
         x = min(mouse[0] + 16, w - box_w - 4)
         y = mouse[1] - 18
         if y - box_h < 4:
