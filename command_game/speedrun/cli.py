@@ -9,6 +9,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -127,7 +128,8 @@ def _verify_one(path: Path, level: Path | None, allow: bool) -> Verdict:
 
 def _verify_parallel(args: argparse.Namespace, bar: ProgressBar) -> list[Verdict]:
     verdicts = []
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+    spawn = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=spawn) as pool:
         futures = [pool.submit(_verify_one, p, args.level, args.allow_version_mismatch)
                    for p in args.replays]
         for path, future in zip(args.replays, futures, strict=True):
