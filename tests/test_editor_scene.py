@@ -287,3 +287,22 @@ def test_crash_recovery_dialog_restores_the_autosave(clean_window):
     assert scene.doc.ids("nodes") == ["node_1"] and scene.doc.modified
     assert scene.doc.data["meta"]["id"] == "crashed"
     clean_window.stack.pop()
+
+
+def test_import_a_tiled_map_from_the_level_tab_and_undo_it(editor):
+    from command_game.level.tiled import export_tiled
+    from tests.conftest import LEVELS
+
+    d, s = editor, editor.scene
+    level = load_level(LEVELS / "01_singkawang.json")
+    export_tiled(level, levels_dir() / "kota.tmj")
+    d.press(t("editor.tab.selection"))
+    d.press(t("editor.tab.level"))  # the panel lists the maps in the levels folder
+    template = s.doc.data
+    d.press(t("editor.action.import", name="kota.tmj"))
+    assert s.doc.ids("offices") == [o.id for o in level.offices]
+    assert s.level == level  # every property came across: the level is complete
+    pump(d.window, 2)
+    save_frame(d.window, "editor_tiled_import")
+    d.key(arcade.key.Z, CTRL)
+    assert s.doc.data == template

@@ -380,3 +380,14 @@ def add_convoy(doc: Document) -> EditAction:
             "destination": destination["id"] if destination else "", "depart_s": 30.0,
             "speed_kmh": 30.0}
     return add_object(doc, "convoys", item, f"add {obj_id}")
+
+
+def replace_content(doc: Document, data: dict[str, Any], label: str) -> EditAction:
+    """Takes over another level's content (a Tiled import) as one undoable edit; the
+    metadata the import does not set are kept."""
+    new = copy.deepcopy(data)
+    new["meta"] = {**doc.data.get("meta", {}), **data.get("meta", {})}
+    steps: list[Any] = [SetValue((key,), doc.data.get(key), new.get(key))
+                        for key in dict.fromkeys([*doc.data, *new])
+                        if doc.data.get(key) != new.get(key)]
+    return EditAction(label if steps else "", steps)

@@ -28,7 +28,7 @@ from command_game.editor.validation import is_playable, preview_level, validate
 from command_game.i18n import pick as pick_text
 from command_game.i18n import t
 from command_game.level.models import HQ_TYPES, Level
-from command_game.level.problems import Problem
+from command_game.level.problems import LevelError, Problem
 from command_game.level.tiled import export_tiled, import_tiled_data
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import StaticMapLayer
@@ -44,6 +44,7 @@ from command_game.scenes.editor_panel import (
     label,
 )
 from command_game.scenes.stack import Scene
+from command_game.userdata import levels_dir
 
 TOOLS = ("select", "district", "building", "road", "office", "crowd", "incident")
 TOOL_KEYS = {getattr(arcade.key, f"KEY_{i + 1}"): tool for i, tool in enumerate(TOOLS)}
@@ -308,7 +309,7 @@ class EditorScene(Scene):
             return (self._default_site(),) + tuple(
                 self._describe(c, item) for c in ("incidents", "objectives", "triggers",
                                                   "convoys") for item in self.doc.items(c))
-        return ()
+        return tuple(p.name for p in tiled_maps()[:4])
 
     def _rebuild_panel(self) -> None:
         key = (self.tab, self.window.height, self._panel_content_key())
@@ -344,7 +345,25 @@ class EditorScene(Scene):
     def _panel_level(self, x: float, top: float, width: float) -> None:
         self._panel.add(label(t("editor.panel.level"), x, top - 22, width, 12, ui.GOLD,
                               bold=True))
-        self.form.build(list(LEVEL_FIELDS), (), self.doc.data, x, top - 30, width)
+        y = self.form.build(list(LEVEL_FIELDS), (), self.doc.data, x, top - 30, width)
+        y -= 44
+        self._panel.add(label(t("editor.panel.tiled", folder=str(levels_dir())), x, y, width,
+                              10, lines=3))
+        for path in tiled_maps()[:4]:
+            y -= 28
+            self._panel.add(flat(t("editor.action.import", name=path.name),
+                                 lambda path=path: self.import_tmj(path), x, y, width, 24))
+
+    def import_tmj(self, path: Path) -> None:
+        """Brings a Tiled map's geometry and properties into this level (undoable)."""
+        try:
+            data = import_tiled_data(path)
+        except LevelError as exc:
+            self.say(exc.problems[0].format(exc.file))
+            return
+        if self.apply(edits.replace_content(self.doc, data, f"import {path.name}")):
+            self.selection = []
+            self.say(t("editor.status.imported", path=str(path)))
 
     def _panel_roster(self, x: float, top: float, width: float) -> None:
         y = self._list_rows("units", x, top, width)
@@ -864,6 +883,11 @@ def _anchor(clip: edits.Clipboard) -> tuple[float, float] | None:
         if "polygon" in item:
             return tuple(item["polygon"][0])
     return None
+
+
+def tiled_maps() -> list[Path]:
+    """Tiled maps in the player's levels folder, newest first."""
+    return sorted(levels_dir().glob("*.tmj"), key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 def _open(level_path: str | Path | None) -> EditorFile:

@@ -55,9 +55,10 @@ def flat(text: str, on_click: Callable[[], Any], x: float, y: float, width: floa
 
 
 def label(text: str, x: float, y: float, width: float, size: int = SMALL,
-          color=ui.TEXT_MUTED, bold: bool = False) -> UILabel:
-    return UILabel(text=text, x=x, y=y, width=width, height=20, font_name=ui.FONT_BODY,
-                   font_size=size, text_color=color, bold=bold)
+          color=ui.TEXT_MUTED, bold: bool = False, lines: int = 1) -> UILabel:
+    return UILabel(text=text, x=x, y=y, width=width, height=20 + (lines - 1) * (size + 4),
+                   font_name=ui.FONT_BODY, font_size=size, text_color=color, bold=bold,
+                   multiline=lines > 1)
 
 
 class WidgetGroup:
