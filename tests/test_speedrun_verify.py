@@ -21,7 +21,13 @@ from command_game.speedrun.record import (
     standing,
     wait_for_verification,
 )
-from command_game.speedrun.replay import encode, group_commands, read_replay, write_replay
+from command_game.speedrun.replay import (
+    REPLAY_SUFFIX,
+    encode,
+    group_commands,
+    read_replay,
+    write_replay,
+)
 from command_game.speedrun.store import Leaderboard
 from command_game.speedrun.verify import LevelIndex, simulate, verify_file
 from command_game.userdata import levels_dir, replays_dir
@@ -210,6 +216,12 @@ def test_cli_verify_and_import_exit_codes(sealed, tmp_path, capsys):
                  str(SPRINT), "--comment", "first try"]) == 0
     assert "ranks: Any% #1, 100% #1, Cooling% #1" in capsys.readouterr().out
     assert Leaderboard().runs()[0].comment == "first try"
+    assert main(["leaderboard", "show", "--paths"]) == 0
+    shown = capsys.readouterr().out
+    assert "Rani" in shown and REPLAY_SUFFIX in shown
+    assert main(["verify", "--all", "--level", str(SPRINT)]) == 0  # the imported copy
+    assert "1 of 1 replay(s) valid" in capsys.readouterr().out
+    assert main(["verify"]) == 2 and "use --all" in capsys.readouterr().err
 
 
 def test_an_abandoned_run_is_kept_and_verified_but_never_ranks():

@@ -17,16 +17,19 @@ from pathlib import Path
 from command_game.i18n import t
 from command_game.speedrun import export
 from command_game.speedrun.progressbar import ProgressBar
-from command_game.speedrun.replay import ReplayError, read_replay
+from command_game.speedrun.replay import REPLAY_SUFFIX, ReplayError, read_replay
 from command_game.speedrun.store import Leaderboard, clean_player
 from command_game.speedrun.timing import CATEGORIES, CATEGORY_NAMES, format_time, parse_category
 from command_game.speedrun.verify import LevelIndex, Verdict, verify_file
 from command_game.storage import atomic_write_text
+from command_game.userdata import replays_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     verify = sub.add_parser("verify", help="re-simulate replays; non-zero exit if any is invalid")
-    verify.add_argument("replays", nargs="+", type=Path, metavar="REPLAY")
+    verify.add_argument("replays", nargs="*", type=Path, metavar="REPLAY")
+    verify.add_argument("--all", action="store_true",
+                        help="also every replay in your replays folder (the game's own runs)")
     verify.add_argument("--level", type=Path, default=None,
                         help="the level file to check against (default: find it by id)")
     verify.add_argument("--allow-version-mismatch", action="store_true",
@@ -44,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     show = bsub.add_parser("show", help="print the ranked runs")
     _filters(show)
     show.add_argument("--limit", type=int, default=10)
+    show.add_argument("--paths", action="store_true", help="print each run's replay file")
     show.set_defaults(func=cmd_show)
 
     exp = bsub.add_parser("export", help="write the board as csv, json, lss or src")
@@ -80,6 +84,11 @@ def _say(line: str, err: bool = False) -> None:
 # -- verify ----------------------------------------------------------------------------
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    if args.all:
+        args.replays += sorted(replays_dir().rglob(f"*{REPLAY_SUFFIX}"))
+    if not args.replays:
+        _say(t("speedrun.cli.no_replays", folder=str(replays_dir())), err=True)
+        return 2
     total_ticks = sum(_ticks_of(path) for path in args.replays)
     show = sys.stderr.isatty() if args.progress is None else args.progress
     bar = ProgressBar(total_ticks, enabled=show and (len(args.replays) > 1 or total_ticks > 0))
@@ -167,6 +176,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             _say(f"{row['rank']:>3}. {row['player']:<24} {row['game_time']:>11}  "
                  f"{t('speedrun.cli.real')} {format_time(row['real_time_s']):>11}  "
                  f"{row['date'][:10]}")
+            if args.paths:
+                _say(f"     {row['replay']}")
     return 0
 
 
