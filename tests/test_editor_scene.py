@@ -306,3 +306,27 @@ def test_import_a_tiled_map_from_the_level_tab_and_undo_it(editor):
     save_frame(d.window, "editor_tiled_import")
     d.key(arcade.key.Z, CTRL)
     assert s.doc.data == template
+
+
+def test_leaving_with_unsaved_work_asks_and_the_work_is_offered_next_time(clean_window):
+    from command_game.editor.autosave import find_recovery
+    from command_game.scenes.editor import EditorScene
+    from command_game.scenes.stack import Scene
+
+    clean_window.stack = SceneStack(clean_window)
+    below = clean_window.stack.push(Scene())
+    scene = clean_window.stack.push(EditorScene())
+    d = Driver(clean_window, scene)
+    pump(clean_window, 2)
+    d.key(arcade.key.KEY_4)
+    d.click(200, 200)
+    d.press(t("editor.action.exit"))
+    assert scene.dialog is not None and clean_window.stack.top is scene
+    save_frame(clean_window, "editor_leave_dialog")
+    d.press(t("editor.leave.cancel"))
+    assert clean_window.stack.top is scene
+    d.press(t("editor.action.exit"))
+    d.press(t("editor.leave.discard"))
+    assert clean_window.stack.top is below
+    assert find_recovery(None).data["roads"]["nodes"][0]["id"] == "node_1"
+    clean_window.stack.pop()

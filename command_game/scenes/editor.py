@@ -212,23 +212,28 @@ class EditorScene(Scene):
             self.autosaver.tick()
 
     # --- crash recovery -----------------------------------------------------------------
-    def _offer_recovery(self, recovery) -> None:
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recovery.saved_at))
-        box = UIMessageBox(width=460, height=200, title=t("editor.recover.title"),
-                           message_text=t("editor.recover.body", when=when),
-                           buttons=(t("editor.recover.restore"), t("editor.recover.discard")))
+    def ask(self, title: str, body: str, choices: dict[str, Any]) -> None:
+        """A modal question; each choice's text maps to what it does."""
+        box = UIMessageBox(width=480, height=200, title=title, message_text=body,
+                           buttons=tuple(choices))
         self.dialog = box
 
         @box.event("on_action")
         def _chosen(event) -> None:
             self.dialog = None
-            if event.action == t("editor.recover.restore"):
-                self.restore(recovery)
-            else:
-                recovery.discard()
-                self.say(t("editor.status.discarded"))
+            choices[event.action]()
 
         self.ui.add(box, layer=2)
+
+    def _offer_recovery(self, recovery) -> None:
+        def discard() -> None:
+            recovery.discard()
+            self.say(t("editor.status.discarded"))
+
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recovery.saved_at))
+        self.ask(t("editor.recover.title"), t("editor.recover.body", when=when),
+                 {t("editor.recover.restore"): lambda: self.restore(recovery),
+                  t("editor.recover.discard"): discard})
 
     def restore(self, recovery) -> None:
         self.file = EditorFile(recovery.document())
@@ -562,7 +567,18 @@ class EditorScene(Scene):
             self.stack.pop()
         self.say(t("editor.status.playtest_" + (world.outcome or "quit")))
 
-    def leave(self) -> None:
+    def leave(self, confirmed: bool = False) -> None:
+        """Back to the screen below; unsaved work first asks (and is autosaved anyway)."""
+        if self.doc.modified and not confirmed:
+            def save_and_leave() -> None:
+                self.save()
+                self.leave(confirmed=True)
+
+            self.ask(t("editor.leave.title"), t("editor.leave.body"),
+                     {t("editor.leave.save"): save_and_leave,
+                      t("editor.leave.discard"): lambda: self.leave(confirmed=True),
+                      t("editor.leave.cancel"): lambda: None})
+            return
         if self.stack is not None:
             if len(self.stack) > 1:
                 self.stack.pop()
