@@ -188,6 +188,7 @@ def test_box_select_control_groups_zoom_and_minimap(stack, clean_window):
 
 def test_office_nodes_appear_where_the_camera_puts_them(stack, clean_window):
     scene = stack.push(MapScene(load_level(TINY), str(TINY)))
+    send(clean_window, "on_resize", *clean_window.get_size())  # a resize keeps the view true
     pump(clean_window)
     image = np.asarray(__import__("arcade").get_image(0, 0, *clean_window.get_size()))
     from command_game.render.static_map import OFFICE_ICONS
@@ -224,8 +225,12 @@ def _crowd_pixels(window, scene) -> int:
 
 def test_map_screenshot_of_a_live_mission(stack, clean_window):
     """docs/screenshots/map.png: the first campaign level a few minutes in."""
+    from command_game import settings
+
+    settings.update(show_tutorial=False)  # a returning player: no tutorial prompt
     path = LEVELS / "01_singkawang.json"
     scene = stack.push(MapScene(load_level(path), str(path)))
+    assert scene.tutorial is None
     world = scene.world
     from command_game.scenes import orders
 
@@ -240,7 +245,7 @@ def test_map_screenshot_of_a_live_mission(stack, clean_window):
     order(units[1:2], "hold", sites[-1])
     order(units[-1:], "dialogue", sites[0])
     scene.set_speed(4)
-    run_until(scene, lambda: world.time_s >= 100 or world.finished, 3000)
+    run_until(scene, lambda: world.time_s >= 170 or world.finished, 4000)
     scene.selection.set(units[:2])
     scene._mouse = scene.camera.to_screen(world.sites[sites[0]].x, world.sites[sites[0]].y)
     scene._mouse_inside = True

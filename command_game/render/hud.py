@@ -259,8 +259,9 @@ class Hud:
             site = world.sites.get(inc.site)
             self.text.put(f"inc:{inc.id}:type", t(f"map.incident.{inc.type}"), left + 16,
                           y + 22, TEXT, size=10, bold=True)
-            self.text.put(f"inc:{inc.id}:site", site.name if site else inc.site, left + 16,
-                          y + 6, MUTED, size=8)
+            name = site.name if site else inc.site
+            name = name if len(name) <= 26 else name[:25] + "\u2026"  # room for the countdown
+            self.text.put(f"inc:{inc.id}:site", name, left + 16, y + 6, MUTED, size=8)
             self.text.put(f"inc:{inc.id}:sev", "\u25cf" * inc.severity, left + SIDE_W - 12,
                           y + 22, color, size=9, anchor_x="right")
             if inc.status == "escalated":
@@ -283,8 +284,9 @@ class Hud:
             y = top - 28 - (i + 1) * 30
             status_mark(self.shapes, left + 18, y + 14, obj.status)
             title = pick(obj.title) + (f" ({t('map.hud.optional')})" if obj.optional else "")
-            if len(title) > 40:
-                title = title[:39] + "\u2026"
+            room = 30 if obj.met_tick is not None else 40  # leave room for the split
+            if len(title) > room:
+                title = title[:room - 1] + "\u2026"
             self.text.put(f"obj:{obj.id}:title", title, left + 32, y + 10,
                           TEXT if obj.status != "failed" else MUTED, size=9)
             if obj.met_tick is not None:

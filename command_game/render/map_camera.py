@@ -34,8 +34,9 @@ class MapCamera:
     def set_viewport(self, viewport: tuple[int, int, int, int]) -> None:
         """(left, bottom, width, height) in window pixels the map is drawn into."""
         self.camera.viewport = arcade.LBWH(*viewport)
-        self.camera.projection = arcade.LRBT(-viewport[2] / 2, viewport[2] / 2,
-                                             -viewport[3] / 2, viewport[3] / 2)
+        # set the unzoomed projection: Camera2D.projection's setter multiplies by the zoom
+        self.camera.projection_data.rect = arcade.LRBT(-viewport[2] / 2, viewport[2] / 2,
+                                                       -viewport[3] / 2, viewport[3] / 2)
 
     def fit_zoom(self, inset: tuple[float, float, float, float] = (0, 0, 0, 0)) -> float:
         vp = self.camera.viewport

@@ -27,6 +27,7 @@ from command_game import controls, sound
 from command_game.i18n import pick, t
 from command_game.level.io import load_level
 from command_game.render.hud import SPEEDS, TOP_H, Hud, HudState, Notification
+from command_game.render.map_cache import CachedMapView
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import BACKGROUND, StaticMapLayer
 from command_game.render.tooltip import Tooltip
@@ -67,6 +68,7 @@ class MapScene(Scene):
         self.on_finish = on_finish
         self.world = World.from_level(level, seed=seed)
         self.static_layer = StaticMapLayer(level)
+        self.map_view = CachedMapView(self.static_layer, BACKGROUND)
         self.world_view = WorldView(level)
         width, height = self.window.get_size()
         self.camera = MapCamera(level.map.width_m, level.map.height_m, (0, 0, width, height))
@@ -202,10 +204,9 @@ class MapScene(Scene):
 
     def on_draw(self) -> None:
         started = time.perf_counter()
-        self.clear(color=BACKGROUND)
         hover = self._hover_target()
+        self.map_view.draw(self.camera)  # the static map; stands in for the clear
         with self.camera.activate():
-            self.static_layer.draw()
             if self.show_heat:
                 self.world_view.draw_heat(self.world)
             focus = self.focus.target(self.world)
