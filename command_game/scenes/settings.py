@@ -98,17 +98,13 @@ class SettingsScene(ui.UIScene):
 
     # --- building -------------------------------------------------------------------
 
-    @property
-    def scale(self) -> float:
-        return settings.current().ui_scale / 100
-
     def _build(self) -> None:
         """(Re)builds the widgets: on entry, after the language or scale changes, and when
         the focus moves to a row scrolled out of view."""
         self.ui.clear()
         self.rows, self.value_buttons, self.key_buttons, self.arrows = [], {}, {}, {}
         self.title_bar = ui.TitleBar(t("settings.title"), t("settings.subtitle"))
-        s = self.scale
+        self.scale = s = settings.current().ui_scale / 100  # this screen follows it at once
         self._style = _scaled(ui.STYLE_DEFAULT, s)
         self._label_font = round(13 * s)
         general, keys = self._general_rows(), self._key_rows()
