@@ -69,6 +69,10 @@ def test_leaderboard_opens_from_the_title_and_shows_ranked_runs(game):
     assert any(s.startswith("Sum of best segments: 2:35.000") for s in side)
     assert "1 run(s) did not verify" in scene.status.text  # the pending one, checked on open
     assert "1 run(s) on another version of this level" in scene.status.text
+    x, y = scene._row_rects[1].center  # a real click on the second row selects it
+    game.dispatch_event("on_mouse_press", int(x), int(y), arcade.MOUSE_BUTTON_LEFT, 0)
+    game.dispatch_pending_events()
+    assert scene.selected == 1
     path = save_frame(game, "leaderboard_any")
     assert path.stat().st_size > 10_000
 

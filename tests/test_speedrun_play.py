@@ -11,8 +11,10 @@ from command_game.level.io import load_level
 from command_game.scenes.debrief import DebriefScene
 from command_game.scenes.leaderboard import LeaderboardScene
 from command_game.scenes.map import MapScene
+from command_game.scenes.replay_viewer import ReplayViewerScene
 from command_game.scenes.stack import SceneStack
 from command_game.sim.autopilot import Autopilot
+from command_game.sim.commands import Command
 from command_game.speedrun.record import standing, wait_for_verification
 from command_game.speedrun.replay import read_replay
 from command_game.speedrun.verify import LevelIndex, verify_file
@@ -56,6 +58,22 @@ def test_finish_a_level_then_see_the_run_ranked_and_verify_its_replay(clean_wind
         assert row[0].text == "1." and row[1].text == "player"
         assert row[1].color == (234, 180, 62, 255)  # the latest run is marked in gold
         save_frame(clean_window, "leaderboard_after_a_run")
+
+        board.watch()  # the selected run (the latest) plays on the map
+        viewer = stack.top
+        assert isinstance(viewer, ReplayViewerScene) and viewer.world.seed == 2
+        viewer.set_speed(4)
+        viewer.queue([Command(0, "recall", ("samapta_2",))])  # ignored: watching only
+        for frame in range(2000):
+            if stack.top is not viewer:
+                break
+            viewer.on_fixed_update(1 / 60)
+            if frame == 100:
+                pump(clean_window)
+                save_frame(clean_window, "replay_viewer")
+        assert stack.top is board and viewer.matches
+        assert viewer.world.tick == run.game_ticks
+        assert "final state matches the recording" in board.status.text
     finally:
         while len(stack):
             stack.pop()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from pathlib import Path
 
 import arcade
 
@@ -22,10 +23,12 @@ from command_game.level.models import Level
 from command_game.level.problems import LevelError
 from command_game.scenes import ui
 from command_game.speedrun import export, record
+from command_game.speedrun.replay import ReplayData, ReplayError, read_replay
 from command_game.speedrun.segments import END
 from command_game.speedrun.store import Leaderboard, RunRecord
 from command_game.speedrun.summary import BoardSummary, summarize
 from command_game.speedrun.timing import CATEGORIES, CATEGORY_NAMES, format_time, game_seconds
+from command_game.speedrun.verify import LevelIndex, Verdict, resolve_level
 from command_game.storage import atomic_write_text
 from command_game.userdata import data_dir
 
@@ -58,6 +61,8 @@ class LeaderboardScene(ui.UIScene):
         self.category = category if category in CATEGORIES else "any"
         self.summary: BoardSummary | None = None
         self.latest_id: int | None = None
+        self.selected = 0  # the row Watch replay plays
+        self._row_rects: list[arcade.Rect] = []
         self.message = ""
         self._was_verifying = False
         self.title_bar = ui.TitleBar(t("speedrun.board.title"), t("speedrun.board.subtitle"))
@@ -109,6 +114,9 @@ class LeaderboardScene(ui.UIScene):
                                      digest)
             mine = self.board.runs(self.level_id, player=self.player, digest=digest)
             self.latest_id = mine[-1].id if mine else None
+        top = self.summary.top if self.summary else ()
+        ids = [r.id for r in top]
+        self.selected = ids.index(self.latest_id) if self.latest_id in ids else 0
         self._build_texts()
 
     def on_enter(self) -> None:
@@ -134,6 +142,7 @@ class LeaderboardScene(ui.UIScene):
                            style=STYLE_SWITCH)
             for cat in CATEGORIES
         }
+        self.watch_button = ui.button(t("speedrun.board.watch"), self.watch, width=200)
         self.export_button = ui.button(t("speedrun.board.export"), self.export, width=200)
         self.back_button = ui.button(t("speedrun.board.back"), self.go_back, width=200)
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
@@ -141,10 +150,10 @@ class LeaderboardScene(ui.UIScene):
                    align_x=700, anchor_y="top", align_y=-110)
         anchor.add(ui.horizontal(self.prev_button, self.next_button, space=8),
                    anchor_x="left", align_x=24, anchor_y="top", align_y=-110)
-        anchor.add(ui.horizontal(self.export_button, self.back_button), anchor_x="right",
-                   align_x=-24, anchor_y="bottom", align_y=20)
-        self.focus.set_buttons([*self.category_buttons.values(), self.export_button,
-                                self.back_button])
+        anchor.add(ui.horizontal(self.watch_button, self.export_button, self.back_button),
+                   anchor_x="right", align_x=-24, anchor_y="bottom", align_y=20)
+        self.focus.set_buttons([*self.category_buttons.values(), self.watch_button,
+                                self.export_button, self.back_button])
         self._style_category_buttons()
 
     def _style_category_buttons(self) -> None:
@@ -182,6 +191,47 @@ class LeaderboardScene(ui.UIScene):
         else:
             self.message = t("speedrun.board.exported", folder=str(folder))
         self._build_texts()
+
+    def watch(self) -> None:
+        """Plays the selected run's replay on the map (the latest or the top run)."""
+        top = self.summary.top if self.summary else ()
+        if not top:
+            return
+        run = top[min(self.selected, len(top) - 1)]
+        try:
+            replay = read_replay(run.replay_path)
+        except ReplayError as exc:
+            self.message = str(exc)
+            self._build_texts()
+            return
+        found = self._level_for(run, replay)
+        if isinstance(found, Verdict):
+            self.message = found.message
+            self._build_texts()
+            return
+        from command_game.scenes.replay_viewer import ReplayViewerScene
+
+        path, level = found
+        self.stack.push(ReplayViewerScene(replay, level, path, on_done=self._watched))
+
+    def _level_for(self, run: RunRecord, replay: ReplayData) -> tuple[Path | None, Level] | Verdict:
+        if self.level is not None and level_digest(self.level) == replay.level_digest:
+            return None, self.level
+        played = Path(run.level_path) if run.level_path else None
+        return resolve_level(run.replay_path, replay, LevelIndex(),
+                             played if played and played.exists() else None)
+
+    def _watched(self, matches: bool) -> None:
+        self.message = t("speedrun.board.watched_ok" if matches else "speedrun.board.watched_bad")
+        self._build_texts()
+
+    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> bool | None:
+        """A click on a row selects the run Watch replay plays."""
+        for index, rect in enumerate(self._row_rects):
+            if rect.left <= x <= rect.right and rect.bottom <= y <= rect.top:
+                self.selected = index
+                return True
+        return None
 
     # --- texts ----------------------------------------------------------------------
 
@@ -259,16 +309,20 @@ class LeaderboardScene(ui.UIScene):
         ui.place(self.level_label, 140, top - 24)
         ui.fit_width(self.level_label, 540, smallest=11)
         self.level_label.draw()
-        table = arcade.LBWH(24, 70, min(820, w - 420), top - 70 - 60)
+        table = arcade.LBWH(24, 104, min(820, w - 420), top - 104 - 60)
         ui.draw_panel(table, header=36)
         for (_key, x), header in zip(COLUMNS, self.headers, strict=True):
             ui.place(header, table.left + x, table.top - 24)
             header.draw()
         y = table.top - 36 - ROW_H + 8
+        self._row_rects = []
         for index, row in enumerate(self.rows):
+            rect = arcade.LBWH(table.left + 1, y - 10, table.width - 2, ROW_H)
+            self._row_rects.append(rect)
             if index % 2:
-                arcade.draw_lbwh_rectangle_filled(table.left + 1, y - 10, table.width - 2,
-                                                  ROW_H, (22, 36, 60, 255))
+                arcade.draw_rect_filled(rect, (22, 36, 60, 255))
+            if index == self.selected:
+                arcade.draw_rect_outline(rect, ui.GOLD_DIM, 1)
             for (_key, x), label in zip(COLUMNS, row, strict=True):
                 ui.place(label, table.left + x, y)
                 label.draw()
@@ -276,8 +330,9 @@ class LeaderboardScene(ui.UIScene):
         if not self.rows:
             ui.place(self.empty, table.left + 24, table.top - 80)
             self.empty.draw()
-        self._draw_side(arcade.LBWH(table.right + 20, 70, w - table.right - 44, table.height))
-        ui.place(self.status, 24, 44)
+        self._draw_side(arcade.LBWH(table.right + 20, 104, w - table.right - 44, table.height))
+        ui.place(self.status, 24, 80)
+        ui.clip_to_width(self.status, w - 48)
         self.status.draw()
         ui.place(self.hint, 24, 20)
         self.hint.draw()
