@@ -429,7 +429,7 @@ class EditorScene(Scene):
         for item in items[:LIST_ROWS]:
             y -= 26
             ref = Ref(collection, item.get("id", ""))
-            self._panel.add(flat(self._describe(collection, item)[:46],
+            self._panel.add(flat(self._describe(collection, item)[:40],
                                  lambda ref=ref: self.select([ref]), x, y, width, 24))
         return y
 

@@ -108,8 +108,8 @@ class FieldForm:
             y -= self.ROW
             self.group.add(label(t(f"editor.field.{field.name}"), x, y + 4, label_w))
             value = show(field, _read(values, field.key))
-            if field.kind == "choice":
-                options = list(field.choices) or [value]
+            if field.kind in ("choice", "bool"):
+                options = list(field.choices or ("true", "false")) or [value]
                 if value not in options:
                     options = [value, *options]
                 widget = UIDropdown(x=x + label_w, y=y, width=width - label_w, height=24,
@@ -122,7 +122,7 @@ class FieldForm:
                                      text_color=ui.TEXT, caret_color=ui.GOLD)
             row = FieldRow(field, (*base, *field.key), widget)
             widget.event("on_change")(lambda event, row=row: self._changed(row))
-            self.group.add(widget, layer=1 if field.kind == "choice" else 0)
+            self.group.add(widget, layer=1 if isinstance(widget, UIDropdown) else 0)
             self.rows.append(row)
         return y
 
