@@ -5,12 +5,14 @@ leaderboard opened from the debrief shows it ranked. Frame: tests/artifacts/."""
 
 from __future__ import annotations
 
+import arcade
 import pytest
 
 from command_game.level.io import load_level
 from command_game.scenes.debrief import DebriefScene
 from command_game.scenes.leaderboard import LeaderboardScene
 from command_game.scenes.map import MapScene
+from command_game.scenes.pause import PauseScene
 from command_game.scenes.replay_viewer import ReplayViewerScene
 from command_game.scenes.stack import SceneStack
 from command_game.sim.autopilot import Autopilot
@@ -61,6 +63,14 @@ def test_finish_a_level_then_see_the_run_ranked_and_verify_its_replay(clean_wind
 
         board.watch()  # the selected run (the latest) plays on the map
         viewer = stack.top
+        viewer.on_fixed_update(1 / 60)
+        clean_window.dispatch_event("on_key_press", arcade.key.ESCAPE, 0)
+        clean_window.dispatch_pending_events()
+        pause = stack.top
+        assert isinstance(pause, PauseScene)
+        pause.restart()  # Restart: the replay again from tick 0
+        viewer = stack.top
+        assert isinstance(viewer, ReplayViewerScene) and viewer.world.tick == 0
         assert isinstance(viewer, ReplayViewerScene) and viewer.world.seed == 2
         viewer.set_speed(4)
         viewer.queue([Command(0, "recall", ("samapta_2",))])  # ignored: watching only

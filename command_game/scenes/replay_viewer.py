@@ -47,6 +47,25 @@ class ReplayViewerScene(MapScene):
         ui.place(self.banner, cx, 44)
         self.banner.draw()
 
+    def _escape(self) -> None:
+        """The pause menu, with Restart replaying from the start and Quit back to the board."""
+        if self.menu is not None or self.targeting is not None:
+            self.menu, self.targeting = None, None
+            return
+        from command_game.scenes.pause import PauseScene
+
+        if self.stack is not None:
+            self.stack.push(PauseScene(restart=self._restart, quit_to=self._leave))
+
+    def _restart(self) -> None:
+        if self.stack is not None:
+            self.stack.replace(ReplayViewerScene(self.replay, self.level, self.level_path,
+                                                 self.on_done))
+
+    def _leave(self) -> None:
+        if self.stack is not None and self.stack.top is self:
+            self.stack.pop()
+
     def queue(self, commands: list[Command]) -> None:
         """Watching, not commanding: orders given in the viewer are ignored."""
 
