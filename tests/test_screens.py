@@ -324,6 +324,69 @@ def test_briefing_of_a_broken_file_shows_the_problem_and_cannot_start(game, tmp_
     assert game.stack.top is briefing
 
 
+# --- UI scale -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def big_ui():
+    """The player's UI scale at 150% for one test."""
+    from command_game import settings
+
+    before = settings.current()
+    settings.apply(before.model_copy(update={"ui_scale": 150}))
+    yield 1.5
+    settings.apply(before)
+
+
+def test_menus_follow_the_ui_scale(game, big_ui):
+    title = game.stack.push(TitleScene())
+    frame(game)
+    assert title.buttons["play"].rect.height == pytest.approx(48 * big_ui)
+    click(game, title.buttons["play"])
+    select = game.stack.top
+    frame(game)
+    assert select._row_buttons[0].rect.height == pytest.approx(58 * big_ui - 6)
+    assert select._row_labels[0]["title"].font_size == pytest.approx(14 * big_ui)
+    click(game, select.brief_button)
+    briefing = game.stack.top
+    assert isinstance(briefing, BriefingScene)
+    frame(game)
+    assert briefing.start_button.rect.height == pytest.approx(48 * big_ui)
+    screenshot(game, "briefing_150")
+
+
+def test_a_long_objective_list_scrolls_under_the_wheel(game, big_ui):
+    nusantara = next(e for e in campaign() if len(e.level.objectives) >= 6)
+    briefing = game.stack.push(BriefingScene(nusantara.path))
+    frame(game)
+    assert briefing.more_objectives.text  # at 150% the list does not fit
+    x, y = briefing._objectives_rect.center
+    game.dispatch_event("on_mouse_scroll", x, y, 0, -2)
+    game.dispatch_pending_events()
+    assert briefing.objective_offset == 2
+    game.dispatch_event("on_mouse_scroll", x, y, 0, 5)
+    game.dispatch_pending_events()
+    assert briefing.objective_offset == 0
+    frame(game)
+
+
+def test_coming_back_at_another_ui_scale_rebuilds_the_screen(game):
+    from command_game import settings
+    from command_game.scenes.stack import Scene
+
+    title = game.stack.push(TitleScene())
+    frame(game)
+    game.stack.push(Scene())  # stands in for the settings screen
+    before = settings.current()
+    try:
+        settings.apply(before.model_copy(update={"ui_scale": 125}))
+        game.stack.pop()
+        fresh = game.stack.top
+        assert fresh is not title and fresh.scale == 1.25
+    finally:
+        settings.apply(before)
+
+
 # --- pause ----------------------------------------------------------------------------
 
 

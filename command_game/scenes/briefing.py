@@ -26,7 +26,6 @@ MARGIN = 40
 GAP = 24
 ROSTER_ROW = 24
 OBJECTIVE_GAP = 10
-STORY_PADDING = 66  # header band and margins around the briefing text
 
 
 class BriefingScene(ui.UIScene):
@@ -42,6 +41,8 @@ class BriefingScene(ui.UIScene):
         self.preview = MapPreview(self.level) if self.level else None
         self._make_buttons()
         self._layout_for: tuple[int, int] | None = None
+        self.objective_offset = 0  # first objective shown; the mouse wheel scrolls
+        self._objectives_rect: arcade.Rect | None = None
         self.title_bar = self._title_bar()
 
     # --- building -------------------------------------------------------------------
@@ -53,9 +54,9 @@ class BriefingScene(ui.UIScene):
         return ui.TitleBar(pick(meta.title), f"{meta.region}  ·  {t('menus.phase.' + meta.phase)}")
 
     def _make_buttons(self) -> None:
-        self.start_button = ui.button(t("briefing.start"), self.start, width=280,
+        self.start_button = ui.button(t("briefing.start"), self.start, width=280, scale=self.scale,
                                       style=ui.STYLE_PRIMARY)
-        self.back_button = ui.button(t("menus.back"), self.go_back, width=160)
+        self.back_button = ui.button(t("menus.back"), self.go_back, width=160, scale=self.scale)
         self.start_button.disabled = self.level is None
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         anchor.add(self.back_button, anchor_x="left", align_x=MARGIN, anchor_y="bottom",
@@ -68,7 +69,7 @@ class BriefingScene(ui.UIScene):
     def _columns(self) -> tuple[arcade.Rect, arcade.Rect]:
         """Left (situation, objectives) and right (map, roster) column rectangles."""
         w, h = self.window.width, self.window.height
-        top, bottom = h - ui.TitleBar.HEIGHT - 3 - GAP, 96
+        top, bottom = h - ui.TitleBar.HEIGHT - 3 - GAP, 48 + 48 * self.scale
         left_w = (w - 2 * MARGIN - GAP) * 0.52
         left = arcade.LRBT(MARGIN, MARGIN + left_w, bottom, top)
         right = arcade.LRBT(MARGIN + left_w + GAP, w - MARGIN, bottom, top)
@@ -78,40 +79,44 @@ class BriefingScene(ui.UIScene):
         """Makes the texts for the current window size (wrapping widths depend on it)."""
         self._layout_for = (self.window.width, self.window.height)
         left, right = self._columns()
-        self.facts = ui.text(self._facts(), 12, ui.TEXT_MUTED, anchor_x="right")
+        self.facts = ui.text(self._facts(), 12, ui.TEXT_MUTED, anchor_x="right")  # title bar
         if self.level is None:
-            self.problem_text = ui.text(str(self.error), 12, ui.BAD, font=ui.FONT_MONO,
+            self.problem_text = self.label(str(self.error), 12, ui.BAD, font=ui.FONT_MONO,
                                         width=int(self.window.width - 2 * MARGIN - 40))
             return
         inner = int(left.width - 40)
         self.headers = {
-            key: ui.text(t(f"briefing.{key}"), 12, ui.GOLD, font=ui.FONT_DISPLAY,
+            key: self.label(t(f"briefing.{key}"), 12, ui.GOLD, font=ui.FONT_DISPLAY,
                          anchor_y="center")
             for key in ("situation", "objectives", "map", "roster")
         }
-        self.objectives = [self._objective_texts(o, inner - 110) for o in self.level.objectives]
-        objectives_h = 46 + sum(max(o[1].content_height, 18) + OBJECTIVE_GAP
-                                for o in self.objectives)
-        self.story = ui.text(pick(self.level.meta.briefing), 14, ui.TEXT, width=inner)
-        # a long briefing (or a short window): smaller type, so the objectives still fit
-        while (self.story.content_height + STORY_PADDING + GAP + objectives_h > left.height
-               and self.story.font_size > 11):
+        self.objectives = [self._objective_texts(o, inner - int(120 * self.scale))
+                           for o in self.level.objectives]
+        sc = self.scale
+        objectives_h = 46 * sc + sum(max(o[1].content_height, 18 * sc) + OBJECTIVE_GAP * sc
+                                     for o in self.objectives)
+        self.story = self.label(pick(self.level.meta.briefing), 14, ui.TEXT, width=inner)
+        # a long briefing, a short window or a big UI: smaller type (down to halfway
+        # between 11 pt and 11 pt at the UI scale), so that the objectives still fit
+        while (self.story.content_height + self._story_padding() + GAP + objectives_h
+               > left.height and self.story.font_size > 11 * (1 + sc) / 2):
             self.story.font_size -= 1
         self.legend = self._legend()
         self.with_ready = any(u.available_s for u in self.level.units)
-        name_width = self._roster_columns(right)[2] - self._roster_columns(right)[1] - 50
+        columns = self._roster_columns(right)
         self.roster = [self._unit_texts(u) for u in self.level.units]
         self.roster_groups = self._group_texts()
         for row in self.roster + self.roster_groups:
-            ui.clip_to_width(row[1], name_width)
+            ui.clip_to_width(row[0], columns[1] - columns[0] - 10)
+            ui.clip_to_width(row[1], columns[2] - columns[1] - 50 * sc)
         self.roster_head = [
-            ui.text(t(f"briefing.col.{column}"), 10, ui.TEXT_MUTED, font=ui.FONT_DISPLAY,
+            self.label(t(f"briefing.col.{column}"), 10, ui.TEXT_MUTED, font=ui.FONT_DISPLAY,
                     anchor_x=align)
             for column, align in (("type", "left"), ("name", "left"), ("personnel", "right"),
                                   ("available", "right"))
         ][: 4 if self.with_ready else 3]
-        self.more_units = ui.text("", 11, ui.TEXT_MUTED)
-        self.more_objectives = ui.text("", 11, ui.TEXT_MUTED, anchor_x="right")
+        self.more_units = self.label("", 11, ui.TEXT_MUTED)
+        self.more_objectives = self.label("", 11, ui.TEXT_MUTED, anchor_x="right")
 
     def _facts(self) -> str:
         if self.level is None:
@@ -127,12 +132,12 @@ class BriefingScene(ui.UIScene):
     def _objective_texts(self, objective, width: int) -> tuple[arcade.Text, arcade.Text, bool]:
         tag = t("briefing.optional" if objective.optional else "briefing.required")
         color = ui.INFO if objective.optional else ui.GOLD
-        return (ui.text(tag, 9, color, font=ui.FONT_DISPLAY),
-                ui.text(pick(objective.title), 13, ui.TEXT, width=width), objective.optional)
+        return (self.label(tag, 9, color, font=ui.FONT_DISPLAY),
+                self.label(pick(objective.title), 13, ui.TEXT, width=width), objective.optional)
 
     def _legend(self) -> list[tuple[arcade.Text, tuple]]:
         present = sorted({o.type for o in self.level.offices}, key=list(OFFICE_COLORS).index)
-        return [(ui.text(t(f"briefing.office.{kind}"), 11, ui.TEXT_MUTED),
+        return [(self.label(t(f"briefing.office.{kind}"), 11, ui.TEXT_MUTED),
                  OFFICE_COLORS[kind]) for kind in present]
 
     def _group_texts(self) -> list[list[arcade.Text]]:
@@ -144,13 +149,13 @@ class BriefingScene(ui.UIScene):
         for kind, units in groups.items():
             names = t("briefing.group", count=len(units), names=", ".join(u.name for u in units))
             row = [
-                ui.text(t(f"briefing.unit.{kind}"), 12, ui.GOLD),
-                ui.text(names, 12, ui.TEXT),
-                ui.text(str(sum(u.personnel for u in units)), 12, ui.TEXT, anchor_x="right"),
+                self.label(t(f"briefing.unit.{kind}"), 12, ui.GOLD),
+                self.label(names, 12, ui.TEXT),
+                self.label(str(sum(u.personnel for u in units)), 12, ui.TEXT, anchor_x="right"),
             ]
             if self.with_ready:
                 ready = min(u.available_s for u in units)
-                row.append(ui.text(ui.format_time(ready) if ready else t("briefing.now"), 12,
+                row.append(self.label(ui.format_time(ready) if ready else t("briefing.now"), 12,
                                    ui.TEXT_MUTED, anchor_x="right"))
             rows.append(row)
         return rows
@@ -158,12 +163,12 @@ class BriefingScene(ui.UIScene):
     def _unit_texts(self, unit) -> list[arcade.Text]:
         available = ui.format_time(unit.available_s) if unit.available_s else t("briefing.now")
         row = [
-            ui.text(t(f"briefing.unit.{unit.type}"), 12, ui.GOLD),
-            ui.text(unit.name, 12, ui.TEXT),
-            ui.text(str(unit.personnel), 12, ui.TEXT, anchor_x="right"),
+            self.label(t(f"briefing.unit.{unit.type}"), 12, ui.GOLD),
+            self.label(unit.name, 12, ui.TEXT),
+            self.label(str(unit.personnel), 12, ui.TEXT, anchor_x="right"),
         ]
         if self.with_ready:
-            row.append(ui.text(available, 12, ui.TEXT_MUTED, anchor_x="right"))
+            row.append(self.label(available, 12, ui.TEXT_MUTED, anchor_x="right"))
         return row
 
     # --- drawing --------------------------------------------------------------------
@@ -177,7 +182,7 @@ class BriefingScene(ui.UIScene):
             self._draw_problems()
             return
         left, right = self._columns()
-        story_h = self.story.content_height + STORY_PADDING
+        story_h = self.story.content_height + self._story_padding()
         situation = arcade.LRBT(left.left, left.right, left.top - story_h, left.top)
         self._draw_situation(situation)
         self._draw_objectives(arcade.LRBT(left.left, left.right, left.bottom,
@@ -188,6 +193,10 @@ class BriefingScene(ui.UIScene):
         self._draw_roster(arcade.LRBT(right.left, right.right, right.bottom,
                                       map_panel.bottom - GAP))
 
+    def _story_padding(self) -> float:
+        """The header band and margins around the briefing text."""
+        return 34 + 32 * self.scale
+
     def _panel(self, rect: arcade.Rect, header: str) -> None:
         ui.draw_panel(rect, header=30)
         label = self.headers[header]
@@ -196,30 +205,34 @@ class BriefingScene(ui.UIScene):
 
     def _draw_situation(self, rect: arcade.Rect) -> None:
         self._panel(rect, "situation")
-        ui.place(self.story, rect.left + 20, rect.top - 30 - 18 - 14)
+        ui.place(self.story, rect.left + 20, rect.top - 30 - 32 * self.scale)
         self.story.draw()
 
     def _draw_objectives(self, rect: arcade.Rect) -> None:
+        """The objectives from `objective_offset` on (the wheel scrolls a long list)."""
         self._panel(rect, "objectives")
-        y = rect.top - 30 - 16
-        for index, (tag, title, optional) in enumerate(self.objectives):
-            line_h = max(title.content_height, 18)
+        self._objectives_rect = rect
+        s = self.scale
+        y = rect.top - 30 - 16 * s
+        shown = self.objectives[self.objective_offset:]
+        for index, (tag, title, optional) in enumerate(shown):
+            line_h = max(title.content_height, 18 * s)
             if y - line_h < rect.bottom + 6:
-                self._draw_more_objectives(rect, y, len(self.objectives) - index)
+                self._draw_more_objectives(rect, y, len(shown) - index)
                 break
-            marker_y = y - 9
+            marker_y = y - 9 * s
             if optional:
-                arcade.draw_circle_outline(rect.left + 24, marker_y, 5, ui.INFO, 2)
+                arcade.draw_circle_outline(rect.left + 24, marker_y, 5 * s, ui.INFO, 2)
             else:
-                arcade.draw_circle_filled(rect.left + 24, marker_y, 5, ui.GOLD)
-            ui.place(tag, rect.left + 40, marker_y - 4)
-            ui.place(title, rect.left + 140, y - 14)
+                arcade.draw_circle_filled(rect.left + 24, marker_y, 5 * s, ui.GOLD)
+            ui.place(tag, rect.left + 24 + 16 * s, marker_y - 4 * s)
+            ui.place(title, rect.left + 24 + 116 * s, y - 14 * s)
             tag.draw()
             title.draw()
-            y -= line_h + OBJECTIVE_GAP
+            y -= line_h + OBJECTIVE_GAP * s
 
     def _draw_more_objectives(self, rect: arcade.Rect, y: float, hidden: int) -> None:
-        """Says how many objectives did not fit (a long list on a short window)."""
+        """Says how many objectives are below (a long list, a short window or a big UI)."""
         text = t("briefing.more_objectives", count=hidden)
         if self.more_objectives.text != text:
             self.more_objectives.text = text
@@ -234,7 +247,7 @@ class BriefingScene(ui.UIScene):
                                rect.top - 30 - 8)
         self.preview.draw(map_rect)
         for (label, color), (_, x, y) in zip(self.legend, places, strict=True):
-            arcade.draw_circle_filled(x + 5, y + 5, 5, color)
+            arcade.draw_circle_filled(x + 5, y + 5 * self.scale, 5 * self.scale, color)
             ui.place(label, x + 15, y)
             label.draw()
 
@@ -251,27 +264,28 @@ class BriefingScene(ui.UIScene):
             x += width
         places = []
         for index, row in enumerate(rows):
-            y = rect.bottom + 12 + (len(rows) - 1 - index) * 22
+            y = rect.bottom + 12 + (len(rows) - 1 - index) * 22 * self.scale
             places += [(label, x, y) for label, x in row]
         return places
 
     def _draw_roster(self, rect: arcade.Rect) -> None:
         self._panel(rect, "roster")
         columns = self._roster_columns(rect)
-        y = rect.top - 30 - 22
+        row_h = ROSTER_ROW * self.scale
+        y = rect.top - 30 - 22 * self.scale
         for label, x in zip(self.roster_head, columns, strict=True):
             ui.place(label, x, y)
             label.draw()
         arcade.draw_line(rect.left + 12, y - 8, rect.right - 12, y - 8, ui.PANEL_BORDER, 1)
-        y -= ROSTER_ROW + 6
-        room = max(0, int((y - rect.bottom - 8) // ROSTER_ROW) + 1)
+        y -= row_h + 6
+        room = max(0, int((y - rect.bottom - 8) // row_h) + 1)
         rows = self.roster if len(self.roster) <= room else self.roster_groups
         shown = rows if len(rows) <= room else rows[: max(room - 1, 0)]
         for row in shown:
             for label, x in zip(row, columns, strict=True):
                 ui.place(label, x, y)
                 label.draw()
-            y -= ROSTER_ROW
+            y -= row_h
         hidden = len(rows) - len(shown)
         if hidden:
             text = t("briefing.more_units", count=hidden,
@@ -291,7 +305,7 @@ class BriefingScene(ui.UIScene):
         return [section, name, rect.right - 18]
 
     def _draw_problems(self) -> None:
-        rect = arcade.LRBT(MARGIN, self.window.width - MARGIN, 96,
+        rect = arcade.LRBT(MARGIN, self.window.width - MARGIN, 48 + 48 * self.scale,
                            self.window.height - ui.TitleBar.HEIGHT - 3 - GAP)
         ui.draw_panel(rect)
         ui.place(self.problem_text, rect.left + 20, rect.top - 30)
@@ -306,6 +320,12 @@ class BriefingScene(ui.UIScene):
         from command_game.scenes.map import MapScene
 
         self.stack.replace(MapScene(self.level, self.level_path))
+
+    def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        rect = self._objectives_rect
+        if self.level is not None and rect is not None and rect.point_in_rect((x, y)):
+            last = len(self.objectives) - 1
+            self.objective_offset = int(min(last, max(0, self.objective_offset - scroll_y)))
 
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
         if symbol == arcade.key.ESCAPE:

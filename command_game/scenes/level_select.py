@@ -98,7 +98,7 @@ class LevelSelectScene(ui.UIScene):
 
     def _row_button(self, index: int) -> arcade.gui.UIFlatButton:
         return ui.button("", lambda: self.click_row(index), width=640,
-                         height=ROW_HEIGHT - 6, style=ui.STYLE_ROW)
+                         height=ROW_HEIGHT - 6, style=ui.STYLE_ROW, scale=self.scale)
 
     def _row_texts(self, row: Row) -> dict[str, arcade.Text]:
         entry = row.entry
@@ -112,12 +112,12 @@ class LevelSelectScene(ui.UIScene):
         color = ui.GOLD if row.section == "campaign" else ui.INFO
         number = f"{row.number:02d}" if row.open else ""  # a locked row shows a padlock
         return {
-            "number": ui.text(number, 18, color, font=ui.FONT_DISPLAY, anchor_y="center"),
-            "title": ui.text(title, 14, ui.TEXT if row.open else ui.TEXT_MUTED, bold=True),
-            "sub": ui.text(sub, 11, ui.BAD if row.broken else ui.TEXT_MUTED),
-            "status": ui.text(self._status(row), 12, self._status_color(row),
+            "number": self.label(number, 18, color, font=ui.FONT_DISPLAY, anchor_y="center"),
+            "title": self.label(title, 14, ui.TEXT if row.open else ui.TEXT_MUTED, bold=True),
+            "sub": self.label(sub, 11, ui.BAD if row.broken else ui.TEXT_MUTED),
+            "status": self.label(self._status(row), 12, self._status_color(row),
                               font=ui.FONT_DISPLAY, anchor_x="right"),
-            "best": ui.text(self._best_text(row), 11, ui.TEXT_MUTED, anchor_x="right"),
+            "best": self.label(self._best_text(row), 11, ui.TEXT_MUTED, anchor_x="right"),
         }
 
     def _status(self, row: Row) -> str:
@@ -141,9 +141,9 @@ class LevelSelectScene(ui.UIScene):
         return t("select.best", time=ui.format_time(best.time_s)) if best else ""
 
     def _make_static_widgets(self) -> None:
-        self.back_button = ui.button(t("menus.back"), self.go_back, width=160)
+        self.back_button = ui.button(t("menus.back"), self.go_back, width=160, scale=self.scale)
         self.brief_button = ui.button(t("select.open_briefing"), self.open_briefing,
-                                      width=260, style=ui.STYLE_PRIMARY)
+                                      width=260, style=ui.STYLE_PRIMARY, scale=self.scale)
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         anchor.add(self.back_button, anchor_x="left", align_x=LIST_LEFT, anchor_y="bottom",
                    align_y=24)
@@ -152,19 +152,19 @@ class LevelSelectScene(ui.UIScene):
 
     def _make_static_texts(self) -> None:
         self.headers = {
-            "campaign": ui.text(t("select.campaign"), 13, ui.GOLD, font=ui.FONT_DISPLAY),
-            "mine": ui.text(t("select.my_levels"), 13, ui.GOLD, font=ui.FONT_DISPLAY),
+            "campaign": self.label(t("select.campaign"), 13, ui.GOLD, font=ui.FONT_DISPLAY),
+            "mine": self.label(t("select.my_levels"), 13, ui.GOLD, font=ui.FONT_DISPLAY),
         }
         width = int(self.list_width)
-        self.empty_mine = ui.text(t("select.no_my_levels"), 11, ui.TEXT_MUTED, width=width)
-        self.more_above = ui.text(t("select.more_above"), 11, ui.TEXT_MUTED, anchor_x="right")
-        self.more_below = ui.text(t("select.more_below"), 11, ui.TEXT_MUTED, anchor_x="right")
+        self.empty_mine = self.label(t("select.no_my_levels"), 11, ui.TEXT_MUTED, width=width)
+        self.more_above = self.label(t("select.more_above"), 11, ui.TEXT_MUTED, anchor_x="right")
+        self.more_below = self.label(t("select.more_below"), 11, ui.TEXT_MUTED, anchor_x="right")
         notice = self.progress.notice
         message = ""
         if notice is not None:
             backup = notice.backup.name if notice.backup else "-"
             message = t("select.progress_reset", reason=notice.reason, backup=backup)
-        self.notice = ui.text(message, 11, ui.BAD, width=width)
+        self.notice = self.label(message, 11, ui.BAD, width=width)
 
     # --- list layout ----------------------------------------------------------------
 
@@ -182,18 +182,19 @@ class LevelSelectScene(ui.UIScene):
         return top - (self.notice.content_height + 10 if self.notice.text else 0)
 
     def _list_bottom(self) -> float:
-        return 96
+        """Above the Back and Open briefing buttons."""
+        return 48 + 48 * self.scale
 
     def _fit_to_window(self) -> None:
         """The list takes about half the window; its texts are clipped to that width."""
-        width = min(640.0, max(420.0, (self.window.width - 120) * 0.55))
+        width = min(640.0 * self.scale, max(420.0, (self.window.width - 120) * 0.55))
         if width == self.list_width:
             return
         self.list_width = width
         self._row_labels = [self._row_texts(row) for row in self.rows]
         for labels in self._row_labels:
-            ui.clip_to_width(labels["title"], width - 70 - 120)
-            ui.clip_to_width(labels["sub"], width - 70 - 110)
+            ui.clip_to_width(labels["title"], width - (70 + 120) * self.scale)
+            ui.clip_to_width(labels["sub"], width - (70 + 110) * self.scale)
         self._make_static_texts()
         self._details_for = None
 
@@ -207,14 +208,15 @@ class LevelSelectScene(ui.UIScene):
         y = self._list_top()
         items = self._list_items()[self.scroll:]
         for kind, value in items:
-            height = ROW_HEIGHT if kind == "row" else HEADER_HEIGHT
+            height = (ROW_HEIGHT if kind == "row" else HEADER_HEIGHT) * self.scale
             if y - height < self._list_bottom():
                 break
             y -= height
             self._placed.append((kind, value, y))
             if kind == "row":
                 widget = self._row_buttons[value]
-                widget.rect = arcade.LBWH(LIST_LEFT, y + 3, self.list_width, ROW_HEIGHT - 6)
+                widget.rect = arcade.LBWH(LIST_LEFT, y + 3, self.list_width,
+                                          ROW_HEIGHT * self.scale - 6)
                 widget.style = ui.STYLE_ROW_SELECTED if value == self.selected else ui.STYLE_ROW
                 widget.trigger_full_render()
                 self.ui.add(widget)
@@ -249,12 +251,12 @@ class LevelSelectScene(ui.UIScene):
             self.notice.draw()
         for kind, value, y in self._placed:
             if kind == "header":
-                ui.place(self.headers[value], LIST_LEFT + 4, y + 10)
+                ui.place(self.headers[value], LIST_LEFT + 4, y + 10 * self.scale)
                 self.headers[value].draw()
                 arcade.draw_line(LIST_LEFT + 4, y + 4, LIST_LEFT + self.list_width, y + 4,
                                  ui.GOLD_DIM, 1)
             elif kind == "empty":
-                ui.place(self.empty_mine, LIST_LEFT + 8, y + HEADER_HEIGHT - 12)
+                ui.place(self.empty_mine, LIST_LEFT + 8, y + (HEADER_HEIGHT - 12) * self.scale)
                 self.empty_mine.draw()
         self._draw_scroll_hints()
 
@@ -275,21 +277,21 @@ class LevelSelectScene(ui.UIScene):
     def _draw_row_texts(self, index: int) -> None:
         rect = self._row_buttons[index].rect
         row, labels = self.rows[index], self._row_labels[index]
-        mid = rect.bottom + rect.height / 2
-        ui.place(labels["number"], rect.left + 16, mid)
-        ui.place(labels["title"], rect.left + 70, mid + 4)
-        ui.place(labels["sub"], rect.left + 70, mid - 16)
-        ui.place(labels["status"], rect.right - 16, mid + 4)
-        ui.place(labels["best"], rect.right - 16, mid - 16)
+        mid, s = rect.bottom + rect.height / 2, self.scale
+        ui.place(labels["number"], rect.left + 16 * s, mid)
+        ui.place(labels["title"], rect.left + 70 * s, mid + 4 * s)
+        ui.place(labels["sub"], rect.left + 70 * s, mid - 16 * s)
+        ui.place(labels["status"], rect.right - 16 * s, mid + 4 * s)
+        ui.place(labels["best"], rect.right - 16 * s, mid - 16 * s)
         for label in labels.values():
             label.draw()
         if not row.open:
-            ui.draw_lock(rect.left + 34, mid, 10, ui.TEXT_MUTED)
+            ui.draw_lock(rect.left + 34 * s, mid, 10 * s, ui.TEXT_MUTED)
 
     def _details_rect(self) -> arcade.Rect:
         left = LIST_LEFT + self.list_width + 40
         top = self.window.height - ui.TitleBar.HEIGHT - 24
-        return arcade.LRBT(left, self.window.width - 40, 96, top)
+        return arcade.LRBT(left, self.window.width - 40, self._list_bottom(), top)
 
     def _draw_details(self) -> None:
         rect = self._details_rect()
@@ -308,12 +310,13 @@ class LevelSelectScene(ui.UIScene):
         if self._details_for != self.selected:
             self._details = self._detail_texts(row, rect.width - 40)
             self._details_for = self.selected
-        y = map_rect.bottom - 30 if not row.broken else rect.top - 30
+        y = (map_rect.bottom if not row.broken else rect.top) - 30 * self.scale
         for label, gap in self._details:
             if not label.multiline:
                 ui.fit_width(label, rect.width - 40)
             ui.place(label, rect.left + 20, y)
             label.draw()
+            gap *= self.scale
             y -= label.content_height + gap if label.multiline else gap
 
     def _detail_texts(self, row: Row, width: float) -> list[tuple[arcade.Text, float]]:
@@ -321,33 +324,33 @@ class LevelSelectScene(ui.UIScene):
         w = int(width)
         if row.broken:
             return [
-                (ui.text(row.entry.path.name, 16, ui.TEXT, bold=True), 26),
-                (ui.text(t("select.broken_help"), 12, ui.TEXT_MUTED, width=w), 12),
-                (ui.text(str(row.entry.error), 11, ui.BAD, width=w, font=ui.FONT_MONO), 0),
+                (self.label(row.entry.path.name, 16, ui.TEXT, bold=True), 26),
+                (self.label(t("select.broken_help"), 12, ui.TEXT_MUTED, width=w), 12),
+                (self.label(str(row.entry.error), 11, ui.BAD, width=w, font=ui.FONT_MONO), 0),
             ]
         meta = row.entry.level.meta
         lines = [
-            (ui.text(pick(meta.title), 17, ui.TEXT, bold=True), 24),
-            (ui.text(f"{meta.region}  ·  {t('menus.phase.' + meta.phase)}", 12,
+            (self.label(pick(meta.title), 17, ui.TEXT, bold=True), 24),
+            (self.label(f"{meta.region}  ·  {t('menus.phase.' + meta.phase)}", 12,
                      ui.TEXT_MUTED), 22),
-            (ui.text(t("select.facts", difficulty=_stars(meta.difficulty),
+            (self.label(t("select.facts", difficulty=_stars(meta.difficulty),
                        par=ui.format_time(meta.par_time_s)), 12, ui.TEXT), 20),
-            (ui.text(_forces(row.entry.level), 12, ui.TEXT), 28),
+            (self.label(_forces(row.entry.level), 12, ui.TEXT), 28),
         ]
         if not row.open:
-            lines.append((ui.text(t("select.locked_by", level=row.locked_by), 12, ui.BAD,
+            lines.append((self.label(t("select.locked_by", level=row.locked_by), 12, ui.BAD,
                                   width=w), 10))
             return lines
         best = self.progress.best(row.entry.level_id)
         if best is None:
-            lines.append((ui.text(t("select.no_best"), 12, ui.TEXT_MUTED), 20))
+            lines.append((self.label(t("select.no_best"), 12, ui.TEXT_MUTED), 20))
             return lines
-        lines.append((ui.text(t("select.personal_best", time=ui.format_time(best.time_s)), 13,
+        lines.append((self.label(t("select.personal_best", time=ui.format_time(best.time_s)), 13,
                               ui.GOLD, bold=True), 20))
         titles = {o.id: pick(o.title) for o in row.entry.level.objectives}
         for objective_id, split in best.splits.items():
             name = titles.get(objective_id, objective_id)
-            label = ui.text(f"{ui.format_time(split):>9}   {name}", 11, ui.TEXT_MUTED,
+            label = self.label(f"{ui.format_time(split):>9}   {name}", 11, ui.TEXT_MUTED,
                             font=ui.FONT_MONO)
             ui.clip_to_width(label, width)
             lines.append((label, 17))

@@ -36,24 +36,26 @@ class PauseScene(ui.UIScene):
         super().__init__()
         self._restart = restart
         self._quit_to = quit_to
+        # the panel grows with the UI scale as far as the window lets it
+        self.scale = s = max(0.75, min(self.scale, (self.window.height - 40) / PANEL_H))
         self.buttons = [
-            ui.button(t("pause.resume"), self.resume, width=300, style=ui.STYLE_PRIMARY),
-            ui.button(t("title.settings"), self.open_settings, width=300),
-            ui.button(t("pause.restart"), self.restart, width=300),
-            ui.button(t("pause.quit"), self.quit_to_title, width=300, style=ui.STYLE_DANGER),
+            ui.button(t("pause.resume"), self.resume, style=ui.STYLE_PRIMARY, scale=s),
+            ui.button(t("title.settings"), self.open_settings, scale=s),
+            ui.button(t("pause.restart"), self.restart, scale=s),
+            ui.button(t("pause.quit"), self.quit_to_title, style=ui.STYLE_DANGER, scale=s),
         ]
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
-        anchor.add(ui.vertical(*self.buttons), anchor_x="center", anchor_y="center",
-                   align_y=-36)
+        anchor.add(ui.vertical(*self.buttons, space=round(14 * s)), anchor_x="center",
+                   anchor_y="center", align_y=-36 * s)
         self.focus.set_buttons(self.buttons, index=0)
-        self.heading = ui.text(t("pause.title"), 30, ui.GOLD, font=ui.FONT_DISPLAY,
-                               anchor_x="center", anchor_y="center")
-        self.detail = ui.text("", 13, ui.TEXT_MUTED, anchor_x="center", anchor_y="center")
-        self.hint = ui.text(t("pause.hint"), 11, ui.TEXT_MUTED, anchor_x="center")
+        self.heading = self.label(t("pause.title"), 30, ui.GOLD, font=ui.FONT_DISPLAY,
+                                  anchor_x="center", anchor_y="center")
+        self.detail = self.label("", 13, ui.TEXT_MUTED, anchor_x="center", anchor_y="center")
+        self.hint = self.label(t("pause.hint"), 11, ui.TEXT_MUTED, anchor_x="center")
 
     def on_enter(self) -> None:
         self.detail.text = self._mission_line()
-        ui.fit_width(self.detail, PANEL_W - 40)
+        ui.fit_width(self.detail, PANEL_W * self.scale - 40)
         restartable = self._restart is not None or hasattr(self._below(), "level")
         self.buttons[2].disabled = not restartable
 
@@ -80,12 +82,13 @@ class PauseScene(ui.UIScene):
         self.window.default_camera.use()  # the mission beneath drew under its map camera
         w, h = self.window.width, self.window.height
         arcade.draw_lbwh_rectangle_filled(0, 0, w, h, ui.DIM_OVERLAY)
-        panel = arcade.XYWH(w / 2, h / 2, PANEL_W, PANEL_H)
-        ui.draw_panel(panel, header=86)
+        s = self.scale
+        panel = arcade.XYWH(w / 2, h / 2, PANEL_W * s, PANEL_H * s)
+        ui.draw_panel(panel, header=86 * s)
         arcade.draw_lbwh_rectangle_filled(panel.left, panel.top - 3, panel.width, 3, ui.GOLD)
-        ui.place(self.heading, w / 2, panel.top - 36)
-        ui.place(self.detail, w / 2, panel.top - 68)
-        ui.place(self.hint, w / 2, panel.bottom + 22)
+        ui.place(self.heading, w / 2, panel.top - 36 * s)
+        ui.place(self.detail, w / 2, panel.top - 68 * s)
+        ui.place(self.hint, w / 2, panel.bottom + 22 * s)
         for label in (self.heading, self.detail, self.hint):
             label.draw()
 

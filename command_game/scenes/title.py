@@ -18,27 +18,32 @@ from command_game.render.preview import MapPreview
 from command_game.scenes import ui
 
 PULSE_S = 2.4  # seconds for one ring to spread and fade
+BUTTON_COLUMN_H = 5 * 48 + 4 * 14  # the five buttons and their gaps at 100%
 
 
 class TitleScene(ui.UIScene):
     def __init__(self) -> None:
         super().__init__()
+        # the buttons grow with the UI scale as far as a short window lets them
+        fits = (self.window.height - 270 - 40) / BUTTON_COLUMN_H
+        self.button_scale = bs = max(0.75, min(self.scale, fits))
         self.buttons = {
-            "play": ui.button(t("title.play"), self.open_level_select, style=ui.STYLE_PRIMARY),
-            "editor": ui.button(t("title.editor"), self.open_editor),
-            "leaderboard": ui.button(t("title.leaderboard"), self.open_leaderboard),
-            "settings": ui.button(t("title.settings"), self.open_settings),
-            "quit": ui.button(t("title.quit"), self.quit, style=ui.STYLE_DANGER),
+            "play": ui.button(t("title.play"), self.open_level_select, style=ui.STYLE_PRIMARY,
+                              scale=bs),
+            "editor": ui.button(t("title.editor"), self.open_editor, scale=bs),
+            "leaderboard": ui.button(t("title.leaderboard"), self.open_leaderboard, scale=bs),
+            "settings": ui.button(t("title.settings"), self.open_settings, scale=bs),
+            "quit": ui.button(t("title.quit"), self.quit, style=ui.STYLE_DANGER, scale=bs),
         }
         self.anchor = self.ui.add(arcade.gui.UIAnchorLayout())
-        self.column = ui.vertical(*self.buttons.values())
+        self.column = ui.vertical(*self.buttons.values(), space=round(14 * bs))
         self._tall: bool | None = None
         self.clock_s = 0.0  # drives the pulses on the situation board
         self.focus.set_buttons(list(self.buttons.values()), index=0)
         self.name = ui.text(t("game.title").upper(), 66, ui.GOLD, font=ui.FONT_DISPLAY)
         self.subtitle = ui.text(t("game.subtitle"), 22, ui.TEXT, font=ui.FONT_DISPLAY)
-        self.tagline = ui.text(t("title.tagline"), 14, ui.TEXT_MUTED, width=470)
-        self.footer = ui.text(t("title.footer", version=__version__), 11, ui.TEXT_MUTED)
+        self.tagline = self.label(t("title.tagline"), 14, ui.TEXT_MUTED, width=470)
+        self.footer = self.label(t("title.footer", version=__version__), 11, ui.TEXT_MUTED)
         self.settings_notice = _settings_notice()
         self._tonight = self._first_campaign_level()
 
@@ -52,23 +57,26 @@ class TitleScene(ui.UIScene):
                          anchor_y="center")
         caption = ui.text(pick(level.meta.title), 15, ui.TEXT, bold=True)
         region = ui.text(level.meta.region, 12, ui.TEXT_MUTED)
+        ui.fit_width(caption, 560)
         return MapPreview(level), header, caption, region
 
     # --- drawing --------------------------------------------------------------------
 
-    def _place_buttons(self, tall: bool) -> None:
-        """Under the tagline on a tall window; where the tagline was on a short one."""
+    def _place_buttons(self, height: float) -> None:
+        """Under the tagline when the window is tall enough; else where the tagline was."""
+        below_tagline = 282 + self.tagline.content_height
+        tall = height - below_tagline - BUTTON_COLUMN_H * self.button_scale >= 40
         if tall == self._tall:
             return
         self._tall = tall
         if self.column.parent is not None:
             self.anchor.remove(self.column)
         self.anchor.add(self.column, anchor_x="left", align_x=120, anchor_y="top",
-                        align_y=-345 if tall else -270)
+                        align_y=-below_tagline if tall else -270)
 
     def draw_content(self) -> None:
         w, h = self.window.width, self.window.height
-        self._place_buttons(h >= 720)
+        self._place_buttons(h)
         ui.draw_badge(150, h - 150, 44)
         ui.place(self.name, 210, h - 176)
         ui.place(self.subtitle, 214, h - 220)
@@ -88,7 +96,7 @@ class TitleScene(ui.UIScene):
 
     def _draw_situation_board(self, w: float, h: float) -> None:
         preview, header, caption, region = self._tonight
-        panel_w = min(620.0, w - 640)
+        panel_w = min(620.0, w - 70 - (120 + 300 * self.button_scale + 50))
         if panel_w < 280 or h < 600:
             return
         rect = arcade.LBWH(w - panel_w - 70, 90, panel_w, h - 90 - 290)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import arcade
 import arcade.gui
@@ -82,6 +83,11 @@ STYLE_ROW = _button_style((20, 33, 56), TEXT, (36, 54, 84), (32, 52, 88), TEXT, 
 STYLE_ROW_SELECTED = _button_style((44, 66, 104), TEXT, GOLD, (52, 76, 118), TEXT, 12)
 
 
+def scaled_style(style: dict[str, _Style], scale: float) -> dict[str, _Style]:
+    """A button style with its font at the interface scale."""
+    return {state: replace(s, font_size=round(s.font_size * scale)) for state, s in style.items()}
+
+
 def button(
     text: str,
     on_click: Callable[[], object],
@@ -89,9 +95,12 @@ def button(
     width: float = 300,
     height: float = 48,
     style: dict[str, _Style] | None = None,
+    scale: float = 1.0,
 ) -> UIFlatButton:
-    """A menu button that calls `on_click()` when clicked (mouse, space or enter)."""
-    widget = UIFlatButton(text=text, width=width, height=height, style=style or STYLE_DEFAULT)
+    """A menu button that calls `on_click()` when clicked (mouse, space or enter);
+    `scale` (the player's UI scale) grows its size and font together."""
+    widget = UIFlatButton(text=text, width=width * scale, height=height * scale,
+                          style=scaled_style(style or STYLE_DEFAULT, scale))
 
     @widget.event("on_click")
     def _clicked(event: UIOnClickEvent) -> None:
@@ -312,6 +321,13 @@ def format_time(seconds: float | None) -> str:
     return f"{minutes}:{rest // 100:02d}.{rest % 100:02d}"
 
 
+def interface_scale() -> float:
+    """The player's UI scale from Settings (0.75 .. 2.0)."""
+    from command_game import settings
+
+    return settings.current().ui_scale / 100
+
+
 # --- the base scene ------------------------------------------------------------------
 
 
@@ -320,7 +336,8 @@ class UIScene(Scene):
 
     Subclasses build widgets in __init__ (into `self.ui`), draw their own extras in
     `draw_content()` (under the widgets) and `draw_over()` (above them), and handle keys
-    the focus ring does not use in `on_key()`.
+    the focus ring does not use in `on_key()`. `self.scale` is the player's UI scale when
+    the screen was built; `self.label()` makes text at that scale.
     """
 
     def __init__(self) -> None:
@@ -330,14 +347,20 @@ class UIScene(Scene):
         self.focus = FocusRing()
         self.title_bar: TitleBar | None = None
         self.built_language = i18n.language()
+        self.scale = interface_scale()
+
+    def label(self, value: str = "", size: float = 14, color=TEXT, **options) -> arcade.Text:
+        """`text()` at this screen's UI scale."""
+        return text(value, size * self.scale, color, **options)
 
     def relocalized(self) -> UIScene | None:
-        """A fresh copy of this screen, built in the current language; None to keep this
-        one. Called when the player comes back from Settings with another language."""
+        """A fresh copy of this screen, built in the current language and UI scale; None
+        to keep this one. Called when the player comes back from Settings with another."""
         return None
 
     def on_resume(self) -> None:
-        if self.built_language != i18n.language() and self.stack is not None:
+        changed = (self.built_language, self.scale) != (i18n.language(), interface_scale())
+        if changed and self.stack is not None:
             fresh = self.relocalized()
             if fresh is not None:
                 self.stack.replace(fresh)
@@ -345,7 +368,7 @@ class UIScene(Scene):
         self.on_return()
 
     def on_return(self) -> None:
-        """The screen above this one closed (the language did not change)."""
+        """The screen above this one closed (language and scale did not change)."""
 
     def on_show_view(self) -> None:
         self.ui.enable()
