@@ -98,6 +98,11 @@ def op_crowd(doc, x, y, n):
     return edits.add_crowd_source(doc, x, y)
 
 
+def op_split(doc, x, y, n):
+    ids = doc.ids("edges")
+    return edits.split_edge(doc, ids[n % len(ids)], x, y)[0] if ids else edits.add_node(doc, x, y)
+
+
 def op_paste(doc, x, y, n):
     refs = _refs(doc)
     clip = edits.copy_selection(doc, refs[n % len(refs):][:3] if refs else [])
@@ -105,7 +110,7 @@ def op_paste(doc, x, y, n):
 
 
 OPS = [op_node, op_edge, op_office, op_polygon, op_move, op_delete, op_vertex, op_meta,
-       op_field, op_roster, op_crowd, op_paste]
+       op_field, op_roster, op_crowd, op_paste, op_split]
 
 step = st.tuples(st.sampled_from(OPS), coord, coord, pick, st.booleans())
 
@@ -216,3 +221,15 @@ def test_problems_name_the_object_so_the_editor_can_select_it():
     doc.apply(edits.set_field(doc, Ref("units", unit), "personnel", 0))
     _, problems = validate(doc.data)  # a schema error: its ref comes from the path
     assert any(p.ref == unit and p.path.endswith("personnel") for p in problems)
+
+
+def test_splitting_a_road_keeps_it_connected():
+    doc = Document(new_level_data())
+    doc.apply(edits.add_node(doc, 0, 0))
+    doc.apply(edits.add_node(doc, 100, 0))
+    doc.apply(edits.add_edge(doc, "node_1", "node_2"))
+    doc.apply(edits.set_field(doc, Ref("edges", "road_1"), "speed_kmh", 60.0))
+    action, node = edits.split_edge(doc, "road_1", 50, 0)
+    doc.apply(action)
+    assert [(e["a"], e["b"], e["speed_kmh"]) for e in doc.items("edges")] == [
+        ("node_1", node, 60.0), (node, "node_2", 60.0)]

@@ -391,3 +391,22 @@ def replace_content(doc: Document, data: dict[str, Any], label: str) -> EditActi
                         for key in dict.fromkeys([*doc.data, *new])
                         if doc.data.get(key) != new.get(key)]
     return EditAction(label if steps else "", steps)
+
+
+def split_edge(doc: Document, edge_id: str, x: float, y: float) -> tuple[EditAction, str]:
+    """A new road node on an edge, splitting it in two that keep its speed and width."""
+    i = doc.index_of("edges", edge_id)
+    if i is None:
+        return EditAction(""), ""
+    edge = doc.items("edges")[i]
+    node_id = unique_id(doc, "node")
+    first = unique_id(doc, "road", {node_id})
+    second = unique_id(doc, "road", {node_id, first})
+    nodes = len(doc.items("nodes"))
+    halves = [{**edge, "id": first, "b": node_id}, {**edge, "id": second, "a": node_id}]
+    steps: list[Any] = [Insert(COLLECTIONS["nodes"], nodes, {"id": node_id, "x": float(x),
+                                                            "y": float(y)}),
+                        Remove(COLLECTIONS["edges"], i, edge),
+                        Insert(COLLECTIONS["edges"], i, halves[0]),
+                        Insert(COLLECTIONS["edges"], i + 1, halves[1])]
+    return EditAction(f"split {edge_id}", steps), node_id

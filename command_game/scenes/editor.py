@@ -789,10 +789,15 @@ class EditorScene(Scene):
         self.add_and_select(action)
 
     def _press_road(self, wx: float, wy: float, modifiers: int) -> None:
-        """Click empty ground: a node (joined to the last one); click a node: join it."""
+        """Click empty ground: a node (joined to the last one); click a node: join it;
+        click a road: a junction splitting it."""
         hit = picking.pick(self.doc, wx, wy, self.pick_radius())
         if hit is not None and hit.collection == "nodes":
             node = hit.id
+        elif hit is not None and hit.collection == "edges":  # a junction on the road
+            action, node = edits.split_edge(self.doc, hit.id, *self.snap(wx, wy))
+            if not self.apply(action):
+                return
         else:
             action = edits.add_node(self.doc, *self.snap(wx, wy))
             if not self.apply(action):
