@@ -104,3 +104,18 @@ def test_debrief_screenshot_of_a_campaign_mission(clean_window):
     assert debrief.texts.slots["score:total"].text == str(world.score().total)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert save_frame(clean_window, "debrief", SCREENSHOTS).stat().st_size > 40_000
+
+
+def test_a_lost_mission_debriefs_as_lost_with_failed_objectives(clean_window):
+    world = World.from_level(load_level(TINY))
+    while not world.finished:
+        world.step(())
+    assert world.outcome == "lost"
+    stack = SceneStack(clean_window)
+    debrief = stack.push(DebriefScene(world, str(TINY), 80.0))
+    pump(clean_window, 2)
+    assert debrief.title_bar.title.text == "Mission failed"
+    assert debrief.time_delta() is None and debrief.buttons[1].disabled
+    statuses = {obj.id: obj.status for obj, _, _ in debrief.splits()}
+    assert "failed" in statuses.values()
+    save_frame(clean_window, "debrief_lost")

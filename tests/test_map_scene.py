@@ -69,6 +69,9 @@ def test_play_through_by_clicks_and_keys_wins_and_reaches_the_debrief(stack, cle
     run_until(scene, lambda: any(i.visible for i in world.incidents))
     incident = next(i for i in world.incidents if i.visible)
     pump(window)
+    click(window, *hud_centre(scene, "incident", incident.id))  # the queue centres it
+    assert scene.camera.position == pytest.approx((incident.x, incident.y))
+    pump(window)
 
     # Samapta: select in the roster, right-click the incident -> respond (default order).
     click(window, *hud_centre(scene, "unit", "samapta_1"))
