@@ -11,6 +11,7 @@ verified the next time the leaderboard opens.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -41,6 +42,7 @@ from command_game.speedrun.verify import (
 )
 from command_game.userdata import replays_dir
 
+log = logging.getLogger(__name__)
 _workers: list[threading.Thread] = []
 _workers_lock = threading.Lock()
 
@@ -110,10 +112,7 @@ def record_finished_run(level_path: str | Path | None, level: Level, world: Any,
     write_replay(path, replay)
     board = Leaderboard()
     run = board.add_run(run_from_replay(replay, path, str(level_path or "")))
-    new_best = progress.record_run(
-        level.meta.id, won=world.outcome == "won", time_s=game_seconds(replay.final_tick),
-        splits={s: game_seconds(tk) for s, tk in replay.splits}, real_time_s=real_time_s,
-        score=_score_total(world))
+    new_best = _update_personal_best(level, world, replay, real_time_s)
     if background:
         _start_worker(lambda: verify_run(run.id, board, level))
     else:
@@ -121,11 +120,18 @@ def record_finished_run(level_path: str | Path | None, level: Level, world: Any,
     return replace(run, new_personal_best=new_best)
 
 
-def _score_total(world: Any) -> int | None:
+def _update_personal_best(level: Level, world: Any, replay: ReplayData,
+                          real_time_s: float) -> bool:
+    """The campaign's personal best; a progress file that cannot be written must not cost
+    the player the run, which is already stored."""
     try:
-        return int(world.score().total)
-    except (AttributeError, TypeError, ValueError):
-        return None
+        return progress.record_run(
+            level.meta.id, won=world.outcome == "won", time_s=game_seconds(replay.final_tick),
+            splits={s: game_seconds(tk) for s, tk in replay.splits}, real_time_s=real_time_s,
+            score=int(world.score().total))
+    except OSError:
+        log.exception("personal best not updated")
+        return False
 
 
 def verify_run(run_id: int, board: Leaderboard | None = None,
@@ -200,7 +206,13 @@ def verify_pending_in_background(board: Leaderboard | None = None) -> threading.
 
 
 def _start_worker(job) -> threading.Thread:
-    worker = threading.Thread(target=job, name="speedrun-verify", daemon=True)
+    def guarded() -> None:
+        try:
+            job()
+        except Exception:  # the run stays pending and is checked again on the next open
+            log.exception("background verification failed")
+
+    worker = threading.Thread(target=guarded, name="speedrun-verify", daemon=True)
     with _workers_lock:
         _workers[:] = [w for w in _workers if w.is_alive()]
         _workers.append(worker)
