@@ -9,6 +9,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from command_game.sim.commands import Command
 from command_game.speedrun.replay import (
@@ -170,3 +172,32 @@ def test_verify_cli_reports_broken_files_without_a_traceback(tmp_path):
     assert "cannot read the file" in lines[3] and "No such file" in lines[3]
     assert "is a directory" in lines[4]
     assert "0 of 5 replay(s) valid" in lines[5]
+
+
+names = st.text(min_size=1, max_size=12, alphabet="abcdefghijklmnopqrstuvwxyz_0123456789")
+commands = st.lists(st.builds(
+    Command, tick=st.integers(0, 5000), kind=st.sampled_from(["move", "hold", "recall"]),
+    unit_ids=st.lists(names, max_size=3).map(tuple), target=st.none() | names,
+    point=st.none() | st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4)),
+    route=st.lists(names, max_size=3).map(tuple)), max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cmds=commands, player=st.text(max_size=64), seed=st.integers(0, 2**63 - 1))
+def test_any_replay_round_trips(cmds, player, seed):
+    cmds = sorted(cmds, key=lambda c: c.tick)
+    replay = sample_replay(commands=group_commands(cmds), player=player, seed=seed,
+                           final_tick=6000)
+    back = decode(encode(replay))
+    assert back == replay
+    assert back.command_list() == cmds
+
+
+@settings(max_examples=200, deadline=None)
+@given(blob=st.binary(max_size=600))
+def test_any_bytes_give_a_replay_error_or_a_replay(blob):
+    for data in (blob, MAGIC + blob, encode(sample_replay())[: len(blob)]):
+        try:
+            decode(data, "fuzz")
+        except ReplayError as exc:
+            assert str(exc).startswith("fuzz: ")
