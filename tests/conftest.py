@@ -53,7 +53,8 @@ def save_frame(window, name: str, folder: Path = ARTIFACTS) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    arcade.get_image(0, 0, *window.get_framebuffer_size()).save(path)
+    # opaque: the framebuffer's alpha is not what the player sees, and viewers blend it
+    arcade.get_image(0, 0, *window.get_framebuffer_size()).convert("RGB").save(path)
     return path
 
 
