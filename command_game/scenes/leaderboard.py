@@ -18,9 +18,8 @@ import arcade
 
 from command_game.i18n import pick, t
 from command_game.level.catalog import campaign, my_levels
-from command_game.level.io import level_digest, load_level
+from command_game.level.io import level_digest
 from command_game.level.models import Level
-from command_game.level.problems import LevelError
 from command_game.scenes import ui
 from command_game.speedrun import export, record
 from command_game.speedrun.replay import ReplayData, ReplayError, read_replay
@@ -77,23 +76,12 @@ class LeaderboardScene(ui.UIScene):
         for entry in campaign() + my_levels():
             if entry.level is not None:
                 levels.setdefault(entry.level.meta.id, entry.level)
+        index = LevelIndex()
         for level_id in self.board.level_ids():
             if level_id not in levels:
-                levels[level_id] = self._played_from(level_id)
+                played = [r.level_path for r in reversed(self.board.runs(level_id))]
+                levels[level_id] = index.find(level_id, played)
         return levels
-
-    def _played_from(self, level_id: str) -> Level | None:
-        """A level only the board knows (a play-tested file): loaded from where it was
-        played, for its title and objective names."""
-        for run in reversed(self.board.runs(level_id)):
-            if run.level_path:
-                try:
-                    level = load_level(run.level_path)
-                except LevelError:
-                    continue
-                if level.meta.id == level_id:
-                    return level
-        return None
 
     @property
     def level_id(self) -> str | None:

@@ -227,8 +227,7 @@ def _lss(board: Leaderboard, level_id: str, category: str, player: str | None) -
     attempts = board.runs(level_id, player=clean_player(player))
     if not attempts:
         return None
-    candidates = LevelIndex().candidates(level_id)
-    level = next((lv for _, lv in candidates), None)
+    level = LevelIndex().find(level_id, [r.level_path for r in reversed(attempts)])
     return export.to_lss(attempts, category, level)
 
 

@@ -8,7 +8,7 @@ replay part ways. Nothing is drawn, so a replay runs many times faster than real
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,23 @@ class LevelIndex:
                     continue
                 self._by_id.setdefault(level.meta.id, []).append((path, level))
         return self._by_id.get(level_id, [])
+
+    def find(self, level_id: str, played_from: Iterable[str] = ()) -> Level | None:
+        """A level by id: bundled or the player's, else the first file it was played from
+        (a play-tested level saved elsewhere) that still holds a level with that id."""
+        found = self.candidates(level_id)
+        if found:
+            return found[0][1]
+        for path in played_from:
+            if not path:
+                continue
+            try:
+                level = load_level(path)
+            except LevelError:
+                continue
+            if level.meta.id == level_id:
+                return level
+        return None
 
 
 def _fail(replay_file: str, replay: ReplayData | None, key: str, /, **params: Any) -> Verdict:
