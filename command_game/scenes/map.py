@@ -285,6 +285,14 @@ class MapScene(Scene):
             return
         px, py, button, _ = self._press
         moved = abs(x - px) + abs(y - py) > DRAG_PX
+        start = self.hud.hit(px, py)
+        if button == mouse.LEFT and start is not None and start.kind == "minimap":
+            self.camera.centre_on(*self.hud.minimap_to_world(x, y))  # drag the view box
+            self._press = (px, py, -2, 0)  # a minimap drag: the release is no click
+            return
+        if button == -2:
+            self.camera.centre_on(*self.hud.minimap_to_world(x, y))
+            return
         if button == -1 or (button in (mouse.RIGHT, mouse.MIDDLE) and moved):
             self.camera.pan_pixels(dx, dy)
             self._press = (px, py, -1, 0)  # a pan now: the release gives no order
@@ -294,7 +302,7 @@ class MapScene(Scene):
     def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
         press, self._press = self._press, None
         box, self._drag_box = self._drag_box, None
-        if press is None or press[2] == -1:
+        if press is None or press[2] in (-1, -2):
             return
         shift = bool(modifiers & key.MOD_SHIFT)
         if box is not None:
@@ -374,7 +382,7 @@ class MapScene(Scene):
             return
         if self.tutorial is not None and self.tutorial.on_key_press(symbol, modifiers):
             return
-        action = controls.action_for(symbol, modifiers)
+        action = controls.action_for(symbol, modifiers) or _plus_minus(symbol, modifiers)
         if action is None:
             return
         if action.startswith("pan_"):
@@ -474,6 +482,13 @@ class MapScene(Scene):
 
     def _toggle_heat(self) -> None:
         self.show_heat = not self.show_heat
+
+
+def _plus_minus(symbol: int, modifiers: int) -> str | None:
+    """'+' typed as Shift+= or on the number pad also speeds up, when no binding took it."""
+    if symbol in (key.PLUS, key.NUM_ADD) or (symbol == key.EQUAL and modifiers & key.MOD_SHIFT):
+        return "speed_up"
+    return None
 
 
 def _personal_best(level_id: str) -> Any:
