@@ -23,7 +23,7 @@ from command_game.scenes.pause import PauseScene
 from command_game.scenes.stack import SceneStack
 from command_game.scenes.title import TitleScene
 from command_game.userdata import levels_dir
-from tests.conftest import LEVELS, SCREENSHOTS, pump
+from tests.conftest import LEVELS, SCREENSHOTS, pump, save_frame
 
 pytestmark = pytest.mark.gl
 
@@ -49,12 +49,9 @@ def frame(window) -> np.ndarray:
 
 
 def screenshot(window, name: str) -> None:
-    """Saves the current frame as docs/screenshots/<name>.png (opaque: the framebuffer's
-    alpha is not what the player sees)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """Draws a frame and saves it as docs/screenshots/<name>.png."""
     frame(window)
-    image = arcade.get_image(0, 0, *window.get_framebuffer_size()).convert("RGB")
-    image.save(SCREENSHOTS / f"{name}.png")
+    save_frame(window, name, SCREENSHOTS)
 
 
 def not_background(pixels: np.ndarray) -> float:
