@@ -330,3 +330,37 @@ def test_leaving_with_unsaved_work_asks_and_the_work_is_offered_next_time(clean_
     assert clean_window.stack.top is below
     assert find_recovery(None).data["roads"]["nodes"][0]["id"] == "node_1"
     clean_window.stack.pop()
+
+
+def test_a_hand_broken_level_opens_shows_its_problems_and_can_be_fixed(clean_window, tmp_path):
+    import json
+
+    from command_game.level.io import level_to_dict
+    from command_game.scenes.editor import EditorScene
+    from tests.conftest import LEVELS
+
+    data = level_to_dict(load_level(LEVELS / "01_singkawang.json"))
+    data["roads"]["nodes"][0]["x"] = "far east"  # wrong type
+    data["buildings"][0]["polygon"][1] = [1.0]  # a point with one number
+    data["offices"][0]["colour"] = "red"  # unknown field
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data))
+    clean_window.stack = SceneStack(clean_window)
+    scene = clean_window.stack.push(EditorScene(path))
+    d = Driver(clean_window, scene)
+    pump(clean_window, 2)
+    paths = {p.path for p in scene.problems}
+    assert {"roads.nodes[0].x", "buildings[0].polygon[1][1]", "offices[0].colour"} <= paths
+    d.drag((0, 0), (1200, 900))  # box-select everything and move it: bad values stay put
+    d.key(arcade.key.RIGHT)
+    save_frame(clean_window, "editor_broken_file")
+    d.key(arcade.key.Z, CTRL)
+    assert scene.doc.data == data
+    node = data["roads"]["nodes"][0]["id"]
+    scene.select([Ref("nodes", node)])
+    pump(clean_window)
+    x_field = next(r.widget for r in scene.form.rows if r.field.name == "x")
+    x_field.text = "150"  # what typing does: the value is committed as a number
+    assert scene.doc.items("nodes")[0]["x"] == 150.0
+    assert "roads.nodes[0].x" not in {p.path for p in scene.problems}
+    clean_window.stack.pop()

@@ -246,6 +246,8 @@ def move(doc: Document, refs: list[Ref], dx: float, dy: float) -> EditAction:
         if base is None:
             continue
         item = doc.get(ref)
+        if not _numeric_geometry(item):
+            continue  # a hand-edited file's bad value: the problem list names it
         if ref.collection in POLYGON_COLLECTIONS:
             if ref.vertex is None:
                 steps.append(SetValue((*base, "polygon"), item["polygon"],
@@ -259,6 +261,14 @@ def move(doc: Document, refs: list[Ref], dx: float, dy: float) -> EditAction:
             steps.append(SetValue((*base, "y"), item["y"], round(item["y"] + dy, 3)))
     label = f"move {refs[0].id}" if len(refs) == 1 else f"move {len(refs)} objects"
     return EditAction(label if steps else "", steps)
+
+
+def _numeric_geometry(item: dict[str, Any] | None) -> bool:
+    if not isinstance(item, dict):
+        return False
+    values = [item[k] for k in ("x", "y") if k in item]
+    values += [v for p in item.get("polygon", []) for v in (p if isinstance(p, list) else [p])]
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
 def insert_vertex(doc: Document, ref: Ref, index: int, point: tuple[float, float]) -> EditAction:

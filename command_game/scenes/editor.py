@@ -409,12 +409,12 @@ class EditorScene(Scene):
         if collection == "units":
             return f"{item.get('id')} · {item.get('type')} @ {item.get('base')}"
         if collection == "incidents":
-            return f"{item.get('id')} · {item.get('at_s', 0):g}s {item.get('type')} @ " \
+            return f"{item.get('id')} · {item.get('at_s', 0)}s {item.get('type')} @ " \
                    f"{item.get('site')}"
         if collection == "objectives":
             return f"{item.get('id')} · {pick_text_safe(item.get('title'))}"
         if collection == "triggers":
-            return f"{item.get('id')} · {item.get('tension', 0):g} @ {item.get('site')}"
+            return f"{item.get('id')} · {item.get('tension', 0)} @ {item.get('site')}"
         return f"{item.get('id')} · {item.get('origin')} > {item.get('destination')}"
 
     def _default_site(self) -> str:
@@ -476,10 +476,9 @@ class EditorScene(Scene):
             self.say(f"{problem.path}: {problem.fix}")
             return
         self.select([ref])
-        item = self.doc.get(ref) or {}
-        if self.camera is not None and ("x" in item or "polygon" in item):
-            x, y = (item["x"], item["y"]) if "x" in item else item["polygon"][0]
-            self.camera.centre_on(x, y)
+        where = _anchor_point(self.doc.get(ref))
+        if self.camera is not None and where is not None:
+            self.camera.centre_on(*where)
         self.say(f"{problem.message} ({problem.fix})")
 
     def add_and_select(self, action: EditAction) -> None:
@@ -730,8 +729,8 @@ class EditorScene(Scene):
         vertex = picking.pick_vertex(self.doc, wx, wy, radius, polygons)
         if vertex is not None:
             self.selection = [vertex]
-            point = self.doc.get(vertex)["polygon"][vertex.vertex]
-            self._start_move([vertex], wx, wy, tuple(point))
+            point = picking.polygon_of(self.doc.get(vertex))[vertex.vertex]
+            self._start_move([vertex], wx, wy, point)
             return
         mid = picking.pick_midpoint(self.doc, wx, wy, radius, polygons)
         if mid is not None:
@@ -757,12 +756,7 @@ class EditorScene(Scene):
         self._start_move(list(self.selection), wx, wy, self._anchor_of(hit, wx, wy))
 
     def _anchor_of(self, ref: Ref, wx: float, wy: float) -> tuple[float, float]:
-        item = self.doc.get(ref) or {}
-        if "x" in item:
-            return (item["x"], item["y"])
-        if "polygon" in item:
-            return tuple(item["polygon"][0])
-        return self.snap(wx, wy)
+        return _anchor_point(self.doc.get(ref)) or self.snap(wx, wy)
 
     def _press_district(self, wx: float, wy: float, modifiers: int) -> None:
         self._polygon_click("districts", wx, wy)
@@ -897,13 +891,14 @@ def _collection_of(path: tuple) -> str:
     return next(name for name, p in COLLECTIONS.items() if p == tuple(path))
 
 
+def _anchor_point(item: dict[str, Any] | None) -> tuple[float, float] | None:
+    """Where an object is grabbed: its point, or its polygon's first corner."""
+    polygon = picking.polygon_of(item)
+    return picking.point_of(item) or (polygon[0] if polygon else None)
+
+
 def _anchor(clip: edits.Clipboard) -> tuple[float, float] | None:
-    for _, item in clip.items:
-        if "x" in item:
-            return (item["x"], item["y"])
-        if "polygon" in item:
-            return tuple(item["polygon"][0])
-    return None
+    return next((p for _, item in clip.items if (p := _anchor_point(item))), None)
 
 
 def tiled_maps() -> list[Path]:

@@ -13,6 +13,7 @@ from typing import Any
 import arcade
 
 from command_game.editor.document import Document, Ref
+from command_game.editor.picking import point_of, polygon_of
 from command_game.scenes import ui
 
 NODE = (232, 236, 244, 255)
@@ -43,28 +44,30 @@ def draw_boundary(width_m: float, height_m: float, zoom: float) -> None:
 def draw_objects(doc: Document, zoom: float, selection: list[Ref]) -> None:
     """Road nodes, crowd sources (the map layer does not show them) and the selection."""
     px = 1 / zoom
-    offices = {o["id"]: o for o in doc.items("offices")}
+    offices = {o.get("id"): point_of(o) for o in doc.items("offices")}
     for src in doc.items("crowd_sources"):
+        here = point_of(src)
+        if here is None:
+            continue
         target = offices.get(src.get("attractor"))
         if target is not None:
-            arcade.draw_line(src["x"], src["y"], target["x"], target["y"], (236, 132, 60, 90),
-                             2 * px)
-        arcade.draw_circle_filled(src["x"], src["y"], 7 * px, CROWD)
-        arcade.draw_circle_outline(src["x"], src["y"], 11 * px, CROWD, 2 * px)
+            arcade.draw_line(*here, *target, (236, 132, 60, 90), 2 * px)
+        arcade.draw_circle_filled(*here, 7 * px, CROWD)
+        arcade.draw_circle_outline(*here, 11 * px, CROWD, 2 * px)
     linked = {e.get(k) for e in doc.items("edges") for k in ("a", "b")}
     for node in doc.items("nodes"):
-        color = NODE if node["id"] in linked else NODE_LONE
-        arcade.draw_circle_filled(node["x"], node["y"], 4 * px, color)
+        here = point_of(node)
+        if here is not None:
+            arcade.draw_circle_filled(*here, 4 * px, NODE if node.get("id") in linked
+                                      else NODE_LONE)
     for ref in selection:
         _draw_selected(doc, ref, px)
 
 
 def _draw_selected(doc: Document, ref: Ref, px: float) -> None:
     item = doc.get(ref)
-    if item is None:
-        return
-    if "polygon" in item:
-        pts = [tuple(p) for p in item["polygon"]]
+    pts, here = polygon_of(item), point_of(item)
+    if pts is not None:
         arcade.draw_polygon_outline(pts, SELECTED, 3 * px)
         for i, (x, y) in enumerate(pts):
             size = 9 if ref.vertex == i else 6
@@ -72,17 +75,18 @@ def _draw_selected(doc: Document, ref: Ref, px: float) -> None:
                                               size * px, SELECTED)
             nx, ny = pts[(i + 1) % len(pts)]
             arcade.draw_circle_outline((x + nx) / 2, (y + ny) / 2, 4 * px, SELECTED, 1.5 * px)
-    elif ref.collection == "edges":
-        nodes = {n["id"]: n for n in doc.items("nodes")}
+    elif ref.collection == "edges" and item is not None:
+        nodes = {n.get("id"): point_of(n) for n in doc.items("nodes")}
         a, b = nodes.get(item.get("a")), nodes.get(item.get("b"))
         if a and b:
-            arcade.draw_line(a["x"], a["y"], b["x"], b["y"], SELECTED, 4 * px)
-    elif "x" in item:
-        arcade.draw_circle_outline(item["x"], item["y"], 14 * px, SELECTED, 3 * px)
+            arcade.draw_line(*a, *b, SELECTED, 4 * px)
+    elif here is not None:
+        arcade.draw_circle_outline(*here, 14 * px, SELECTED, 3 * px)
         if ref.collection == "offices":
-            node = next((n for n in doc.items("nodes") if n["id"] == item.get("node")), None)
+            node = next((point_of(n) for n in doc.items("nodes")
+                         if n.get("id") == item.get("node")), None)
             if node is not None:
-                _dashed(item["x"], item["y"], node["x"], node["y"], px)
+                _dashed(*here, *node, px)
 
 
 def _dashed(x0: float, y0: float, x1: float, y1: float, px: float) -> None:
@@ -109,8 +113,9 @@ def draw_in_progress(points: list[tuple[float, float]], cursor: tuple[float, flo
 
 def draw_rubber_band(start: dict[str, Any] | None, cursor: tuple[float, float] | None,
                      zoom: float) -> None:
-    if start is not None and cursor is not None:
-        arcade.draw_line(start["x"], start["y"], cursor[0], cursor[1], DRAFT, 2 / zoom)
+    here = point_of(start)
+    if here is not None and cursor is not None:
+        arcade.draw_line(*here, *cursor, DRAFT, 2 / zoom)
 
 
 def draw_box(x0: float, y0: float, x1: float, y1: float, zoom: float) -> None:

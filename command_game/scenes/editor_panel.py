@@ -179,7 +179,7 @@ class ProblemList:
     """The live problem list along the bottom, a page at a time; a click on a problem
     selects the object at fault."""
 
-    ROWS = 4
+    ROWS = 3  # the key hints keep the bottom line
 
     def __init__(self, manager: UIManager, on_pick: Callable[[Problem], None]) -> None:
         self.group = WidgetGroup(manager)
