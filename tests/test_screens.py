@@ -7,6 +7,7 @@ docs/screenshots/ on every run; look at them after a change.
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import arcade
@@ -15,6 +16,7 @@ import pytest
 
 from command_game import i18n
 from command_game import progress as campaign_progress
+from command_game.i18n import pick
 from command_game.level.catalog import campaign
 from command_game.scenes import ui
 from command_game.scenes.briefing import BriefingScene
@@ -284,6 +286,29 @@ def test_briefing_draws_its_text_in_the_current_language(game):
     changed = np.abs(region(english, game, story).astype(int)
                      - region(indonesian, game, story).astype(int)).sum(axis=2) > 60
     assert changed.mean() > 0.02  # the text itself changed, not just the panel
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_every_campaign_briefing_draws_with_no_missing_text(game, lang):
+    """Each shipped level's briefing, in both languages: drawn, captured, and no label
+    shows a raw translation key (what t() returns for a key it does not know)."""
+    looks_like_a_key = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
+    try:
+        i18n.set_language(lang)
+        for entry in campaign():
+            briefing = game.stack.push(BriefingScene(entry.path))
+            pixels = frame(game)
+            assert not_background(pixels) > 0.05
+            save_frame(game, f"briefing_{entry.level_id}_{lang}")
+            labels = [briefing.story, *briefing.headers.values(), *briefing.roster_head]
+            labels += [text for row in briefing.roster + briefing.roster_groups for text in row]
+            labels += [text for objective in briefing.objectives for text in objective[:2]]
+            labels += [label for label, _ in briefing.legend]
+            assert not [label.text for label in labels if looks_like_a_key.match(label.text)]
+            assert briefing.story.text == pick(entry.level.meta.briefing)
+            game.stack.pop()
+    finally:
+        i18n.set_language("en")
 
 
 def test_briefing_lists_objectives_and_the_roster(game):
