@@ -304,3 +304,18 @@ def test_keyboard_only_orders_help_and_heat_layer(stack, clean_window):
     from command_game.scenes.help import HelpScene
 
     assert isinstance(stack.top, HelpScene)
+
+
+def test_interface_scale_enlarges_the_hud_and_clicks_still_land(stack, clean_window):
+    from command_game import settings
+
+    settings.update(ui_scale=150)
+    scene = stack.push(MapScene(load_level(TINY), str(TINY)))
+    pump(clean_window)
+    assert scene.hud.scale == pytest.approx(1.5)
+    x, y = hud_centre(scene, "speed", 4)  # interface units
+    click(clean_window, x * 1.5, y * 1.5)  # the button is drawn 1.5x as far out
+    assert scene.speed == 4
+    click(clean_window, *(v * 1.5 for v in hud_centre(scene, "unit", "dialogis_1")))
+    assert scene.selection.ids == ["dialogis_1"]
+    save_frame(clean_window, "map_ui_scale_150")

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import arcade
+
 from command_game.controls import key_name
 from command_game.i18n import pick, t
 from command_game.render.gpu import Triangles
@@ -87,24 +89,41 @@ class Hud:
         self.minimap_shapes = Triangles()
         self.text = TextPool()
         self.hits: list[tuple[tuple[float, float, float, float], Hit]] = []
+        self.scale = 1.0
+        self.camera = arcade.Camera2D()
         self.resize(width, height)
 
     # -- layout --------------------------------------------------------------------
 
     def resize(self, width: int, height: int) -> None:
-        self.width, self.height = width, height
+        """Lays the HUD out in interface units: window pixels divided by the interface
+        scale (a player setting), drawn through a camera that scales them back up."""
+        self.pixel_size = (width, height)
+        scale = self.scale
+        self.width, self.height = width / scale, height / scale
+        self.camera.viewport = arcade.LBWH(0, 0, width, height)
+        self.camera.projection_data.rect = arcade.LRBT(-self.width / 2, self.width / 2,
+                                                       -self.height / 2, self.height / 2)
+        self.camera.position = (self.width / 2, self.height / 2)
         w, h = self.level.map.width_m, self.level.map.height_m
         mm_w = 230
         mm_h = int(min(190, mm_w * h / w))
-        self.minimap_rect = (width - mm_w - 10, 10, mm_w, mm_h)
-        self.minimap = MapCamera(w, h, self.minimap_rect)
-        self.minimap.camera.zoom = min(mm_w / w, mm_h / h)
+        self.minimap_rect = (self.width - mm_w - 10, 10, mm_w, mm_h)
+        pixels = tuple(round(v * scale) for v in self.minimap_rect)
+        self.minimap = MapCamera(w, h, pixels)
+        self.minimap.camera.zoom = min(pixels[2] / w, pixels[3] / h)
+
+    def set_scale(self, scale: float) -> None:
+        if abs(scale - self.scale) > 1e-6:
+            self.scale = scale
+            self.resize(*self.pixel_size)
 
     def over_hud(self, x: float, y: float) -> bool:
         return self.hit(x, y) is not None
 
     def hit(self, x: float, y: float) -> Hit | None:
         """What a click at window pixel (x, y) means; the topmost box wins."""
+        x, y = x / self.scale, y / self.scale
         for (left, bottom, width, height), hit in reversed(self.hits):
             if left <= x <= left + width and bottom <= y <= bottom + height:
                 return hit
@@ -116,6 +135,15 @@ class Hud:
     # -- drawing -------------------------------------------------------------------
 
     def draw(self, world: Any, state: HudState) -> None:
+        from command_game import settings
+
+        self.set_scale(settings.current().ui_scale / 100)
+        state.mouse = (state.mouse[0] / self.scale, state.mouse[1] / self.scale)
+        with self.camera.activate():
+            self._draw(world, state)
+        self._minimap(world, state)
+
+    def _draw(self, world: Any, state: HudState) -> None:
         self.hits = []
         self.shapes.clear()
         self.minimap_shapes.clear()
@@ -132,7 +160,6 @@ class Hud:
         self.shapes.draw()
         self.text.end()
         self.text.draw()
-        self._minimap(world, state)
 
     def _box(self, rect: tuple[float, float, float, float], hit: Hit,
              color: Sequence[int] | None = None) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from pyglet.window import key, mouse
 
-from command_game import controls, sound
+from command_game import controls, settings, sound
 from command_game.i18n import pick, t
 from command_game.level.io import load_level
 from command_game.render.hud import SPEEDS, TOP_H, Hud, HudState, Notification
@@ -72,8 +72,8 @@ class MapScene(Scene):
         self.world_view = WorldView(level)
         width, height = self.window.get_size()
         self.camera = MapCamera(level.map.width_m, level.map.height_m, (0, 0, width, height))
-        self.camera.fit(inset=(0, 0, 0, TOP_H))
         self.hud = Hud(level, self.static_layer, width, height)
+        self.camera.fit(inset=(0, 0, 0, TOP_H * settings.current().ui_scale / 100))
         self.selection = Selection()
         self.pending: list[Command] = []
         self.speed = 1
