@@ -306,14 +306,6 @@ def draw_lock(cx: float, cy: float, size: float, color) -> None:
     arcade.draw_circle_filled(cx, cy - size * 0.4, size * 0.18, BACKGROUND)
 
 
-def draw_check(cx: float, cy: float, size: float, color) -> None:
-    """A tick mark."""
-    width = max(2.0, size * 0.3)
-    arcade.draw_line(cx - size * 0.6, cy, cx - size * 0.15, cy - size * 0.5, color, width)
-    arcade.draw_line(cx - size * 0.15, cy - size * 0.5, cx + size * 0.7, cy + size * 0.6,
-                     color, width)
-
-
 def _star_points(cx: float, cy: float, outer: float, inner: float) -> list[tuple[float, float]]:
     points = []
     for i in range(10):
