@@ -113,6 +113,15 @@ def test_title_keyboard_moves_focus_and_enter_clicks(game):
     assert isinstance(game.stack.top, LevelSelectScene)
 
 
+def test_quit_closes_the_window(game, monkeypatch):
+    closed = []
+    monkeypatch.setattr(game, "close", lambda: closed.append(True))  # keep the session window
+    title = game.stack.push(TitleScene())
+    frame(game)
+    click(game, title.buttons["quit"])
+    assert closed == [True]
+
+
 def test_coming_back_in_another_language_rebuilds_the_screen(game):
     from command_game.scenes.stack import Scene
 
