@@ -193,5 +193,5 @@ def update(window: Any = None, **changes: Any) -> Settings:
     changed = current().model_copy(update=changes)
     Settings.model_validate(changed.model_dump())  # model_copy does not validate
     apply(changed, window)
-    save_settings(changed)
+    save_settings(changed)  # after apply: an OSError here leaves the change in effect
     return changed

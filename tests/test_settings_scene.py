@@ -177,3 +177,13 @@ def test_corrupt_settings_file_still_opens_the_title(clean_window, user_home):
     save_frame(clean_window, "settings_after_corrupt_file")
     stack.reset(TitleScene())
     stack.pop()
+
+
+def test_a_disk_that_refuses_the_file_is_reported_not_a_crash(scene, clean_window, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(settings, "save_settings", refuse)
+    click(clean_window, scene.value_buttons["palette"])
+    assert palette.palette() == "colorblind"  # still applied for this session
+    assert "not saved" in scene.message.text and "Permission denied" in scene.message.text

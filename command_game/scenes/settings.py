@@ -256,12 +256,23 @@ class SettingsScene(ui.UIScene):
             self.category = value
             self._build()
             return
-        settings.update(window=self.window, **{name: value})
+        if not self._save(**{name: value}):
+            return
         if name in ("master_volume", "effects_volume"):
             sound.play("order")  # hear the new level at once
         if name in ("language", "ui_scale", "window_size", "fullscreen"):
             self._build()
         self.say(t("settings.saved"), ui.TEXT_MUTED)
+
+    def _save(self, **changes: Any) -> bool:
+        """Applies and saves; a disk that refuses the file is reported, not a crash (the
+        change still applies for this session)."""
+        try:
+            settings.update(window=self.window, **changes)
+        except OSError as exc:
+            self.say(t("settings.save_failed", reason=str(exc)), ui.BAD)
+            return False
+        return True
 
     def _click(self, row: int, step: int) -> None:
         """A mouse click on a row's control: focus the row, then change or select it."""
@@ -304,7 +315,7 @@ class SettingsScene(ui.UIScene):
         controls.rebind(action, binding, swap=swap)
         self.capturing = self.pending_swap = None
         self._show_focus()
-        settings.update(window=self.window, key_bindings=controls.overrides())
+        self._save(key_bindings=controls.overrides())
         self._refresh_keys()
         label = t(controls.ACTIONS[action].label_key)
         if other is not None:
@@ -315,7 +326,7 @@ class SettingsScene(ui.UIScene):
 
     def reset_keys(self) -> None:
         controls.reset_bindings()
-        settings.update(window=self.window, key_bindings={})
+        self._save(key_bindings={})
         self.capturing = self.pending_swap = None
         self._show_focus()
         self._refresh_keys()
