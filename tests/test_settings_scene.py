@@ -187,3 +187,25 @@ def test_a_disk_that_refuses_the_file_is_reported_not_a_crash(scene, clean_windo
     click(clean_window, scene.value_buttons["palette"])
     assert palette.palette() == "colorblind"  # still applied for this session
     assert "not saved" in scene.message.text and "Permission denied" in scene.message.text
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_edge_scrolling_setting_pans_the_map_or_not(clean_window, on):
+    from command_game.level.io import load_level
+    from command_game.scenes.map import MapScene
+    from tests.conftest import LEVELS
+
+    settings.apply(settings.Settings(edge_scrolling=on, show_tutorial=False))
+    stack = SceneStack(clean_window)
+    scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
+    try:
+        scene.camera.zoom_at(640, 400, 2.0)  # zoomed in, so there is room to pan
+        before = scene.camera.position
+        clean_window.dispatch_event("on_mouse_motion", 1, 400, 0, 0)  # at the left edge
+        clean_window.dispatch_pending_events()
+        scene.on_update(0.25)
+        moved = scene.camera.position != before
+        assert moved is on
+    finally:
+        stack.pop()
+        settings.apply(settings.Settings())
