@@ -211,7 +211,7 @@ class MapScene(Scene):
                 self.world_view.draw_heat(self.world)
             focus = self.focus.target(self.world)
             self.world_view.draw(self.world, self.camera, self.selection.ids,
-                                 self.real_time_s, hover or focus)
+                                 self.real_time_s, hover or focus, self._hover_unit())
         self.window.default_camera.use()
         self.hud.draw(self.world, self._hud_state())
         if self._drag_box is not None:
@@ -239,6 +239,12 @@ class MapScene(Scene):
         shapes.rect(left, bottom, width, height, (120, 190, 255, 40))
         shapes.rect_outline(left, bottom, width, height, 1, (170, 220, 255, 220))
         shapes.draw()
+
+    def _hover_unit(self) -> str | None:
+        if not self._mouse_inside or self.hud.hit(*self._mouse) is not None:
+            return None
+        wx, wy = self.camera.to_world(*self._mouse)
+        return orders.unit_at(self.world, wx, wy, self.click_radius_m() * 1.3)
 
     def _hover_target(self) -> Target | None:
         if not self.selection.ids or not self._mouse_inside:
