@@ -145,15 +145,19 @@ def build_small_level(d: Driver) -> None:
     d.key(arcade.key.ENTER)
     assert s.doc.ids("districts") == ["district_1"] and s.doc.ids("buildings") == ["building_1"]
 
-    d.press(t("editor.tab.level"))  # the level's id, typed into the panel
-    field = next(r.widget for r in s.form.rows if r.field.name == "meta.id")
-    d.click_at(round(field.center_x), round(field.center_y))
-    d._send("on_text_motion", arcade.key.MOTION_END_OF_LINE)
-    for _ in range(len(field.text)):
-        d._send("on_text_motion", arcade.key.MOTION_BACKSPACE)
-    d.type_text("kota_uji")
-    d.key(arcade.key.ENTER)
+    d.press(t("editor.tab.level"))  # the level's id and bilingual title, typed
+    for name, text in (("meta.id", "kota_uji"), ("meta.title.en", "Kota Uji: Count Night"),
+                       ("meta.title.id", "Kota Uji: Malam Penghitungan")):
+        field = next(r.widget for r in s.form.rows if r.field.name == name)
+        d.click_at(round(field.center_x), round(field.center_y))
+        d._send("on_text_motion", arcade.key.MOTION_END_OF_LINE)
+        for _ in range(len(field.text)):
+            d._send("on_text_motion", arcade.key.MOTION_BACKSPACE)
+        d.type_text(text)
+        d.key(arcade.key.ENTER)
     assert s.doc.data["meta"]["id"] == "kota_uji"
+    assert s.doc.data["meta"]["title"] == {"en": "Kota Uji: Count Night",
+                                           "id": "Kota Uji: Malam Penghitungan"}
 
 
 def test_build_a_level_from_an_empty_map_save_it_and_win_it(editor):
@@ -364,3 +368,41 @@ def test_a_hand_broken_level_opens_shows_its_problems_and_can_be_fixed(clean_win
     assert scene.doc.items("nodes")[0]["x"] == 150.0
     assert "roads.nodes[0].x" not in {p.path for p in scene.problems}
     clean_window.stack.pop()
+
+
+def test_from_the_title_build_play_test_save_and_find_it_in_my_levels(clean_window):
+    """The issue's "done": open the editor, build a mission from nothing, play-test it,
+    save it, and find it in level select under "My levels"."""
+    from command_game.scenes.editor import EditorScene
+    from command_game.scenes.editor_playtest import PlaytestScene
+    from command_game.scenes.level_select import LevelSelectScene
+    from command_game.scenes.title import TitleScene
+
+    stack = clean_window.stack = SceneStack(clean_window)
+    title = stack.push(TitleScene())
+    d = Driver(clean_window, title)
+    pump(clean_window, 2)
+    d.press(t("title.editor"))
+    d.scene = stack.top
+    assert isinstance(d.scene, EditorScene)
+    pump(clean_window, 2)
+    build_small_level(d)
+    d.key(arcade.key.F5)
+    assert isinstance(stack.top, PlaytestScene)
+    for _ in range(120):
+        stack.top.on_fixed_update(1 / 60)
+    d.key(arcade.key.ESCAPE)
+    d.press(t("pause.quit"))
+    assert stack.top is d.scene
+    d.key(arcade.key.S, CTRL)
+    d.press(t("editor.action.exit"))
+    assert stack.top is title
+    d.press(t("title.play"))
+    select = stack.top
+    assert isinstance(select, LevelSelectScene)
+    mine = [r.entry.level_id for r in select.rows if r.section == "mine"]
+    assert mine == ["kota_uji"]
+    pump(clean_window, 2)
+    save_frame(clean_window, "editor_level_in_my_levels")
+    while len(stack):
+        stack.pop()
