@@ -264,3 +264,22 @@ def test_a_damaged_board_is_set_aside_and_rebuilt_from_the_replays(won_world, ca
     assert "1 run(s) re-added from replays, 1 verified" in capsys.readouterr().out
     (back,) = Leaderboard().runs()
     assert back.verified and back.player == "Rani" and back.game_ticks == run.game_ticks
+
+
+def test_a_run_being_verified_is_not_verified_twice(won_world, monkeypatch):
+    from command_game.speedrun import record
+
+    calls = []
+    real = record.simulate
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(record, "simulate", counting)
+    run = record_finished_run(SPRINT, won_world.level, won_world, 20.0, "Rani")
+    (again,) = record.verify_pending()  # as the leaderboard does when it opens
+    assert again.id == run.id
+    assert wait_for_verification(timeout=120)
+    assert Leaderboard().get_run(run.id).verified
+    assert len(calls) == 1 or again.verified  # the second pass only if the first had ended

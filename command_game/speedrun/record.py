@@ -44,6 +44,7 @@ from command_game.userdata import replays_dir
 
 log = logging.getLogger(__name__)
 _workers: list[threading.Thread] = []
+_claimed: set[int] = set()  # run ids a worker is verifying right now
 _workers_lock = threading.Lock()
 
 
@@ -136,17 +137,30 @@ def _update_personal_best(level: Level, world: Any, replay: ReplayData,
 
 def verify_run(run_id: int, board: Leaderboard | None = None,
                level: Level | None = None) -> RunRecord:
-    """Re-simulates a stored run, sets its status, and seals a fresh replay's checkpoints."""
+    """Re-simulates a stored run, sets its status, and seals a fresh replay's checkpoints.
+
+    A run another worker is already verifying is returned as it stands (still pending),
+    so opening the leaderboard during a check never re-simulates the same run twice.
+    """
     board = board or Leaderboard()
     run = board.get_run(run_id)
     if run is None:
         raise KeyError(f"no run with id {run_id}")
-    verdict = _verify_stored(run, level)
-    if verdict.valid and verdict.replay is not None and not verdict.replay.checkpoints:
-        sealed = verdict.replay.model_copy(update={"checkpoints": list(verdict.checkpoints)})
-        write_replay(run.replay_path, sealed)
-    board.set_status(run_id, "valid" if verdict.valid else "invalid",
-                     "" if verdict.valid else verdict.message)
+    with _workers_lock:
+        if run_id in _claimed:
+            return run
+        _claimed.add(run_id)
+    try:
+        verdict = _verify_stored(run, level)
+        if verdict.valid and verdict.replay is not None and not verdict.replay.checkpoints:
+            sealed = verdict.replay.model_copy(
+                update={"checkpoints": list(verdict.checkpoints)})
+            write_replay(run.replay_path, sealed)
+        board.set_status(run_id, "valid" if verdict.valid else "invalid",
+                         "" if verdict.valid else verdict.message)
+    finally:
+        with _workers_lock:
+            _claimed.discard(run_id)
     return board.get_run(run_id) or run
 
 
