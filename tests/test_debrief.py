@@ -68,6 +68,11 @@ def test_buttons_retry_save_replay_and_level_select(clean_window, tiny_world, us
     assert saved is not None and saved.exists() and saved.parent.name == "saved"
     assert str(saved) in debrief.message
     assert debrief.buttons[1].disabled  # not a campaign level: no next level
+    debrief.leaderboard()
+    from command_game.scenes.leaderboard import LeaderboardScene
+
+    assert isinstance(stack.top, LeaderboardScene)
+    stack.pop()
     debrief.retry()
     assert isinstance(stack.top, MapScene) and stack.top.level.meta.id == "map_tiny"
     stack.replace(DebriefScene(tiny_world, str(TINY), 30.0)).level_select()
