@@ -18,7 +18,7 @@ from typing import Any
 
 import arcade
 
-from command_game.controls import key_name
+from command_game.controls import ACTIONS, key_name
 from command_game.i18n import pick, t
 from command_game.render.gpu import Triangles
 from command_game.render.map_camera import MapCamera
@@ -117,9 +117,6 @@ class Hud:
         if abs(scale - self.scale) > 1e-6:
             self.scale = scale
             self.resize(*self.pixel_size)
-
-    def over_hud(self, x: float, y: float) -> bool:
-        return self.hit(x, y) is not None
 
     def hit(self, x: float, y: float) -> Hit | None:
         """What a click at window pixel (x, y) means; the topmost box wins."""
@@ -373,7 +370,7 @@ class Hud:
             label = t(f"map.order.{kind}") + ("  \u2605" if i == 0 else "")
             self.text.put(f"menu:{i}", label, rect[0] + 8, rect[1] + 7, TEXT, size=10,
                           bold=i == 0)
-            if f"order_{kind}" in _ORDER_ACTIONS:
+            if f"order_{kind}" in ACTIONS:
                 self.text.put(f"menu:{i}:key", key_name(f"order_{kind}"),
                               rect[0] + rect[2] - 8, rect[1] + 7, MUTED, size=9,
                               anchor_x="right")
@@ -402,10 +399,6 @@ class Hud:
             self.minimap_shapes.rect_outline(left, bottom, right - left, top - bottom,
                                              1.5 / z, (255, 255, 255, 230))
             self.minimap_shapes.draw()
-
-
-_ORDER_ACTIONS = {f"order_{k}" for k in ("move", "hold", "patrol", "dialogue", "escort",
-                                          "respond", "recall", "cyber_response", "call_tni")}
 
 
 def status_mark(shapes: Triangles, cx: float, cy: float, status: str, r: float = 7) -> None:
