@@ -3,6 +3,7 @@ is caught and named. The run is the sim's reference autopilot winning a small te
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -222,6 +223,12 @@ def test_cli_verify_and_import_exit_codes(sealed, tmp_path, capsys):
     assert main(["verify", "--all", "--level", str(SPRINT)]) == 0  # the imported copy
     assert "1 of 1 replay(s) valid" in capsys.readouterr().out
     assert main(["verify"]) == 2 and "use --all" in capsys.readouterr().err
+    assert main(["verify", "--json", "--level", str(SPRINT), str(sealed), str(bad)]) == 1
+    good, wrong = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert good["valid"] and good["game_ticks"] == read_replay(sealed).final_tick
+    assert good["categories"] == ["any", "100", "cooling"] and good["player"] == "Rani"
+    assert not wrong["valid"] and wrong["reason"] == "speedrun.verify.diverged"
+    assert wrong["divergence_tick"] > 0
 
 
 def test_an_abandoned_run_is_kept_and_verified_but_never_ranks():

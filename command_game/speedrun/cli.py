@@ -9,6 +9,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -40,6 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
                      help="always draw the progress bar on stderr")
     bar.add_argument("--no-progress", dest="progress", action="store_false")
+    verify.add_argument("--json", action="store_true",
+                        help="one JSON object per replay on stdout (for scripts)")
     verify.set_defaults(func=cmd_verify)
 
     board = sub.add_parser("leaderboard", help="local leaderboard: show, export, import runs")
@@ -105,12 +108,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
                                   progress=bar.advance)
             reached += _ticks_of(path)
             bar.reach(reached)
-            _report(verdict, bar)
+            _report(verdict, bar, args.json)
             verdicts.append(verdict)
     bar.close()
     valid = sum(v.valid for v in verdicts)
     _say(t("speedrun.cli.summary", valid=valid, total=len(verdicts),
-           speed=f"{bar.speed():.1f}"))
+           speed=f"{bar.speed():.1f}"), err=args.json)
     return 0 if valid == len(verdicts) else 1
 
 
@@ -122,17 +125,31 @@ def _ticks_of(path: Path) -> int:
         return 0
 
 
-def _report(verdict: Verdict, bar: ProgressBar) -> None:
+def _report(verdict: Verdict, bar: ProgressBar, as_json: bool = False) -> None:
     if bar.enabled:
         bar.stream.write("\r" + " " * 100 + "\r")
+    if as_json:
+        _say(json.dumps(_verdict_json(verdict), ensure_ascii=False))
+        return
     label = t("speedrun.cli.valid" if verdict.valid else "speedrun.cli.invalid")
     _say(f"{verdict.file}: {label}: {verdict.message}")
 
 
+def _verdict_json(verdict: Verdict) -> dict:
+    out = {"file": verdict.file, "valid": verdict.valid, "reason": verdict.key,
+           "message": verdict.message, "divergence_tick": verdict.divergence_tick}
+    replay = verdict.replay
+    if replay is not None:
+        out |= {"level": replay.level_id, "level_digest": replay.level_digest,
+                "player": replay.player, "seed": replay.seed, "outcome": replay.outcome,
+                "game_ticks": replay.final_tick, "game_time_s": replay.game_time_s,
+                "real_time_s": replay.real_time_s, "categories": replay.categories,
+                "splits": replay.splits, "game_version": replay.game_version}
+    return out
+
+
 def _verify_one(path: Path, level: Path | None, allow: bool) -> Verdict:
-    verdict = verify_file(path, LevelIndex(), level_path=level, allow_version_mismatch=allow)
-    return Verdict(verdict.file, verdict.valid, verdict.key, verdict.params,
-                   verdict.divergence_tick)
+    return verify_file(path, LevelIndex(), level_path=level, allow_version_mismatch=allow)
 
 
 def _verify_parallel(args: argparse.Namespace, bar: ProgressBar) -> list[Verdict]:
@@ -144,7 +161,7 @@ def _verify_parallel(args: argparse.Namespace, bar: ProgressBar) -> list[Verdict
         for path, future in zip(args.replays, futures, strict=True):
             verdict = future.result()
             bar.advance(_ticks_of(path))
-            _report(verdict, bar)
+            _report(verdict, bar, args.json)
             verdicts.append(verdict)
     return verdicts
 
