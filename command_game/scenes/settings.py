@@ -130,6 +130,10 @@ class SettingsScene(ui.UIScene):
         anchor.add(back, anchor_x="center", anchor_y="bottom", align_y=BACK_Y)
         self._shown.add(len(self.rows) - 1)
         self.hint.text = t("settings.hint")
+        small = min(s, 1.4)  # the lines under the panels must still fit across the window
+        for label, size in ((self.message, 13), (self.hint, 11), *(
+                (lab, 11) for lab in self._palette_labels)):
+            label.font_size = round(size * small)
         self._palette_labels[0].text = t("settings.palette.calm")
         self._palette_labels[1].text = t("settings.palette.agitated")
         self._show_focus()
