@@ -102,3 +102,11 @@ def test_empty_board_says_so(game):
     pump(game, 2)
     assert scene.rows == [] and scene.empty.text.startswith("No verified runs")
     save_frame(game, "leaderboard_empty")
+
+
+def test_an_unopenable_board_is_reported_not_a_crash(game, user_home):
+    blocker = user_home / "leaderboard.sqlite3"
+    blocker.mkdir(parents=True)  # a folder where the file should be: sqlite cannot open it
+    scene = game.stack.push(LeaderboardScene())
+    pump(game, 2)
+    assert scene.rows == [] and "cannot be opened" in scene.status.text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import sqlite3
 from pathlib import Path
 
 import arcade
@@ -77,11 +78,20 @@ class LeaderboardScene(ui.UIScene):
             if entry.level is not None:
                 levels.setdefault(entry.level.meta.id, entry.level)
         index = LevelIndex()
-        for level_id in self.board.level_ids():
-            if level_id not in levels:
-                played = [r.level_path for r in reversed(self.board.runs(level_id))]
-                levels[level_id] = index.find(level_id, played)
+        try:
+            for level_id in self.board.level_ids():
+                if level_id not in levels:
+                    played = [r.level_path for r in reversed(self.board.runs(level_id))]
+                    levels[level_id] = index.find(level_id, played)
+        except sqlite3.Error as exc:
+            self._unreadable(exc)
         return levels
+
+    def _unreadable(self, exc: sqlite3.Error) -> None:
+        """The board file cannot be opened (permissions, a full disk): say so, keep going."""
+        log.error("leaderboard unreadable: %s", exc)
+        self.message = t("speedrun.board.unreadable", file=str(self.board.path),
+                         reason=str(exc))
 
     @property
     def level_id(self) -> str | None:
@@ -94,13 +104,16 @@ class LeaderboardScene(ui.UIScene):
 
     def refresh(self) -> None:
         """Re-reads the board for the current level and category and rebuilds the texts."""
-        if self.level_id is None:
-            self.summary = None
-        else:
+        self.summary = None
+        if self.level_id is not None:
             digest = level_digest(self.level) if self.level is not None else None
-            self.summary = summarize(self.board, self.level_id, self.category, self.player, TOP,
-                                     digest)
-            mine = self.board.runs(self.level_id, player=self.player, digest=digest)
+            try:
+                self.summary = summarize(self.board, self.level_id, self.category,
+                                         self.player, TOP, digest)
+                mine = self.board.runs(self.level_id, player=self.player, digest=digest)
+            except sqlite3.Error as exc:
+                self._unreadable(exc)
+                mine = []
             self.latest_id = mine[-1].id if mine else None
         top = self.summary.top if self.summary else ()
         ids = [r.id for r in top]
@@ -108,7 +121,11 @@ class LeaderboardScene(ui.UIScene):
         self._build_texts()
 
     def on_enter(self) -> None:
-        if self.board.runs(status="pending"):
+        try:
+            pending = self.board.runs(status="pending")
+        except sqlite3.Error:
+            return  # already said by refresh
+        if pending:
             record.verify_pending_in_background(self.board)
             self._was_verifying = True
 
