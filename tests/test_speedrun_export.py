@@ -128,3 +128,11 @@ def test_export_cli_writes_each_format(tmp_path, capsys):
     code, out, _ = cli("show", "--level", "singkawang", "--category", "any", "--limit", "3")
     assert code == 0 and "singkawang - Any%" in out
     assert len([ln for ln in out.splitlines() if ln[:4].strip().endswith(".")]) == 3
+
+
+def test_cli_with_an_unopenable_board_says_so(user_home, capsys, tmp_path):
+    (user_home / "leaderboard.sqlite3").mkdir(parents=True)
+    assert main(["leaderboard", "show"]) == 1
+    assert "cannot be opened" in capsys.readouterr().err
+    assert main(["leaderboard", "export", "--format", "json", "-o", str(tmp_path / "b")]) == 1
+

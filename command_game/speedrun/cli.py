@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import sqlite3
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -23,7 +24,7 @@ from command_game.speedrun.store import Leaderboard, clean_player
 from command_game.speedrun.timing import CATEGORIES, CATEGORY_NAMES, format_time, parse_category
 from command_game.speedrun.verify import LevelIndex, Verdict, verify_file
 from command_game.storage import atomic_write_text
-from command_game.userdata import replays_dir
+from command_game.userdata import leaderboard_path, replays_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,33 +52,46 @@ def register(sub: argparse._SubParsersAction) -> None:
     _filters(show)
     show.add_argument("--limit", type=int, default=10)
     show.add_argument("--paths", action="store_true", help="print each run's replay file")
-    show.set_defaults(func=cmd_show)
+    show.set_defaults(func=_reporting_board_errors(cmd_show))
 
     exp = bsub.add_parser("export", help="write the board as csv, json, lss or src")
     exp.add_argument("--format", required=True, choices=export.FORMATS)
     _filters(exp)
     exp.add_argument("--player", default=None, help="whose runs (.lss; default: the best's)")
     exp.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    exp.set_defaults(func=cmd_export)
+    exp.set_defaults(func=_reporting_board_errors(cmd_export))
 
     imp = bsub.add_parser("import", help="add a run from a replay after verifying it")
     imp.add_argument("replay", type=Path, metavar="REPLAY")
     imp.add_argument("--player", required=True, help="the runner's name")
     imp.add_argument("--comment", default="", help="a note shown with the run")
     imp.add_argument("--level", type=Path, default=None, help="the level file, if not found")
-    imp.set_defaults(func=cmd_import)
+    imp.set_defaults(func=_reporting_board_errors(cmd_import))
 
     check = bsub.add_parser("verify", help="verify runs still waiting for verification")
-    check.set_defaults(func=cmd_verify_pending)
+    check.set_defaults(func=_reporting_board_errors(cmd_verify_pending))
 
     rebuild = bsub.add_parser("rebuild", help="re-add and verify runs from the replays folder")
-    rebuild.set_defaults(func=cmd_rebuild)
+    rebuild.set_defaults(func=_reporting_board_errors(cmd_rebuild))
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--level", default=None, metavar="ID", help="level id")
     parser.add_argument("--category", default=None, metavar="C",
                         help="Any%%, 100%% or Cooling%% (any, 100, cooling)")
+
+
+def _reporting_board_errors(command):
+    """A leaderboard file that cannot be opened ends the command with one line, exit 1."""
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except sqlite3.Error as exc:
+            _say(t("speedrun.board.unreadable", file=str(leaderboard_path()), reason=str(exc)),
+                 err=True)
+            return 1
+
+    return run
 
 
 def _say(line: str, err: bool = False) -> None:
