@@ -319,3 +319,25 @@ def test_interface_scale_enlarges_the_hud_and_clicks_still_land(stack, clean_win
     click(clean_window, *(v * 1.5 for v in hud_centre(scene, "unit", "dialogis_1")))
     assert scene.selection.ids == ["dialogis_1"]
     save_frame(clean_window, "map_ui_scale_150")
+
+
+def test_a_long_roster_scrolls_with_the_wheel(stack, clean_window):
+    import json
+
+    from command_game.level.io import parse_level
+
+    data = json.loads(TINY.read_text("utf-8"))
+    data["units"] += [{"id": f"samapta_x{i}", "type": "samapta", "name": f"Samapta {i}",
+                       "base": "polres_kecil", "personnel": 10} for i in range(30)]
+    scene = stack.push(MapScene(parse_level(data, "<long roster>")))
+    pump(clean_window)
+    shown = [hit.value for _, hit in scene.hud.hits if hit.kind == "unit"]
+    units = list(scene.world.units)
+    assert 0 < len(shown) < len(units) and shown == units[:len(shown)]
+    x, y = hud_centre(scene, "unit", shown[0])
+    send(clean_window, "on_mouse_scroll", int(x), int(y), 0, -3)
+    pump(clean_window)
+    after = [hit.value for _, hit in scene.hud.hits if hit.kind == "unit"]
+    assert after == units[3:3 + len(after)]
+    _, bottom, _, _ = next(r for r, hit in scene.hud.hits if hit.kind == "roster")
+    assert bottom > 84  # the roster stays above the order buttons

@@ -44,6 +44,7 @@ ROW_SELECTED = (52, 84, 140, 255)
 TOP_H = 46
 SIDE_W = 280
 ROW_H = 34
+ORDERS_TOP = 84  # the order buttons' panel reaches this high
 ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "recall")
 SPEEDS = (0, 1, 2, 4)
 
@@ -90,6 +91,7 @@ class Hud:
         self.text = TextPool()
         self.hits: list[tuple[tuple[float, float, float, float], Hit]] = []
         self.scale = 1.0
+        self.roster_scroll = 0  # first unit row shown when the roster is longer than fits
         self.camera = arcade.Camera2D()
         self.resize(width, height)
 
@@ -125,6 +127,9 @@ class Hud:
             if left <= x <= left + width and bottom <= y <= bottom + height:
                 return hit
         return None
+
+    def scroll_roster(self, rows: int) -> None:
+        self.roster_scroll = max(0, self.roster_scroll + rows)
 
     def minimap_to_world(self, x: float, y: float) -> tuple[float, float]:
         return self.minimap.to_world(x, y)
@@ -165,8 +170,8 @@ class Hud:
         self.hits.append((rect, hit))
 
     def _panel(self, left: float, bottom: float, width: float, height: float,
-               title: str | None = None, key: str = "") -> None:
-        self._box((left, bottom, width, height), Hit("panel"), PANEL)
+               title: str | None = None, key: str = "", hit: Hit | None = None) -> None:
+        self._box((left, bottom, width, height), hit or Hit("panel"), PANEL)
         self.shapes.rect_outline(left, bottom, width, height, 1, PANEL_EDGE)
         if title:
             self.shapes.rect(left + 1, bottom + height - 24, width - 2, 23, HEADER)
@@ -229,10 +234,17 @@ class Hud:
                           size=11, bold=True)
 
     def _roster(self, world: Any, state: HudState) -> None:
-        units = list(world.units.values())
+        every = list(world.units.values())
         top = self.height - TOP_H - 8
+        fits = max(1, int((top - ORDERS_TOP - 8 - 30) // ROW_H))  # rows above the orders
+        self.roster_scroll = max(0, min(self.roster_scroll, len(every) - fits))
+        units = every[self.roster_scroll:self.roster_scroll + fits]
         height = 30 + ROW_H * len(units)
-        self._panel(8, top - height, SIDE_W, height, t("map.hud.units"), "roster")
+        title = t("map.hud.units")
+        if len(every) > fits:
+            title = t("map.hud.units_scroll", first=self.roster_scroll + 1,
+                      last=self.roster_scroll + len(units), n=len(every))
+        self._panel(8, top - height, SIDE_W, height, title, "roster", Hit("roster"))
         selected = set(state.selected)
         for i, unit in enumerate(units):
             y = top - 28 - (i + 1) * ROW_H

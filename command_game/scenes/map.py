@@ -274,8 +274,11 @@ class MapScene(Scene):
         self._mouse_inside = False
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
-        if self.hud.hit(x, y) is None or self.hud.hit(x, y).kind == "minimap":
+        hit = self.hud.hit(x, y)
+        if hit is None or hit.kind == "minimap":
             self.camera.zoom_at(x, y, 1.15 ** scroll_y)
+        elif hit.kind in ("roster", "unit"):
+            self.hud.scroll_roster(-round(scroll_y))
 
     def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
         self._mouse = (float(x), float(y))
