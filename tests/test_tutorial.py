@@ -168,6 +168,9 @@ def test_tutorial_runs_in_the_first_mission_and_is_played_by_keyboard(first_miss
     scene.on_update(1 / 60)
     assert scene.selection.ids and tut.current == "dispatch"
     pump(clean_window)
+    kpu = next(s for s in scene.world.sites.values() if s.type == "kpu")
+    assert tut.pointer == scene.camera.to_screen(kpu.x, kpu.y)  # on-map: where to send it
+    pump(clean_window)
     save_frame(clean_window, "tutorial_step_dispatch")
 
     _press(clean_window, key.O)  # focus a site ...

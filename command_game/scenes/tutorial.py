@@ -53,6 +53,8 @@ class Tutorial:
         self._labels: dict[str, arcade.Text] = {}
         self._text_for: tuple[str, int, str, float] | None = None
         self.skip_box: tuple[float, float, float, float] | None = None
+        self.pointer: tuple[float, float] | None = None  # screen point the step is about
+        self._scene: Any = None  # the map scene, as last seen in update()
         self._time_s = 0.0
 
     @classmethod
@@ -98,6 +100,24 @@ class Tutorial:
                 self._seen_running = True
             elif self._seen_running:
                 self._advance()
+        self._scene = scene
+
+    def _point_at(self, scene: Any) -> tuple[float, float] | None:
+        """Where on screen the current step points: a unit to select, then the KPU office
+        (the first mission's objective) to send it to and talk with its crowd."""
+        camera = getattr(scene, "camera", None)
+        if camera is None:
+            return None
+        world = scene.world
+        if self.current == "select":  # the unit nearest the middle of the screen
+            points = [camera.to_screen(u.x, u.y) for u in world.units.values()]
+            cx, cy = scene.window.width / 2, scene.window.height / 2
+            return min(points, key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2,
+                       default=None)
+        if self.current in ("dispatch", "dialogue"):
+            site = next((s for s in world.sites.values() if s.type == "kpu"), None)
+            return camera.to_screen(site.x, site.y) if site is not None else None
+        return None
 
     def _advance(self) -> None:
         self.step += 1
@@ -167,6 +187,10 @@ class Tutorial:
         ui.place(labels["body"], left + 16, round(top - 36 * s))
         for label in (labels["head"], labels["body"]):
             label.draw()
+        self.pointer = self._point_at(self._scene) if self._scene is not None else None
+        if self.state == "running" and self.pointer is not None:
+            px, py = self.pointer
+            arcade.draw_circle_outline(px, py, 26 + 6 * glow, (*ui.GOLD[:3], int(255 * glow)), 3)
         if self.state == "running":
             self._draw_steps(right - 16, top - 20 * s)
             skip = labels["skip"]
