@@ -194,8 +194,6 @@ def test_build_a_level_from_an_empty_map_save_it_and_win_it(editor):
 
     pump(d.window, 2)
     save_frame(d.window, "editor_new_level")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    save_frame(d.window, "editor", SCREENSHOTS)
 
     d.key(arcade.key.S, CTRL)
     path = levels_dir() / "kota_uji.json"
@@ -251,6 +249,13 @@ def test_play_test_returns_to_the_editor_unchanged(editor, tmp_path):
     scene = d.window.stack.push(EditorScene(path))
     d.scene = scene
     pump(d.window, 2)
+    kpu = next(o for o in scene.doc.items("offices") if o["type"] == "kpu")
+    d.click(kpu["x"], kpu["y"])
+    assert scene.selection == [Ref("offices", kpu["id"])]
+    scene.refresh(force_map=True)
+    pump(d.window, 2)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    save_frame(d.window, "editor", SCREENSHOTS)
     before = scene.doc.data
     d.key(arcade.key.F5)
     mission = d.window.stack.top
