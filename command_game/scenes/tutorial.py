@@ -30,8 +30,8 @@ from command_game.scenes import ui
 STEPS: tuple[str, ...] = ("select", "dispatch", "dialogue", "pause")
 DISPATCH_KINDS = frozenset({"move", "respond", "hold", "patrol", "escort"})
 DONE_SHOWN_S = 8.0  # how long the closing line stays up
-TOP_BAR = 46  # the HUD's top bar height: the prompt sits just under it
-SIDE = 290  # the HUD's side panels: the prompt stays between them
+TOP_BAR = 46  # the HUD's top bar height (at 100%): the prompt sits just under it
+SIDE = 290  # the HUD's side panels (at 100%): the prompt stays between them if it can
 HEIGHT = 96
 
 
@@ -173,9 +173,12 @@ class Tutorial:
     def draw(self, width: float, height: float) -> None:
         if not self.visible:
             return
-        s = min(settings.current().ui_scale / 100, 1.5)
-        left, right = SIDE, width - SIDE
-        top = height - TOP_BAR - 10
+        hud = settings.current().ui_scale / 100  # the HUD is laid out at this scale
+        s = min(hud, 1.5)
+        left, right = SIDE * hud, width - SIDE * hud
+        if right - left < 480 * s:  # side panels too wide at this scale: overlap them
+            left, right = max(20, width / 2 - 320 * s), min(width - 20, width / 2 + 320 * s)
+        top = height - TOP_BAR * hud - 10
         self._refresh_labels(right - left, s)
         labels = self._labels
         tall = max(HEIGHT * s, 36 * s + labels["body"].content_height + 34 * s)
