@@ -127,7 +127,7 @@ class Autopilot:
     def _calm(self, world: World) -> list[Command]:
         out = []
         tense = sorted((s for s in world.sites.values()
-                        if s.type in PUBLIC_TYPES and s.tension >= 35.0 and s.crowd > 10),
+                        if s.type in PUBLIC_TYPES and s.tension >= 25.0 and s.crowd > 10),
                        key=lambda s: -s.tension)
         for site in tense:
             if any(j in (f"calm:{site.id}", f"hold:{site.id}") for j in self.busy.values()) \

@@ -150,7 +150,8 @@ def update_sites(world: World, dt: float) -> None:
         site.agitation = float(crowd.agitation[near].mean()) if site.crowd else 0.0
         if site.crowd:
             crowd.agitation[near] += dt * rules.AGITATION_FROM_TENSION * site.tension / 100.0
-        feed = growth[site.id] + rules.TENSION_FROM_CROWD * site.crowd * site.agitation
+        size = site.crowd / (site.crowd + rules.CROWD_HALF)
+        feed = growth[site.id] + rules.TENSION_FROM_CROWD * size * site.agitation
         if site.district is not None and site.district in calm_districts:
             feed *= rules.BINLUH_GROWTH_FACTOR
         _set_tension(world, site, site.tension + dt * (feed - _calming(world, site)
@@ -197,7 +198,13 @@ def _calm_crowd(world: World, dt: float) -> None:
         calm = role.calm
         if unit.state == "dialogue":
             calm += 0.03 * role.dialogue * _dialogue_ramp(unit)
-        near = crowd.near(unit.x, unit.y, rules.CALM_RADIUS_M)
+        radius = rules.CALM_RADIUS_M
+        if unit.site_id is not None:
+            site = world.sites[unit.site_id]
+            radius = max(radius, site.radius_m * rules.CROWD_NEAR_FACTOR)
+            near = crowd.near(site.x, site.y, radius)
+        else:
+            near = crowd.near(unit.x, unit.y, radius)
         crowd.agitation[near] -= dt * calm * dispatch.strength(unit)
     np.clip(crowd.agitation, 0.0, 1.0, out=crowd.agitation)
 

@@ -24,8 +24,8 @@ STEER_RELAX_S = 0.5  # how fast a citizen's velocity turns toward the wanted one
 SPAWN_JITTER_M = 3.0
 WANDER_MPS = 0.35  # restless milling of an agitated crowd at its site, at agitation 1
 AGITATION_SPREAD = 0.25  # per s, pull of a citizen's agitation toward its neighbourhood
-AGITATION_FROM_TENSION = 0.004  # per s at a site of tension 100, on citizens gathered there
-AGITATION_RELAX = 0.002  # per s, natural cooling toward the source's starting agitation
+AGITATION_FROM_TENSION = 0.003  # per s at a site of tension 100, on citizens gathered there
+AGITATION_RELAX = 0.01  # per s, natural cooling toward the source's starting agitation
 DISPERSE_AGITATION = 0.12  # a calm citizen below this may go home
 DISPERSE_CHANCE = 0.01  # per s, chance that a calm citizen at its site goes home
 CROWD_NEAR_FACTOR = 2.0  # citizens within radius_m * this count as "at" a site
@@ -34,7 +34,8 @@ CROWD_NEAR_FACTOR = 2.0  # citizens within radius_m * this count as "at" a site
 UNIT_RADIUS_M = 1.5
 UNIT_MASS_KG = 3000.0
 ARRIVE_M = 3.0
-CALM_RADIUS_M = 35.0  # citizens this close to a calming unit lose agitation
+CALM_RADIUS_M = 35.0  # citizens this close to a calming unit lose agitation (at a site:
+# at least the site's crowd radius, radius_m * CROWD_NEAR_FACTOR)
 ON_SITE_MARGIN_M = 20.0  # a unit within radius_m + this of an office is on that site
 REVEAL_RADIUS_M = 250.0  # Intelkam reveals hidden incidents at sites this close
 DIALOGUE_RAMP_S = (20.0, 45.0)  # dialogue starts working after 20 s, full at 45 s
@@ -90,15 +91,15 @@ INCIDENT_TENSION = 0.25  # tension per s per severity point at the site while vi
 # agitation per s per severity point added to citizens within `radius` m of the site
 # (radius None: every citizen, e.g. a hoax wave on social media)
 INCIDENT_AGITATION: dict[str, tuple[float, float | None]] = {
-    "clash": (0.030, 40.0),
-    "protest": (0.006, 60.0),
-    "intimidation": (0.004, 40.0),
-    "hoax": (0.003, None),
+    "clash": (0.012, 40.0),
+    "protest": (0.004, 60.0),
+    "intimidation": (0.003, 40.0),
+    "hoax": (0.002, None),
     "hacking": (0.001, None),
-    "convoy_disruption": (0.006, 60.0),
-    "sabotage": (0.020, 60.0),
-    "provocation": (0.020, 80.0),
-    "suspicious_package": (0.010, 60.0),
+    "convoy_disruption": (0.004, 60.0),
+    "sabotage": (0.010, 60.0),
+    "provocation": (0.010, 80.0),
+    "suspicious_package": (0.006, 60.0),
 }
 ESCALATION_TENSION = 10.0  # per severity point when an incident escalates
 FAILURE_TENSION = 25.0  # when an escalated incident runs out of time again
@@ -106,7 +107,10 @@ FAILURE_TRUST = 5.0
 ROAD_BLOCKING_INCIDENTS = ("convoy_disruption", "clash", "sabotage")
 
 # --- sites, index, trust ------------------------------------------------------------------
-TENSION_FROM_CROWD = 0.012  # per s per citizen at the site, times their mean agitation
+# crowd pressure on a site: TENSION_FROM_CROWD * mean agitation * n / (n + CROWD_HALF)
+# tension points per s (a crowd's size counts, with diminishing returns)
+TENSION_FROM_CROWD = 3.0
+CROWD_HALF = 150.0
 TENSION_RELAX = 0.2  # per s, tension falls by itself when nothing feeds it
 TENSION_THRESHOLDS = (50.0, 80.0, 100.0)
 RIOT_AFTER_S = 30.0  # a site at tension 100 this long riots (mission lost)
