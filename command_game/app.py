@@ -32,7 +32,7 @@ def create_window(visible: bool = True) -> arcade.Window:
 def run_game() -> int:
     """Opens the window on the title screen, in the player's settings, and runs until the
     window is closed."""
-    from command_game import gamepad, settings
+    from command_game import gamepad, music, settings
     from command_game.scenes.title import TitleScene
 
     prefs = settings.current()
@@ -41,5 +41,6 @@ def run_game() -> int:
     for problem in settings.apply(prefs, window):
         log.warning("settings: %s", problem)
     window.stack.push(TitleScene())
+    music.start()  # the night-time loop, at the music volume from Settings
     arcade.run()
     return 0

@@ -7,7 +7,7 @@ copied aside with `storage.backup_file`, defaults take its place on disk, and
 
 `apply(s)` pushes settings into the parts of the game that read them: the language
 (`i18n`), the palette and reduced flashing (`render.palette`), key bindings and edge
-scrolling (`controls`), the effects volume (`sound`), and the window (fullscreen, size).
+scrolling (`controls`), the volumes (`sound`, `music`), and the window (fullscreen, size).
 The interface scale is read where it is used, through `current()`. Scenes that lay out
 text can `subscribe` to be told after every apply (a language change renames buttons).
 """
@@ -162,7 +162,7 @@ def apply(settings: Settings, window: Any = None) -> list[str]:
     """Puts settings into effect everywhere at once. Returns problems that were skipped
     (a key binding that cannot apply), never raises for them."""
     global _current
-    from command_game import controls, i18n, sound
+    from command_game import controls, i18n, music, sound
     from command_game.render import palette
 
     _current = settings
@@ -171,6 +171,7 @@ def apply(settings: Settings, window: Any = None) -> list[str]:
     palette.set_reduced_flashing(settings.reduced_flashing)
     controls.set_edge_scrolling(settings.edge_scrolling)
     sound.set_volume(settings.effects_gain())
+    music.set_volume(settings.music_gain())
     problems = controls.set_overrides(settings.key_bindings)
     if window is not None:
         apply_window(settings, window)

@@ -113,6 +113,34 @@ def test_apply_changes_what_each_setting_should():
     assert controls.action_for(key.D) == "order_dialogue"
 
 
+def test_music_plays_at_master_times_music_volume():
+    from command_game import music
+
+    assert music.start() and music.playing()
+    try:
+        settings.apply(settings.Settings(master_volume=0.5, music_volume=0.4))
+        assert music.volume() == pytest.approx(0.2)
+        assert music._player.volume == pytest.approx(0.2)  # the playing loop, at once
+        settings.apply(settings.Settings(music_volume=0.0))
+        assert music._player.volume == 0.0
+    finally:
+        music.stop()
+    assert not music.playing()
+
+
+def test_music_loop_is_a_quiet_wav_of_the_stated_length():
+    import io
+    import wave
+
+    from command_game import music
+
+    with wave.open(io.BytesIO(music.synthesise())) as wav:
+        frames = wav.readframes(wav.getnframes())
+        assert wav.getnframes() == int(music.RATE * music.CHORD_S) * len(music.CHORDS)
+    samples = np.frombuffer(frames, dtype="<i2")
+    assert 0.15 * 32767 < np.abs(samples).max() <= 0.23 * 32767  # quiet, never clipping
+
+
 def test_update_applies_saves_and_tells_listeners():
     heard = []
     unsubscribe = settings.subscribe(heard.append)
