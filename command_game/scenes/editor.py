@@ -12,56 +12,46 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import arcade
-from arcade.gui import UIDropdown, UIManager, UIMessageBox
+from arcade.gui import UIManager, UIMessageBox
 
-from command_game.editor import edits, picking
+from command_game.editor import edits
 from command_game.editor.autosave import Autosaver, find_recovery
-from command_game.editor.document import Document, EditAction, Ref
-from command_game.editor.fields import LEVEL_FIELDS, OBJECTIVE_KINDS, UNIT_TYPES, fields_for
+from command_game.editor.document import COLLECTIONS, Document, EditAction, Ref
 from command_game.editor.files import EditorFile, open_file
 from command_game.editor.template import new_level_data
 from command_game.editor.validation import is_playable, preview_level, validate
-from command_game.i18n import pick as pick_text
 from command_game.i18n import t
-from command_game.level.models import HQ_TYPES, Level
-from command_game.level.problems import LevelError, Problem
+from command_game.level.models import Level
+from command_game.level.problems import Problem
 from command_game.level.tiled import export_tiled, import_tiled_data
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import StaticMapLayer
 from command_game.scenes import editor_overlay as overlay
 from command_game.scenes import ui
-from command_game.scenes.editor_panel import (
-    STYLE,
-    STYLE_ACTIVE,
-    FieldForm,
-    ProblemList,
-    WidgetGroup,
-    flat,
-    label,
+from command_game.scenes.editor_panel import FieldForm, ProblemList, WidgetGroup
+from command_game.scenes.editor_sidebar import (
+    PANEL_W,
+    PROBLEMS_H,
+    TOOLBAR_W,
+    TOOLS,
+    TOP_H,
+    SidebarMixin,
+    pick_text_safe,
 )
+from command_game.scenes.editor_tools import ToolsMixin, anchor_point
 from command_game.scenes.stack import Scene
-from command_game.userdata import levels_dir
 
-TOOLS = ("select", "district", "building", "road", "office", "crowd", "incident")
 TOOL_KEYS = {getattr(arcade.key, f"KEY_{i + 1}"): tool for i, tool in enumerate(TOOLS)}
-OFFICE_TYPES = ("polres", "polsek", "kpu", "bawaslu", "tps", "ppk", "warehouse")
-TABS = ("selection", "level", "roster", "script")
 SNAP_M = 10.0
 PICK_PX = 9.0
-TOOLBAR_W = 150
-TOP_H = 40
-PANEL_W = 340
-PROBLEMS_H = 140
 MAP_FAST_S = 0.04  # a map layer rebuilt faster than this follows every edit at once
 MAP_IDLE_S = 0.3  # otherwise it is rebuilt once edits pause this long
-LIST_ROWS = 6  # roster/script rows per list (the rest: select them on the map or by problem)
 
 
-class EditorScene(Scene):
+class EditorScene(ToolsMixin, SidebarMixin, Scene):
     """Edits the level at `level_path` (a level, a draft or a Tiled map), or a new one."""
 
     def __init__(self, level_path: str | Path | None = None) -> None:
@@ -245,221 +235,6 @@ class EditorScene(Scene):
         self.refresh(force_map=True)
         self.say(t("editor.status.restored"))
 
-    # --- panels -------------------------------------------------------------------------
-    def _rebuild_toolbar(self) -> None:
-        """Builds the tool bar and the panel tabs once per window size; after that
-        _update_toolbar only restyles them (making arcade.gui widgets is slow)."""
-        if getattr(self, "_toolbar_height", None) == self.window.height:
-            self._update_toolbar()
-            return
-        self._toolbar_height = self.window.height
-        self._toolbar.clear()
-        x, w = 8, TOOLBAR_W - 16
-        y = self.window.height - TOP_H - 36
-        self._tool_buttons = {}
-        for i, tool in enumerate(TOOLS):
-            self._tool_buttons[tool] = self._toolbar.add(flat(
-                f"{i + 1}  {t('editor.tool.' + tool)}", lambda tool=tool: self.set_tool(tool),
-                x, y, w, 28))
-            y -= 32
-        self._office_types = UIDropdown(x=x, y=y, width=w, height=26, default=self.office_type,
-                                        options=list(OFFICE_TYPES), primary_style=STYLE,
-                                        dropdown_style=STYLE, active_style=STYLE_ACTIVE)
-        self._office_types.event("on_change")(lambda e: self._set_office_type(e.new_value))
-        self._toolbar.add(self._office_types, layer=1)
-        y -= 40
-        self._action_buttons = {}
-        for name, action in (("undo", self.undo), ("redo", self.redo),
-                             ("snap", self.toggle_snap), ("save", self.save),
-                             ("playtest", self.playtest), ("export", self.export_tmj),
-                             ("exit", self.leave)):
-            self._action_buttons[name] = self._toolbar.add(flat(
-                t("editor.action." + name if name != "snap" else "editor.action.snap_on"),
-                action, x, y, w, 28))
-            y -= 32
-        rect = self.panel_rect
-        tab_w = (rect.width - 20) / len(TABS)
-        self._tab_buttons = {
-            tab: self._toolbar.add(flat(t("editor.tab." + tab), lambda tab=tab: self.set_tab(tab),
-                                        rect.left + 10 + i * tab_w, rect.top - 34, tab_w - 4,
-                                        26))
-            for i, tab in enumerate(TABS)}
-        self._update_toolbar()
-
-    def _update_toolbar(self) -> None:
-        for tool, button in self._tool_buttons.items():
-            _restyle(button, STYLE_ACTIVE if tool == self.tool else STYLE)
-        for tab, button in self._tab_buttons.items():
-            _restyle(button, STYLE_ACTIVE if tab == self.tab else STYLE)
-        self._office_types.visible = self.tool == "office"
-        self._action_buttons["undo"].disabled = not self.doc.can_undo
-        self._action_buttons["redo"].disabled = not self.doc.can_redo
-        snap = t("editor.action.snap_on" if self.snap_on else "editor.action.snap_off")
-        if self._action_buttons["snap"].text != snap:
-            self._action_buttons["snap"].text = snap
-
-    def _set_office_type(self, value: str) -> None:
-        self.office_type = value
-
-    def _panel_content_key(self) -> tuple:
-        """What the current tab shows: the panel is rebuilt only when this changes."""
-        if self.tab == "selection":
-            if len(self.selection) != 1 or self.doc.get(self.selection[0]) is None:
-                return (len(self.selection),)
-            ref = self.selection[0]
-            return (ref, tuple((f.key, f.choices) for f in fields_for(self.doc, ref)))
-        if self.tab == "roster":
-            return tuple(self._describe("units", u) for u in self.doc.items("units"))
-        if self.tab == "script":
-            return (self._default_site(),) + tuple(
-                self._describe(c, item) for c in ("incidents", "objectives", "triggers",
-                                                  "convoys") for item in self.doc.items(c))
-        return tuple(p.name for p in tiled_maps()[:4])
-
-    def _rebuild_panel(self) -> None:
-        key = (self.tab, self.window.height, self._panel_content_key())
-        if key == self._panel_key:
-            return
-        self._panel_key = key
-        self.form.stop_typing()
-        self._panel.clear()
-        self.form.rows = []
-        if hasattr(self, "_tab_buttons"):
-            self._update_toolbar()
-        rect = self.panel_rect
-        x, width = rect.left + 10, rect.width - 20
-        getattr(self, f"_panel_{self.tab}")(x, rect.top - 46, width)
-
-    def _panel_selection(self, x: float, top: float, width: float) -> None:
-        if len(self.selection) != 1:
-            text = (t("editor.panel.nothing") if not self.selection else
-                    t("editor.panel.many", count=len(self.selection)))
-            self._panel.add(label(text, x, top - 22, width, 12, ui.TEXT))
-            if self.selection:
-                self._panel.add(flat(t("editor.action.delete"), self.delete_selection, x,
-                                     top - 56, 120))
-            return
-        ref = self.selection[0]
-        item = self.doc.get(ref) or {}
-        self._panel.add(label(t("editor.kind." + ref.collection) + f": {ref.id}", x, top - 22,
-                              width, 12, ui.GOLD, bold=True))
-        base = edits.object_path(self.doc, ref)
-        y = self.form.build(fields_for(self.doc, ref), base, item, x, top - 30, width)
-        self._panel.add(flat(t("editor.action.delete"), self.delete_selection, x, y - 36, 120))
-
-    def _panel_level(self, x: float, top: float, width: float) -> None:
-        self._panel.add(label(t("editor.panel.level"), x, top - 22, width, 12, ui.GOLD,
-                              bold=True))
-        y = self.form.build(list(LEVEL_FIELDS), (), self.doc.data, x, top - 30, width)
-        y -= 44
-        self._panel.add(label(t("editor.panel.tiled", folder=str(levels_dir())), x, y, width,
-                              10, lines=3))
-        for path in tiled_maps()[:4]:
-            y -= 28
-            self._panel.add(flat(t("editor.action.import", name=path.name),
-                                 lambda path=path: self.import_tmj(path), x, y, width, 24))
-
-    def import_tmj(self, path: Path) -> None:
-        """Brings a Tiled map's geometry and properties into this level (undoable)."""
-        try:
-            data = import_tiled_data(path)
-        except LevelError as exc:
-            self.say(exc.problems[0].format(exc.file))
-            return
-        if self.apply(edits.replace_content(self.doc, data, f"import {path.name}")):
-            self.selection = []
-            self.say(t("editor.status.imported", path=str(path)))
-
-    def _panel_roster(self, x: float, top: float, width: float) -> None:
-        y = self._list_rows("units", x, top, width)
-        unit_type = UIDropdown(x=x, y=y - 30, width=150, height=26, default="samapta",
-                               options=list(UNIT_TYPES), primary_style=STYLE,
-                               dropdown_style=STYLE, active_style=STYLE_ACTIVE)
-        self._panel.add(unit_type, layer=1)
-        self._panel.add(flat(t("editor.action.add_unit"),
-                             lambda: self.add_and_select(edits.add_unit(self.doc, unit_type.value)),
-                             x + 160, y - 30, width - 160))
-
-    def _panel_script(self, x: float, top: float, width: float) -> None:
-        y = top
-        for collection in ("incidents", "objectives", "triggers", "convoys"):
-            y = self._list_rows(collection, x, y, width) - 6
-        kind = UIDropdown(x=x, y=y - 24, width=150, height=26, default="hold_site",
-                          options=list(OBJECTIVE_KINDS), primary_style=STYLE,
-                          dropdown_style=STYLE, active_style=STYLE_ACTIVE)
-        self._panel.add(kind, layer=1)
-        self._panel.add(flat(t("editor.action.add_objective"),
-                             lambda: self.add_and_select(edits.add_objective(self.doc,
-                                                                             kind.value)),
-                             x + 160, y - 24, width - 160))
-        site = self._default_site()
-        self._panel.add(flat(t("editor.action.add_incident"),
-                             lambda: self.add_and_select(edits.add_incident(self.doc, site)),
-                             x, y - 56, 104))
-        self._panel.add(flat(t("editor.action.add_trigger"),
-                             lambda: self.add_and_select(edits.add_trigger(self.doc, site)),
-                             x + 108, y - 56, 104))
-        self._panel.add(flat(t("editor.action.add_convoy"),
-                             lambda: self.add_and_select(edits.add_convoy(self.doc)),
-                             x + 216, y - 56, width - 216))
-
-    @staticmethod
-    def _describe(collection: str, item: dict[str, Any]) -> str:
-        """One line per roster/script entry."""
-        if collection == "units":
-            return f"{item.get('id')} · {item.get('type')} @ {item.get('base')}"
-        if collection == "incidents":
-            return f"{item.get('id')} · {item.get('at_s', 0)}s {item.get('type')} @ " \
-                   f"{item.get('site')}"
-        if collection == "objectives":
-            return f"{item.get('id')} · {pick_text_safe(item.get('title'))}"
-        if collection == "triggers":
-            return f"{item.get('id')} · {item.get('tension', 0)} @ {item.get('site')}"
-        return f"{item.get('id')} · {item.get('origin')} > {item.get('destination')}"
-
-    def _default_site(self) -> str:
-        sites = [o["id"] for o in self.doc.items("offices") if o.get("type") not in HQ_TYPES]
-        return sites[0] if sites else (self.doc.ids("offices") or [""])[0]
-
-    def _list_rows(self, collection: str, x: float, top: float, width: float) -> float:
-        items = self.doc.items(collection)
-        self._panel.add(label(f"{t('editor.kind.' + collection)} ({len(items)})", x, top - 20,
-                              width, 12, ui.GOLD, bold=True))
-        y = top - 22
-        for item in items[:LIST_ROWS]:
-            y -= 26
-            ref = Ref(collection, item.get("id", ""))
-            self._panel.add(flat(self._describe(collection, item)[:40],
-                                 lambda ref=ref: self.select([ref]), x, y, width, 24))
-        return y
-
-    def set_tab(self, tab: str) -> None:
-        self.tab = tab
-        self._rebuild_panel()
-
-    def _commit_field(self, path: tuple, value: Any) -> None:
-        if path and path[-1] == "id" and len(path) >= 2 and isinstance(path[-2], int):
-            ref = self._ref_at(path)
-            if ref is not None:
-                action = edits.rename(self.doc, ref, str(value))
-                if self.apply(action):
-                    self.selection = [Ref(ref.collection, str(value))]
-                    self._panel_key = None
-                    self._rebuild_panel()
-                return
-        self.apply(edits.set_value(self.doc, path, value))
-
-    def _ref_at(self, path: tuple) -> Ref | None:
-        from command_game.editor.document import COLLECTIONS
-
-        for name, list_path in COLLECTIONS.items():
-            if tuple(path[: len(list_path)]) == list_path and len(path) > len(list_path):
-                index = path[len(list_path)]
-                items = self.doc.items(name)
-                if isinstance(index, int) and index < len(items):
-                    return Ref(name, items[index]["id"])
-        return None
-
     # --- selection --------------------------------------------------------------------
     def select(self, refs: list[Ref]) -> None:
         self.selection = list(dict.fromkeys(refs))
@@ -476,7 +251,7 @@ class EditorScene(Scene):
             self.say(f"{problem.path}: {problem.fix}")
             return
         self.select([ref])
-        where = _anchor_point(self.doc.get(ref))
+        where = anchor_point(self.doc.get(ref))
         if self.camera is not None and where is not None:
             self.camera.centre_on(*where)
         self.say(f"{problem.message} ({problem.fix})")
@@ -655,166 +430,6 @@ class EditorScene(Scene):
             return
         self.apply(edits.move(self.doc, self.selection, dx, dy))
 
-    # --- mouse --------------------------------------------------------------------------
-    def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
-        self.cursor = self.world(x, y) if self.in_map(x, y) and self.camera else None
-
-    def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
-        if self.camera is not None and self.in_map(x, y):
-            self.camera.zoom_at(x, y, 1.15 ** scroll_y)
-
-    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
-        if not self.in_map(x, y) or self.camera is None or self.dialog is not None:
-            return
-        self.form.stop_typing()
-        if button in (arcade.MOUSE_BUTTON_MIDDLE, arcade.MOUSE_BUTTON_RIGHT):
-            if button == arcade.MOUSE_BUTTON_RIGHT and (self.pending or self.road_from):
-                self.finish_polygon() if self.pending else setattr(self, "road_from", None)
-                return
-            self.drag = {"kind": "pan"}
-            return
-        wx, wy = self.world(x, y)
-        self.cursor = (wx, wy)
-        getattr(self, f"_press_{self.tool}")(wx, wy, modifiers)
-
-    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int,
-                      modifiers: int) -> None:
-        if self.drag is None or self.camera is None:
-            return
-        if self.drag["kind"] == "pan":
-            self.camera.pan_pixels(dx, dy)
-            return
-        wx, wy = self.world(x, y)
-        self.cursor = (wx, wy)
-        if self.drag["kind"] == "box":
-            self.drag["end"] = (wx, wy)
-        elif self.drag["kind"] == "move":
-            self._drag_move(wx, wy)
-
-    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
-        drag, self.drag = self.drag, None
-        if drag is None or drag["kind"] != "box" or self.camera is None:
-            return
-        x0, y0 = drag["start"]
-        x1, y1 = drag.get("end", drag["start"])
-        if max(abs(x1 - x0), abs(y1 - y0)) <= self.pick_radius():  # a click, not a box
-            found = [drag["click"]] if drag["click"] is not None else []
-        else:
-            found = picking.in_box(self.doc, x0, y0, x1, y1)
-        self.select(list(dict.fromkeys(self.selection + found)) if drag["add"] else found)
-
-    def _drag_move(self, wx: float, wy: float) -> None:
-        """Moves the grabbed things so the grabbed point follows the (snapped) cursor;
-        the whole drag undoes as one edit."""
-        gx, gy = self.drag["grab"]
-        tx, ty = self.snap(wx + self.drag["offset"][0], wy + self.drag["offset"][1])
-        action = edits.move(self.doc, self.drag["refs"], tx - gx, ty - gy)
-        action.merge_key = self.drag["merge"]
-        if self.apply(action):
-            self.drag["grab"] = (tx, ty)
-
-    def _start_move(self, refs: list[Ref], wx: float, wy: float, anchor: tuple[float, float]):
-        self.drag = {"kind": "move", "refs": refs, "grab": anchor,
-                     "offset": (anchor[0] - wx, anchor[1] - wy),
-                     "merge": f"drag:{time.monotonic_ns()}"}
-
-    # --- tools --------------------------------------------------------------------------
-    def _selected_polygons(self) -> list[Ref]:
-        return [Ref(r.collection, r.id) for r in self.selection
-                if r.collection in edits.POLYGON_COLLECTIONS]
-
-    def _press_select(self, wx: float, wy: float, modifiers: int) -> None:
-        radius = self.pick_radius()
-        polygons = self._selected_polygons()
-        vertex = picking.pick_vertex(self.doc, wx, wy, radius, polygons)
-        if vertex is not None:
-            self.selection = [vertex]
-            point = picking.polygon_of(self.doc.get(vertex))[vertex.vertex]
-            self._start_move([vertex], wx, wy, point)
-            return
-        mid = picking.pick_midpoint(self.doc, wx, wy, radius, polygons)
-        if mid is not None:
-            ref, index, point = mid
-            if self.apply(edits.insert_vertex(self.doc, ref, index, self.snap(*point))):
-                vertex = Ref(ref.collection, ref.id, index)
-                self.selection = [vertex]
-                self._start_move([vertex], wx, wy, self.snap(*point))
-            return
-        hit = picking.pick(self.doc, wx, wy, radius)
-        shift = modifiers & arcade.key.MOD_SHIFT
-        if hit is None or (hit.collection == "districts" and hit not in self.selection):
-            # districts cover the map: dragging on one draws a box, a click selects it
-            self.drag = {"kind": "box", "start": (wx, wy), "add": bool(shift), "click": hit}
-            return
-        if shift:
-            chosen = [r for r in self.selection if r != hit] if hit in self.selection else \
-                [*self.selection, hit]
-            self.select(chosen)
-            return
-        if hit not in self.selection:
-            self.select([hit])
-        self._start_move(list(self.selection), wx, wy, self._anchor_of(hit, wx, wy))
-
-    def _anchor_of(self, ref: Ref, wx: float, wy: float) -> tuple[float, float]:
-        return _anchor_point(self.doc.get(ref)) or self.snap(wx, wy)
-
-    def _press_district(self, wx: float, wy: float, modifiers: int) -> None:
-        self._polygon_click("districts", wx, wy)
-
-    def _press_building(self, wx: float, wy: float, modifiers: int) -> None:
-        self._polygon_click("buildings", wx, wy)
-
-    def _polygon_click(self, collection: str, wx: float, wy: float) -> None:
-        point = self.snap(wx, wy)
-        if len(self.pending) >= 3:
-            fx, fy = self.pending[0]
-            if abs(fx - wx) <= self.pick_radius() and abs(fy - wy) <= self.pick_radius():
-                self.finish_polygon()
-                return
-        if not self.pending or point != self.pending[-1]:
-            self.pending.append(point)
-
-    def finish_polygon(self) -> None:
-        if self.tool not in ("district", "building") or len(self.pending) < 3:
-            return
-        collection = "districts" if self.tool == "district" else "buildings"
-        action = edits.add_polygon(self.doc, collection, self.pending)
-        self.pending = []
-        self.add_and_select(action)
-
-    def _press_road(self, wx: float, wy: float, modifiers: int) -> None:
-        """Click empty ground: a node (joined to the last one); click a node: join it;
-        click a road: a junction splitting it."""
-        hit = picking.pick(self.doc, wx, wy, self.pick_radius())
-        if hit is not None and hit.collection == "nodes":
-            node = hit.id
-        elif hit is not None and hit.collection == "edges":  # a junction on the road
-            action, node = edits.split_edge(self.doc, hit.id, *self.snap(wx, wy))
-            if not self.apply(action):
-                return
-        else:
-            action = edits.add_node(self.doc, *self.snap(wx, wy))
-            if not self.apply(action):
-                return
-            node = action.steps[0].value["id"]
-        if self.road_from is not None and self.road_from != node:
-            self.apply(edits.add_edge(self.doc, self.road_from, node))
-        self.road_from = node
-        self.select([Ref("nodes", node)])
-
-    def _press_office(self, wx: float, wy: float, modifiers: int) -> None:
-        self.add_and_select(edits.add_office(self.doc, self.office_type, *self.snap(wx, wy)))
-
-    def _press_crowd(self, wx: float, wy: float, modifiers: int) -> None:
-        self.add_and_select(edits.add_crowd_source(self.doc, *self.snap(wx, wy)))
-
-    def _press_incident(self, wx: float, wy: float, modifiers: int) -> None:
-        hit = picking.pick(self.doc, wx, wy, self.pick_radius())
-        if hit is None or hit.collection != "offices":
-            self.say(t("editor.hint.incident"))
-            return
-        self.add_and_select(edits.add_incident(self.doc, hit.id))
-
     # --- drawing ------------------------------------------------------------------------
     def on_draw(self) -> None:
         self.refresh()
@@ -865,45 +480,17 @@ class EditorScene(Scene):
         self.problem_list.draw(self.problems_rect)
 
 
-def pick_text_safe(value: Any) -> str:
-    """Bilingual text from raw data that may be half-filled."""
-    if not isinstance(value, dict):
-        return ""
-    if value.get("en") and value.get("id"):
-        return pick_text(SimpleNamespace(en=value["en"], id=value["id"]))
-    return str(value.get("en") or value.get("id") or "")
-
-
-def _restyle(button, style) -> None:
-    if button.style is not style:
-        button.style = style
-        button.trigger_render()
-
-
 def _set_text(text: arcade.Text, value: str) -> None:
     if text.text != value:
         text.text = value
 
 
 def _collection_of(path: tuple) -> str:
-    from command_game.editor.document import COLLECTIONS
-
     return next(name for name, p in COLLECTIONS.items() if p == tuple(path))
 
 
-def _anchor_point(item: dict[str, Any] | None) -> tuple[float, float] | None:
-    """Where an object is grabbed: its point, or its polygon's first corner."""
-    polygon = picking.polygon_of(item)
-    return picking.point_of(item) or (polygon[0] if polygon else None)
-
-
 def _anchor(clip: edits.Clipboard) -> tuple[float, float] | None:
-    return next((p for _, item in clip.items if (p := _anchor_point(item))), None)
-
-
-def tiled_maps() -> list[Path]:
-    """Tiled maps in the player's levels folder, newest first."""
-    return sorted(levels_dir().glob("*.tmj"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return next((p for _, item in clip.items if (p := anchor_point(item))), None)
 
 
 def _open(level_path: str | Path | None) -> EditorFile:
