@@ -34,7 +34,11 @@ FIRST_LEVEL = LEVELS / "01_singkawang.json"
 
 @pytest.fixture
 def game(clean_window):
-    """The session window with a fresh scene stack, as app.create_window attaches it."""
+    """The session window with a fresh scene stack, as app.create_window attaches it, and
+    the settings of this test's new profile (another test may have left its own current)."""
+    from command_game import settings
+
+    settings.apply(settings.load_settings())
     clean_window.stack = SceneStack(clean_window)
     yield clean_window
     while len(clean_window.stack):
