@@ -52,6 +52,8 @@ def tooltip_for(hit: Any, world: Any) -> str | None:
                  hotkey=controls.key_name("next_incident"))
     if kind == "minimap":
         return t("tooltip.minimap")
+    if kind == "roster":
+        return t("tooltip.roster", hotkey=controls.key_name("next_unit"))
     if kind == "stat":
         return t(f"tooltip.stat.{value}")
     return None
