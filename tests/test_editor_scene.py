@@ -160,55 +160,6 @@ def build_small_level(d: Driver) -> None:
                                            "id": "Kota Uji: Malam Penghitungan"}
 
 
-def test_build_a_level_from_an_empty_map_save_it_and_win_it(editor):
-    d, s = editor, editor.scene
-    assert s.level is None and s.problems  # the empty template lists what is missing
-    build_small_level(d)
-    assert s.problems == [] or all(p.severity == "warning" for p in s.problems), s.problems
-
-    d.key(arcade.key.KEY_1)  # select tool: drag the building, undo, redo
-    before = [list(p) for p in s.doc.items("buildings")[0]["polygon"]]
-    d.drag((250, 250), (250, 330))
-    moved = s.doc.items("buildings")[0]["polygon"]
-    assert moved == [[x, y + 80] for x, y in before]
-    d.key(arcade.key.Z, CTRL)
-    assert s.doc.items("buildings")[0]["polygon"] == before
-    d.key(arcade.key.Z, CTRL | SHIFT)
-    assert s.doc.items("buildings")[0]["polygon"] == moved
-    d.key(arcade.key.Z, CTRL)
-
-    d.drag((650, 430), (750, 490))  # box-select the crowd source, delete, undo
-    assert s.selection == [Ref("crowd_sources", "crowd_1")]
-    d.key(arcade.key.DELETE)
-    assert s.doc.items("crowd_sources") == []
-    d.key(arcade.key.Z, CTRL)
-    assert s.doc.ids("crowd_sources") == ["crowd_1"]
-
-    d.click(250, 250)  # copy the building, paste it at the cursor, undo
-    d.key(arcade.key.C, CTRL)
-    d._send("on_mouse_motion", *d.screen(700, 200), 0, 0)
-    d.key(arcade.key.V, CTRL)
-    assert s.doc.items("buildings")[1]["polygon"][0] == [700.0, 200.0]
-    d.key(arcade.key.Z, CTRL)
-    d.click(540, 460)  # the KPU office, to show its properties
-
-    pump(d.window, 2)
-    save_frame(d.window, "editor_new_level")
-
-    d.key(arcade.key.S, CTRL)
-    path = levels_dir() / "kota_uji.json"
-    assert path.exists() and not s.doc.modified
-    level = load_level(path)
-    assert not [p for p in lint(level) if p.severity == "error"]
-    assert [e.level_id for e in my_levels()] == ["kota_uji"]
-
-    from command_game.sim import autopilot
-    from command_game.sim.world import World
-
-    world = autopilot.play(World.from_level(level, seed=0))
-    assert world.outcome == "won", [(o.id, o.status) for o in world.objectives]
-
-
 def test_invalid_level_saves_as_draft_and_problem_click_selects(editor):
     d, s = editor, editor.scene
     d.key(arcade.key.KEY_4)
@@ -375,38 +326,79 @@ def test_a_hand_broken_level_opens_shows_its_problems_and_can_be_fixed(clean_win
     clean_window.stack.pop()
 
 
-def test_from_the_title_build_play_test_save_and_find_it_in_my_levels(clean_window):
-    """The issue's "done": open the editor, build a mission from nothing, play-test it,
-    save it, and find it in level select under "My levels"."""
+def test_from_the_title_build_edit_play_test_save_win_and_find_it_in_my_levels(clean_window):
+    """The issue's "done": open the editor from the title, build a mission from nothing
+    (and use undo/redo, box select, delete, copy/paste on the way), play-test it, save
+    it, see the autopilot win it, and find it in level select under "My levels"."""
     from command_game.scenes.editor import EditorScene
     from command_game.scenes.editor_playtest import PlaytestScene
     from command_game.scenes.level_select import LevelSelectScene
     from command_game.scenes.title import TitleScene
+    from command_game.sim import autopilot
+    from command_game.sim.world import World
 
     stack = clean_window.stack = SceneStack(clean_window)
     title = stack.push(TitleScene())
     d = Driver(clean_window, title)
     pump(clean_window, 2)
     d.press(t("title.editor"))
-    d.scene = stack.top
-    assert isinstance(d.scene, EditorScene)
+    s = d.scene = stack.top
+    assert isinstance(s, EditorScene)
     pump(clean_window, 2)
+    assert s.level is None and s.problems  # the empty template lists what is missing
     build_small_level(d)
-    d.key(arcade.key.F5)
+    assert not [p for p in s.problems if p.severity == "error"], s.problems
+
+    d.key(arcade.key.KEY_1)  # select tool: drag the building, undo, redo
+    before = [list(p) for p in s.doc.items("buildings")[0]["polygon"]]
+    d.drag((250, 250), (250, 330))
+    moved = s.doc.items("buildings")[0]["polygon"]
+    assert moved == [[x, y + 80] for x, y in before]
+    d.key(arcade.key.Z, CTRL)
+    assert s.doc.items("buildings")[0]["polygon"] == before
+    d.key(arcade.key.Z, CTRL | SHIFT)
+    assert s.doc.items("buildings")[0]["polygon"] == moved
+    d.key(arcade.key.Z, CTRL)
+
+    d.drag((650, 430), (750, 490))  # box-select the crowd source, delete, undo
+    assert s.selection == [Ref("crowd_sources", "crowd_1")]
+    d.key(arcade.key.DELETE)
+    assert s.doc.items("crowd_sources") == []
+    d.key(arcade.key.Z, CTRL)
+    assert s.doc.ids("crowd_sources") == ["crowd_1"]
+
+    d.click(250, 250)  # copy the building, paste it at the cursor, undo
+    d.key(arcade.key.C, CTRL)
+    d._send("on_mouse_motion", *d.screen(700, 200), 0, 0)
+    d.key(arcade.key.V, CTRL)
+    assert s.doc.items("buildings")[1]["polygon"][0] == [700.0, 200.0]
+    d.key(arcade.key.Z, CTRL)
+    d.click(540, 460)  # the KPU office, to show its properties
+    pump(clean_window, 2)
+    save_frame(clean_window, "editor_new_level")
+
+    d.key(arcade.key.F5)  # play-test, then quit from the pause menu
     assert isinstance(stack.top, PlaytestScene)
     for _ in range(120):
         stack.top.on_fixed_update(1 / 60)
     d.key(arcade.key.ESCAPE)
     d.press(t("pause.quit"))
-    assert stack.top is d.scene
+    assert stack.top is s
+
     d.key(arcade.key.S, CTRL)
+    path = levels_dir() / "kota_uji.json"
+    assert path.exists() and not s.doc.modified
+    level = load_level(path)
+    assert not [p for p in lint(level) if p.severity == "error"]
+    world = autopilot.play(World.from_level(level, seed=0))
+    assert world.outcome == "won", [(o.id, o.status) for o in world.objectives]
+
     d.press(t("editor.action.exit"))
     assert stack.top is title
     d.press(t("title.play"))
     select = stack.top
     assert isinstance(select, LevelSelectScene)
-    mine = [r.entry.level_id for r in select.rows if r.section == "mine"]
-    assert mine == ["kota_uji"]
+    assert [r.entry.level_id for r in select.rows if r.section == "mine"] == ["kota_uji"]
     pump(clean_window, 2)
     save_frame(clean_window, "editor_level_in_my_levels")
     while len(stack):
