@@ -57,8 +57,9 @@ def hand_made_map() -> dict:
     ]
     offices = [
         _obj(3, "Polsek Kota", "polsek", 30, 270, point=True),
-        _obj(4, "KPU Kota", "KPU", 340, 90, point=True,
-             properties=[_prop("id", "kpu_kota"), _prop("radius_m", 40.0, "float")]),
+        _obj(4, "", "KPU", 340, 90, point=True,
+             properties=[_prop("id", "kpu_kota"), _prop("name", "KPU Kota"),
+                         _prop("radius", 40.0, "float")]),
     ]
     buildings = [_obj(5, "blok", "building", 250, 100, width=40, height=20, rotation=90)]
     crowd = [_obj(6, "massa", "crowd_source", 300, 150, point=True,
@@ -98,7 +99,8 @@ def test_hand_made_tiled_map_imports_as_drawn(tmp_path):
     assert level.roads.edges[2].speed_kmh == 30.0
     polsek, kpu = level.offices
     assert (polsek.id, polsek.node, polsek.y) == ("polsek_kota", nodes[(20.0, 20.0)], 30.0)
-    assert (kpu.type, kpu.radius_m, kpu.node) == ("kpu", 40.0, nodes[(350.4, 220.0)])
+    assert (kpu.type, kpu.name, kpu.radius_m) == ("kpu", "KPU Kota", 40.0)
+    assert kpu.node == nodes[(350.4, 220.0)]
     # a 40x20 rectangle rotated 90 degrees clockwise about its top-left corner, y flipped
     assert level.buildings[0].polygon == [(250.0, 200.0), (250.0, 160.0), (230.0, 160.0),
                                           (230.0, 200.0)]

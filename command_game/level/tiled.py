@@ -11,7 +11,8 @@ classes and custom properties used are documented in levels/README.md:
              tolerance, and road_node points, are one node) and every segment an edge;
              point objects of class road_node name a node (name = node id)
   offices    points, class = office type (kpu, bawaslu, tps, ppk, warehouse, polres,
-             polsek), name = office name, properties id, node, radius_m
+             polsek), name = office name, properties id, node, radius_m (a "name" or
+             "radius" property is read too)
   crowd      points of class crowd_source, name = id, properties attractor, rate_per_min,
              start_s, end_s, max_agents, agitation
 
@@ -269,10 +270,12 @@ def _read_offices(reader: _Reader, layer: dict[str, Any] | None,
         props = _props(obj)
         x, y = reader.points(obj)[0] if obj.get("point") else _centre(reader.points(obj))
         node = props.get("node") or _nearest_node(nodes, x, y)
-        name = str(obj.get("name") or "").strip() or f"{office_type.upper()} {len(out) + 1}"
+        name = str(props.get("name") or obj.get("name") or "").strip() or \
+            f"{office_type.upper()} {len(out) + 1}"
+        radius = props.get("radius_m", props.get("radius", 25.0))
         out.append({"id": ids.take(props.get("id") or name, f"{office_type}_{obj.get('id')}"),
                     "type": office_type, "name": name, "node": node, "x": x, "y": y,
-                    "radius_m": float(props.get("radius_m", 25.0))})
+                    "radius_m": float(radius)})
     return out
 
 

@@ -3,7 +3,7 @@
 Input becomes edits on the document (command_game.editor), never direct changes: every
 click that changes the level is one undoable action, and every change re-runs the same
 checks as `command-game levels validate`, shown along the bottom. The map is drawn by
-the game's StaticMapLayer, rebuilt after each edit, so what the author sees is what the
+the game's StaticMapLayer, rebuilt after edits, so what the author sees is what the
 player will see. F5 play-tests the level as edited on top of the editor and comes back
 to it unchanged.
 """
