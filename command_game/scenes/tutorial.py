@@ -183,17 +183,17 @@ class Tutorial:
         labels = self._labels
         tall = max(HEIGHT * s, 36 * s + labels["body"].content_height + 34 * s)
         rect = arcade.LRBT(left, right, top - tall, top)  # grows for a long (Indonesian) line
-        arcade.draw_rect_filled(rect, (14, 22, 38, 240))
         glow = palette.pulse(self._time_s, rate_hz=0.5, low=0.45)
+        self.pointer = self._point_at(self._scene) if self._scene is not None else None
+        if self.state == "running" and self.pointer is not None:  # under the prompt
+            px, py = self.pointer
+            arcade.draw_circle_outline(px, py, 26 + 6 * glow, (*ui.GOLD[:3], int(255 * glow)), 3)
+        arcade.draw_rect_filled(rect, (14, 22, 38, 240))
         arcade.draw_rect_outline(rect, (*ui.GOLD[:3], int(255 * glow)), 2)
         ui.place(labels["head"], left + 16, round(top - 24 * s))
         ui.place(labels["body"], left + 16, round(top - 36 * s))
         for label in (labels["head"], labels["body"]):
             label.draw()
-        self.pointer = self._point_at(self._scene) if self._scene is not None else None
-        if self.state == "running" and self.pointer is not None:
-            px, py = self.pointer
-            arcade.draw_circle_outline(px, py, 26 + 6 * glow, (*ui.GOLD[:3], int(255 * glow)), 3)
         if self.state == "running":
             self._draw_steps(right - 16, top - 20 * s)
             skip = labels["skip"]
