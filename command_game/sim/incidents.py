@@ -142,7 +142,8 @@ def update_sites(world: World, dt: float) -> None:
             growth[inc.site] += rules.INCIDENT_TENSION * inc.severity
             _stir(world, inc, dt)
     calm_districts = [world.sites[u.site_id].district for u in world.units.values()
-                      if u.type == "binluh" and u.site_id is not None]
+                      if u.type == "binluh" and u.site_id is not None
+                      and u.state in ("on_site", "dialogue", "patrolling")]
     for site in world.sites.values():
         near = crowd.near(site.x, site.y, site.radius_m * rules.CROWD_NEAR_FACTOR) \
             if crowd.count else np.zeros(0, bool)
