@@ -18,6 +18,7 @@ TOOL_MODULES = (
     "command_game.speedrun.cli",
     "command_game.sim.cli",
     "command_game.editor.cli",
+    "command_game.settings_cli",
 )
 
 
