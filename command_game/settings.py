@@ -123,13 +123,14 @@ def _reason(exc: Exception) -> str:
 
 
 def _replace_unusable(target: Path, reason: str) -> Settings:
-    """Keeps the unusable file as a backup, writes defaults in its place, and says so."""
-    backup: Path | None = None
-    try:
-        backup = backup_file(target)
-    except OSError:
-        backup = None
+    """Keeps the unusable file as a backup, writes defaults in its place, and says so.
+    When no backup can be made the file is left alone: defaults apply for this session."""
     fresh = Settings()
+    try:
+        backup: Path | None = backup_file(target)
+    except OSError as exc:
+        fresh._notice = Notice(target, None, f"{reason}; left as it is (no backup: {exc})")
+        return fresh
     try:
         save_settings(fresh, target)
     except OSError as exc:

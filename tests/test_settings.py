@@ -191,3 +191,15 @@ def test_bad_binding_in_file_is_reported_and_the_rest_applies():
     problems = settings.apply(settings.load_settings())
     assert len(problems) == 1 and "help" in problems[0]
     assert controls.key_name("pause") == "P" and controls.key_name("help") == "F1"
+
+
+def test_a_file_that_cannot_be_backed_up_is_left_alone(monkeypatch):
+    def no_backup(_path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(settings, "backup_file", no_backup)
+    settings_path().write_text("{broken")
+    loaded = settings.load_settings()
+    assert loaded.model_dump() == settings.Settings().model_dump()
+    assert "left as it is" in loaded.notice.reason and loaded.notice.backup is None
+    assert settings_path().read_text() == "{broken"  # never overwritten without a copy
