@@ -8,6 +8,7 @@ import threading
 
 from command_game.speedrun.segments import END, route_of, sum_of_best, times_along
 from command_game.speedrun.store import Leaderboard, RunRecord, clean_player
+from command_game.speedrun.summary import summarize
 from command_game.speedrun.timing import Split, categories_for, format_time, parse_category
 
 
@@ -45,7 +46,8 @@ def test_only_verified_runs_rank_fastest_first():
     assert board.board("singkawang", "100") == []
     board.set_status(pending.id, "valid")
     assert board.rank_of(pending.id, "any") == 1
-    assert board.personal_best("slow", "singkawang", "any").id == slow.id
+    summary = summarize(board, "singkawang", "any", "slow")
+    assert summary.personal_best.id == slow.id and summary.personal_rank == 3
     with sqlite3.connect(board.path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 

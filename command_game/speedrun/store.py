@@ -96,9 +96,6 @@ class RunRecord:
     def verified(self) -> bool:
         return self.status == "valid"
 
-    def in_category(self, category: str) -> bool:
-        return category in self.categories
-
 
 def _row_to_run(row: sqlite3.Row) -> RunRecord:
     cats = tuple(c for c in CATEGORIES if row[_CAT_COLUMN[c]])
@@ -256,10 +253,6 @@ class Leaderboard:
             return None
         board = self.board(run.level_id, category, digest=run.level_digest)
         return next(i for i, r in enumerate(board, 1) if r.id == run_id)
-
-    def personal_best(self, player: str, level_id: str, category: str) -> RunRecord | None:
-        best = self.board(level_id, category, limit=1, player=clean_player(player))
-        return best[0] if best else None
 
     def level_ids(self) -> list[str]:
         with self._connect() as conn:
