@@ -13,7 +13,7 @@ from arcade.gui import UIDropdown, UIFlatButton
 from command_game.editor.document import Ref
 from command_game.i18n import t
 from command_game.level.catalog import my_levels
-from command_game.level.io import load_level
+from command_game.level.io import level_to_bytes, load_level
 from command_game.level.lint import lint
 from command_game.scenes.stack import SceneStack
 from command_game.userdata import levels_dir
@@ -389,6 +389,7 @@ def test_from_the_title_build_edit_play_test_save_win_and_find_it_in_my_levels(c
     path = levels_dir() / "kota_uji.json"
     assert path.exists() and not s.doc.modified
     level = load_level(path)
+    assert level_to_bytes(level) == path.read_bytes()  # canonical: round-trips byte for byte
     assert not [p for p in lint(level) if p.severity == "error"]
     world = autopilot.play(World.from_level(level, seed=0))
     assert world.outcome == "won", [(o.id, o.status) for o in world.objectives]
