@@ -66,6 +66,7 @@ def test_leaderboard_opens_from_the_title_and_shows_ranked_runs(game):
     assert rows[0][2] == "2:20.000" and rows[2][2] == "2:35.000"
     side = [label.text for label, _ in scene.side]
     assert "2:35.000 in-game, rank 3" in side
+    assert "3 attempt(s), 2 verified in this category" in side  # the two, and the bad one
     assert any(s.startswith("Sum of best segments: 2:35.000") for s in side)
     assert "1 run(s) did not verify" in scene.status.text  # the pending one, checked on open
     assert "1 run(s) on another version of this level" in scene.status.text

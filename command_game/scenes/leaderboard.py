@@ -270,12 +270,15 @@ class LeaderboardScene(ui.UIScene):
                      font=ui.FONT_DISPLAY), 0)]
         if s is None or s.personal_best is None:
             lines.append((ui.text(t("speedrun.board.pb_none"), 13, ui.TEXT_MUTED), 14))
+            if s is not None and s.attempts:
+                lines.append((self._attempts_text(s), 8))
             return lines
         pb = s.personal_best
         lines.append((ui.text(t("speedrun.board.pb", time=format_time(pb.game_time_s),
                                 rank=s.personal_rank), 16, ui.TEXT, bold=True), 14))
         lines.append((ui.text(t("speedrun.board.pb_real", time=format_time(pb.real_time_s),
                                 date=pb.recorded_at[:10]), 12, ui.TEXT_MUTED), 8))
+        lines.append((self._attempts_text(s), 8))
         lines.append((ui.text(t("speedrun.board.splits"), 13, ui.GOLD), 18))
         for seg in s.segments:
             label = export.segment_name(seg.name, self.level) if seg.name != END \
@@ -292,6 +295,10 @@ class LeaderboardScene(ui.UIScene):
         lines.append((ui.text(t("speedrun.board.sob", time=format_time(
             game_seconds(sob)) if sob is not None else "-"), 14, ui.GOOD, bold=True), 18))
         return lines
+
+    def _attempts_text(self, s: BoardSummary) -> arcade.Text:
+        return ui.text(t("speedrun.board.attempts", attempts=s.attempts, completed=s.completed),
+                       12, ui.TEXT_MUTED)
 
     def _status_line(self) -> str:
         parts = [self.board.notice] if self.board.notice else []

@@ -32,6 +32,8 @@ class BoardSummary:
     pending: int
     invalid: int
     other_versions: int  # verified runs on an earlier (or later) version of the level
+    attempts: int  # the player's finished missions on this version of the level
+    completed: int  # of those, the ones that count in this category
 
 
 def summarize(board: Leaderboard, level_id: str, category: str, player: str,
@@ -60,4 +62,6 @@ def summarize(board: Leaderboard, level_id: str, category: str, player: str,
         pending=sum(r.status == "pending" for r in others),
         invalid=sum(r.status == "invalid" for r in others),
         other_versions=len(every_version) - len(ranked),
+        attempts=sum(r.player == player for r in others),
+        completed=len(mine),
     )
