@@ -75,8 +75,19 @@ class FlowFields:
         return self._graph
 
     def _downhill(self, dist: np.ndarray) -> np.ndarray:
-        """Unit vector toward the neighbour with the smallest distance; blocked cells point
-        the way their nearest free cell does (a citizen pushed against a wall walks on)."""
+        """Unit vector down the distance gradient (central differences, one-sided next to
+        walls), or toward the lowest neighbour where the gradient is undefined; blocked
+        cells point the way their nearest free cell does and out of the wall."""
+        best_dir = self._steepest(dist)
+        with np.errstate(invalid="ignore", divide="ignore"):  # inf - inf next to walls
+            gx, gy = (_one_axis_gradient(dist, dr, dc) for dr, dc in ((0, 1), (1, 0)))
+            norm = np.hypot(gx, gy)
+            smooth = np.stack([-gx / norm, -gy / norm], -1).astype(np.float32)
+        good = np.isfinite(norm) & (norm > 1e-6) & self.free & np.isfinite(dist)
+        best_dir[good] = smooth[good]
+        return best_dir.reshape(-1, 2)
+
+    def _steepest(self, dist: np.ndarray) -> np.ndarray:
         rows, cols = dist.shape
         padded = np.pad(dist, 1, constant_values=np.inf)
         best = dist.copy()
@@ -96,7 +107,18 @@ class FlowFields:
             norm = np.linalg.norm(out, axis=-1, keepdims=True)
             out = np.where(norm > 0, out / np.maximum(norm, 1e-9), 0.0)
             best_dir[blocked] = 0.5 * best_dir[blocked] + out[blocked].astype(np.float32)
-        return best_dir.reshape(-1, 2)
+        return best_dir
+
+
+def _one_axis_gradient(dist: np.ndarray, dr: int, dc: int) -> np.ndarray:
+    """Central difference where both neighbours are walkable, else the one-sided one."""
+    rows, cols = dist.shape
+    padded = np.pad(dist, 1, constant_values=np.inf)
+    fwd = padded[1 + dr:1 + dr + rows, 1 + dc:1 + dc + cols] - dist
+    bwd = dist - padded[1 - dr:1 - dr + rows, 1 - dc:1 - dc + cols]
+    ok_f, ok_b = np.isfinite(fwd), np.isfinite(bwd)
+    both = 0.5 * (np.where(ok_f, fwd, 0.0) + np.where(ok_b, bwd, 0.0))
+    return np.where(ok_f & ok_b, both, np.where(ok_f, fwd, np.where(ok_b, bwd, np.nan)))
 
 
 def _grid_graph(free: np.ndarray, cell: float):
