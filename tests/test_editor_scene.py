@@ -193,7 +193,7 @@ def test_play_test_returns_to_the_editor_unchanged(editor, tmp_path):
     from tests.conftest import LEVELS
 
     d = editor
-    path = tmp_path / "level.json"
+    path = tmp_path / "01_singkawang.json"
     shutil.copy(LEVELS / "01_singkawang.json", path)
     from command_game.scenes.editor import EditorScene
 

@@ -462,7 +462,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         ui.draw_panel(self.problems_rect)
         title = self.doc.data.get("meta", {}).get("title", {})
         name = pick_text_safe(title) or t("editor.untitled")
-        where = self.doc.path or t("editor.new_file")
+        where = Path(self.doc.path).name if self.doc.path else t("editor.new_file")
         mark = " *" if self.doc.modified else ""
         ui.place(self.title_text, 12, height - 26)
         _set_text(self.title_text, f"{t('editor.title')}: {name}{mark}  ·  {where}")
