@@ -53,10 +53,9 @@ def _column(rows: Sequence[arcade.gui.UIWidget]) -> arcade.gui.UIBoxLayout:
 class Row:
     """One line of the list: what the keyboard focuses, changes (left/right) and selects."""
 
-    def __init__(self, widget: arcade.gui.UIWidget, main: UIFlatButton,
-                 adjust: Callable[[int], None] | None = None,
+    def __init__(self, main: UIFlatButton, adjust: Callable[[int], None] | None = None,
                  activate: Callable[[], None] | None = None) -> None:
-        self.widget, self.main = widget, main
+        self.main = main  # the button that shows the keyboard focus
         self._adjust, self._activate = adjust, activate
 
     def adjust(self, step: int) -> None:
@@ -110,7 +109,7 @@ class SettingsScene(ui.UIScene):
         general, keys = self._general_rows(), self._key_rows()
         back = self._button(t("settings.back"), self.go_back, 200, style=_scaled(
             ui.STYLE_PRIMARY, s))
-        self.rows.append(Row(back, back, activate=self.go_back))
+        self.rows.append(Row(back, activate=self.go_back))
         self.focus_index = min(self.focus_index, len(self.rows) - 1)
         side_by_side = 2 * COLUMN_WIDTH * s + 3 * MARGIN <= self.window.width
         columns = [general, keys] if side_by_side else [general + keys]
@@ -188,7 +187,7 @@ class SettingsScene(ui.UIScene):
         less = self._button("<", lambda: self._click(row_number, -1), 36)
         more = self._button(">", lambda: self._click(row_number, 1), 36)
         box = ui.horizontal(self._label(label, 210), less, middle, more, space=4)
-        self.rows.append(Row(box, middle, adjust=adjust))
+        self.rows.append(Row(middle, adjust=adjust))
         self.value_buttons[name] = middle
         self.arrows[name] = (less, more)
         return box, row_number
@@ -242,13 +241,13 @@ class SettingsScene(ui.UIScene):
             key_button = self._button(controls.key_name(name),
                                       lambda r=row_number: self._click(r, 0), 150)
             box = ui.horizontal(self._label(t(action.label_key), 316), key_button, space=4)
-            self.rows.append(Row(box, key_button,
+            self.rows.append(Row(key_button,
                                  activate=lambda a=name: self.start_capture(a)))
             self.key_buttons[name] = key_button
             rows.append((box, row_number))
         reset_row = len(self.rows)
         reset = self._button(t("settings.reset_keys"), lambda: self._click(reset_row, 0), 200)
-        self.rows.append(Row(reset, reset, activate=self.reset_keys))
+        self.rows.append(Row(reset, activate=self.reset_keys))
         rows.append((reset, reset_row))
         return rows
 
