@@ -49,7 +49,7 @@ def test_every_clickable_hud_element_has_a_tooltip(map_scene):
         text = tooltip_for(hit, map_scene.world)
         assert text and "{" not in text, hit
         kinds.add(hit.kind)
-    assert {"speed", "unit", "order", "minimap", "stat"} <= kinds
+    assert {"speed", "unit", "order", "minimap", "stat", "objective"} <= kinds
 
 
 def test_order_tooltip_names_the_rebound_key(map_scene):
@@ -107,3 +107,15 @@ def test_tooltip_follows_the_interface_scale(map_scene, clean_window):
     settings.apply(settings.Settings(ui_scale=150, show_tutorial=False))
     tip.draw(hit, map_scene.world, (300, 300), 2.0, clean_window.get_size())
     assert tip._label.font_size > normal
+
+
+def test_objective_tooltip_has_the_whole_title_the_hud_shortens(map_scene):
+    from command_game.i18n import pick
+
+    for _, hit in map_scene.hud.hits:
+        if hit.kind == "objective":
+            objective = next(o for o in map_scene.world.objectives if o.id == hit.value)
+            text = tooltip_for(hit, map_scene.world)
+            assert text.startswith(pick(objective.title))
+            assert ("optional" in text) is objective.optional
+            assert "Not met yet." in text

@@ -51,7 +51,7 @@ SPEEDS = (0, 1, 2, 4)
 
 @dataclass
 class Hit:
-    kind: str  # speed, unit, incident, order, menu, minimap, panel, stat
+    kind: str  # speed, unit, incident, order, menu, minimap, panel, stat, objective
     value: Any = None
 
 
@@ -318,6 +318,7 @@ class Hud:
         self._panel(left, top - height, SIDE_W, height, t("map.hud.objectives"), "obj")
         for i, obj in enumerate(objectives):
             y = top - 28 - (i + 1) * 30
+            self._box((left + 2, y, SIDE_W - 4, 28), Hit("objective", obj.id))  # tooltip
             status_mark(self.shapes, left + 18, y + 14, obj.status)
             title = pick(obj.title) + (f" ({t('map.hud.optional')})" if obj.optional else "")
             room = 30 if obj.met_tick is not None else 40  # leave room for the split

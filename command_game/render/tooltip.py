@@ -14,7 +14,8 @@ from typing import Any
 import arcade
 
 from command_game import controls, settings
-from command_game.i18n import t
+from command_game.i18n import pick, t
+from command_game.speedrun.timing import format_time
 
 HOVER_DELAY_S = 0.4
 WIDTH = 320
@@ -50,6 +51,8 @@ def tooltip_for(hit: Any, world: Any) -> str | None:
         return t("tooltip.incident", type=t(f"map.incident.{incident.type}"),
                  site=site.name if site else incident.site,
                  hotkey=controls.key_name("next_incident"))
+    if kind == "objective":
+        return _objective(world, value)
     if kind == "minimap":
         return t("tooltip.minimap")
     if kind == "roster":
@@ -57,6 +60,18 @@ def tooltip_for(hit: Any, world: Any) -> str | None:
     if kind == "stat":
         return t(f"tooltip.stat.{value}")
     return None
+
+
+def _objective(world: Any, objective_id: str) -> str | None:
+    """The objective's whole title (the HUD shortens long ones), and how it stands."""
+    objective = next((o for o in world.objectives if o.id == objective_id), None)
+    if objective is None:
+        return None
+    status = t(f"tooltip.objective.{objective.status}")
+    if objective.met_tick is not None:
+        status = t("tooltip.objective.met_at", time=format_time(objective.met_tick / 60))
+    optional = f" {t('tooltip.objective.optional')}" if objective.optional else ""
+    return f"{pick(objective.title)}{optional} {status}"
 
 
 class Tooltip:
