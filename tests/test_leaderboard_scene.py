@@ -54,7 +54,11 @@ def test_leaderboard_opens_from_the_title_and_shows_ranked_runs(game):
     level_id = fill_board()
     title = game.stack.push(TitleScene())
     pump(game, 2)
-    title.open_leaderboard()
+    x, y = title.buttons["leaderboard"].rect.center  # a real click on the title's button
+    game.dispatch_event("on_mouse_motion", x, y, 0, 0)
+    game.dispatch_event("on_mouse_press", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    game.dispatch_event("on_mouse_release", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    game.dispatch_pending_events()
     scene = game.stack.top
     assert isinstance(scene, LeaderboardScene) and scene.level_id == level_id
     assert record.wait_for_verification(timeout=60)
