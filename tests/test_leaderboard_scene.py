@@ -106,6 +106,7 @@ def test_empty_board_says_so(game):
     scene = game.stack.push(LeaderboardScene())
     pump(game, 2)
     assert scene.rows == [] and scene.empty.text.startswith("No verified runs")
+    assert scene.watch_button.disabled
     save_frame(game, "leaderboard_empty")
 
 

@@ -118,6 +118,7 @@ class LeaderboardScene(ui.UIScene):
         top = self.summary.top if self.summary else ()
         ids = [r.id for r in top]
         self.selected = ids.index(self.latest_id) if self.latest_id in ids else 0
+        self.watch_button.disabled = not top
         self._build_texts()
 
     def on_enter(self) -> None:
