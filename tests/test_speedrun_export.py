@@ -50,7 +50,8 @@ def test_lss_has_livesplit_structure_and_the_runs_times():
                      when="2026-11-23T08:00:00+00:00"),
             make_run("rani", 8000, splits=(("jaga_kpu", 3500), ("tuntas", 7000)), real=150.5,
                      when="2026-11-23T08:10:00+00:00"),
-            make_run("rani", 100, cats=(), when="2026-11-23T08:20:00+00:00")]  # a loss
+            make_run("rani", 2500, splits=(("jaga_kpu", 2000),), cats=(),
+                     when="2026-11-23T08:20:00+00:00")]  # a loss: a reset after one split
     for run in runs:
         board.add_run(run)
     text = export.to_lss(board.runs("singkawang", player="rani"), "any", level)
@@ -74,10 +75,11 @@ def test_lss_has_livesplit_structure_and_the_runs_times():
     assert export.parse_lss_time(pb[-1].findtext("RealTime")) == 150.5
     best = [round(export.parse_lss_time(s.findtext("BestSegmentTime/GameTime")) * 60)
             for s in segments]
-    assert best == [3000, 3500, 1000]
-    history = segments[1].findall("SegmentHistory/Time")
-    assert {h.get("id"): round(export.parse_lss_time(h.findtext("GameTime")) * 60)
-            for h in history} == {"1": 5000, "2": 3500}
+    assert best == [2000, 3500, 1000]  # the reset's first segment is the gold one
+    history = [{h.get("id"): round(export.parse_lss_time(h.findtext("GameTime")) * 60)
+                for h in s.findall("SegmentHistory/Time")} for s in segments]
+    assert history == [{"1": 3000, "2": 3500, "3": 2000}, {"1": 5000, "2": 3500},
+                       {"1": 1000, "2": 1000}]
 
 
 def test_lss_of_hostile_names_is_well_formed():

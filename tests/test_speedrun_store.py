@@ -73,8 +73,12 @@ def test_sum_of_best_takes_each_segments_fastest_run():
     route = route_of(two)
     assert route == ("a", "b", END)
     assert times_along(three, route).segment_ticks == (2000, None, 4000)
-    assert sum_of_best([one, two, three], route) == 1000 + 2000 + 2000
-    assert sum_of_best([make_run(splits=())], ("a", END)) is None
+    assert sum_of_best([one, two, three], route, "any") == 1000 + 2000 + 2000
+    assert sum_of_best([make_run(splits=())], ("a", END), "any") is None
+    reset = make_run(ticks=300, splits=(("a", 200),), cats=())  # lost: a reset
+    assert sum_of_best([one, two, reset], route, "any") == 200 + 2000 + 2000
+    with_brimob = make_run(ticks=1000, splits=(("a", 10), ("b", 20)), cats=("any",))
+    assert sum_of_best([one, two, with_brimob], route, "cooling") == 1000 + 2000 + 2000
 
 
 def _write_many(path: str, player: str, count: int) -> None:

@@ -20,7 +20,13 @@ from typing import Any
 from command_game import __version__
 from command_game.i18n import pick, t
 from command_game.level.models import Level
-from command_game.speedrun.segments import END, best_segments, route_of, times_along
+from command_game.speedrun.segments import (
+    END,
+    best_segments,
+    counted_segments,
+    route_of,
+    times_along,
+)
 from command_game.speedrun.store import Leaderboard, RunRecord
 from command_game.speedrun.timing import (
     CATEGORIES,
@@ -198,8 +204,10 @@ def to_lss(attempts: Sequence[RunRecord], category: str, level: Level | None = N
     """LiveSplit splits for one player's runs of one level and category.
 
     Every run is an attempt; only verified runs in the category count as completed, and
-    the fastest is the personal best. In-game time per split is exact (ticks); real time
-    is known for the whole run only, so it appears on the final split and the attempts.
+    the fastest is the personal best. A lost or abandoned run is a reset: the segments it
+    finished still enter the history and the best segments. In-game time per split is
+    exact (ticks); real time is known for the whole run only, so it appears on the final
+    split and the attempts.
     """
     runs = sorted(attempts, key=lambda r: (r.recorded_at, r.id or 0))
     done = [r for r in runs if r.verified and category in r.categories]
@@ -226,7 +234,7 @@ def to_lss(attempts: Sequence[RunRecord], category: str, level: Level | None = N
                run.real_time_s if completed else None, id=str(index),
                started=_lss_date(run.recorded_at, run.real_time_s), isStartedSynced="False",
                ended=_lss_date(run.recorded_at), isEndedSynced="False")
-    _segments(root, runs, done, pb, route, level)
+    _segments(root, runs, category, pb, route, level)
     ET.SubElement(root, "AutoSplitterSettings")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
@@ -236,12 +244,13 @@ def _level_route(level: Level | None) -> tuple[str, ...]:
     return tuple(o.id for o in level.objectives) + (END,) if level else (END,)
 
 
-def _segments(root: ET.Element, runs: Sequence[RunRecord], done: Sequence[RunRecord],
+def _segments(root: ET.Element, runs: Sequence[RunRecord], category: str,
               pb: RunRecord | None, route: Sequence[str], level: Level | None) -> None:
     segments = ET.SubElement(root, "Segments")
     pb_times = times_along(pb, route) if pb else None
-    best = best_segments(done, route)
-    per_run = {id(r): times_along(r, route) for r in done}
+    verified = [r for r in runs if r.verified]
+    best = best_segments(verified, route, category)
+    per_run = {id(r): counted_segments(r, route, category) for r in verified}
     for i, name in enumerate(route):
         seg = ET.SubElement(segments, "Segment")
         ET.SubElement(seg, "Name").text = segment_name(name, level)
@@ -254,5 +263,5 @@ def _segments(root: ET.Element, runs: Sequence[RunRecord], done: Sequence[RunRec
         seg_history = ET.SubElement(seg, "SegmentHistory")
         for index, run in enumerate(runs, 1):
             times = per_run.get(id(run))
-            if times is not None and times.segment_ticks[i] is not None:
-                _times(seg_history, "Time", times.segment_ticks[i], id=str(index))
+            if times is not None and times[i] is not None:
+                _times(seg_history, "Time", times[i], id=str(index))

@@ -49,11 +49,12 @@ def summarize(board: Leaderboard, level_id: str, category: str, player: str,
     sob = None
     if pb is not None:
         route = route_of(pb)
-        best = best_segments(mine, route)
+        verified = board.runs(level_id, player=player, status="valid", digest=digest)
+        best = best_segments(verified, route, category)
         pb_times = times_along(pb, route)
         segments = tuple(SegmentLine(name, pb_times.split_ticks[i], best[i])
                          for i, name in enumerate(route))
-        sob = sum_of_best(mine, route)
+        sob = sum_of_best(verified, route, category)
     others = board.runs(level_id, digest=digest)
     every_version = board.board(level_id, category)
     return BoardSummary(
