@@ -59,17 +59,34 @@ def test_tension_follows_the_same_ramp():
     assert palette.tension_color(-5, alpha=10) == palette.tension_color(0)[:3] + (10,)
 
 
-def test_colorblind_palette_separates_calm_and_agitated_for_red_green_blindness():
-    """Simulated deuteranopia (Viénot 1999) keeps calm and agitated far apart."""
-    palette.set_palette("colorblind")
-    ends = palette.agitation_colors(np.array([0.0, 1.0]))[:, :3].astype(float)
-    lms = ends @ np.array([[17.8824, 43.5161, 4.11935], [3.45565, 27.1554, 3.86714],
-                           [0.0299566, 0.184309, 1.46709]]).T
-    lms[:, 1] = 0.494207 * lms[:, 0] + 1.24827 * lms[:, 2]  # no M cones
-    seen = lms @ np.linalg.inv(np.array([[17.8824, 43.5161, 4.11935],
-                                         [3.45565, 27.1554, 3.86714],
-                                         [0.0299566, 0.184309, 1.46709]])).T
-    assert np.linalg.norm(seen[1] - seen[0]) > 200
+#: Machado, Oliveira & Fernandes (2009) full-severity simulation matrices (linear RGB).
+CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+}
+
+
+def _as_seen_with(colors: np.ndarray, deficiency: str) -> np.ndarray:
+    c = colors[:, :3].astype(float) / 255
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(linear @ np.array(CVD[deficiency]).T, 0, 1)
+    return 255 * np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)
+
+
+@pytest.mark.parametrize("deficiency", sorted(CVD))
+@pytest.mark.parametrize("name", palette.PALETTES)
+def test_both_palettes_keep_their_order_for_colour_blind_players(name, deficiency):
+    """Simulated protanopia, deuteranopia and tritanopia: ten agitation steps still rise
+    in lightness, calm and agitated stay far apart."""
+    palette.set_palette(name)
+    seen = palette.lightness(_as_seen_with(palette.agitation_colors(np.linspace(0, 1, 11)),
+                                           deficiency))
+    assert np.all(np.diff(seen) > 2.5), seen
+    assert seen[-1] - seen[0] > 60
 
 
 def test_reduced_flashing_holds_pulses_steady():
