@@ -18,7 +18,8 @@ from command_game.sim.flowfield import FlowFields
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
-_READ_IDS = batch.BodyFields.BODY_ID | _READ
+_PER_CITIZEN = ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
+                "going_home", "source", "local_density", "arrived_home")
 
 
 class Crowd:
@@ -55,6 +56,7 @@ class Crowd:
         self._rows_dirty = True
         self._n_rows = 0
         self._citizen_rows = np.zeros(0, np.int64)
+        self._citizen_slice: slice | None = None
         self._unit_rows: dict[int, int] = {}
         self.unit_bodies: dict[int, pymunk.Body] = {}
         self.unit_velocity: dict[int, tuple[float, float]] = {}
@@ -72,11 +74,16 @@ class Crowd:
                 self.space.add(seg)
 
     def add_goal(self, x: float, y: float, radius: float, stop_m: float) -> int:
-        """Register a place to walk to; returns its goal index."""
+        """Register a place to walk to; returns its goal index. All goals' fields are kept
+        stacked in one array so steering is a single gather for every citizen."""
         goal = self.fields.goal(x, y, radius)
         self.goal_dirs.append(goal.direction)
         self.goal_dists.append(goal.distance)
         self.goal_stop_m.append(stop_m)
+        dirs = np.concatenate(self.goal_dirs).astype(np.float64)
+        self._dx_all, self._dy_all = dirs[:, 0].copy(), dirs[:, 1].copy()
+        self._dists_all = np.concatenate(self.goal_dists)
+        self._stops_all = np.asarray(self.goal_stop_m, np.float32)
         return len(self.goal_dirs) - 1
 
     def add_unit_body(self, x: float, y: float) -> pymunk.Body:
@@ -117,6 +124,7 @@ class Crowd:
         self.going_home = np.concatenate([self.going_home, np.zeros(n, bool)])
         self.source = np.concatenate([self.source, np.full(n, source, np.int32)])
         self.local_density = np.concatenate([self.local_density, np.zeros(n)])
+        self.arrived_home = np.concatenate([self.arrived_home, np.zeros(n, bool)])
         self._rows_dirty = True
 
     def remove(self, mask: np.ndarray) -> None:
@@ -128,8 +136,7 @@ class Crowd:
             self.space.remove(body, *body.shapes)
         keep = ~mask
         self.bodies = [b for b, k in zip(self.bodies, keep.tolist(), strict=True) if k]
-        for name in ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
-                     "going_home", "source", "local_density"):
+        for name in _PER_CITIZEN:
             setattr(self, name, getattr(self, name)[keep])
         self._rows_dirty = True
 
@@ -141,6 +148,8 @@ class Crowd:
     def update_density(self) -> None:
         """Bin citizens into grid cells; each citizen's density is that of the 3x3 cells
         around it. A padded grid turns the neighbourhood sum into nine gathers."""
+        if self._rows_dirty:
+            self._map_rows()  # may reorder citizens: before anything derived from the order
         f = self.fields
         pc = f.cols + 2
         col = np.clip((self.pos[:, 0] / f.cell).astype(np.int64), 0, f.cols - 1)
@@ -152,11 +161,11 @@ class Crowd:
         self.local_density = self._neighbourhood(self._pcounts) / (9.0 * f.cell * f.cell)
 
     def _neighbourhood(self, padded: np.ndarray) -> np.ndarray:
+        """Sum of a padded grid over the 3x3 cells around each citizen (one gather)."""
         pc = self.fields.cols + 2
-        total = np.zeros(len(self._pcells))
-        for off in (-pc - 1, -pc, -pc + 1, -1, 0, 1, pc - 1, pc, pc + 1):
-            total += padded[self._pcells + off]
-        return total
+        offsets = np.array([-pc - 1, -pc, -pc + 1, -1, 0, 1, pc - 1, pc, pc + 1])
+        return padded.take(self._pcells[None, :] + offsets[:, None]).sum(axis=0,
+                                                                         dtype=np.float64)
 
     @property
     def counts(self) -> np.ndarray:
@@ -169,36 +178,41 @@ class Crowd:
         return self._counts
 
     def steer(self, rng: np.random.Generator, dt: float) -> None:
-        """Wanted velocity for every citizen, relaxed into its current velocity."""
+        """Wanted velocity for every citizen, relaxed into its current velocity: down the
+        flow field at the walking speed its local density allows (Weidmann), slowing to a
+        stop at the goal, where agitated citizens mill about."""
         if not self.count:
             return
-        cells = self._cells
         goal = np.where(self.going_home, self.home_goal, self.goal)
-        dirs = np.empty((self.count, 2))
-        dist = np.empty(self.count)
-        for g in np.unique(goal).tolist():
-            sel = goal == g
-            dirs[sel] = self.goal_dirs[g][cells[sel]]
-            dist[sel] = self.goal_dists[g][cells[sel]]
-        stop = np.asarray(self.goal_stop_m)[goal]
+        flat = goal * (self.fields.rows * self.fields.cols) + self._cells
+        dist = self._dists_all[flat]
         rho = np.maximum(self.local_density, 1e-3)
-        factor = 1.0 - np.exp(-rules.WEIDMANN_GAMMA * (1.0 / rho - 1.0 / rules.JAM_DENSITY))
-        factor = np.clip(factor, rules.MIN_SPEED_FACTOR, 1.0)
-        speed = rules.FREE_WALK_MPS * factor * (1.0 + 0.3 * self.agitation)
-        approach = np.clip((dist - stop) / 4.0, 0.0, 1.0)
-        approach = np.where(np.isfinite(dist), approach, 1.0)
-        wanted = dirs * (speed * approach)[:, None]
-        wander = rng.normal(0.0, 1.0, (self.count, 2))
-        wanted += wander * (rules.WANDER_MPS * self.agitation * (1.0 - approach))[:, None]
-        self.vel += (wanted - self.vel) * min(1.0, dt / rules.STEER_RELAX_S)
-        self.arrived_home = self.going_home & (dist <= stop)
+        factor = 1.0 - np.exp(rules.WEIDMANN_GAMMA * (1.0 / rules.JAM_DENSITY - 1.0 / rho))
+        np.clip(factor, rules.MIN_SPEED_FACTOR, 1.0, out=factor)
+        dist_left = dist - self._stops_all[goal]
+        approach = np.clip(dist_left * 0.25, 0.0, 1.0)
+        approach[~np.isfinite(dist)] = 1.0
+        speed = factor * (rules.FREE_WALK_MPS * approach) * (1.0 + 0.3 * self.agitation)
+        want_x = self._dx_all[flat] * speed
+        want_y = self._dy_all[flat] * speed
+        milling = np.flatnonzero((approach < 1.0) & (self.agitation > 0.0))
+        if len(milling):
+            wander = rng.standard_normal((2, len(milling)))
+            amount = rules.WANDER_MPS * self.agitation[milling] * (1.0 - approach[milling])
+            want_x[milling] += wander[0] * amount
+            want_y[milling] += wander[1] * amount
+        relax = min(1.0, dt / rules.STEER_RELAX_S)
+        self.vel[:, 0] += (want_x - self.vel[:, 0]) * relax
+        self.vel[:, 1] += (want_y - self.vel[:, 1]) * relax
+        self.arrived_home = self.going_home & (dist_left <= 0.0)
 
     def write_and_step(self, dt: float) -> None:
         """Write citizens' and units' velocities, step the space, read everything back."""
         if self._rows_dirty:
             self._map_rows()
+        rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
         out = np.zeros((self._n_rows, 2))  # the static body has a row too: it stays at 0
-        out[self._citizen_rows] = self.vel
+        out[rows] = self.vel
         for body_id, row in self._unit_rows.items():
             out[row] = self.unit_velocity[body_id]
         self._out.set_float_buf(out.ravel())
@@ -207,9 +221,9 @@ class Crowd:
         self._buf.clear()
         batch.get_space_bodies(self.space, _READ, self._buf)
         data = np.frombuffer(self._buf.float_buf()).reshape(-1, 4)
-        rows = data[self._citizen_rows]
-        self.pos = rows[:, :2].copy()
-        self.vel = rows[:, 2:].copy()
+        mine = data[rows]
+        self.pos = mine[:, :2].copy()
+        self.vel = mine[:, 2:].copy()
         for body_id, row in self._unit_rows.items():
             self.unit_pos[body_id] = (float(data[row, 0]), float(data[row, 1]))
 
@@ -220,10 +234,22 @@ class Crowd:
         self._n_rows = len(row_ids)  # includes the space's static body (walls)
         order = np.argsort(row_ids, kind="stable")
         sorted_ids = row_ids[order]
-        self._citizen_rows = order[np.searchsorted(sorted_ids, self.ids)]
+        rows = order[np.searchsorted(sorted_ids, self.ids)]
+        if len(rows) > 1 and not np.all(np.diff(rows) > 0):
+            self._reorder(np.argsort(rows, kind="stable"))  # after removals
+            rows = order[np.searchsorted(sorted_ids, self.ids)]
+        self._citizen_rows = rows
+        contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
+        self._citizen_slice = slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else None
         self._unit_rows = {bid: int(order[np.searchsorted(sorted_ids, bid)])
                            for bid in self.unit_bodies}
         self._rows_dirty = False
+
+    def _reorder(self, perm: np.ndarray) -> None:
+        """Put citizens in the space's body order, so reads and writes are plain slices."""
+        self.bodies = [self.bodies[i] for i in perm.tolist()]
+        for name in _PER_CITIZEN:
+            setattr(self, name, getattr(self, name)[perm])
 
     # --- agitation -----------------------------------------------------------------------
     def spread_agitation(self, dt: float) -> None:
