@@ -1,0 +1,40 @@
+"""Headless simulation speed of the shipped levels as a multiple of real time (target >=
+30x on a shipped level): the reference autopilot plays each campaign level, up to
+``GAME_SECONDS_CAP`` of game time so ``make bench`` stays short; world setup (flow fields)
+is timed apart."""
+
+from __future__ import annotations
+
+import time
+
+TARGET_X = 30.0
+GAME_SECONDS_CAP = 240.0
+
+
+def main() -> None:
+    from command_game.level.catalog import campaign
+    from command_game.sim.autopilot import play
+    from command_game.sim.world import TICK_RATE, World
+
+    for entry in campaign():
+        if entry.level is None:
+            print(f"sim_{entry.path.stem}: cannot load ({entry.error})")
+            continue
+        level = entry.level
+        started = time.perf_counter()
+        world = World.from_level(level, seed=0)
+        setup = time.perf_counter() - started
+        cap = round(min(level.meta.duration_s, GAME_SECONDS_CAP) * TICK_RATE)
+        started = time.perf_counter()
+        play(world, max_ticks=cap)
+        wall = time.perf_counter() - started
+        factor = world.time_s / wall
+        print(f"sim_{level.meta.id}: {world.time_s:.0f} s of game in {wall:.1f} s "
+              f"(setup {setup:.2f} s, {world.crowd.count} citizens at the end, "
+              f"outcome {world.outcome})")
+        print(f"sim_{level.meta.id} / real_time = {factor:.1f}x  (target >= {TARGET_X:.0f}x)",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
