@@ -374,6 +374,8 @@ def test_from_the_title_build_edit_play_test_save_win_and_find_it_in_my_levels(c
     assert s.doc.items("buildings")[1]["polygon"][0] == [700.0, 200.0]
     d.key(arcade.key.Z, CTRL)
     d.click(540, 460)  # the KPU office, to show its properties
+    d._send("on_mouse_motion", *d.screen(500, 420), 0, 0)  # hovering names the node
+    assert s.hover == Ref("nodes", "node_3")
     pump(clean_window, 2)
     save_frame(clean_window, "editor_new_level")
 

@@ -91,6 +91,8 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.title_text = ui.text("", 13, ui.TEXT, bold=True)
         self.status_text = ui.text("", 11, ui.TEXT_MUTED)
         self.hint_text = ui.text("", 11, ui.TEXT_MUTED)
+        self.hover_text = ui.text("", 11, ui.GOLD)
+        self.hover: Ref | None = None
 
     # --- the document ---------------------------------------------------------------
     @property
@@ -115,6 +117,8 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             if self.camera is None or self.camera.map_size != size:
                 self.camera = MapCamera(*size, self.map_viewport)
             self.selection = [r for r in self.selection if self.doc.get(r) is not None]
+            if self.hover is not None and self.doc.get(self.hover) is None:
+                self.hover = None
             self.problem_list.show(self.problems, self.problems_rect)
             self._rebuild_panel()
             self.form.sync(self.doc.data)
@@ -478,6 +482,20 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         _set_text(self.hint_text, hint)
         self.hint_text.draw()
         self.problem_list.draw(self.problems_rect)
+        self._draw_hover()
+
+    def _draw_hover(self) -> None:
+        """The id of the road node, road, office or crowd source under the cursor: the
+        names the panel's dropdowns use."""
+        if self.hover is None or self.cursor is None or self.camera is None:
+            return
+        sx, sy = self.camera.to_screen(*self.cursor)
+        _set_text(self.hover_text, f"{t('editor.kind.' + self.hover.collection)}: "
+                                   f"{self.hover.id}")
+        ui.place(self.hover_text, sx + 14, sy + 12)
+        arcade.draw_lbwh_rectangle_filled(sx + 10, sy + 6, self.hover_text.content_width + 8,
+                                          20, (10, 18, 33, 230))
+        self.hover_text.draw()
 
 
 def _set_text(text: arcade.Text, value: str) -> None:

@@ -19,6 +19,8 @@ class ToolsMixin:
 
     def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
         self.cursor = self.world(x, y) if self.in_map(x, y) and self.camera else None
+        self.hover = None if self.cursor is None else picking.pick(
+            self.doc, *self.cursor, self.pick_radius(), areas=False)
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
         if self.camera is not None and self.in_map(x, y):
