@@ -46,6 +46,9 @@ class Crowd:
         self.source = np.zeros(0, np.int32)
         self._pcells = np.zeros(0, np.int64)
         self._pcounts = np.zeros((fields.rows + 2) * (fields.cols + 2), np.int64)
+        self._agitation_sums = np.zeros(len(self._pcounts))
+        self._touched = np.zeros(0, np.int64)  # padded cells holding counts
+        self._sums_touched = np.zeros(0, np.int64)  # padded cells holding agitation sums
         self._counts = np.zeros(fields.rows * fields.cols, np.int32)
         self._counts_fresh = True
         self.local_density = np.zeros(0)  # persons per m2 around each citizen
@@ -152,13 +155,27 @@ class Crowd:
             self._map_rows()  # may reorder citizens: before anything derived from the order
         f = self.fields
         pc = f.cols + 2
-        col = np.clip((self.pos[:, 0] / f.cell).astype(np.int64), 0, f.cols - 1)
-        row = np.clip((self.pos[:, 1] / f.cell).astype(np.int64), 0, f.rows - 1)
+        col = _clamp_index(self.pos[:, 0] / f.cell, f.cols)
+        row = _clamp_index(self.pos[:, 1] / f.cell, f.rows)
         self._cells = row * f.cols + col
         self._pcells = (row + 1) * pc + col + 1
-        self._pcounts = np.bincount(self._pcells, minlength=(f.rows + 2) * pc)
+        self._touched = self._bin(self._pcounts, None, self._touched)
         self._counts_fresh = False
         self.local_density = self._neighbourhood(self._pcounts) / (9.0 * f.cell * f.cell)
+
+    def _bin(self, grid: np.ndarray, weights: np.ndarray | None,
+             touched: np.ndarray) -> np.ndarray:
+        """Per-cell sums (counts, or of weights) into the padded grid, in place; returns
+        the cells that may now be non-zero. A big map with few citizens only clears and
+        fills the cells that were and are occupied: zeroing the whole grid every tick would
+        cost more than the crowd."""
+        if 8 * len(self._pcells) >= len(grid):
+            grid[:] = np.bincount(self._pcells, weights=weights, minlength=len(grid))
+            return np.flatnonzero(grid)
+        grid[touched] = 0
+        cells, inverse = np.unique(self._pcells, return_inverse=True)
+        grid[cells] = np.bincount(inverse, weights=weights)
+        return cells
 
     def _neighbourhood(self, padded: np.ndarray) -> np.ndarray:
         """Sum of a padded grid over the 3x3 cells around each citizen (one gather)."""
@@ -188,9 +205,10 @@ class Crowd:
         dist = self._dists_all[flat]
         rho = np.maximum(self.local_density, 1e-3)
         factor = 1.0 - np.exp(rules.WEIDMANN_GAMMA * (1.0 / rules.JAM_DENSITY - 1.0 / rho))
-        np.clip(factor, rules.MIN_SPEED_FACTOR, 1.0, out=factor)
+        np.maximum(factor, rules.MIN_SPEED_FACTOR, out=factor)
+        np.minimum(factor, 1.0, out=factor)
         dist_left = dist - self._stops_all[goal]
-        approach = np.clip(dist_left * 0.25, 0.0, 1.0)
+        approach = _clamp01(dist_left * 0.25)
         approach[~np.isfinite(dist)] = 1.0
         speed = factor * (rules.FREE_WALK_MPS * approach) * (1.0 + 0.3 * self.agitation)
         want_x = self._dx_all[flat] * speed
@@ -206,8 +224,19 @@ class Crowd:
         self.vel[:, 1] += (want_y - self.vel[:, 1]) * relax
         self.arrived_home = self.going_home & (dist_left <= 0.0)
 
-    def write_and_step(self, dt: float) -> None:
-        """Write citizens' and units' velocities, step the space, read everything back."""
+    def tick(self, rng: np.random.Generator, tick: int) -> None:
+        """One crowd tick. Steering (density, wanted velocities, the batch write) runs every
+        STEER_EVERY ticks; pymunk steps and positions are read back every tick, and unit
+        bodies get their velocities every tick."""
+        if tick % rules.STEER_EVERY == 0:
+            self.update_density()
+            self.steer(rng, rules.DT * rules.STEER_EVERY)
+            self._write_velocities()
+        else:
+            self._drive_unit_bodies()
+        self._step_and_read(rules.DT)
+
+    def _write_velocities(self) -> None:
         if self._rows_dirty:
             self._map_rows()
         rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
@@ -217,7 +246,17 @@ class Crowd:
             out[row] = self.unit_velocity[body_id]
         self._out.set_float_buf(out.ravel())
         batch.set_space_bodies(self.space, batch.BodyFields.VELOCITY, self._out)
+
+    def _drive_unit_bodies(self) -> None:
+        """Between steering ticks only the few unit bodies get new velocities."""
+        for body_id, body in self.unit_bodies.items():
+            body.velocity = self.unit_velocity[body_id]
+
+    def _step_and_read(self, dt: float) -> None:
         self.space.step(dt)
+        if self._rows_dirty:
+            self._map_rows()
+        rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
         self._buf.clear()
         batch.get_space_bodies(self.space, _READ, self._buf)
         data = np.frombuffer(self._buf.float_buf()).reshape(-1, 4)
@@ -257,11 +296,12 @@ class Crowd:
         toward each citizen's starting mood."""
         if not self.count:
             return
-        sums = np.bincount(self._pcells, weights=self.agitation, minlength=len(self._pcounts))
+        sums = self._agitation_sums
+        self._sums_touched = self._bin(sums, self.agitation, self._sums_touched)
         mean = self._neighbourhood(sums) / np.maximum(self._neighbourhood(self._pcounts), 1.0)
         self.agitation += dt * rules.AGITATION_SPREAD * (mean - self.agitation)
         self.agitation += dt * rules.AGITATION_RELAX * (self.base_agitation - self.agitation)
-        np.clip(self.agitation, 0.0, 1.0, out=self.agitation)
+        _clamp01(self.agitation)
 
     def near(self, x: float, y: float, radius: float) -> np.ndarray:
         d2 = (self.pos[:, 0] - x) ** 2 + (self.pos[:, 1] - y) ** 2
@@ -272,3 +312,17 @@ class Crowd:
         sums = np.bincount(self._cells, weights=self.agitation, minlength=f.rows * f.cols) \
             if self.count else np.zeros(f.rows * f.cols)
         return (sums / np.maximum(self.counts, 1)).reshape(f.rows, f.cols)
+
+
+def _clamp_index(v: np.ndarray, size: int) -> np.ndarray:
+    idx = v.astype(np.int64)
+    np.maximum(idx, 0, out=idx)
+    np.minimum(idx, size - 1, out=idx)
+    return idx
+
+
+def _clamp01(v: np.ndarray) -> np.ndarray:
+    """Clip to 0..1 in place (np.clip's wrapper costs more than the work on small arrays)."""
+    np.maximum(v, 0.0, out=v)
+    np.minimum(v, 1.0, out=v)
+    return v

@@ -42,8 +42,8 @@ class FlowFields:
 
     def cell_index(self, xy: np.ndarray) -> np.ndarray:
         """Flat cell index of each point (clamped to the map)."""
-        col = np.clip((xy[:, 0] / self.cell).astype(np.int64), 0, self.cols - 1)
-        row = np.clip((xy[:, 1] / self.cell).astype(np.int64), 0, self.rows - 1)
+        col = np.minimum(np.maximum((xy[:, 0] / self.cell).astype(np.int64), 0), self.cols - 1)
+        row = np.minimum(np.maximum((xy[:, 1] / self.cell).astype(np.int64), 0), self.rows - 1)
         return row * self.cols + col
 
     def goal(self, x: float, y: float, radius: float) -> Goal:

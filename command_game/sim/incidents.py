@@ -128,7 +128,7 @@ def _escalate(world: World, inc: IncidentState) -> None:
 # --- sites --------------------------------------------------------------------------------
 def _dialogue_ramp(unit) -> float:
     start, full = rules.DIALOGUE_RAMP_S
-    return float(np.clip((unit.site_s - start) / (full - start), 0.0, 1.0))
+    return min(1.0, max(0.0, (unit.site_s - start) / (full - start)))
 
 
 def update_sites(world: World, dt: float) -> None:
@@ -207,11 +207,12 @@ def _calm_crowd(world: World, dt: float) -> None:
         else:
             near = crowd.near(unit.x, unit.y, radius)
         crowd.agitation[near] -= dt * calm * dispatch.strength(unit)
-    np.clip(crowd.agitation, 0.0, 1.0, out=crowd.agitation)
+    np.maximum(crowd.agitation, 0.0, out=crowd.agitation)
+    np.minimum(crowd.agitation, 1.0, out=crowd.agitation)
 
 
 def _set_tension(world: World, site, value: float) -> None:
-    old, new = site.tension, float(np.clip(value, 0.0, 100.0))
+    old, new = site.tension, min(100.0, max(0.0, float(value)))
     site.tension = new
     for thr in rules.TENSION_THRESHOLDS:
         if old < thr <= new:

@@ -12,6 +12,7 @@ TICK_RATE = 60  # ticks per second of game time
 DT = 1.0 / TICK_RATE
 SLOW_EVERY = 6  # tension, incidents, objectives update at 10 Hz (every 6 ticks)
 SLOW_DT = SLOW_EVERY * DT
+STEER_EVERY = 2  # citizens' steering runs at 30 Hz; physics and reading back at 60 Hz
 
 # --- crowd -------------------------------------------------------------------------------
 CITIZEN_RADIUS_M = 0.25

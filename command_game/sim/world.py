@@ -112,10 +112,7 @@ class World:
             self.command_log.append(command)
             dispatch.apply(self, command)
         dispatch.drive_units(self)
-        crowd = self.crowd
-        crowd.update_density()
-        crowd.steer(self.rng, rules.DT)
-        crowd.write_and_step(rules.DT)
+        self.crowd.tick(self.rng, self.tick)
         dispatch.sync_units(self)
         dispatch.move_convoys(self, rules.DT)
         self.tick += 1
