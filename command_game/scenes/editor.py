@@ -190,12 +190,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
 
     def on_resize(self, width: int, height: int) -> None:
         if self.camera is not None:
-            # a fresh camera: Camera2D's projection setter scales by the current zoom, so
-            # MapCamera.set_viewport is only safe before the first zoom
-            position, zoom = self.camera.position, self.camera.zoom
-            self.camera = MapCamera(*self.camera.map_size, self.map_viewport)
-            self.camera.camera.zoom = zoom
-            self.camera.centre_on(*position)
+            self.camera.set_viewport(self.map_viewport)
         self._panel_key = None
         self._seen_revision = -1
         self.refresh()
@@ -461,9 +456,10 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         width, height = self.window.width, self.window.height
         arcade.draw_lbwh_rectangle_filled(0, height - TOP_H, width, TOP_H, ui.PANEL_HEADER)
         arcade.draw_lbwh_rectangle_filled(0, height - TOP_H - 2, width, 2, ui.GOLD)
-        ui.draw_panel(arcade.LBWH(0, 0, TOOLBAR_W, height - TOP_H))
-        ui.draw_panel(self.panel_rect)
-        ui.draw_panel(self.problems_rect)
+        for rect in (arcade.LBWH(0, 0, TOOLBAR_W, height - TOP_H), self.panel_rect,
+                     self.problems_rect):
+            arcade.draw_rect_filled(rect, ui.BACKGROUND)  # the map's labels stop here
+            ui.draw_panel(rect)
         title = self.doc.data.get("meta", {}).get("title", {})
         name = pick_text_safe(title) or t("editor.untitled")
         where = Path(self.doc.path).name if self.doc.path else t("editor.new_file")
