@@ -49,9 +49,11 @@ def run_editor(level: Path | None) -> int:
         check_openable(level)
     import arcade
 
+    from command_game import settings
     from command_game.app import create_window
     from command_game.scenes.editor import EditorScene
 
+    settings.apply(settings.current())  # the player's language, as when playing
     window = create_window()
     window.stack.push(EditorScene(level))
     arcade.run()
