@@ -96,3 +96,19 @@ def test_autosave_older_than_the_saved_file_is_not_offered(tmp_path):
     saver.write(clean=False)
     restored = find_recovery(str(path)).document()
     assert "samapta_2" not in restored.ids("units") and restored.ids("units")
+
+
+def test_edit_command_refuses_missing_or_unreadable_files_before_any_window(tmp_path, capsys):
+    from command_game.cli import main
+
+    assert main(["edit", str(tmp_path / "nope.json")]) == 1
+    assert "nope.json: no such file" in capsys.readouterr().out
+    bad = tmp_path / "bad.tmj"
+    bad.write_text('{"type": "map"}')
+    assert main(["edit", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "bad.tmj" in out and "Map Properties" in out  # names the file and the fix
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert main(["edit", str(broken)]) == 1
+    assert "broken.json" in capsys.readouterr().out
