@@ -197,12 +197,18 @@ class Triangles:
         quads = np.stack([a + n, a - n, b - n, a + n, b - n, b + n], axis=1)
         self.add(quads.reshape(-1, 2), color)
 
-    def draw(self) -> None:
+    def draw(self, blend: bool = True) -> None:
+        """``blend=False`` for opaque shapes: on software OpenGL blending costs a read of
+        every covered pixel, which adds up for large panels."""
         if not self._points:
             return
         n = self.buffers.write(np.concatenate(self._points), np.concatenate(self._colors))
-        self.ctx.enable(self.ctx.BLEND)
+        if blend:
+            self.ctx.enable(self.ctx.BLEND)
+        else:
+            self.ctx.disable(self.ctx.BLEND)
         self.buffers.geometry.render(self.program, mode=self.ctx.TRIANGLES, vertices=n)
+        self.ctx.enable(self.ctx.BLEND)
 
 
 def _circle(x: float, y: float, radius: float, segments: int) -> np.ndarray:

@@ -30,7 +30,7 @@ from command_game.render.world_view import (
 )
 from command_game.speedrun.timing import format_time
 
-PANEL = (14, 22, 38, 228)
+PANEL = (16, 25, 42, 255)  # opaque: drawn without blending (see Triangles.draw)
 PANEL_EDGE = (48, 72, 110, 255)
 HEADER = (24, 40, 68, 255)
 GOLD = (234, 180, 62, 255)
@@ -86,7 +86,8 @@ class Hud:
     def __init__(self, level: Any, static_layer: Any, width: int, height: int) -> None:
         self.level = level
         self.static_layer = static_layer
-        self.shapes = Triangles()
+        self.shapes = Triangles()  # opaque panels, rows, bars and marks
+        self.fading = Triangles()  # translucent: notifications as they fade
         self.minimap_shapes = Triangles()
         self.text = TextPool()
         self.hits: list[tuple[tuple[float, float, float, float], Hit]] = []
@@ -148,6 +149,7 @@ class Hud:
     def _draw(self, world: Any, state: HudState) -> None:
         self.hits = []
         self.shapes.clear()
+        self.fading.clear()
         self.minimap_shapes.clear()
         self.text.begin()
         self._top_bar(world, state)
@@ -159,7 +161,8 @@ class Hud:
         self._minimap_frame()
         if state.menu is not None:
             self._menu(state)
-        self.shapes.draw()
+        self.shapes.draw(blend=False)
+        self.fading.draw()
         self.text.end()
         self.text.draw()
 
@@ -363,8 +366,8 @@ class Hud:
             alpha = 1.0 if age < 6 else max(0.0, (8.0 - age) / 2.0)
             y = 96 + i * 24
             color = (*note.color[:3], int(255 * alpha))
-            self.shapes.rect(x - 230, y - 4, 460, 21, (10, 16, 28, int(200 * alpha)))
-            self.shapes.rect(x - 230, y - 4, 4, 21, color)
+            self.fading.rect(x - 230, y - 4, 460, 21, (10, 16, 28, int(200 * alpha)))
+            self.fading.rect(x - 230, y - 4, 4, 21, color)
             self.text.put(f"note:{i}", note.text, x - 218, y + 2, (*TEXT[:3], int(255 * alpha)),
                           size=10)
 
