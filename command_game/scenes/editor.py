@@ -74,6 +74,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self._seen_revision = -1
         self._map_revision = -1
         self._map_cost = 0.0
+        self._check_cost = 0.0
         self._last_edit = 0.0
         self._preview: Level | None = None
         self.level: Level | None = None
@@ -109,10 +110,16 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
     def refresh(self, force_map: bool = False) -> None:
         """After any change: revalidate and update the panels (once per revision), and
         rebuild the map layer when it is due (see _map_due)."""
+        dragging = self.drag is not None and self.drag["kind"] == "move"
+        if self.doc.revision != self._seen_revision and dragging and \
+                self._check_cost > MAP_FAST_S / 4 and self.camera is not None:
+            return  # a large level is checked when the drag ends, not on every motion
         if self.doc.revision != self._seen_revision or self.camera is None:
             self._seen_revision = self.doc.revision
+            started = time.perf_counter()
             self.level, self.problems = validate(self.doc.data)
             self._preview = self.level or preview_level(self.doc.data)
+            self._check_cost = time.perf_counter() - started
             size = (self._preview.map.width_m, self._preview.map.height_m)
             if self.camera is None or self.camera.map_size != size:
                 self.camera = MapCamera(*size, self.map_viewport)
