@@ -74,6 +74,17 @@ class Settings(BaseModel):
     def notice(self) -> Notice | None:
         return self._notice
 
+    def notice_text(self) -> str:
+        """The notice as one line for the player ("" when there is none)."""
+        from command_game.i18n import t
+
+        notice = self._notice
+        if notice is None:
+            return ""
+        if notice.backup is None:
+            return t("settings.reset_notice_kept", reason=notice.reason)
+        return t("settings.reset_notice", reason=notice.reason, backup=notice.backup.name)
+
     def effects_gain(self) -> float:
         """The volume to play a sound effect at: master x effects."""
         return self.master_volume * self.effects_volume

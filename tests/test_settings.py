@@ -203,3 +203,5 @@ def test_a_file_that_cannot_be_backed_up_is_left_alone(monkeypatch):
     assert loaded.model_dump() == settings.Settings().model_dump()
     assert "left as it is" in loaded.notice.reason and loaded.notice.backup is None
     assert settings_path().read_text() == "{broken"  # never overwritten without a copy
+    assert "defaults are in use for now" in loaded.notice_text()
+    assert settings.Settings().notice_text() == ""

@@ -90,10 +90,9 @@ class SettingsScene(ui.UIScene):
         self.more: list[tuple[bool, bool]] = []  # rows hidden above / below, per column
         self._shown: set[int] = set()
         self._build()
-        notice = settings.current().notice
-        if notice is not None:
-            backup = notice.backup.name if notice.backup else "-"
-            self.say(t("settings.reset_notice", reason=notice.reason, backup=backup), ui.BAD)
+        notice = settings.current().notice_text()
+        if notice:
+            self.say(notice, ui.BAD)
 
     # --- building -------------------------------------------------------------------
 

@@ -168,9 +168,5 @@ def _settings_notice() -> arcade.Text | None:
     """Says so when the settings file could not be used and defaults replaced it."""
     from command_game import settings
 
-    notice = settings.current().notice
-    if notice is None:
-        return None
-    backup = notice.backup.name if notice.backup else "-"
-    return ui.text(t("settings.reset_notice", reason=notice.reason, backup=backup), 11,
-                   ui.BAD, width=1100)
+    notice = settings.current().notice_text()
+    return ui.text(notice, 11, ui.BAD, width=1100) if notice else None
