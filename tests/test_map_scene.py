@@ -77,6 +77,7 @@ def test_play_through_by_clicks_and_keys_wins_and_reaches_the_debrief(stack, cle
     world = scene.world
     run_until(scene, lambda: any(i.visible for i in world.incidents))
     incident = next(i for i in world.incidents if i.visible)
+    assert any("Protest at KPU Kecil" == n.text for n in scene.notifications)
     pump(window)
     click(window, *hud_centre(scene, "incident", incident.id))  # the queue centres it
     assert scene.camera.position == pytest.approx((incident.x, incident.y))
