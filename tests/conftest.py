@@ -26,6 +26,21 @@ def user_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def default_settings_after() -> Iterator[None]:
+    """Settings live in memory for the whole process: a test that changes them (language,
+    palette, scale, bindings) must not change what later tests see."""
+    yield
+    import sys
+
+    settings = sys.modules.get("command_game.settings")
+    if settings is None or settings._current is None:
+        return
+    defaults = settings.Settings()
+    if settings._current.model_dump() != defaults.model_dump():
+        settings.apply(defaults)
+
+
 @pytest.fixture(scope="session")
 def window() -> Iterator[object]:
     import arcade

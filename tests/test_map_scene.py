@@ -59,15 +59,6 @@ def stack(clean_window):
     return SceneStack(clean_window)
 
 
-@pytest.fixture
-def default_settings_after():
-    """Settings live in memory for the process: put the defaults back for later tests."""
-    from command_game import settings
-
-    yield
-    settings.apply(settings.Settings())
-
-
 def test_play_through_by_clicks_and_keys_wins_and_reaches_the_debrief(stack, clean_window):
     window = clean_window
     scene = stack.push(MapScene(load_level(TINY), str(TINY)))
@@ -77,7 +68,7 @@ def test_play_through_by_clicks_and_keys_wins_and_reaches_the_debrief(stack, cle
     world = scene.world
     run_until(scene, lambda: any(i.visible for i in world.incidents))
     incident = next(i for i in world.incidents if i.visible)
-    assert any("Protest at KPU Kecil" == n.text for n in scene.notifications)
+    assert any(n.text == "Protest at KPU Kecil" for n in scene.notifications)
     pump(window)
     click(window, *hud_centre(scene, "incident", incident.id))  # the queue centres it
     assert scene.camera.position == pytest.approx((incident.x, incident.y))
@@ -236,7 +227,7 @@ def _crowd_pixels(window, scene) -> int:
     return int(((spread > 70) & (image.mean(axis=2) > 40)).sum())
 
 
-def test_map_screenshot_of_a_live_mission(stack, clean_window, default_settings_after):
+def test_map_screenshot_of_a_live_mission(stack, clean_window):
     """docs/screenshots/map.png: the first campaign level a few minutes in."""
     from command_game import settings
 
@@ -316,8 +307,7 @@ def test_keyboard_only_orders_help_and_heat_layer(stack, clean_window):
     assert isinstance(stack.top, HelpScene)
 
 
-def test_interface_scale_enlarges_the_hud_and_clicks_still_land(stack, clean_window,
-                                                               default_settings_after):
+def test_interface_scale_enlarges_the_hud_and_clicks_still_land(stack, clean_window):
     from command_game import settings
 
     settings.update(ui_scale=150)
