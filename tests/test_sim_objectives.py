@@ -129,3 +129,23 @@ def test_cli_names_the_file_of_a_bad_level(capsys, tmp_path):
     path.write_text("{}")
     assert main(["sim", str(path)]) == 2
     assert "broken.json" in capsys.readouterr().err
+
+
+def test_autopilot_never_uses_brimob_under_a_no_brimob_objective():
+    level = sandbox_level(
+        units=[unit("brimob_1", "brimob", "polsek"), unit("samapta_1", "samapta")],
+        incidents=[{"id": "bentrok", "at_s": 1.0, "type": "clash", "site": "kpu",
+                    "severity": 2}],
+        objectives=[{"id": "tanpa", "kind": "no_brimob", "title": _title("No Brimob")},
+                    {"id": "lerai", "kind": "resolve_incidents", "title": _title("Resolve")}],
+        meta={"duration_s": 200.0})
+    world = play(World.from_level(level))
+    assert not world.brimob_used and world.outcome == "won"
+    assert world.incidents[0].status == "resolved"
+    assert all("brimob_1" not in c.unit_ids for c in world.command_log)
+
+
+def test_autopilot_escorts_a_convoy_to_a_win():
+    world = play(World.from_level(_convoy_level()))
+    assert world.outcome == "won" and world.convoys["surat_suara"].status == "arrived"
+    assert any(c.kind == "escort" for c in world.command_log)

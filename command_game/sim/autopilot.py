@@ -2,9 +2,11 @@
 would (pre-emptive, not repressive). Tests use it to prove a level can be won.
 
 Once a second it: answers every visible incident with the best free unit for it (Siber
-remotely), holds the sites objectives name, escorts convoys that need it, sends dialogue
-to tense crowds, keeps Intelkam patrolling the public offices, and calls TNI or Brimob
-only when a site is about to riot (never Brimob when a no_brimob objective exists).
+remotely; a unit stationed at a quiet site is taken off it when nobody else can go),
+holds the sites objectives name, escorts convoys that need it, sends dialogue to tense
+crowds, stations the remaining patrol and dialogue units where the biggest crowds are
+heading (pre-emptive presence), keeps Intelkam patrolling the public offices, and calls
+TNI or Brimob only when a site is about to riot (never Brimob with a no_brimob objective).
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ class Autopilot:
             return []
         self._forget_finished(world)
         out: list[Command] = []
-        for decide in (self._escort, self._incidents, self._hold, self._calm, self._scout,
-                       self._emergency):
+        for decide in (self._escort, self._incidents, self._hold, self._calm, self._station,
+                       self._scout, self._emergency):
             out += decide(world)
         return out
 
@@ -102,15 +104,49 @@ class Autopilot:
         ranked = sorted(((rate, t) for t, rate in rates.items()
                          if t not in ("brimob", "tni")), reverse=True)
         site = world.sites[inc.site]
-        for _, utype in ranked:
-            unit = _nearest(self._free(world, (utype,)), site.x, site.y)
-            if unit is None:
-                continue
-            if utype == "siber":
-                return self._order(world, "cyber_response", unit, inc.id, f"incident:{inc.id}")
-            return self._order(world, "respond", unit, inc.id, f"incident:{inc.id}")
-        # nobody better is free: a unit already holding that site may take it on
+        for pool in (self._free, self._stationed):
+            for _, utype in ranked:
+                unit = _nearest(pool(world, (utype,)), site.x, site.y)
+                if unit is None:
+                    continue
+                if utype == "siber":
+                    return self._order(world, "cyber_response", unit, inc.id,
+                                       f"incident:{inc.id}")
+                return self._order(world, "respond", unit, inc.id, f"incident:{inc.id}")
         return None
+
+    def _stationed(self, world: World, types: tuple[str, ...]) -> list[UnitState]:
+        """Units only standing guard at a quiet site: the first to re-task."""
+        quiet = [u for u in world.units.values() if u.type in types and u.available
+                 and self.busy.get(u.id, "").startswith("station:")
+                 and world.sites[self.busy[u.id].partition(":")[2]].tension < 40.0]
+        return [u for u in quiet if not (self.no_brimob and u.type == "brimob")]
+
+    def _station(self, world: World) -> list[Command]:
+        """Pre-emptive presence: free patrol/dialogue units go where crowds are heading,
+        biggest expected crowd first, one unit per site."""
+        out = []
+        covered = {j.partition(":")[2] for j in self.busy.values()
+                   if j.split(":")[0] in ("hold", "station", "calm")}
+        for site_id in self._crowd_targets(world):
+            if site_id in covered:
+                continue
+            site = world.sites[site_id]
+            unit = _nearest(self._free(world, ("samapta", "binluh", "dialogis")), site.x,
+                            site.y)
+            if unit is None:
+                break
+            kind = "dialogue" if unit.type in ("dialogis", "binluh") else "hold"
+            out.append(self._order(world, kind, unit, site_id, f"station:{site_id}"))
+        return out
+
+    def _crowd_targets(self, world: World) -> list[str]:
+        soon = world.time_s + 90.0
+        expected: dict[str, int] = {}
+        for src in self.level.crowd_sources:
+            if src.start_s <= soon and src.attractor in world.sites:
+                expected[src.attractor] = expected.get(src.attractor, 0) + src.max_agents
+        return sorted(expected, key=lambda sid: (-expected[sid], sid))
 
     def _hold(self, world: World) -> list[Command]:
         out = []
@@ -130,7 +166,8 @@ class Autopilot:
                         if s.type in PUBLIC_TYPES and s.tension >= 25.0 and s.crowd > 10),
                        key=lambda s: -s.tension)
         for site in tense:
-            if any(j in (f"calm:{site.id}", f"hold:{site.id}") for j in self.busy.values()) \
+            if any(j in (f"calm:{site.id}", f"hold:{site.id}", f"station:{site.id}")
+                   for j in self.busy.values()) \
                     and site.tension < 70.0:
                 continue
             unit = _nearest(self._free(world, ("dialogis", "binluh", "samapta")), site.x,
