@@ -129,7 +129,7 @@ def pyrvo_tick(n: int) -> tuple[float, float]:
         pref = np.empty_like(pos)
         for g in np.unique(crowd.goal).tolist():
             sel = crowd.goal == g
-            pref[sel] = crowd.goal_dirs[g][cells[sel]] * rules.FREE_WALK_MPS
+            pref[sel] = crowd.goal_direction(g, cells[sel]) * rules.FREE_WALK_MPS
         for k, (vx, vy) in enumerate(pref.tolist()):
             sim.set_agent_pref_velocity(k, (vx, vy))
         t0 = time.process_time()

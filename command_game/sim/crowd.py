@@ -31,16 +31,17 @@ class Crowd:
         self.space = pymunk.Space()
         self.space.iterations = 6
         self._add_walls(walls, width_m, height_m)
-        self.goal_dirs: list[np.ndarray] = []  # per goal index: (cells, 2)
-        self.goal_dists: list[np.ndarray] = []
-        self.goal_stop_m: list[float] = []
+        self._goal_specs: list[tuple[float, float, float, float]] = []  # x, y, radius, stop
+        self._goal_slot = np.zeros(0, np.int64)  # goal index -> slot in the stack, -1: none
+        self._dx_all = self._dy_all = self._dists_all = np.zeros(0, np.float32)
+        self._stops_all = np.zeros(0, np.float32)
         self.ids = np.zeros(0, np.int64)  # pymunk body ids
         self.bodies: list[pymunk.Body] = []
         self.pos = np.zeros((0, 2))
         self.vel = np.zeros((0, 2))
         self.agitation = np.zeros(0)
         self.base_agitation = np.zeros(0)
-        self.goal = np.zeros(0, np.int32)  # index into goal_dirs
+        self.goal = np.zeros(0, np.int32)  # goal index (see add_goal)
         self.home_goal = np.zeros(0, np.int32)
         self.going_home = np.zeros(0, bool)
         self.source = np.zeros(0, np.int32)
@@ -76,18 +77,39 @@ class Crowd:
                 seg.filter = pymunk.ShapeFilter(categories=WALL_CAT, mask=CITIZEN_CAT)
                 self.space.add(seg)
 
-    def add_goal(self, x: float, y: float, radius: float, stop_m: float) -> int:
-        """Register a place to walk to; returns its goal index. All goals' fields are kept
-        stacked in one array so steering is a single gather for every citizen."""
+    def add_goal(self, x: float, y: float, radius: float, stop_m: float,
+                 now: bool = True) -> int:
+        """Register a place to walk to; returns its goal index (the same place twice gives
+        the same index). Its field is computed now, or with ``now=False`` on first use
+        (``ensure_goal``): a home field nobody walks yet costs neither time nor memory."""
+        spec = (float(x), float(y), float(radius), float(stop_m))
+        if spec in self._goal_specs:
+            index = self._goal_specs.index(spec)
+        else:
+            self._goal_specs.append(spec)
+            self._goal_slot = np.append(self._goal_slot, -1)
+            index = len(self._goal_specs) - 1
+        if now:
+            self.ensure_goal(index)
+        return index
+
+    def ensure_goal(self, index: int) -> None:
+        """Compute the goal's field if it is not ready; all ready fields are stacked in one
+        array so steering is a single gather for every citizen."""
+        if self._goal_slot[index] >= 0:
+            return
+        x, y, radius, stop = self._goal_specs[index]
         goal = self.fields.goal(x, y, radius)
-        self.goal_dirs.append(goal.direction)
-        self.goal_dists.append(goal.distance)
-        self.goal_stop_m.append(stop_m)
-        dirs = np.concatenate(self.goal_dirs).astype(np.float64)
-        self._dx_all, self._dy_all = dirs[:, 0].copy(), dirs[:, 1].copy()
-        self._dists_all = np.concatenate(self.goal_dists)
-        self._stops_all = np.asarray(self.goal_stop_m, np.float32)
-        return len(self.goal_dirs) - 1
+        self._goal_slot[index] = len(self._stops_all)
+        self._dx_all = np.concatenate([self._dx_all, goal.direction[:, 0]])
+        self._dy_all = np.concatenate([self._dy_all, goal.direction[:, 1]])
+        self._dists_all = np.concatenate([self._dists_all, goal.distance])
+        self._stops_all = np.append(self._stops_all, np.float32(stop))
+
+    def goal_direction(self, index: int, cells: np.ndarray) -> np.ndarray:
+        """(n, 2) unit directions of a ready goal's field at the given cells."""
+        flat = self._goal_slot[index] * (self.fields.rows * self.fields.cols) + cells
+        return np.column_stack([self._dx_all[flat], self._dy_all[flat]])
 
     def add_unit_body(self, x: float, y: float) -> pymunk.Body:
         body = pymunk.Body(rules.UNIT_MASS_KG, float("inf"))
@@ -106,6 +128,7 @@ class Crowd:
     def spawn(self, xy: np.ndarray, goal: int, home_goal: int, source: int,
               agitation: float) -> None:
         """Add citizens at the given points (already checked to be on free ground)."""
+        self.ensure_goal(goal)
         new_ids = []
         for x, y in xy.tolist():
             body = pymunk.Body(rules.CITIZEN_MASS_KG, float("inf"))
@@ -200,14 +223,14 @@ class Crowd:
         stop at the goal, where agitated citizens mill about."""
         if not self.count:
             return
-        goal = np.where(self.going_home, self.home_goal, self.goal)
-        flat = goal * (self.fields.rows * self.fields.cols) + self._cells
+        slot = self._goal_slot[np.where(self.going_home, self.home_goal, self.goal)]
+        flat = slot * (self.fields.rows * self.fields.cols) + self._cells
         dist = self._dists_all[flat]
         rho = np.maximum(self.local_density, 1e-3)
         factor = 1.0 - np.exp(rules.WEIDMANN_GAMMA * (1.0 / rules.JAM_DENSITY - 1.0 / rho))
         np.maximum(factor, rules.MIN_SPEED_FACTOR, out=factor)
         np.minimum(factor, 1.0, out=factor)
-        dist_left = dist - self._stops_all[goal]
+        dist_left = dist - self._stops_all[slot]
         approach = _clamp01(dist_left * 0.25)
         approach[~np.isfinite(dist)] = 1.0
         speed = factor * (rules.FREE_WALK_MPS * approach) * (1.0 + 0.3 * self.agitation)

@@ -77,7 +77,7 @@ class World:
             if site is None:
                 continue
             goal = self.crowd.add_goal(site.x, site.y, site.radius_m, 0.0)
-            home = self.crowd.add_goal(src.x, src.y, 6.0, 0.0)
+            home = self.crowd.add_goal(src.x, src.y, 6.0, 0.0, now=False)
             self._sources.append([i, src, goal, home, 0.0, 0])  # .., spawn credit, spawned
         self.history.tension = {s: [] for s in self.sites}
         self.crowd.update_density()
@@ -175,7 +175,10 @@ class World:
             here = calm & (crowd.source == entry[0]) & crowd.near(site.x, site.y,
                                                                     site.radius_m * 1.5)
             roll = self.rng.random(crowd.count) < rules.DISPERSE_CHANCE * dt
-            crowd.going_home |= here & roll
+            leaving = here & roll
+            if leaving.any():
+                crowd.ensure_goal(entry[3])
+                crowd.going_home |= leaving
 
     # --- queries for the view ----------------------------------------------------------------
     def crowd_positions(self) -> np.ndarray:
