@@ -189,7 +189,7 @@ def test_invalid_level_saves_as_draft_and_problem_click_selects(editor):
 
 
 def test_play_test_returns_to_the_editor_unchanged(editor, tmp_path):
-    from command_game.scenes.editor_playtest import PlaytestScene
+    from command_game.scenes.map import MapScene
     from tests.conftest import LEVELS
 
     d = editor
@@ -210,13 +210,13 @@ def test_play_test_returns_to_the_editor_unchanged(editor, tmp_path):
     before = scene.doc.data
     d.key(arcade.key.F5)
     mission = d.window.stack.top
-    assert isinstance(mission, PlaytestScene)
+    assert isinstance(mission, MapScene)
     for _ in range(30):
         mission.on_fixed_update(1 / 60)
     pump(d.window, 2)
     save_frame(d.window, "editor_playtest")
     d.key(arcade.key.ESCAPE)  # pause menu, then Quit
-    d.press(t("pause.quit"))
+    d.press(t("pause.quit_mission"))
     assert d.window.stack.top is scene and scene.doc.data == before
     d.key(arcade.key.F5)  # and when the mission ends
     mission = d.window.stack.top
@@ -331,8 +331,8 @@ def test_from_the_title_build_edit_play_test_save_win_and_find_it_in_my_levels(c
     (and use undo/redo, box select, delete, copy/paste on the way), play-test it, save
     it, see the autopilot win it, and find it in level select under "My levels"."""
     from command_game.scenes.editor import EditorScene
-    from command_game.scenes.editor_playtest import PlaytestScene
     from command_game.scenes.level_select import LevelSelectScene
+    from command_game.scenes.map import MapScene
     from command_game.scenes.title import TitleScene
     from command_game.sim import autopilot
     from command_game.sim.world import World
@@ -380,11 +380,11 @@ def test_from_the_title_build_edit_play_test_save_win_and_find_it_in_my_levels(c
     save_frame(clean_window, "editor_new_level")
 
     d.key(arcade.key.F5)  # play-test, then quit from the pause menu
-    assert isinstance(stack.top, PlaytestScene)
+    assert isinstance(stack.top, MapScene)
     for _ in range(120):
         stack.top.on_fixed_update(1 / 60)
     d.key(arcade.key.ESCAPE)
-    d.press(t("pause.quit"))
+    d.press(t("pause.quit_mission"))
     assert stack.top is s
 
     d.key(arcade.key.S, CTRL)

@@ -336,11 +336,10 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             errors = sum(1 for p in self.problems if p.severity == "error")
             self.say(t("editor.status.cannot_play", errors=errors))
             return
-        from command_game.scenes.editor_playtest import PlaytestScene
+        from command_game.scenes.map import MapScene
 
-        self.stack.push(PlaytestScene(self.level.model_copy(deep=True),
-                                      level_path=self.doc.path,
-                                      on_finish=self._playtest_finished))
+        self.stack.push(MapScene(self.level.model_copy(deep=True), level_path=self.doc.path,
+                                 on_finish=self._playtest_finished))
 
     def _playtest_finished(self, world) -> None:
         while self.stack is not None and self.stack.top is not self:

@@ -42,7 +42,8 @@ class PauseScene(ui.UIScene):
             ui.button(t("pause.resume"), self.resume, style=ui.STYLE_PRIMARY, scale=s),
             ui.button(t("title.settings"), self.open_settings, scale=s),
             ui.button(t("pause.restart"), self.restart, scale=s),
-            ui.button(t("pause.quit"), self.quit_to_title, style=ui.STYLE_DANGER, scale=s),
+            ui.button(t("pause.quit" if quit_to is None else "pause.quit_mission"),
+                      self.quit_to_title, style=ui.STYLE_DANGER, scale=s),
         ]
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         anchor.add(ui.vertical(*self.buttons, space=round(14 * s)), anchor_x="center",
