@@ -68,9 +68,7 @@ class SceneStack:
     def pop(self) -> Scene:
         if not self._scenes:
             raise IndexError("pop from an empty scene stack")
-        scene = self._scenes.pop()
-        scene.on_exit()
-        scene.stack = None
+        scene = self._remove_top()
         if self.top is not None:
             self.window.show_view(self.top)
             self.top.on_resume()
@@ -81,18 +79,14 @@ class SceneStack:
     def replace(self, scene: Scene) -> Scene:
         """Swaps the top scene for another (briefing -> map -> debrief)."""
         if self._scenes:
-            old = self._scenes.pop()
-            old.on_exit()
-            old.stack = None
+            self._remove_top()
         self._add(scene)
         return scene
 
     def reset(self, scene: Scene) -> Scene:
         """Empties the stack and starts again from one scene (back to the title)."""
         while self._scenes:
-            old = self._scenes.pop()
-            old.on_exit()
-            old.stack = None
+            self._remove_top()
         self._add(scene)
         return scene
 
@@ -102,6 +96,12 @@ class SceneStack:
         index = self._scenes.index(scene)
         if index > 0:
             self._scenes[index - 1].on_draw()
+
+    def _remove_top(self) -> Scene:
+        scene = self._scenes.pop()
+        scene.on_exit()
+        scene.stack = None
+        return scene
 
     def _add(self, scene: Scene) -> None:
         scene.stack = self
