@@ -94,7 +94,7 @@ def _decide(world: World) -> None:
     tasks = [o for o in required if o.kind not in SURVIVAL_KINDS]
     done = bool(tasks) and all(o.status == "met" for o in tasks)
     if done or at_end:
-        _close_survivors(world, at_end)
+        _close_survivors(world)
         pending = [o for o in required if o.status != "met"]
         if pending:
             for o in pending:
@@ -104,15 +104,17 @@ def _decide(world: World) -> None:
             world.end("won", "objectives_met" if not at_end else "result_read")
 
 
-def _close_survivors(world: World, at_end: bool) -> None:
-    """At the end, objectives that only had to hold are met; optional ones too."""
+def _close_survivors(world: World) -> None:
+    """When the mission is decided: objectives that only had to hold are met, "resolve
+    all" with nothing left open is met, and any other optional one still pending is not
+    (so the debrief shows every objective settled)."""
     for obj in world.objectives:
         if obj.status == "pending" and obj.kind in SURVIVAL_KINDS:
             _set(world, obj, "met")
-        elif obj.status == "pending" and at_end and obj.kind == "resolve_incidents" \
+        elif obj.status == "pending" and obj.kind == "resolve_incidents" \
                 and obj.spec.count is None and not any(i.active for i in world.incidents):
             _set(world, obj, "met")  # nothing (left) to resolve when the result is read
-        elif obj.status == "pending" and obj.optional and at_end:
+        elif obj.status == "pending" and obj.optional:
             _set(world, obj, "failed")
 
 
