@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from command_game.level.io import load_level
@@ -13,11 +12,14 @@ from command_game.userdata import levels_dir
 
 
 def bundled_levels_dir() -> Path:
-    """levels/ of a source checkout, or the copy inside an installed wheel."""
-    checkout = Path(__file__).resolve().parents[2] / "levels"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("command_game.levels")))
+    """The copy inside an installed package, else levels/ of the source checkout.
+
+    The packaged copy is looked for first: beside an installed package, parents[2] is
+    site-packages, where an unrelated top-level "levels" folder could live.
+    """
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "levels"
+    return packaged if packaged.is_dir() else here.parents[2] / "levels"
 
 
 @dataclass(frozen=True)
