@@ -74,6 +74,10 @@ MALFORMED = {
                     ["offices[3]", "outside the map"]),
     "all_optional": (mutate(lambda d: [o.update(optional=True) for o in d["objectives"]]),
                      ["objectives", "required"]),
+    "source_in_building": (mutate(lambda d: d["crowd_sources"][0].update(
+        x=sum(x for x, _ in d["buildings"][0]["polygon"]) / len(d["buildings"][0]["polygon"]),
+        y=sum(y for _, y in d["buildings"][0]["polygon"]) / len(d["buildings"][0]["polygon"]))),
+        ["crowd_sources[0]", "inside a building"]),
     "bad_clock": (mutate(lambda d: d["meta"].update(start_clock="25:00")),
                   ["meta.start_clock"]),
 }

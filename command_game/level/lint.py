@@ -11,7 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 import networkx as nx
+from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import Polygon
+from shapely.ops import unary_union
 from shapely.validation import explain_validity
 
 from command_game.level.models import HQ_TYPES, Level
@@ -156,6 +158,23 @@ def check_bounds(level: Level) -> Iterator[Problem]:
                            fix, item.id)
 
 
+def check_placement(level: Level) -> Iterator[Problem]:
+    """Citizens spawned inside a building are stuck there, and an office inside one is an
+    attractor the crowd can never reach."""
+    valid = [Polygon(b.polygon) for b in level.buildings]
+    blocked = unary_union([poly for poly in valid if poly.is_valid])
+    if blocked.is_empty:
+        return
+    for i, s in enumerate(level.crowd_sources):
+        if blocked.contains(ShapelyPoint(s.x, s.y)):
+            yield _err(f"crowd_sources[{i}]", f"source '{s.id}' is inside a building, so "
+                       "its citizens cannot walk out", "move it onto open ground", s.id)
+    for i, o in enumerate(level.offices):
+        if blocked.contains(ShapelyPoint(o.x, o.y)):
+            yield _warn(f"offices[{i}]", f"office '{o.id}' is inside a building, so crowds "
+                        "cannot reach it", "move it onto open ground by its road", o.id)
+
+
 def check_objectives(level: Level) -> Iterator[Problem]:
     if level.objectives and all(ob.optional for ob in level.objectives):
         yield _err("objectives", "every objective is optional",
@@ -193,6 +212,7 @@ PASSES: tuple[LintPass, ...] = (
     check_reachability,
     check_polygons,
     check_bounds,
+    check_placement,
     check_objectives,
     check_timing,
 )
