@@ -42,7 +42,7 @@ DIM_OVERLAY = (6, 10, 20, 190)
 
 # --- fonts ---------------------------------------------------------------------------
 
-FONT_DISPLAY = ("Kenney Future", "Liberation Sans")
+FONT_DISPLAY = ("Kenney Mini Square", "Liberation Sans")  # K and X stay legible
 FONT_BODY = ("Liberation Sans", "Arial")
 FONT_MONO = ("Liberation Mono", "Courier")
 
