@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import arcade
 import numpy as np
@@ -268,6 +269,30 @@ def test_my_levels_lists_broken_files_with_their_error(game):
     assert any("meta" in label.text for label, _ in select._details)
     click(game, select._row_buttons[select.rows.index(mine[1])])
     assert not select.brief_button.disabled
+
+
+def test_edit_opens_my_levels_in_the_editor_but_not_the_campaign(game):
+    from command_game.scenes.editor import EditorScene
+
+    mine_path = levels_dir() / "my_town.json"
+    shutil.copy(FIRST_LEVEL, mine_path)
+    select = game.stack.push(LevelSelectScene())
+    frame(game)
+    if select.selected != 0:  # a click on the selected row would open its briefing
+        click(game, select._row_buttons[0])  # a campaign level
+    frame(game)
+    assert select.rows[select.selected].section == "campaign"
+    assert select.edit_button.disabled
+    click(game, select.edit_button)
+    assert game.stack.top is select
+    mine = next(i for i, r in enumerate(select.rows) if r.section == "mine")
+    click(game, select._row_buttons[mine])
+    frame(game)
+    assert not select.edit_button.disabled
+    click(game, select.edit_button)
+    editor = game.stack.top
+    assert isinstance(editor, EditorScene)
+    assert editor.doc.path is not None and Path(editor.doc.path) == mine_path
 
 
 def test_a_corrupt_progress_file_is_reported_on_the_level_select(game):

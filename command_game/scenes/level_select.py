@@ -149,6 +149,10 @@ class LevelSelectScene(ui.UIScene):
                    align_y=24)
         anchor.add(self.brief_button, anchor_x="right", align_x=-40, anchor_y="bottom",
                    align_y=24)
+        self.edit_button = ui.button(t("select.edit"), self.open_editor, width=160,
+                                     scale=self.scale)
+        anchor.add(self.edit_button, anchor_x="right", align_x=-60 - 260 * self.scale,
+                   anchor_y="bottom", align_y=24)
 
     def _make_static_texts(self) -> None:
         self.headers = {
@@ -373,6 +377,9 @@ class LevelSelectScene(ui.UIScene):
     def _update_brief_button(self) -> None:
         row = self.rows[self.selected] if self.selected is not None else None
         self.brief_button.disabled = row is None or not row.playable
+        # only the player's own levels are edited here; campaign levels are not theirs to
+        # overwrite (the editor opens copies of them from its own file dialog)
+        self.edit_button.disabled = row is None or row.section != "mine"
 
     def open_briefing(self) -> None:
         """Opens the selected level's briefing, if it can be played."""
@@ -381,6 +388,16 @@ class LevelSelectScene(ui.UIScene):
         from command_game.scenes.briefing import BriefingScene
 
         self.stack.push(BriefingScene(self.rows[self.selected].entry.path))
+
+    def open_editor(self) -> None:
+        """Opens the selected level of "My levels" in the editor, broken ones too: the
+        editor shows their problems and lets the author fix them."""
+        row = self.rows[self.selected] if self.selected is not None else None
+        if row is None or row.section != "mine":
+            return
+        from command_game.scenes.editor import EditorScene
+
+        self.stack.push(EditorScene(row.entry.path))
 
     def on_return(self) -> None:
         """Back from a briefing or a mission: progress may have changed."""
