@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 from command_game.cli import main
 from command_game.level.io import load_level
@@ -17,16 +18,22 @@ NASTY = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tTab", "'quot
 
 
 def filled_board() -> Leaderboard:
+    """Hostile names; every other run has real split times (the rest are older runs)."""
     board = Leaderboard()
     for i, name in enumerate(NASTY):
-        board.add_run(make_run(name, 5000 + 100 * i, real=100.0 + i, comment=name,
-                               cats=("any", "100", "cooling")))
+        run = make_run(name, 5000 + 100 * i, real=100.0 + i, comment=name,
+                       cats=("any", "100", "cooling"))
+        if i % 2 == 0:
+            run = replace(run, real_splits=(("a", 16.6 + i / 3), ("b", 66.7 + i / 7)))
+        board.add_run(run)
     return board
 
 
 def test_csv_round_trips_and_never_starts_a_formula():
     rows = export.board_rows(filled_board(), "singkawang", "any")
     assert len(rows) == len(NASTY)
+    assert rows[0]["real_splits"] == [["a", 16.6], ["b", 66.7]]
+    assert rows[1]["real_splits"] == []
     text = export.to_csv(rows)
     assert export.read_csv(text) == rows
     import csv
@@ -80,6 +87,41 @@ def test_lss_has_livesplit_structure_and_the_runs_times():
                 for h in s.findall("SegmentHistory/Time")} for s in segments]
     assert history == [{"1": 3000, "2": 3500, "3": 2000}, {"1": 5000, "2": 3500},
                        {"1": 1000, "2": 1000}]
+
+
+def test_lss_carries_real_time_on_every_split():
+    board = Leaderboard()
+    level = load_level(LEVELS / "01_singkawang.json")
+    runs = [replace(make_run("rani", 9000, splits=(("jaga_kpu", 3000), ("tuntas", 8000)),
+                             real=160.0, when="2026-11-23T08:00:00+00:00"),
+                    real_splits=(("jaga_kpu", 52.5), ("tuntas", 140.0))),
+            replace(make_run("rani", 8000, splits=(("jaga_kpu", 3500), ("tuntas", 7000)),
+                             real=150.5, when="2026-11-23T08:10:00+00:00"),
+                    real_splits=(("jaga_kpu", 60.25), ("tuntas", 120.0))),
+            make_run("rani", 8500, splits=(("jaga_kpu", 2900), ("tuntas", 7500)), real=149.0,
+                     when="2026-11-23T08:05:00+00:00")]  # recorded before real splits
+    for run in runs:
+        board.add_run(run)
+    root = ET.fromstring(export.to_lss(board.runs("singkawang", player="rani"), "any", level))
+    segments = root.findall("Segments/Segment")
+
+    def seconds(nodes, clock):
+        return [export.parse_lss_time(n.findtext(clock)) if n.find(clock) is not None
+                else None for n in nodes]
+
+    pb = [s.find("SplitTimes/SplitTime[@name='Personal Best']") for s in segments]
+    assert seconds(pb, "RealTime") == [60.25, 120.0, 150.5]  # the 8000-tick run's clock
+    assert [round(g * 60) for g in seconds(pb, "GameTime")] == [3500, 7000, 8000]
+    best = [s.find("BestSegmentTime") for s in segments]
+    assert seconds(best, "RealTime") == [52.5, 59.75, 20.0]  # each clock's own best
+    assert [round(g * 60) for g in seconds(best, "GameTime")] == [2900, 3500, 1000]
+    history = [{h.get("id"): export.parse_lss_time(h.findtext("RealTime"))
+                for h in s.findall("SegmentHistory/Time") if h.find("RealTime") is not None}
+               for s in segments]
+    # attempts by date: 1 = 08:00, 2 = 08:05 (no real splits), 3 = 08:10
+    assert history == [{"1": 52.5, "3": 60.25}, {"1": 87.5, "3": 59.75},
+                       {"1": 20.0, "3": 30.5}]
+    assert all(len(s.findall("SegmentHistory/Time")) == 3 for s in segments)
 
 
 def test_lss_of_hostile_names_is_well_formed():

@@ -174,6 +174,50 @@ def test_verify_cli_reports_broken_files_without_a_traceback(tmp_path):
     assert "0 of 5 replay(s) valid" in lines[5]
 
 
+def wrap_json(doc: dict) -> bytes:
+    """A replay file around a JSON document, as any version-1 writer packs it."""
+    import json
+    import zlib
+
+    raw = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    packed = zlib.compress(raw, 9)
+    return HEADER.pack(MAGIC, 1, 0, len(packed), len(raw), zlib.crc32(packed)) + packed
+
+
+def test_real_splits_round_trip_and_an_older_replay_without_them_is_unchanged():
+    timed = sample_replay(real_splits=[("jaga_kpu", 7.25)])
+    assert decode(encode(timed)) == timed
+    assert decode(encode(timed)).real_split_list() == (("jaga_kpu", 7.25),)
+    old_doc = sample_replay().model_dump(mode="json")
+    del old_doc["real_splits"]  # what a game from before real splits wrote
+    old_bytes = wrap_json(old_doc)
+    old = decode(old_bytes, "old.kmrp")
+    assert old.real_splits == [] and old.splits == [("jaga_kpu", 420)]
+    assert encode(old) == old_bytes  # re-encoding an old replay keeps its exact bytes
+
+
+@pytest.mark.parametrize("real_splits, words", [
+    ([("elsewhere", 1.0)], "not one of the splits"),
+    ([("jaga_kpu", 1.0), ("jaga_kpu", 2.0)], "out of the splits' order"),
+    ([("jaga_kpu", 13.0)], "after the run's real time"),
+    ([("jaga_kpu", -1.0)], "greater than or equal to 0"),
+])
+def test_real_splits_that_cannot_belong_to_the_run_are_refused(real_splits, words):
+    doc = {**sample_replay().model_dump(mode="json"), "real_splits": real_splits}
+    with pytest.raises(ReplayError, match="real_splits") as info:
+        decode(wrap_json(doc), "r.kmrp")
+    assert words in str(info.value)
+
+
+def test_real_splits_must_not_run_back():
+    two = dict(splits=[("a", 100), ("b", 200)], final_tick=600)
+    assert sample_replay(**two, real_splits=[("a", 3.0), ("b", 3.0)]).real_splits
+    doc = {**sample_replay(**two).model_dump(mode="json"),
+           "real_splits": [["a", 4.0], ["b", 3.0]]}
+    with pytest.raises(ReplayError, match="before the previous split"):
+        decode(wrap_json(doc), "r.kmrp")
+
+
 names = st.text(min_size=1, max_size=12, alphabet="abcdefghijklmnopqrstuvwxyz_0123456789")
 commands = st.lists(st.builds(
     Command, tick=st.integers(0, 5000), kind=st.sampled_from(["move", "hold", "recall"]),

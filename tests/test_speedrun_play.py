@@ -5,6 +5,8 @@ leaderboard opened from the debrief shows it ranked. Frame: tests/artifacts/."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import arcade
 import pytest
 
@@ -51,6 +53,7 @@ def test_finish_a_level_then_see_the_run_ranked_and_verify_its_replay(clean_wind
         verdict = verify_file(run.replay_path, LevelIndex(), level_path=SPRINT)
         assert verdict.valid, verdict.message
         assert read_replay(run.replay_path).final_tick == scene.world.tick
+        _real_split_times_are_the_players_clock(scene, run)
 
         debrief.leaderboard()
         board = stack.top
@@ -84,6 +87,79 @@ def test_finish_a_level_then_see_the_run_ranked_and_verify_its_replay(clean_wind
         assert stack.top is board and viewer.matches
         assert viewer.world.tick == run.game_ticks
         assert "final state matches the recording" in board.status.text
+    finally:
+        while len(stack):
+            stack.pop()
+
+
+def _real_split_times_are_the_players_clock(scene: MapScene, run) -> None:
+    """Each split's real time is the scene's clock when the objective was met: one frame of
+    1/60 s per four ticks at 4x, so ceil(tick / 4) frames; the .lss carries them all."""
+    import math
+
+    from command_game.speedrun import export
+    from command_game.speedrun.store import Leaderboard
+
+    replay = read_replay(run.replay_path)
+    assert [o for o, _ in replay.real_splits] == [o for o, _ in replay.splits]
+    assert len(replay.splits) == len(scene.world.objectives) >= 2
+    seconds = [s for _, s in replay.real_splits]
+    assert seconds == sorted(seconds) and seconds[-1] <= run.real_time_s
+    for (objective, tick), (_, real) in zip(replay.splits, replay.real_splits, strict=True):
+        assert real == pytest.approx(math.ceil(tick / 4) / 60, abs=1e-6), objective
+    board = Leaderboard()
+    stored = board.get_run(run.id)
+    assert stored.real_splits == tuple(replay.real_splits) == run.real_splits
+    lss = ET.fromstring(export.to_lss(board.runs("speedrun_sprint"), "any", scene.level))
+    pb = lss.findall("Segments/Segment/SplitTimes/SplitTime[@name='Personal Best']")
+    assert len(pb) == len(replay.splits) + 1  # each objective, then the mission's end
+    reals = [export.parse_lss_time(p.findtext("RealTime")) for p in pb]
+    assert reals == pytest.approx(seconds + [run.real_time_s], abs=1e-6)
+
+
+def test_real_splits_read_the_players_clock_through_pauses(clean_window):
+    """On a level whose objectives fall on different ticks, at 2x with 50 frames a second
+    and a 120-frame pause after frame 100: real split times count the paused frames (the
+    player's clock) while the game-time splits do not."""
+    from command_game.speedrun import export
+    from command_game.speedrun.store import Leaderboard
+    from tests.test_map_scene import TINY
+
+    stack = SceneStack(clean_window)
+    clean_window.stack = stack
+    frame_s, paused = 1 / 50, range(100, 220)
+    try:
+        scene = stack.push(MapScene(load_level(TINY), str(TINY), seed=2))
+        scene.set_speed(2)
+        commander = Autopilot(scene.world)
+        for frame in range(6000):
+            if stack.top is not scene:
+                break
+            if frame in (paused.start, paused.stop):
+                scene.toggle_pause()
+            scene.pending += commander.commands(scene.world)
+            scene.on_update(frame_s)
+            scene.on_fixed_update(frame_s)
+        run = stack.top.run
+        assert scene.world.outcome == "won" and run is not None
+        replay = read_replay(run.replay_path)
+        ticks = [tick for _, tick in replay.splits]
+        assert len(set(ticks)) >= 2 and ticks[0] > 2 * paused.start  # met after the pause
+
+        def frames_to(tick: int) -> int:  # frames the scene had run when the tick ran
+            return paused.start + len(paused) + -(-(tick - 2 * paused.start) // 2)
+
+        expected = [frames_to(tick) * frame_s for tick in ticks]
+        assert [s for _, s in run.real_splits] == pytest.approx(expected, abs=1e-6)
+        assert run.real_time_s == pytest.approx(frames_to(replay.final_tick) * frame_s,
+                                                abs=1e-6)
+        assert run.real_splits[0][1] < run.real_splits[-1][1] <= run.real_time_s
+        assert wait_for_verification(timeout=120)
+        assert Leaderboard().get_run(run.id).verified  # real times leave verification be
+        lss = ET.fromstring(export.to_lss(Leaderboard().runs("map_tiny"), "any"))
+        pb = lss.findall("Segments/Segment/SplitTimes/SplitTime[@name='Personal Best']")
+        assert [export.parse_lss_time(p.findtext("RealTime")) for p in pb] == pytest.approx(
+            [s for _, s in run.real_splits] + [run.real_time_s], abs=1e-6)
     finally:
         while len(stack):
             stack.pop()

@@ -5,8 +5,16 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import threading
+from dataclasses import replace
 
-from command_game.speedrun.segments import END, route_of, sum_of_best, times_along
+from command_game.speedrun.segments import (
+    END,
+    best_segments,
+    real_times_along,
+    route_of,
+    sum_of_best,
+    times_along,
+)
 from command_game.speedrun.store import Leaderboard, RunRecord, clean_player
 from command_game.speedrun.summary import summarize
 from command_game.speedrun.timing import Split, categories_for, format_time, parse_category
@@ -102,3 +110,60 @@ def test_concurrent_threads_and_processes_lose_no_run(tmp_path):
     runs = board.runs()
     for name in [f"t{i}" for i in range(6)] + [f"p{i}" for i in range(3)]:
         assert sorted(r.game_ticks for r in runs if r.player == name) == list(range(1000, 1040))
+
+
+# The board as the game wrote it before real splits (schema version 1), copied verbatim:
+# the migration must open such a file and keep every run.
+_SCHEMA_V1 = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, player TEXT NOT NULL, level_id TEXT NOT NULL,
+    level_digest TEXT NOT NULL, seed INTEGER NOT NULL, outcome TEXT,
+    cat_any INTEGER NOT NULL DEFAULT 0, cat_100 INTEGER NOT NULL DEFAULT 0,
+    cat_cooling INTEGER NOT NULL DEFAULT 0, game_ticks INTEGER NOT NULL,
+    real_time_s REAL NOT NULL, splits TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    game_version TEXT NOT NULL, replay_path TEXT NOT NULL, level_path TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'pending', status_note TEXT NOT NULL DEFAULT '',
+    comment TEXT NOT NULL DEFAULT '');
+CREATE INDEX runs_by_level ON runs(level_id, status, game_ticks);
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_board_from_before_real_splits_opens_and_keeps_its_runs(tmp_path):
+    path = tmp_path / "leaderboard.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_SCHEMA_V1)
+        conn.execute("PRAGMA journal_mode = WAL")
+        for player, ticks in (("lama", 7000), ("dulu", 6500)):
+            conn.execute(
+                "INSERT INTO runs (player, level_id, level_digest, seed, outcome, cat_any,"
+                " game_ticks, real_time_s, splits, recorded_at, game_version, replay_path,"
+                " status) VALUES (?, 'singkawang', ?, 0, 'won', 1, ?, 99.5, ?,"
+                " '2026-11-22T08:00:00+00:00', '0.1.0', '/tmp/x.kmrp', 'valid')",
+                (player, "ab" * 32, ticks, '[["a", 1000], ["b", 4000]]'))
+    board = Leaderboard(path)
+    old = board.runs()
+    assert [(r.player, r.game_ticks, r.real_time_s) for r in old] == [
+        ("lama", 7000, 99.5), ("dulu", 6500, 99.5)]
+    assert all(r.real_splits == () and r.splits == (Split("a", 1000), Split("b", 4000))
+               for r in old)
+    new = board.add_run(replace(make_run("baru", 5000), real_splits=(("a", 20.5),
+                                                                    ("b", 80.25))))
+    assert board.get_run(new.id).real_splits == (("a", 20.5), ("b", 80.25))
+    assert board.get_run(new.id).real_split_s("b") == 80.25
+    assert [r.player for r in board.board("singkawang", "any")] == ["baru", "dulu", "lama"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert Leaderboard(path).count() == 3  # opening the migrated board again changes nothing
+
+
+def test_real_segments_follow_the_recorded_real_splits():
+    timed = replace(make_run(ticks=6000, real=100.0), real_splits=(("a", 20.0), ("b", 70.0)))
+    route = route_of(timed)
+    assert real_times_along(timed, route).split_s == (20.0, 70.0, 100.0)
+    assert real_times_along(timed, route).segment_s == (20.0, 50.0, 30.0)
+    untimed = make_run(ticks=5000, real=90.0)  # recorded before real splits
+    assert real_times_along(untimed, route).segment_s == (None, None, None)
+    faster = replace(make_run(ticks=7000, real=95.0), real_splits=(("a", 15.0), ("b", 75.0)))
+    assert best_segments([timed, untimed, faster], route, "any", real=True) == (
+        15.0, 50.0, 20.0)

@@ -290,3 +290,46 @@ def test_a_run_being_verified_is_not_verified_twice(won_world, monkeypatch):
     assert wait_for_verification(timeout=120)
     assert Leaderboard().get_run(run.id).verified
     assert len(calls) == 1 or again.verified  # the second pass only if the first had ended
+
+
+def test_old_replays_without_real_splits_still_load_verify_and_import(sealed_bytes, tmp_path,
+                                                                       capsys):
+    """A replay written before real splits existed (no `real_splits` key at all) verifies,
+    imports, and its run simply has no real time per split."""
+    from tests.test_speedrun_format import wrap_json
+
+    doc = read_replay_bytes(sealed_bytes).model_dump(mode="json")
+    del doc["real_splits"]
+    old = tmp_path / "old.kmrp"
+    old.write_bytes(wrap_json(doc))
+    assert old.read_bytes() == sealed_bytes  # the same bytes an older game wrote
+    assert verify(old).valid
+    verdict, run = import_replay(old, "Lama", level_path=SPRINT)
+    assert verdict.valid and run is not None and run.real_splits == ()
+    assert Leaderboard().get_run(run.id).real_splits == ()
+
+
+def test_real_split_times_are_carried_but_not_verified(won_world, sealed_bytes, tmp_path,
+                                                       capsys):
+    """The player's clock cannot be re-simulated: verification checks game state only, so
+    a replay with edited real times still verifies; they travel to the board and --json."""
+    splits = [o for o, _ in read_replay_bytes(sealed_bytes).splits]
+    run = record_finished_run(SPRINT, won_world.level, won_world, 41.5, "Rani",
+                              background=False, real_splits=[(splits[-1], 9.0),
+                                                             (splits[0], 7.0)])
+    assert run.verified
+    assert run.real_splits == ((splits[0], 7.0), (splits[-1], 9.0))  # in the splits' order
+    edited = rewrite(Path(run.replay_path), real_splits=[(splits[0], 1.0), (splits[-1], 2.0)])
+    assert verify(edited).valid
+    assert main(["verify", "--json", "--level", str(SPRINT), str(edited)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["real_splits"] == [[splits[0], 1.0], [splits[-1], 2.0]]
+    clamped = replay_from_world(won_world.level, won_world, 5.0, "Rani",
+                                real_splits=[(splits[0], 8.0)])
+    assert clamped.real_splits == [(splits[0], 5.0)]  # never past the run's real time
+
+
+def read_replay_bytes(data: bytes):
+    from command_game.speedrun.replay import decode
+
+    return decode(data, "sealed")

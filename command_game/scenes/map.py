@@ -79,6 +79,7 @@ class MapScene(Scene):
         self.speed = 1
         self._last_speed = 1
         self.real_time_s = 0.0
+        self.real_splits: list[tuple[str, float]] = []  # objective, real_time_s when met
         self.notifications: list[Notification] = []
         self.targeting: str | None = None
         self.menu: tuple[float, float, tuple[str, ...]] | None = None
@@ -156,6 +157,8 @@ class MapScene(Scene):
             return
         sound.play_for_events(events)
         for event in events:
+            if event.kind == "objective_met":
+                self.real_splits.append((event.subject, self.real_time_s))
             text = self._describe(event)
             if text:
                 color = NOTE_COLORS.get(event.kind, (200, 200, 200, 255))
@@ -189,7 +192,8 @@ class MapScene(Scene):
             self.on_finish(self.world)
             return
         previous_best = _personal_best(self.level.meta.id)
-        run = _record(self.level_path, self.level, self.world, self.real_time_s)
+        run = _record(self.level_path, self.level, self.world, self.real_time_s,
+                      self.real_splits)
         from command_game.scenes.debrief import DebriefScene
 
         if self.stack is not None:
@@ -509,12 +513,14 @@ def _personal_best(level_id: str) -> Any:
         return None
 
 
-def _record(level_path: str | None, level: Any, world: World, real_time_s: float) -> Any:
+def _record(level_path: str | None, level: Any, world: World, real_time_s: float,
+            real_splits: list[tuple[str, float]]) -> Any:
     """Records the run; a failing disk or board must not take the debrief down with it."""
     from command_game.speedrun.record import record_finished_run
 
     try:
-        return record_finished_run(level_path, level, world, real_time_s)
+        return record_finished_run(level_path, level, world, real_time_s,
+                                   real_splits=real_splits)
     except Exception:
         log.exception("run not recorded: the speedrun record failed")
         return None

@@ -158,7 +158,8 @@ def _verdict_json(verdict: Verdict) -> dict:
                 "player": replay.player, "seed": replay.seed, "outcome": replay.outcome,
                 "game_ticks": replay.final_tick, "game_time_s": replay.game_time_s,
                 "real_time_s": replay.real_time_s, "categories": replay.categories,
-                "splits": replay.splits, "game_version": replay.game_version}
+                "splits": replay.splits, "real_splits": replay.real_splits,
+                "game_version": replay.game_version}
     return out
 
 

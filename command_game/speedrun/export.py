@@ -24,6 +24,7 @@ from command_game.speedrun.segments import (
     END,
     best_segments,
     counted_segments,
+    real_times_along,
     route_of,
     times_along,
 )
@@ -38,8 +39,8 @@ from command_game.speedrun.timing import (
 FORMATS = ("csv", "json", "lss", "src")
 GAME_NAME = "Kamtibmas"
 BOARD_FIELDS = ("rank", "run_id", "player", "level", "level_digest", "category", "game_time",
-                "game_time_s", "game_ticks", "real_time_s", "splits", "date", "game_version",
-                "replay", "verified", "comment")
+                "game_time_s", "game_ticks", "real_time_s", "splits", "real_splits", "date",
+                "game_version", "replay", "verified", "comment")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -67,6 +68,7 @@ def _row(rank: int, run: RunRecord, category: str) -> dict[str, Any]:
         "game_time_s": run.game_time_s, "game_ticks": run.game_ticks,
         "real_time_s": run.real_time_s,
         "splits": [[s.objective, s.tick] for s in run.splits],
+        "real_splits": [[objective, seconds] for objective, seconds in run.real_splits],
         "date": run.recorded_at, "game_version": run.game_version,
         "replay": run.replay_path, "verified": run.verified, "comment": run.comment,
     }
@@ -112,6 +114,7 @@ def read_csv(text: str) -> list[dict[str, Any]]:
         for key in ("game_time_s", "real_time_s"):
             row[key] = float(row[key])
         row["splits"] = json.loads(row["splits"])
+        row["real_splits"] = json.loads(row["real_splits"])
         row["verified"] = row["verified"] == "true"
         rows.append(row)
     return rows
@@ -206,8 +209,9 @@ def to_lss(attempts: Sequence[RunRecord], category: str, level: Level | None = N
     Every run is an attempt; only verified runs in the category count as completed, and
     the fastest is the personal best. A lost or abandoned run is a reset: the segments it
     finished still enter the history and the best segments. In-game time per split is
-    exact (ticks); real time is known for the whole run only, so it appears on the final
-    split and the attempts.
+    exact (ticks); real time per split is the player's clock as the map scene read it
+    when the objective was met. Runs recorded before real splits existed have real time
+    on the whole run only, so on their final split and attempt alone.
     """
     runs = sorted(attempts, key=lambda r: (r.recorded_at, r.id or 0))
     done = [r for r in runs if r.verified and category in r.categories]
@@ -247,21 +251,23 @@ def _level_route(level: Level | None) -> tuple[str, ...]:
 def _segments(root: ET.Element, runs: Sequence[RunRecord], category: str,
               pb: RunRecord | None, route: Sequence[str], level: Level | None) -> None:
     segments = ET.SubElement(root, "Segments")
-    pb_times = times_along(pb, route) if pb else None
+    pb_ticks = times_along(pb, route).split_ticks if pb else (None,) * len(route)
+    pb_real = real_times_along(pb, route).split_s if pb else (None,) * len(route)
     verified = [r for r in runs if r.verified]
     best = best_segments(verified, route, category)
-    per_run = {id(r): counted_segments(r, route, category) for r in verified}
+    best_real = best_segments(verified, route, category, real=True)
+    per_run = {id(r): (counted_segments(r, route, category),
+                       counted_segments(r, route, category, real=True)) for r in verified}
     for i, name in enumerate(route):
         seg = ET.SubElement(segments, "Segment")
         ET.SubElement(seg, "Name").text = segment_name(name, level)
         ET.SubElement(seg, "Icon")
         split_times = ET.SubElement(seg, "SplitTimes")
-        last = i == len(route) - 1
-        _times(split_times, "SplitTime", pb_times.split_ticks[i] if pb_times else None,
-               pb.real_time_s if pb and last else None, name="Personal Best")
-        _times(seg, "BestSegmentTime", best[i])
+        _times(split_times, "SplitTime", pb_ticks[i], pb_real[i], name="Personal Best")
+        _times(seg, "BestSegmentTime", best[i], best_real[i])
         seg_history = ET.SubElement(seg, "SegmentHistory")
         for index, run in enumerate(runs, 1):
-            times = per_run.get(id(run))
-            if times is not None and times[i] is not None:
-                _times(seg_history, "Time", times[i], id=str(index))
+            ticks, real = per_run.get(id(run)) or (None, None)
+            if ticks is not None and ticks[i] is not None:
+                _times(seg_history, "Time", ticks[i], real[i] if real else None,
+                       id=str(index))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,8 +50,14 @@ _workers_lock = threading.Lock()
 
 
 def replay_from_world(level: Level, world: Any, real_time_s: float, player: str,
-                      recorded_at: str | None = None) -> ReplayData:
-    """Everything needed to re-run this mission, taken from the finished world."""
+                      recorded_at: str | None = None,
+                      real_splits: Sequence[tuple[str, float]] | None = None) -> ReplayData:
+    """Everything needed to re-run this mission, taken from the finished world.
+
+    real_splits are the player's clock when each objective was met (as the map scene saw
+    them); they are informational, since re-simulation cannot check a wall clock."""
+    real_time_s = max(0.0, float(real_time_s))
+    splits = [(s.objective, s.tick) for s in splits_of(world)]
     return ReplayData(
         game_version=__version__,
         level_id=level.meta.id,
@@ -58,15 +65,31 @@ def replay_from_world(level: Level, world: Any, real_time_s: float, player: str,
         seed=int(world.seed),
         player=clean_player(player),
         recorded_at=recorded_at or datetime.now(UTC).isoformat(timespec="seconds"),
-        real_time_s=max(0.0, float(real_time_s)),
+        real_time_s=real_time_s,
         outcome=world.outcome,
         categories=list(categories_of(world)),
         brimob_used=bool(world.brimob_used),
         final_tick=int(world.tick),
         final_hash=world.state_hash(),
-        splits=[(s.objective, s.tick) for s in splits_of(world)],
+        splits=splits,
+        real_splits=_real_splits_along(splits, real_splits or (), real_time_s),
         commands=group_commands(list(world.command_log)),
     )
+
+
+def _real_splits_along(splits: Sequence[tuple[str, int]],
+                       real_splits: Sequence[tuple[str, float]],
+                       real_time_s: float) -> list[tuple[str, float]]:
+    """The real times in the splits' order (ties on a tick may reach the scene in another
+    order), each kept within the run's real time and never running back."""
+    seen = dict(real_splits)
+    out: list[tuple[str, float]] = []
+    floor = 0.0
+    for objective, _tick in splits:
+        if objective in seen:
+            floor = min(max(floor, float(seen[objective])), real_time_s)
+            out.append((objective, floor))
+    return out
 
 
 def save_replay(path: str | Path, level: Level, world: Any, real_time_s: float,
@@ -90,7 +113,8 @@ def run_from_replay(replay: ReplayData, replay_path: Path, level_path: str = "",
         player=replay.player, level_id=replay.level_id, level_digest=replay.level_digest,
         seed=replay.seed, outcome=replay.outcome, categories=tuple(replay.categories),
         game_ticks=replay.final_tick, real_time_s=replay.real_time_s,
-        splits=replay.split_list(), recorded_at=replay.recorded_at,
+        splits=replay.split_list(), real_splits=replay.real_split_list(),
+        recorded_at=replay.recorded_at,
         game_version=replay.game_version, replay_path=str(replay_path),
         level_path=level_path, status=status, note=note, comment=comment,
     )
@@ -105,10 +129,14 @@ def replay_path_for(replay: ReplayData) -> Path:
 
 def record_finished_run(level_path: str | Path | None, level: Level, world: Any,
                         real_time_s: float, player: str = "player", *,
-                        background: bool = True) -> RunRecord:
+                        background: bool = True,
+                        real_splits: Sequence[tuple[str, float]] | None = None) -> RunRecord:
     """Writes the replay, stores the run (pending), updates the personal best, and starts
-    verifying it; with background=False the run is verified before this returns."""
-    replay = replay_from_world(level, world, real_time_s, player)
+    verifying it; with background=False the run is verified before this returns.
+
+    real_splits: (objective, real seconds) as the player's clock read when each objective
+    was met; without them only the whole run has a real time."""
+    replay = replay_from_world(level, world, real_time_s, player, real_splits=real_splits)
     path = replay_path_for(replay)
     write_replay(path, replay)
     board = Leaderboard()

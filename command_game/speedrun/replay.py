@@ -17,9 +17,16 @@ import os
 import struct
 import zlib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from command_game.i18n import t
 from command_game.sim.commands import Command
@@ -34,6 +41,8 @@ CHECKPOINT_HEX = 16  # hex digits kept per checkpoint hash (64 bits: plenty to s
 MAX_REPLAY_BYTES = 4 * 1024 * 1024  # a 2-hour mission's replay is a few hundred kB
 MAX_JSON_BYTES = 32 * 1024 * 1024  # refuse zip bombs before inflating them
 REPLAY_SUFFIX = ".kmrp"
+OPTIONAL_KEYS = ("real_splits",)  # left out when empty, so older replays encode unchanged
+RealSeconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 class ReplayError(Exception):
@@ -67,6 +76,8 @@ class ReplayData(BaseModel):
     final_tick: int = Field(ge=0, le=10**8)
     final_hash: str = Field(pattern=r"^[0-9a-f]{16,128}$")
     splits: list[tuple[str, int]] = Field(default_factory=list, description="objective, tick")
+    real_splits: list[tuple[str, RealSeconds]] = Field(
+        default_factory=list, description="objective, real seconds; the player's clock")
     commands: list[tuple[int, list[dict[str, Any]]]] = Field(
         default_factory=list, description="[tick, [command without its tick, ...]] by tick")
     checkpoints: list[str] = Field(default_factory=list, description="hash prefix per interval")
@@ -93,12 +104,35 @@ class ReplayData(BaseModel):
                 raise ValueError(f"checkpoint {i} is not {CHECKPOINT_HEX} hex digits")
         return values
 
+    @field_validator("real_splits")
+    @classmethod
+    def _real_splits_follow_splits(cls, values: list[tuple[str, float]], info: ValidationInfo):
+        """Real split times cannot be verified, but they must still describe this run: the
+        objectives it met, in the order it met them, on a clock that never runs back."""
+        order = {obj: i for i, (obj, _) in enumerate(info.data.get("splits", ()))}
+        total = info.data.get("real_time_s", float("inf"))
+        last_index, last_s = -1, 0.0
+        for obj, seconds in values:
+            index = order.get(obj)
+            if index is None:
+                raise ValueError(f"real split '{obj}' is not one of the splits")
+            if index <= last_index:
+                raise ValueError(f"real split '{obj}' is out of the splits' order")
+            if seconds < last_s or seconds > total:
+                raise ValueError(f"real split '{obj}' at {seconds} s is before the previous "
+                                 f"split or after the run's real time {total} s")
+            last_index, last_s = index, seconds
+        return values
+
     def command_list(self) -> list[Command]:
         return [Command.from_json({**cmd, "tick": tick}) for tick, cmds in self.commands
                 for cmd in cmds]
 
     def split_list(self) -> tuple[Split, ...]:
         return tuple(Split(obj, tick) for obj, tick in self.splits)
+
+    def real_split_list(self) -> tuple[tuple[str, float], ...]:
+        return tuple((obj, float(seconds)) for obj, seconds in self.real_splits)
 
     @property
     def game_time_s(self) -> float:
@@ -122,8 +156,11 @@ def checkpoint_of(state_hash: str) -> str:
 
 
 def encode(replay: ReplayData) -> bytes:
-    text = json.dumps(replay.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
+    doc = replay.model_dump(mode="json")
+    for key in OPTIONAL_KEYS:
+        if not doc[key]:
+            del doc[key]
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     raw = text.encode("utf-8")
     packed = zlib.compress(raw, 9)
     header = HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(packed), len(raw), zlib.crc32(packed))

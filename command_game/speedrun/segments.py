@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from command_game.speedrun.store import RunRecord
 
+Time = int | float  # ticks of game time, or real seconds
 END = "__end__"  # the final segment: from the last objective to the mission's end
 
 
@@ -28,44 +29,67 @@ class SegmentTimes:
     segment_ticks: tuple[int | None, ...]
 
 
+@dataclass(frozen=True)
+class RealSegmentTimes:
+    """The same in real seconds: known per split only where the run recorded them (runs
+    from before real splits have the mission's end only)."""
+
+    split_s: tuple[float | None, ...]
+    segment_s: tuple[float | None, ...]
+
+
 def route_of(run: RunRecord) -> tuple[str, ...]:
     return tuple(s.objective for s in run.splits) + (END,)
 
 
-def times_along(run: RunRecord, route: Sequence[str]) -> SegmentTimes:
-    met = {s.objective: s.tick for s in run.splits}
-    cumulative = [run.game_ticks if name == END else met.get(name) for name in route]
-    segments: list[int | None] = []
-    previous: int | None = 0
-    for tick in cumulative:
-        if tick is None or previous is None or tick < previous:
+def _cut(cumulative: Sequence[Time | None]) -> tuple[Time | None, ...]:
+    """Segment lengths from cumulative times; unknown or out-of-order ones are None."""
+    segments: list[Time | None] = []
+    previous: Time | None = 0
+    for time in cumulative:
+        if time is None or previous is None or time < previous:
             segments.append(None)
         else:
-            segments.append(tick - previous)
-        previous = tick
-    return SegmentTimes(tuple(cumulative), tuple(segments))
+            segments.append(time - previous)
+        previous = time
+    return tuple(segments)
 
 
-def counted_segments(run: RunRecord, route: Sequence[str], category: str
-                     ) -> tuple[int | None, ...] | None:
-    """The segment times a run contributes to a category's splits, or None if none."""
-    if category in run.categories:
-        return times_along(run, route).segment_ticks
-    if run.outcome == "won":
+def times_along(run: RunRecord, route: Sequence[str]) -> SegmentTimes:
+    met = {s.objective: s.tick for s in run.splits}
+    cumulative = tuple(run.game_ticks if name == END else met.get(name) for name in route)
+    return SegmentTimes(cumulative, _cut(cumulative))
+
+
+def real_times_along(run: RunRecord, route: Sequence[str]) -> RealSegmentTimes:
+    met = dict(run.real_splits)
+    cumulative = tuple(run.real_time_s if name == END else met.get(name) for name in route)
+    return RealSegmentTimes(cumulative, _cut(cumulative))
+
+
+def counted_segments(run: RunRecord, route: Sequence[str], category: str,
+                     real: bool = False) -> tuple[Time | None, ...] | None:
+    """The segment times a run contributes to a category's splits, or None if none: in
+    ticks, or in real seconds with real=True."""
+    if category not in run.categories and run.outcome == "won":
         return None  # finished, but outside this category's rules
-    segments = times_along(run, route).segment_ticks
-    return tuple(None if name == END else ticks for name, ticks in zip(route, segments,
-                                                                        strict=True))
+    segments = real_times_along(run, route).segment_s if real \
+        else times_along(run, route).segment_ticks
+    if category in run.categories:
+        return segments
+    return tuple(None if name == END else time for name, time in zip(route, segments,
+                                                                      strict=True))
 
 
-def best_segments(runs: Sequence[RunRecord], route: Sequence[str], category: str
-                  ) -> tuple[int | None, ...]:
-    """The fastest time any of the runs took on each segment of the route."""
-    best: list[int | None] = [None] * len(route)
+def best_segments(runs: Sequence[RunRecord], route: Sequence[str], category: str,
+                  real: bool = False) -> tuple[Time | None, ...]:
+    """The fastest time any of the runs took on each segment of the route (ticks, or real
+    seconds with real=True: each clock has its own best, as LiveSplit keeps them)."""
+    best: list[Time | None] = [None] * len(route)
     for run in runs:
-        for i, ticks in enumerate(counted_segments(run, route, category) or ()):
-            if ticks is not None and (best[i] is None or ticks < best[i]):
-                best[i] = ticks
+        for i, time in enumerate(counted_segments(run, route, category, real) or ()):
+            if time is not None and (best[i] is None or time < best[i]):
+                best[i] = time
     return tuple(best)
 
 

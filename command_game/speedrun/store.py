@@ -27,7 +27,7 @@ from command_game.userdata import leaderboard_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: real_splits (real time per split)
 STATUSES = ("pending", "valid", "invalid")
 PLAYER_MAX = 32
 
@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS runs (
     game_ticks INTEGER NOT NULL,
     real_time_s REAL NOT NULL,
     splits TEXT NOT NULL,
+    real_splits TEXT NOT NULL DEFAULT '[]',
     recorded_at TEXT NOT NULL,
     game_version TEXT NOT NULL,
     replay_path TEXT NOT NULL,
@@ -56,6 +57,9 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_by_level ON runs(level_id, status, game_ticks);
 """
 _CAT_COLUMN = {"any": "cat_any", "100": "cat_100", "cooling": "cat_cooling"}
+# Columns added since version 1, for boards written by an older game: ALTER TABLE keeps
+# every run and gives old ones the default (no real time per split).
+_ADDED_COLUMNS = {"real_splits": "TEXT NOT NULL DEFAULT '[]'"}
 
 
 def clean_player(name: str) -> str:
@@ -81,6 +85,7 @@ class RunRecord:
     recorded_at: str
     game_version: str
     replay_path: str
+    real_splits: tuple[tuple[str, float], ...] = ()  # objective, real seconds (unverifiable)
     level_path: str = ""  # where the level was played from, to find it again for checks
     status: str = "pending"
     note: str = ""
@@ -96,19 +101,36 @@ class RunRecord:
     def verified(self) -> bool:
         return self.status == "valid"
 
+    def real_split_s(self, objective: str) -> float | None:
+        """The real time at which the objective was met, None if it was not recorded."""
+        return dict(self.real_splits).get(objective)
+
 
 def _row_to_run(row: sqlite3.Row) -> RunRecord:
     cats = tuple(c for c in CATEGORIES if row[_CAT_COLUMN[c]])
     splits = tuple(Split(o, int(tk)) for o, tk in json.loads(row["splits"]))
+    real_splits = tuple((o, float(sec)) for o, sec in json.loads(row["real_splits"]))
     return RunRecord(
         player=row["player"], level_id=row["level_id"], level_digest=row["level_digest"],
         seed=row["seed"], outcome=row["outcome"], categories=cats,
         game_ticks=row["game_ticks"], real_time_s=row["real_time_s"], splits=splits,
+        real_splits=real_splits,
         recorded_at=row["recorded_at"], game_version=row["game_version"],
         replay_path=row["replay_path"], level_path=row["level_path"], status=row["status"],
         note=row["status_note"],
         comment=row["comment"], id=row["id"],
     )
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Brings a board from an older game up to SCHEMA_VERSION, inside _prepare's transaction
+    (so two processes opening an old board at once cannot both add a column)."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
+    for column, decl in _ADDED_COLUMNS.items():
+        if column not in present:
+            conn.execute(f"ALTER TABLE runs ADD COLUMN {column} {decl}")
+    if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 class Leaderboard:
@@ -176,7 +198,7 @@ class Leaderboard:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                _migrate(conn)
                 conn.execute("COMMIT")
                 self._ready = True
                 return
@@ -193,13 +215,14 @@ class Leaderboard:
         with self._connect(write=True) as conn:
             cur = conn.execute(
                 "INSERT INTO runs (player, level_id, level_digest, seed, outcome, cat_any,"
-                " cat_100, cat_cooling, game_ticks, real_time_s, splits, recorded_at,"
-                " game_version, replay_path, level_path, status, status_note, comment)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " cat_100, cat_cooling, game_ticks, real_time_s, splits, real_splits,"
+                " recorded_at, game_version, replay_path, level_path, status, status_note,"
+                " comment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (clean_player(run.player), run.level_id, run.level_digest, run.seed,
                  run.outcome, cats["cat_any"], cats["cat_100"], cats["cat_cooling"],
                  run.game_ticks, run.real_time_s,
-                 json.dumps([[s.objective, s.tick] for s in run.splits]), run.recorded_at,
+                 json.dumps([[s.objective, s.tick] for s in run.splits]),
+                 json.dumps([[o, float(sec)] for o, sec in run.real_splits]), run.recorded_at,
                  run.game_version, run.replay_path, run.level_path, run.status, run.note,
                  run.comment),
             )
