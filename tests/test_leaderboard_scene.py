@@ -4,6 +4,8 @@ and verifies waiting runs when it opens. Frames go to tests/artifacts/ to be loo
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import arcade
 import pytest
 
@@ -36,10 +38,12 @@ def fill_board() -> str:
     board = Leaderboard()
     for i, (name, ticks) in enumerate([("Rani", 9000), ("player", 9600), ("Budi", 8400),
                                        ("player", 9300), ("Sari <script>", 12000)]):
-        board.add_run(make_run(name, ticks, splits=((first, ticks // 3), (second, ticks // 2)),
-                               level=level.meta.id, real=ticks / 60 + 7.5, digest=digest,
-                               when=f"2026-11-23T08:{i:02d}:00+00:00",
-                               cats=("any", "cooling") if name != "Budi" else ("any",)))
+        run = make_run(name, ticks, splits=((first, ticks // 3), (second, ticks // 2)),
+                       level=level.meta.id, real=ticks / 60 + 7.5, digest=digest,
+                       when=f"2026-11-23T08:{i:02d}:00+00:00",
+                       cats=("any", "cooling") if name != "Budi" else ("any",))
+        board.add_run(replace(run, real_splits=((first, ticks // 3 / 60 + 2.5),
+                                                (second, ticks // 2 / 60 + 5.0))))
     board.add_run(make_run("player", 100, level=level.meta.id, status="pending", digest=digest,
                            when="2026-11-23T09:00:00+00:00"))  # its replay file is missing
     board.add_run(make_run("Old", 60, level=level.meta.id))  # on an earlier version
@@ -80,6 +84,21 @@ def test_leaderboard_opens_from_the_title_and_shows_ranked_runs(game):
     assert scene.selected == 1
     path = save_frame(game, "leaderboard_any")
     assert path.stat().st_size > 10_000
+    game.dispatch_event("on_key_press", arcade.key.T, 0)  # the splits on the real clock
+    game.dispatch_pending_events()
+    pump(game, 2)
+    assert scene.real_clock
+    side = [label.text for label, _ in scene.side]
+    assert "Real-time splits (PB / best segment)" in side
+    # the PB (player's 9300 ticks, its splits 2.5 s and 5 s behind in real time) beats the
+    # player's other run (9600) on every real segment: 54.167, 28.333, 80.000
+    times = sorted(text.text for text in scene.split_times.values())
+    assert times == ["0:54.167  0:54.167", "1:22.500  0:28.333", "2:42.500  1:20.000"]
+    assert any(s.startswith("Sum of best segments: 2:42.500") for s in side)
+    save_frame(game, "leaderboard_real_splits")
+    game.dispatch_event("on_key_press", arcade.key.T, 0)
+    game.dispatch_pending_events()
+    assert not scene.real_clock
 
     game.dispatch_event("on_key_press", arcade.key.C, 0)  # Any% -> 100%
     game.dispatch_pending_events()

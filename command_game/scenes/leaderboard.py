@@ -26,7 +26,7 @@ from command_game.speedrun import export, record
 from command_game.speedrun.replay import ReplayData, ReplayError, read_replay
 from command_game.speedrun.segments import END
 from command_game.speedrun.store import Leaderboard, RunRecord
-from command_game.speedrun.summary import BoardSummary, summarize
+from command_game.speedrun.summary import BoardSummary, SegmentLine, summarize
 from command_game.speedrun.timing import CATEGORIES, CATEGORY_NAMES, format_time, game_seconds
 from command_game.speedrun.verify import LevelIndex, Verdict, resolve_level
 from command_game.storage import atomic_write_text
@@ -62,6 +62,7 @@ class LeaderboardScene(ui.UIScene):
         self.summary: BoardSummary | None = None
         self.latest_id: int | None = None
         self.selected = 0  # the row Watch replay plays
+        self.real_clock = False  # T: the splits panel in real time instead of in-game
         self._row_rects: list[arcade.Rect] = []
         self.message = ""
         self._was_verifying = False
@@ -280,22 +281,34 @@ class LeaderboardScene(ui.UIScene):
         lines.append((ui.text(t("speedrun.board.pb_real", time=format_time(pb.real_time_s),
                                 date=pb.recorded_at[:10]), 12, ui.TEXT_MUTED), 8))
         lines.append((self._attempts_text(s), 8))
-        lines.append((ui.text(t("speedrun.board.splits"), 13, ui.GOLD), 18))
+        lines.append((ui.text(t("speedrun.board.splits_real" if self.real_clock
+                                else "speedrun.board.splits"), 13, ui.GOLD), 18))
         for seg in s.segments:
             label = export.segment_name(seg.name, self.level) if seg.name != END \
                 else t("speedrun.segment.end")
-            split = format_time(game_seconds(seg.pb_split_ticks)) \
-                if seg.pb_split_ticks is not None else "-"
-            best = format_time(game_seconds(seg.best_ticks)) if seg.best_ticks is not None \
-                else "-"
+            split, best = self._split_pair(seg)
             self.split_times[len(lines)] = ui.text(
                 t("speedrun.board.split_times", split=split, best=best), 12, ui.TEXT,
                 font=ui.FONT_MONO, anchor_x="right")
             lines.append((ui.text(label, 12, ui.TEXT_MUTED), 8))
-        sob = s.sum_of_best_ticks
-        lines.append((ui.text(t("speedrun.board.sob", time=format_time(
-            game_seconds(sob)) if sob is not None else "-"), 14, ui.GOOD, bold=True), 18))
+        sob = s.sum_of_best_real_s if self.real_clock else (
+            game_seconds(s.sum_of_best_ticks) if s.sum_of_best_ticks is not None else None)
+        lines.append((ui.text(t("speedrun.board.sob", time=format_time(sob)), 14, ui.GOOD,
+                              bold=True), 18))
         return lines
+
+    def _split_pair(self, seg: SegmentLine) -> tuple[str, str]:
+        """The personal best's split and the best segment, on the clock being shown."""
+        if self.real_clock:
+            return format_time(seg.pb_real_s), format_time(seg.best_real_s)
+        split = game_seconds(seg.pb_split_ticks) if seg.pb_split_ticks is not None else None
+        best = game_seconds(seg.best_ticks) if seg.best_ticks is not None else None
+        return format_time(split), format_time(best)
+
+    def toggle_clock(self) -> None:
+        """Splits in real time or in-game time, like LiveSplit's timing method switch."""
+        self.real_clock = not self.real_clock
+        self._build_texts()
 
     def _attempts_text(self, s: BoardSummary) -> arcade.Text:
         return ui.text(t("speedrun.board.attempts", attempts=s.attempts, completed=s.completed),
@@ -380,6 +393,9 @@ class LeaderboardScene(ui.UIScene):
         if symbol == arcade.key.C:
             cats = list(CATEGORIES)
             self.set_category(cats[(cats.index(self.category) + 1) % len(cats)])
+            return True
+        if symbol == arcade.key.T:
+            self.toggle_clock()
             return True
         return None
 

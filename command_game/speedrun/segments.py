@@ -93,10 +93,11 @@ def best_segments(runs: Sequence[RunRecord], route: Sequence[str], category: str
     return tuple(best)
 
 
-def sum_of_best(runs: Sequence[RunRecord], route: Sequence[str], category: str
-                ) -> int | None:
-    """Sum of best segments in ticks: the time a run with every best segment would get."""
-    best = best_segments(runs, route, category)
+def sum_of_best(runs: Sequence[RunRecord], route: Sequence[str], category: str,
+                real: bool = False) -> Time | None:
+    """Sum of best segments in ticks (or real seconds): the time a run with every best
+    segment would get; None while some segment has no time."""
+    best = best_segments(runs, route, category, real)
     if not route or any(b is None for b in best):
         return None
     return sum(b for b in best if b is not None)

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from command_game.speedrun.segments import best_segments, route_of, sum_of_best, times_along
+from command_game.speedrun.segments import (
+    best_segments,
+    real_times_along,
+    route_of,
+    sum_of_best,
+    times_along,
+)
 from command_game.speedrun.store import Leaderboard, RunRecord, clean_player
 
 
@@ -18,6 +24,8 @@ class SegmentLine:
     name: str  # objective id, or segments.END
     pb_split_ticks: int | None  # the personal best's cumulative time at this split
     best_ticks: int | None  # the fastest this segment was ever done
+    pb_real_s: float | None = None  # the same two on the player's clock (real time)
+    best_real_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class BoardSummary:
     other_versions: int  # verified runs on an earlier (or later) version of the level
     attempts: int  # the player's finished missions on this version of the level
     completed: int  # of those, the ones that count in this category
+    sum_of_best_real_s: float | None = None
 
 
 def summarize(board: Leaderboard, level_id: str, category: str, player: str,
@@ -46,15 +55,18 @@ def summarize(board: Leaderboard, level_id: str, category: str, player: str,
     pb = mine[0] if mine else None
     rank = ranked.index(pb) + 1 if pb else None
     segments: tuple[SegmentLine, ...] = ()
-    sob = None
+    sob = sob_real = None
     if pb is not None:
         route = route_of(pb)
         verified = board.runs(level_id, player=player, status="valid", digest=digest)
         best = best_segments(verified, route, category)
-        pb_times = times_along(pb, route)
-        segments = tuple(SegmentLine(name, pb_times.split_ticks[i], best[i])
+        best_real = best_segments(verified, route, category, real=True)
+        pb_times, pb_real = times_along(pb, route), real_times_along(pb, route)
+        segments = tuple(SegmentLine(name, pb_times.split_ticks[i], best[i],
+                                     pb_real.split_s[i], best_real[i])
                          for i, name in enumerate(route))
         sob = sum_of_best(verified, route, category)
+        sob_real = sum_of_best(verified, route, category, real=True)
     others = board.runs(level_id, digest=digest)
     every_version = board.board(level_id, category)
     return BoardSummary(
@@ -64,5 +76,5 @@ def summarize(board: Leaderboard, level_id: str, category: str, player: str,
         invalid=sum(r.status == "invalid" for r in others),
         other_versions=len(every_version) - len(ranked),
         attempts=sum(r.player == player for r in others),
-        completed=len(mine),
+        completed=len(mine), sum_of_best_real_s=sob_real,
     )
