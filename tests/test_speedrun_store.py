@@ -167,3 +167,20 @@ def test_real_segments_follow_the_recorded_real_splits():
     faster = replace(make_run(ticks=7000, real=95.0), real_splits=(("a", 15.0), ("b", 75.0)))
     assert best_segments([timed, untimed, faster], route, "any", real=True) == (
         15.0, 50.0, 20.0)
+
+
+def test_several_writers_opening_an_old_board_at_once_migrate_it_once(tmp_path):
+    path = tmp_path / "leaderboard.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_SCHEMA_V1)
+    threads = [threading.Thread(target=_write_many, args=(str(path), f"t{i}", 10))
+               for i in range(4)]
+    for worker in threads:
+        worker.start()
+    for worker in threads:
+        worker.join(60)
+    board = Leaderboard(path)
+    assert board.count() == 40 and all(r.real_splits == () for r in board.runs())
+    with sqlite3.connect(path) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(runs)")]
+    assert columns.count("real_splits") == 1
