@@ -60,12 +60,17 @@ def test_splits_and_time_are_compared_with_the_previous_best(clean_window, tiny_
 def test_buttons_retry_save_replay_and_level_select(clean_window, tiny_world, user_home):
     from command_game.scenes.level_select import LevelSelectScene
     from command_game.scenes.map import MapScene
+    from command_game.speedrun.replay import read_replay
 
+    met = sorted((o.met_tick, o.id) for o in tiny_world.objectives if o.met_tick is not None)
+    real_splits = [(oid, 30.0 * tick / tiny_world.tick) for tick, oid in met]
     stack = SceneStack(clean_window)
-    debrief = stack.push(DebriefScene(tiny_world, str(TINY), 30.0))
+    debrief = stack.push(DebriefScene(tiny_world, str(TINY), 30.0, real_splits=real_splits))
     pump(clean_window)
-    saved = debrief.save_replay()
+    saved = debrief.save_replay()  # no recorded run: the debrief writes the replay itself
     assert saved is not None and saved.exists() and saved.parent.name == "saved"
+    kept = read_replay(saved).real_splits
+    assert [(oid, round(s, 3)) for oid, s in kept] == [(o, round(s, 3)) for o, s in real_splits]
     assert str(saved) in debrief.message
     assert debrief.buttons[1].disabled  # not a campaign level: no next level
     debrief.leaderboard()

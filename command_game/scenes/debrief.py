@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,8 @@ def delta_text(seconds: float | None) -> str:
 
 class DebriefScene(ui.UIScene):
     def __init__(self, world: Any, level_path: str | Path | None, real_time_s: float,
-                 previous_best: Any = None, run: Any = None) -> None:
+                 previous_best: Any = None, run: Any = None,
+                 real_splits: Sequence[tuple[str, float]] = ()) -> None:
         super().__init__()
         self.world = world
         self.level = world.level
@@ -54,6 +56,7 @@ class DebriefScene(ui.UIScene):
         self.real_time_s = float(real_time_s)
         self.previous_best = previous_best
         self.run = run
+        self.real_splits = list(real_splits)  # objective, player's clock when it was met
         self.message = ""
         self.texts = TextPool()
         self.shapes = Triangles()
@@ -188,7 +191,8 @@ class DebriefScene(ui.UIScene):
         from command_game.speedrun.record import replay_from_world, replay_path_for
         from command_game.speedrun.replay import write_replay
 
-        replay = replay_from_world(self.level, self.world, self.real_time_s, "player")
+        replay = replay_from_world(self.level, self.world, self.real_time_s, "player",
+                                   real_splits=self.real_splits)
         path = replay_path_for(replay)
         write_replay(path, replay)
         return path

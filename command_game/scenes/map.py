@@ -198,7 +198,8 @@ class MapScene(Scene):
 
         if self.stack is not None:
             self.stack.replace(DebriefScene(self.world, self.level_path, self.real_time_s,
-                                            previous_best=previous_best, run=run))
+                                            previous_best=previous_best, run=run,
+                                            real_splits=self.real_splits))
 
     # -- drawing ----------------------------------------------------------------------
 
