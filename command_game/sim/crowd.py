@@ -187,16 +187,19 @@ class Crowd:
         self.local_density = self._neighbourhood(self._pcounts) / (9.0 * f.cell * f.cell)
 
     def _bin(self, grid: np.ndarray, weights: np.ndarray | None,
-             touched: np.ndarray) -> np.ndarray:
+             touched: np.ndarray | None) -> np.ndarray | None:
         """Per-cell sums (counts, or of weights) into the padded grid, in place; returns
-        the cells that may now be non-zero. A big map with few citizens only clears and
-        fills the cells that were and are occupied: zeroing the whole grid every tick would
-        cost more than the crowd. ``np.add.at`` sums in citizen order like ``bincount``
-        (the same floats) and costs a tenth of ``np.unique`` + ``bincount``."""
+        the cells that may now be non-zero (None: any of them). A big map with few citizens
+        only clears and fills the cells that were and are occupied: zeroing the whole grid
+        every tick would cost more than the crowd. ``np.add.at`` sums in citizen order like
+        ``bincount`` (the same floats) and costs a tenth of ``np.unique`` + ``bincount``."""
         if 8 * len(self._pcells) >= len(grid):
             grid[:] = np.bincount(self._pcells, weights=weights, minlength=len(grid))
-            return np.flatnonzero(grid)
-        grid[touched] = 0
+            return None  # the whole grid may be non-zero
+        if touched is None:
+            grid[:] = 0
+        else:
+            grid[touched] = 0
         np.add.at(grid, self._pcells, 1 if weights is None else weights)
         return self._pcells  # repeats do no harm: only used to zero the cells again
 
@@ -234,17 +237,29 @@ class Crowd:
         stop at the goal, where agitated citizens mill about."""
         if not self.count:
             return
-        slot = self._goal_slot[np.where(self.going_home, self.home_goal, self.goal)]
-        flat = slot * (self.fields.rows * self.fields.cols) + self._cells
+        goal = np.where(self.going_home, self.home_goal, self.goal) \
+            if self.going_home.any() else self.goal
+        slot = self._goal_slot[goal]
+        flat = slot * (self.fields.rows * self.fields.cols)
+        flat += self._cells
         dist = self._dists_all[flat]
-        rho = np.maximum(self.local_density, 1e-3)
-        factor = 1.0 - np.exp(rules.WEIDMANN_GAMMA * (1.0 / rules.JAM_DENSITY - 1.0 / rho))
+        # Weidmann: 1 - exp(gamma (1/jam - 1/rho)), in place (one array, not six)
+        factor = np.maximum(self.local_density, 1e-3)
+        np.divide(1.0, factor, out=factor)
+        np.subtract(1.0 / rules.JAM_DENSITY, factor, out=factor)
+        factor *= rules.WEIDMANN_GAMMA
+        np.exp(factor, out=factor)
+        np.subtract(1.0, factor, out=factor)
         np.maximum(factor, rules.MIN_SPEED_FACTOR, out=factor)
         np.minimum(factor, 1.0, out=factor)
         dist_left = dist - self._stops_all[slot]
         approach = _clamp01(dist_left * 0.25)
         approach[~np.isfinite(dist)] = 1.0
-        speed = factor * (rules.FREE_WALK_MPS * approach) * (1.0 + 0.3 * self.agitation)
+        speed = factor
+        speed *= approach * rules.FREE_WALK_MPS
+        stirred = self.agitation * 0.3
+        stirred += 1.0
+        speed *= stirred
         want_x = self._dx_all[flat] * speed
         want_y = self._dy_all[flat] * speed
         milling = np.flatnonzero((approach < 1.0) & (self.agitation > 0.0))
@@ -254,8 +269,10 @@ class Crowd:
             want_x[milling] += wander[0] * amount
             want_y[milling] += wander[1] * amount
         relax = min(1.0, dt / rules.STEER_RELAX_S)
-        self.vel[:, 0] += (want_x - self.vel[:, 0]) * relax
-        self.vel[:, 1] += (want_y - self.vel[:, 1]) * relax
+        for axis, want in enumerate((want_x, want_y)):
+            want -= self.vel[:, axis]
+            want *= relax
+            self.vel[:, axis] += want
         self.arrived_home = self.going_home & (dist_left <= 0.0)
 
     def tick(self, rng: np.random.Generator, tick: int) -> None:
