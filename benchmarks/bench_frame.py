@@ -49,8 +49,9 @@ def fill_crowd(world, agents: int, max_ticks: int = 1200) -> None:
         world.step(())
 
 
-def time_scene(window, agents: int, frames: int = 30) -> float:
-    """Median ms of one map-scene frame: a fixed update at 1x plus a full draw."""
+def time_scene(window, agents: int, frames: int = 30, step: bool = True) -> float:
+    """Median ms of one map-scene frame: a fixed update at 1x plus a full draw, or the
+    draw alone (the world paused) with step=False."""
     from command_game.scenes.map import MapScene
     from command_game.scenes.stack import SceneStack
 
@@ -61,26 +62,8 @@ def time_scene(window, agents: int, frames: int = 30) -> float:
     times = []
     for _ in range(frames):
         started = time.perf_counter()
-        scene.on_fixed_update(1 / 60)
-        scene.on_draw()
-        window.ctx.finish()
-        times.append((time.perf_counter() - started) * 1000)
-    stack.pop()
-    return float(np.median(times))
-
-
-def time_scene_draw(window, agents: int, frames: int = 30) -> float:
-    """Median ms of the map scene's draw alone (the world paused)."""
-    from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
-
-    stack = SceneStack(window)
-    scene = MapScene(crowd_level(agents))
-    stack.push(scene)
-    fill_crowd(scene.world, agents)
-    times = []
-    for _ in range(frames):
-        started = time.perf_counter()
+        if step:
+            scene.on_fixed_update(1 / 60)
         scene.on_draw()
         window.ctx.finish()
         times.append((time.perf_counter() - started) * 1000)
@@ -143,7 +126,7 @@ def main() -> None:
     try:
         for agents in SIZES:
             bare = time_bare(window, agents)
-            draw = time_scene_draw(window, agents)
+            draw = time_scene(window, agents, step=False)
             frame = time_scene(window, agents)
             step = time_world_step(agents)
             print(f"map_frame_{agents} / bare_points_{agents} = {frame / bare:.2f}x "
