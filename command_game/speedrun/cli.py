@@ -52,14 +52,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     _filters(show)
     show.add_argument("--limit", type=int, default=10)
     show.add_argument("--paths", action="store_true", help="print each run's replay file")
-    show.set_defaults(func=_reporting_board_errors(cmd_show))
+    show.set_defaults(func=_reporting_board_errors(_parsing_category(cmd_show)))
 
     exp = bsub.add_parser("export", help="write the board as csv, json, lss or src")
     exp.add_argument("--format", required=True, choices=export.FORMATS)
     _filters(exp)
     exp.add_argument("--player", default=None, help="whose runs (.lss; default: the best's)")
     exp.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
-    exp.set_defaults(func=_reporting_board_errors(cmd_export))
+    exp.set_defaults(func=_reporting_board_errors(_parsing_category(cmd_export)))
 
     imp = bsub.add_parser("import", help="add a run from a replay after verifying it")
     imp.add_argument("replay", type=Path, metavar="REPLAY")
@@ -183,16 +183,21 @@ def _verify_parallel(args: argparse.Namespace, bar: ProgressBar) -> list[Verdict
 
 # -- leaderboard -----------------------------------------------------------------------
 
-def _category(args: argparse.Namespace) -> str | None:
-    return parse_category(args.category) if args.category else None
+def _parsing_category(command):
+    """Turns --category ("Any%", "cooling", ...) into its key before the command runs;
+    an unknown one ends with one line and exit status 2."""
+    def run(args: argparse.Namespace) -> int:
+        try:
+            args.category = parse_category(args.category) if args.category else None
+        except ValueError as exc:
+            _say(str(exc), err=True)
+            return 2
+        return command(args)
+    return run
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    try:
-        category = _category(args)
-    except ValueError as exc:
-        _say(str(exc), err=True)
-        return 2
+    category = args.category
     board = Leaderboard()
     rows = export.board_rows(board, args.level, category)
     if not rows:
@@ -214,11 +219,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    try:
-        category = _category(args)
-    except ValueError as exc:
-        _say(str(exc), err=True)
-        return 2
+    category = args.category
     board = Leaderboard()
     if args.format in ("lss", "src") and (not args.level or not category):
         _say(t("speedrun.cli.needs_level_category", format=args.format), err=True)
