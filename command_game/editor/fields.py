@@ -34,7 +34,7 @@ def _f(key: str, kind: str = "float", choices: tuple[str, ...] = (), optional: b
     return Field(tuple(key.split(".")), kind, choices, optional)
 
 
-OFFICE_TYPES = get_args(models.OfficeType)
+OFFICE_TYPES = models.OFFICE_TYPES
 UNIT_TYPES = get_args(models.UnitType)
 INCIDENT_TYPES = get_args(models.IncidentType)
 PHASES = get_args(models.Phase)

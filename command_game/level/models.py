@@ -8,7 +8,7 @@ Times are seconds of game time from the start of the mission.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,7 @@ Identifier = Annotated[
 Point = tuple[float, float]
 
 OfficeType = Literal["kpu", "bawaslu", "tps", "ppk", "warehouse", "polres", "polsek"]
+OFFICE_TYPES: tuple[str, ...] = get_args(OfficeType)
 HQ_TYPES: tuple[str, ...] = ("polres", "polsek")
 
 UnitType = Literal[

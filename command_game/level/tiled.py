@@ -33,13 +33,12 @@ from typing import Any
 
 from command_game.level.io import level_to_dict, load_level, parse_level, save_level
 from command_game.level.lint import lint
-from command_game.level.models import Level
+from command_game.level.models import OFFICE_TYPES, Level
 from command_game.level.problems import LevelError, Problem
 from command_game.storage import atomic_write_text
 
 TILE_PX = 16
 MERGE_TOLERANCE_M = 1.0
-OFFICE_TYPES = ("kpu", "bawaslu", "tps", "ppk", "warehouse", "polres", "polsek")
 LAYERS = ("districts", "buildings", "roads", "offices", "crowd")
 #: Map properties holding JSON lists, for what has no geometry.
 LIST_PROPERTIES = ("units", "incidents", "triggers", "convoys", "objectives")

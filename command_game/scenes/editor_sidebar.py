@@ -20,6 +20,7 @@ from command_game.editor.fields import LEVEL_FIELDS, OBJECTIVE_KINDS, UNIT_TYPES
 from command_game.i18n import pick as pick_text
 from command_game.i18n import t
 from command_game.level.models import HQ_TYPES
+from command_game.level.models import OFFICE_TYPES as ALL_OFFICE_TYPES
 from command_game.level.problems import LevelError
 from command_game.level.tiled import import_tiled_data
 from command_game.scenes import ui
@@ -27,7 +28,8 @@ from command_game.scenes.editor_panel import STYLE, STYLE_ACTIVE, flat, label
 from command_game.userdata import levels_dir
 
 TOOLS = ("select", "district", "building", "road", "office", "crowd", "incident")
-OFFICE_TYPES = ("polres", "polsek", "kpu", "bawaslu", "tps", "ppk", "warehouse")
+#: The office tool offers police HQs first: a new level needs one before anything else.
+OFFICE_TYPES = HQ_TYPES + tuple(o for o in ALL_OFFICE_TYPES if o not in HQ_TYPES)
 TABS = ("selection", "level", "roster", "script")
 TOOLBAR_W = 150
 TOP_H = 40
