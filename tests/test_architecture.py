@@ -39,3 +39,16 @@ def test_every_subpackage_is_listed_for_the_wheel():
     }
     found.add("command_game.levels")
     assert found <= listed, f"add to pyproject.toml [tool.setuptools] packages: {found - listed}"
+
+
+def test_command_line_entry_points_sit_at_the_top():
+    """Imports run downhill: only the `cli` package (and `__main__`) may import it."""
+    pkg = REPO / "command_game"
+    offenders = [
+        str(path.relative_to(REPO))
+        for path in sorted(pkg.rglob("*.py"))
+        if "cli" not in path.relative_to(pkg).parts[:1] and path.name != "__main__.py"
+        and "command_game.cli" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == [], f"these modules reach up into command_game.cli: {offenders}"
+    assert not list(pkg.glob("*/cli.py")), "command-line modules belong in command_game/cli/"

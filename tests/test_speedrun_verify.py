@@ -243,7 +243,7 @@ def test_an_abandoned_run_is_kept_and_verified_but_never_ranks():
 
 
 def test_sim_replay_out_writes_a_sealed_replay_that_verifies(tmp_path):
-    from command_game.sim import cli as sim_cli
+    from command_game.cli import sim as sim_cli
 
     out = tmp_path / "autopilot.kmrp"
     result = sim_cli.run(SPRINT, autopilot=True, seed=5, replay_out=out)

@@ -23,7 +23,6 @@ for the lists.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -31,8 +30,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from command_game.level.io import level_to_dict, load_level, parse_level, save_level
-from command_game.level.lint import lint
+from command_game.level.io import level_to_dict, parse_level
 from command_game.level.models import OFFICE_TYPES, Level
 from command_game.level.problems import LevelError, Problem
 from command_game.storage import atomic_write_text
@@ -435,47 +433,3 @@ def level_to_tiled(level: Level) -> dict[str, Any]:
 def export_tiled(level: Level, path: str | os.PathLike[str]) -> None:
     atomic_write_text(path, json.dumps(level_to_tiled(level), indent=1, ensure_ascii=False)
                       + "\n")
-
-
-# --- command line ------------------------------------------------------------------------
-
-def register_commands(lsub: argparse._SubParsersAction) -> None:
-    """`levels import-tiled` and `levels export-tiled`, added to `command-game levels`."""
-    imp = lsub.add_parser("import-tiled", help="make a level file from a Tiled map (.tmj)")
-    imp.add_argument("map", type=Path, metavar="MAP.tmj")
-    imp.add_argument("-o", "--output", type=Path, required=True, metavar="LEVEL.json")
-    imp.add_argument("--merge-m", type=float, default=MERGE_TOLERANCE_M,
-                     help="road ends closer than this (metres) join (default: %(default)s)")
-    imp.set_defaults(func=cmd_import)
-    exp = lsub.add_parser("export-tiled", help="write a level as a Tiled map (.tmj)")
-    exp.add_argument("level", type=Path, metavar="LEVEL.json")
-    exp.add_argument("-o", "--output", type=Path, required=True, metavar="MAP.tmj")
-    exp.set_defaults(func=cmd_export)
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    try:
-        level = import_tiled(args.map, args.merge_m)
-    except LevelError as exc:
-        for problem in exc.problems:
-            print(problem.format(exc.file))
-        return 1
-    save_level(level, args.output)
-    problems = lint(level)
-    for problem in problems:
-        print(problem.format(str(args.output)))
-    print(f"wrote {args.output} ({len(level.roads.nodes)} road nodes, "
-          f"{len(level.offices)} offices, {len(problems)} problem(s))")
-    return 1 if any(p.severity == "error" for p in problems) else 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    try:
-        level = load_level(args.level)
-    except LevelError as exc:
-        for problem in exc.problems:
-            print(problem.format(exc.file))
-        return 1
-    export_tiled(level, args.output)
-    print(f"wrote {args.output}")
-    return 0

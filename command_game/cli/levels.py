@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 from command_game.level.catalog import bundled_levels_dir
-from command_game.level.io import load_level
+from command_game.level.io import load_level, save_level
 from command_game.level.lint import lint
 from command_game.level.models import Level
 from command_game.level.problems import LevelError
+from command_game.level.tiled import MERGE_TOLERANCE_M, export_tiled, import_tiled
 from command_game.storage import atomic_write_text
 
 
@@ -28,8 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.set_defaults(func=cmd_validate)
 
-    from command_game.level.tiled import register_commands as register_tiled
-    register_tiled(lsub)
+    _register_tiled(lsub)
 
 
 def schema_text() -> str:
@@ -67,3 +67,47 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if failed:
         print(f"{failed} of {len(args.paths)} file(s) invalid")
     return 1 if failed else 0
+
+
+# --- command line ------------------------------------------------------------------------
+
+def _register_tiled(lsub: argparse._SubParsersAction) -> None:
+    """`levels import-tiled` and `levels export-tiled`, added to `command-game levels`."""
+    imp = lsub.add_parser("import-tiled", help="make a level file from a Tiled map (.tmj)")
+    imp.add_argument("map", type=Path, metavar="MAP.tmj")
+    imp.add_argument("-o", "--output", type=Path, required=True, metavar="LEVEL.json")
+    imp.add_argument("--merge-m", type=float, default=MERGE_TOLERANCE_M,
+                     help="road ends closer than this (metres) join (default: %(default)s)")
+    imp.set_defaults(func=cmd_import_tiled)
+    exp = lsub.add_parser("export-tiled", help="write a level as a Tiled map (.tmj)")
+    exp.add_argument("level", type=Path, metavar="LEVEL.json")
+    exp.add_argument("-o", "--output", type=Path, required=True, metavar="MAP.tmj")
+    exp.set_defaults(func=cmd_export_tiled)
+
+
+def cmd_import_tiled(args: argparse.Namespace) -> int:
+    try:
+        level = import_tiled(args.map, args.merge_m)
+    except LevelError as exc:
+        for problem in exc.problems:
+            print(problem.format(exc.file))
+        return 1
+    save_level(level, args.output)
+    problems = lint(level)
+    for problem in problems:
+        print(problem.format(str(args.output)))
+    print(f"wrote {args.output} ({len(level.roads.nodes)} road nodes, "
+          f"{len(level.offices)} offices, {len(problems)} problem(s))")
+    return 1 if any(p.severity == "error" for p in problems) else 0
+
+
+def cmd_export_tiled(args: argparse.Namespace) -> int:
+    try:
+        level = load_level(args.level)
+    except LevelError as exc:
+        for problem in exc.problems:
+            print(problem.format(exc.file))
+        return 1
+    export_tiled(level, args.output)
+    print(f"wrote {args.output}")
+    return 0

@@ -1,7 +1,9 @@
 """The `command-game` command: play (no arguments) or one of the tools below.
 
-Each tool lives beside the part of the game it serves and adds its own sub-command via
-a `register(subparsers)` function, so this file only lists them.
+Every command-line entry point lives in this package, at the top of the import graph:
+it may reach into any part of the game, and no part of the game imports it. Each module
+adds its own sub-command via a `register(subparsers)` function, so this file only lists
+them.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from command_game import __version__
 
 # Modules with a register(subparsers) function, one per tool.
 TOOL_MODULES = (
-    "command_game.level.cli",
-    "command_game.speedrun.cli",
-    "command_game.sim.cli",
-    "command_game.editor.cli",
-    "command_game.settings_cli",
+    "command_game.cli.levels",
+    "command_game.cli.leaderboard",
+    "command_game.cli.sim",
+    "command_game.cli.edit",
+    "command_game.cli.settings",
 )
 
 
