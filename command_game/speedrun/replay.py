@@ -12,6 +12,7 @@ raises ReplayError with a sentence naming the file and the problem, never a trac
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
@@ -137,6 +138,18 @@ class ReplayData(BaseModel):
     @property
     def game_time_s(self) -> float:
         return self.final_tick / TICK_RATE
+
+    def run_identity(self) -> str:
+        """What makes two replays the same run: only what the simulation depends on (the
+        level's digest, the seed, the commands, the game and format versions), never
+        metadata a player can edit freely (player name, recorded_at, real time). The
+        local board and the online board both refuse a second run of the same identity."""
+        doc = {"format": self.format, "game_version": self.game_version,
+               "level_digest": self.level_digest, "seed": self.seed,
+               "tick_rate": self.tick_rate, "final_tick": self.final_tick,
+               "commands": self.model_dump(mode="json")["commands"]}
+        canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def group_commands(commands: list[Command]) -> list[tuple[int, list[dict[str, Any]]]]:
