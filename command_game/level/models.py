@@ -12,6 +12,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from command_game.level.gather import GatherArea
+
 FORMAT_VERSION = 1
 
 Identifier = Annotated[
@@ -131,6 +133,9 @@ class Office(Strict):
     x: float
     y: float
     radius_m: float = Field(default=25.0, gt=0, le=500, description="site radius for presence")
+    gather: GatherArea | None = Field(
+        default=None, description="where its crowd gathers: a disc (default: the site "
+        "disc), a polygon, or a line (a gate); see command_game/level/gather.py")
 
 
 class CrowdSource(Strict):
