@@ -19,7 +19,8 @@ from command_game.sim.flowfield import FlowFields
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
 _PER_CITIZEN = ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
-                "going_home", "source", "local_density", "arrived_home")
+                "going_home", "source", "local_density", "arrived_home", "radius",
+                "heading", "free_speed")
 
 
 class Crowd:
@@ -54,6 +55,9 @@ class Crowd:
         self._counts_fresh = True
         self.local_density = np.zeros(0)  # persons per m2 around each citizen
         self.arrived_home = np.zeros(0, bool)
+        self.radius = np.zeros(0)  # body radius, m
+        self.heading = np.zeros(0)  # facing, radians (0: +x, counter-clockwise)
+        self.free_speed = np.zeros(0)  # desired walking speed on an empty street, m/s
         self._cells = np.zeros(0, np.int64)
         self._buf = batch.Buffer()
         self._out = batch.Buffer()
@@ -126,20 +130,23 @@ class Crowd:
 
     # --- population --------------------------------------------------------------------
     def spawn(self, xy: np.ndarray, goal: int, home_goal: int, source: int,
-              agitation: float) -> None:
-        """Add citizens at the given points (already checked to be on free ground)."""
+              agitation: float, rng: np.random.Generator | None = None) -> None:
+        """Add citizens at the given points (already checked to be on free ground). With
+        ``rng`` (the world's), each draws its own free walking speed and body size
+        (``rules.PEOPLE``); without it everyone is the average person."""
         self.ensure_goal(goal)
+        n = len(xy)
+        radius, free_speed = _draw_people(rng, n)
         new_ids = []
-        for x, y in xy.tolist():
+        for (x, y), r in zip(xy.tolist(), radius.tolist(), strict=True):
             body = pymunk.Body(rules.CITIZEN_MASS_KG, float("inf"))
             body.position = (x, y)
-            shape = pymunk.Circle(body, rules.CITIZEN_RADIUS_M)
+            shape = pymunk.Circle(body, r)
             shape.friction = 0.0
             shape.filter = pymunk.ShapeFilter(categories=CITIZEN_CAT)
             self.space.add(body, shape)
             self.bodies.append(body)
             new_ids.append(body.id)
-        n = len(new_ids)
         self.ids = np.concatenate([self.ids, np.asarray(new_ids, np.int64)])
         self.pos = np.concatenate([self.pos, xy])
         self.vel = np.concatenate([self.vel, np.zeros((n, 2))])
@@ -151,7 +158,15 @@ class Crowd:
         self.source = np.concatenate([self.source, np.full(n, source, np.int32)])
         self.local_density = np.concatenate([self.local_density, np.zeros(n)])
         self.arrived_home = np.concatenate([self.arrived_home, np.zeros(n, bool)])
+        self.radius = np.concatenate([self.radius, radius])
+        self.free_speed = np.concatenate([self.free_speed, free_speed])
+        self.heading = np.concatenate([self.heading, self._initial_heading(goal, xy)])
         self._rows_dirty = True
+
+    def _initial_heading(self, goal: int, xy: np.ndarray) -> np.ndarray:
+        """New citizens face the way their goal's field points."""
+        d = self.goal_direction(goal, self.fields.cell_index(xy))
+        return np.arctan2(d[:, 1], d[:, 0])
 
     def remove(self, mask: np.ndarray) -> None:
         """Take the marked citizens out of the world (they went home)."""
@@ -256,12 +271,14 @@ class Crowd:
         approach = _clamp01(dist_left * 0.25)
         approach[~np.isfinite(dist)] = 1.0
         speed = factor
-        speed *= approach * rules.FREE_WALK_MPS
+        speed *= approach
+        speed *= self.free_speed
         stirred = self.agitation * 0.3
         stirred += 1.0
         speed *= stirred
-        want_x = self._dx_all[flat] * speed
-        want_y = self._dy_all[flat] * speed
+        dir_x, dir_y = self._dx_all[flat], self._dy_all[flat]
+        want_x = dir_x * speed
+        want_y = dir_y * speed
         milling = np.flatnonzero((approach < 1.0) & (self.agitation > 0.0))
         if len(milling):
             wander = rng.standard_normal((2, len(milling)))
@@ -274,6 +291,13 @@ class Crowd:
             want *= relax
             self.vel[:, axis] += want
         self.arrived_home = self.going_home & (dist_left <= 0.0)
+        self._face(dir_x, dir_y)
+
+    def _face(self, dir_x: np.ndarray, dir_y: np.ndarray) -> None:
+        """Walkers face where they walk; those standing face their goal (the front)."""
+        vx, vy = self.vel[:, 0], self.vel[:, 1]
+        moving = vx * vx + vy * vy > rules.FACE_WALKING_MPS ** 2
+        self.heading = np.where(moving, np.arctan2(vy, vx), np.arctan2(dir_y, dir_x))
 
     def tick(self, rng: np.random.Generator, tick: int) -> None:
         """One crowd tick. Steering (density, wanted velocities, the batch write) runs every
@@ -363,6 +387,18 @@ class Crowd:
         sums = np.bincount(self._cells, weights=self.agitation, minlength=f.rows * f.cols) \
             if self.count else np.zeros(f.rows * f.cols)
         return (sums / np.maximum(self.counts, 1)).reshape(f.rows, f.cols)
+
+
+def _draw_people(rng: np.random.Generator | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Body radius (m) and free walking speed (m/s) of n new citizens (rules.PEOPLE)."""
+    p = rules.PEOPLE
+    if rng is None:
+        return np.full(n, p.radius_mean_m), np.full(n, p.speed_mean_mps)
+    radius = np.clip(rng.normal(p.radius_mean_m, p.radius_sd_m, n),
+                     p.radius_min_m, p.radius_max_m)
+    speed = np.clip(rng.normal(p.speed_mean_mps, p.speed_sd_mps, n),
+                    p.speed_min_mps, p.speed_max_mps)
+    return radius, speed
 
 
 def _clamp_index(v: np.ndarray, size: int) -> np.ndarray:

@@ -15,12 +15,11 @@ SLOW_DT = SLOW_EVERY * DT
 STEER_EVERY = 2  # citizens' steering runs at 30 Hz; physics and reading back at 60 Hz
 
 # --- crowd -------------------------------------------------------------------------------
-CITIZEN_RADIUS_M = 0.25
 CITIZEN_MASS_KG = 70.0
-FREE_WALK_MPS = 1.3  # free walking speed
 JAM_DENSITY = 5.4  # persons per m2 where walking stops (Weidmann's fundamental diagram)
 WEIDMANN_GAMMA = 1.913
 MIN_SPEED_FACTOR = 0.04  # a packed crowd still shuffles
+FACE_WALKING_MPS = 0.2  # faster than this a citizen faces where it walks, else its goal
 STEER_RELAX_S = 0.5  # how fast a citizen's velocity turns toward the wanted one
 SPAWN_JITTER_M = 3.0
 WANDER_MPS = 0.35  # restless milling of an agitated crowd at its site, at agitation 1
@@ -30,6 +29,33 @@ AGITATION_RELAX = 0.01  # per s, natural cooling toward the source's starting ag
 DISPERSE_AGITATION = 0.12  # a calm citizen below this may go home
 DISPERSE_CHANCE = 0.01  # per s, chance that a calm citizen at its site goes home
 CROWD_NEAR_FACTOR = 2.0  # citizens within radius_m * this count as "at" a site
+
+
+@dataclass(frozen=True)
+class People:
+    """Who walks: each citizen draws its own free walking speed and body size at spawn.
+
+    Speeds after Weidmann (1993), "Transporttechnik der Fussgaenger", whose survey of 58
+    studies gives a mean free speed of 1.34 m/s with a standard deviation of 0.26 m/s;
+    clipped to what healthy adults walk. Bodies are circles of the size pedestrian models
+    commonly use for the shoulder ellipse (JuPedSim's collision-free speed model: radius
+    0.2 m), with a small spread. The spread of both is what breaks the stable arches
+    identical frictionless discs form in a narrow door.
+    """
+
+    speed_mean_mps: float = 1.34
+    speed_sd_mps: float = 0.26
+    speed_min_mps: float = 0.7
+    speed_max_mps: float = 2.0
+    radius_mean_m: float = 0.2
+    radius_sd_m: float = 0.015
+    radius_min_m: float = 0.17
+    radius_max_m: float = 0.23
+
+
+PEOPLE = People()
+CITIZEN_RADIUS_M = PEOPLE.radius_mean_m  # the average citizen
+FREE_WALK_MPS = PEOPLE.speed_mean_mps
 
 # --- units -------------------------------------------------------------------------------
 UNIT_RADIUS_M = 1.5

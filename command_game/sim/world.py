@@ -154,7 +154,7 @@ class World:
                 free = self.fields.free.ravel()[self.fields.cell_index(xy)]
                 xy[~free] = (src.x, src.y)
                 xy[~free] += self.rng.uniform(-0.5, 0.5, (int((~free).sum()), 2))
-                self.crowd.spawn(xy, goal, home, entry[0], src.agitation)
+                self.crowd.spawn(xy, goal, home, entry[0], src.agitation, self.rng)
                 credit -= n
                 spawned += n
             entry[4], entry[5] = credit, spawned
@@ -186,6 +186,14 @@ class World:
 
     def crowd_agitation(self) -> np.ndarray:
         return self.crowd.agitation
+
+    def crowd_radii(self) -> np.ndarray:
+        """Each citizen's body radius in metres, in the order of crowd_positions()."""
+        return self.crowd.radius
+
+    def crowd_headings(self) -> np.ndarray:
+        """Where each citizen faces, radians counter-clockwise from +x (map east)."""
+        return self.crowd.heading
 
     def density_grid(self) -> tuple[np.ndarray, float]:
         f = self.fields
