@@ -20,7 +20,7 @@ CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
 _PER_CITIZEN = ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
                 "going_home", "source", "local_density", "arrived_home", "radius",
-                "heading", "free_speed")
+                "heading", "free_speed", "citizen_id")
 
 
 class Crowd:
@@ -37,6 +37,10 @@ class Crowd:
         self._dx_all = self._dy_all = self._dists_all = np.zeros(0, np.float32)
         self._stops_all = np.zeros(0, np.float32)
         self.ids = np.zeros(0, np.int64)  # pymunk body ids
+        # 1, 2, 3... in spawn order, never reused (body ids are addresses, which are):
+        # who is who across frames of an exported trajectory
+        self.citizen_id = np.zeros(0, np.int64)
+        self._next_citizen_id = 1
         self.bodies: list[pymunk.Body] = []
         self.pos = np.zeros((0, 2))
         self.vel = np.zeros((0, 2))
@@ -148,6 +152,9 @@ class Crowd:
             self.bodies.append(body)
             new_ids.append(body.id)
         self.ids = np.concatenate([self.ids, np.asarray(new_ids, np.int64)])
+        first = self._next_citizen_id
+        self.citizen_id = np.concatenate([self.citizen_id, np.arange(first, first + n)])
+        self._next_citizen_id = first + n
         self.pos = np.concatenate([self.pos, xy])
         self.vel = np.concatenate([self.vel, np.zeros((n, 2))])
         self.agitation = np.concatenate([self.agitation, np.full(n, agitation)])
