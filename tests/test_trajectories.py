@@ -70,6 +70,7 @@ def test_the_cli_writes_a_file_pedpy_loads_with_stable_ids(tmp_path):
                                                map(tuple, world.crowd.pos.tolist()),
                                                strict=True))
     assert ever_removed, "the scenario must send some citizens home"
+    assert world.state_hash() == result["state_hash"]  # recording does not change the run
     assert set(data.frame.unique().tolist()) == set(on_map)
     for frame, rows in data.groupby("frame"):
         expected = on_map[frame]
