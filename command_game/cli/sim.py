@@ -12,7 +12,7 @@ from pathlib import Path
 
 from command_game.level.io import load_level
 from command_game.level.problems import LevelError
-from command_game.sim.autopilot import Autopilot, play
+from command_game.sim.autopilot import Autopilot
 from command_game.sim.world import TICK_RATE, World
 from command_game.storage import backup_file
 from command_game.trajectories import DEFAULT_EVERY, TrajectoryWriter
@@ -55,9 +55,8 @@ def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = No
     started = time.perf_counter()
     world = World.from_level(level, seed=seed)
     stepping = time.perf_counter()
-    extra: dict = {}
     if trajectories is None:
-        play(world, max_ticks=ticks, pilot=autopilot)
+        extra = {"peak_citizens": _play(world, ticks, autopilot)}
     else:
         extra = _play_recording(world, ticks, autopilot, trajectories, every)
     elapsed = max(time.perf_counter() - stepping, 1e-9)
@@ -84,22 +83,35 @@ def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = No
     return result
 
 
-def _play_recording(world: World, ticks: int | None, autopilot: bool, path: Path,
-                    every: int) -> dict:
-    """``play`` with the trajectory writer looking on after every tick (and at tick 0).
-    An existing file is kept as FILE.bak before the new one replaces it."""
-    backup = backup_file(path) if path.exists() else None
+def _play(world: World, ticks: int | None, autopilot: bool,
+          writer: TrajectoryWriter | None = None) -> int:
+    """``autopilot.play``, also counting the most citizens on the map at once and, with a
+    writer, recording trajectories after every tick (and at tick 0)."""
     commander = Autopilot(world) if autopilot else None
     limit = ticks if ticks is not None else float("inf")
+    peak = world.crowd.count
+    if writer is not None:
+        writer.record(world)
+    while not world.finished and world.tick < limit:
+        world.step(commander.commands(world) if commander else ())
+        peak = max(peak, world.crowd.count)
+        if writer is not None:
+            writer.record(world)
+    return peak
+
+
+def _play_recording(world: World, ticks: int | None, autopilot: bool, path: Path,
+                    every: int) -> dict:
+    """``_play`` writing trajectories to ``path``; an existing file is kept as FILE.bak
+    before the new one replaces it."""
+    backup = backup_file(path) if path.exists() else None
     description = f"level {world.level.meta.id}, seed {world.seed}, " \
         f"{'autopilot' if autopilot else 'no orders'}"
     with TrajectoryWriter(path, every, description) as out:
-        out.record(world)
-        while not world.finished and world.tick < limit:
-            world.step(commander.commands(world) if commander else ())
-            out.record(world)
-    result = {"trajectories": str(path), "trajectory_frames": out.frames,
-              "trajectory_rows": out.rows, "trajectory_frame_rate": out.frame_rate}
+        peak = _play(world, ticks, autopilot, out)
+    result = {"peak_citizens": peak, "trajectories": str(path),
+              "trajectory_frames": out.frames, "trajectory_rows": out.rows,
+              "trajectory_frame_rate": out.frame_rate}
     if backup is not None:
         result["trajectories_backup"] = str(backup)
     return result

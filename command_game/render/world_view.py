@@ -2,9 +2,9 @@
 units with their routes and states, the selection and the hovered target.
 
 It only reads the world. The crowd goes to the GPU in one call straight from the
-simulation's arrays; everything else (a few dozen units, sites and incidents) is
-collected into one triangle batch per frame, and the unit letters are world-space labels
-in one batch that move only when their unit moves.
+simulation's arrays, each citizen a disc of its own size in metres; everything else (a
+few dozen units, sites and incidents) is collected into one triangle batch per frame, and
+the unit letters are world-space labels in one batch that move only when their unit moves.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import arcade
 import numpy as np
 
 from command_game.render import palette
-from command_game.render.gpu import CrowdPoints, GridImage, Triangles
+from command_game.render.gpu import CrowdDiscs, GridImage, Triangles
 from command_game.render.static_map import icon_polygon, icon_size_m
 from command_game.render.text_pool import TextPool
 
@@ -47,6 +47,7 @@ HOVER = (255, 230, 120, 200)
 ROUTE = (120, 190, 255, 170)
 ROUTE_SELECTED = (170, 220, 255, 240)
 CONVOY = (235, 225, 200, 255)
+CROWD_MIN_PX = 3.0  # a citizen is never drawn smaller than this, however far out
 
 
 def fade(color: tuple[int, int, int, int], alpha: float) -> tuple[int, int, int, int]:
@@ -58,7 +59,7 @@ class WorldView:
 
     def __init__(self, level: Any) -> None:
         self.size = icon_size_m(level)
-        self.crowd = CrowdPoints()
+        self.crowd = CrowdDiscs()
         self.shapes = Triangles()
         self.markers = Triangles()  # drawn over the crowd
         self.labels = TextPool()
@@ -104,13 +105,15 @@ class WorldView:
         self._heat.draw(0.8)
 
     def _crowd(self, world: Any, zoom: float) -> None:
+        """Each citizen a disc of its body's size; zoomed out, never under CROWD_MIN_PX,
+        so a crowd far away still shows (and a packed one merges into a mass)."""
         positions = world.crowd_positions()
         if len(positions):
-            colors = palette.agitation_colors(world.crowd_agitation())
-            self.crowd.update(positions, lift(colors))
+            colors = lift(palette.agitation_colors(world.crowd_agitation()))
+            self.crowd.update(positions, colors, world.crowd_radii(), world.crowd_headings())
         else:
-            self.crowd.count = 0
-        self.crowd.draw(max(3.0, min(8.0, 1.6 * zoom)))
+            self.crowd.update(positions, np.zeros((0, 4), np.uint8), np.zeros(0), np.zeros(0))
+        self.crowd.draw(zoom, CROWD_MIN_PX)
 
     def _sites(self, world: Any) -> None:
         """A tension ring per office: the arc's length and colour both say how tense."""

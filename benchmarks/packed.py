@@ -1,0 +1,56 @@
+"""The game's real crowd case for the benchmarks: citizens massed at their sites.
+
+``packed_world(n)`` is bench_crowd's 600 x 600 m city of blocks with four KPU offices,
+each with ``n / 4`` citizens standing round it on a hexagonal lattice at 2, 3, 3 and 4
+persons per m2 (the standing densities of a crowd at an office's front), all bound for
+that office: they press toward it as a gathered crowd does, which is where the contacts,
+and so the cost, are.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+
+DENSITIES = (2.0, 3.0, 3.0, 4.0)  # persons per m2 at the four offices
+AGITATION = 0.3
+
+
+def hex_lattice(cx: float, cy: float, density: float, count: int) -> np.ndarray:
+    """The ``count`` points of a hexagonal lattice of the given density (persons per m2)
+    nearest to (cx, cy), nearest first."""
+    spacing = math.sqrt(2.0 / (math.sqrt(3.0) * density))
+    reach = math.sqrt(count / (math.pi * density)) * 1.6 + 2 * spacing
+    rows = int(reach / (spacing * math.sqrt(3) / 2)) + 1
+    cols = int(reach / spacing) + 1
+    j, i = np.mgrid[-rows:rows + 1, -cols:cols + 1]
+    x = (i + 0.5 * (j % 2)) * spacing
+    y = j * spacing * math.sqrt(3) / 2
+    pts = np.column_stack([x.ravel(), y.ravel()])
+    order = np.argsort(np.hypot(pts[:, 0], pts[:, 1]), kind="stable")
+    return pts[order] + (cx, cy)
+
+
+def packed_world(n: int, seed: int = 0):
+    """A World with ``n`` citizens massed at its four offices (see the module docstring)."""
+    from benchmarks.bench_crowd import city_level
+    from command_game.level.gather import gather_area
+    from command_game.sim.world import World
+
+    world = World.from_level(city_level(), seed=seed)
+    blocks = shapely.union_all([shapely.Polygon(b.polygon) for b in world.level.buildings])
+    crowd, fields = world.crowd, world.fields
+    offices = [o for o in world.level.offices if o.type == "kpu"]
+    per_site = np.full(len(offices), n // len(offices))
+    per_site[: n % len(offices)] += 1
+    for office, density, count in zip(offices, DENSITIES, per_site.tolist(), strict=True):
+        goal = crowd.add_goal(gather_area(office))
+        points = hex_lattice(office.x, office.y, density, count * 3)
+        open_ground = fields.free.ravel()[fields.cell_index(points)]
+        open_ground &= ~shapely.contains_xy(blocks, points[:, 0], points[:, 1])
+        points = points[open_ground][:count]
+        crowd.spawn(points, goal, goal, 0, AGITATION, world.rng)
+    crowd.update_density()
+    return world
