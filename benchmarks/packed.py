@@ -34,14 +34,20 @@ def hex_lattice(cx: float, cy: float, density: float, count: int) -> np.ndarray:
 
 
 def packed_world(n: int, seed: int = 0):
-    """A World with ``n`` citizens massed at its four offices (see the module docstring)."""
+    """A World of bench_crowd's city with ``n`` citizens massed at its four offices."""
     from benchmarks.bench_crowd import city_level
-    from command_game.level.gather import gather_area
     from command_game.sim.world import World
 
-    world = World.from_level(city_level(), seed=seed)
-    blocks = shapely.union_all([shapely.Polygon(b.polygon) for b in world.level.buildings])
+    return pack(World.from_level(city_level(), seed=seed), n)
+
+
+def pack(world, n: int):
+    """Masses ``n`` citizens at the world's KPU offices (see the module docstring); returns
+    the world."""
+    from command_game.level.gather import gather_area
+
     crowd, fields = world.crowd, world.fields
+    blocks = shapely.union_all([shapely.Polygon(b.polygon) for b in world.level.buildings])
     offices = [o for o in world.level.offices if o.type == "kpu"]
     per_site = np.full(len(offices), n // len(offices))
     per_site[: n % len(offices)] += 1

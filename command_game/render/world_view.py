@@ -19,6 +19,7 @@ from command_game.render import palette
 from command_game.render.gpu import CrowdDiscs, GridImage, Triangles
 from command_game.render.static_map import icon_polygon, icon_size_m
 from command_game.render.text_pool import TextPool
+from command_game.sim import rules
 
 #: Unit type -> (icon shape, colour, letter). Police blues, Brimob dark, TNI olive.
 UNIT_ICONS: dict[str, tuple[str, tuple[int, int, int, int], str]] = {
@@ -48,6 +49,8 @@ ROUTE = (120, 190, 255, 170)
 ROUTE_SELECTED = (170, 220, 255, 240)
 CONVOY = (235, 225, 200, 255)
 CROWD_MIN_PX = 3.0  # a citizen is never drawn smaller than this, however far out
+MARKER_MAX_PX = 32.0  # unit, incident and convoy markers stop growing on screen here
+UNIT_BODY_M = 2 * rules.UNIT_RADIUS_M  # the body a unit pushes through the crowd with
 
 
 def fade(color: tuple[int, int, int, int], alpha: float) -> tuple[int, int, int, int]:
@@ -58,7 +61,8 @@ class WorldView:
     """The dynamic layer of the map; draw under the map camera after the static map."""
 
     def __init__(self, level: Any) -> None:
-        self.size = icon_size_m(level)
+        self.map_size = icon_size_m(level)
+        self.size = self.map_size  # this frame's marker size in metres (see draw)
         self.crowd = CrowdDiscs()
         self.shapes = Triangles()
         self.markers = Triangles()  # drawn over the crowd
@@ -73,6 +77,9 @@ class WorldView:
         selected = set(selected)
         self.camera = camera
         zoom = camera.zoom
+        # markers scale with the map, but zoomed in close (to see people) they stop
+        # growing on screen, or one unit's icon would hide the crowd it stands in
+        self.size = min(self.map_size, MARKER_MAX_PX / zoom)
         self.shapes.clear()
         self.markers.clear()
         self.labels.begin()
@@ -162,7 +169,9 @@ class WorldView:
             self.markers.rect(convoy.x - s * 0.7, convoy.y - s * 0.35, s * 1.4, s * 0.7, CONVOY)
 
     def _units(self, world: Any, selected: set[str]) -> None:
-        s = self.size * 0.95
+        """Unit icons; zoomed in, never smaller than the unit's body, so the gap a unit
+        opens in a crowd is the icon's own outline."""
+        s = max(self.size * 0.95, UNIT_BODY_M / 1.15)
         for unit in world.units.values():
             if unit.route:
                 self.markers.polyline([(unit.x, unit.y), *unit.route], s * 0.14,
