@@ -4,6 +4,7 @@ around buildings; it reaches its attractor."""
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
 from command_game.sim import rules
 from command_game.sim.sandbox import sandbox_level
@@ -15,7 +16,7 @@ def _walkers(n: int, side_m: float, seed: int = 0) -> tuple[World, float]:
     """n citizens packed into a square on the open street x 236..294 heading north to the
     polsek; returns the world and their mean northward speed over two seconds."""
     world = World.from_level(sandbox_level(), seed=seed)
-    goal = world.crowd.add_goal(262.0, 290.0, 5.0, 0.0)
+    goal = world.crowd.add_goal(shapely.Point(262.0, 290.0).buffer(5.0))
     rng = np.random.default_rng(seed)
     xy = np.column_stack([rng.uniform(265 - side_m / 2, 265 + side_m / 2, n),
                           rng.uniform(150.0, 150.0 + side_m, n)])

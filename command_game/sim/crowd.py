@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pymunk
 import pymunk.batch as batch
+import shapely
+from scipy import ndimage
 
 from command_game.sim import rules
 from command_game.sim.flowfield import FlowFields
@@ -32,9 +34,10 @@ class Crowd:
         self.space = pymunk.Space()
         self.space.iterations = 4  # 6 cost ~12 % more step time in packed crowds, same wins
         self._add_walls(walls, width_m, height_m)
-        self._goal_specs: list[tuple[float, float, float, float]] = []  # x, y, radius, stop
+        self._goal_keys: list[tuple[bytes, float]] = []  # area wkb, stop_m
+        self._goal_areas: list[shapely.Geometry] = []
         self._goal_slot = np.zeros(0, np.int64)  # goal index -> slot in the stack, -1: none
-        self._dx_all = self._dy_all = self._dists_all = np.zeros(0, np.float32)
+        self._dists_all = np.zeros(0, np.float32)  # ready goals' fields, one after another
         self._stops_all = np.zeros(0, np.float32)
         self.ids = np.zeros(0, np.int64)  # pymunk body ids
         # 1, 2, 3... in spawn order, never reused (body ids are addresses, which are):
@@ -56,6 +59,7 @@ class Crowd:
         self._touched = np.zeros(0, np.int64)  # padded cells holding counts
         self._sums_touched = np.zeros(0, np.int64)  # padded cells holding agitation sums
         self._counts = np.zeros(fields.rows * fields.cols, np.int32)
+        self._ground9 = _ground_around(fields)
         self._counts_fresh = True
         self.local_density = np.zeros(0)  # persons per m2 around each citizen
         self.arrived_home = np.zeros(0, bool)
@@ -85,39 +89,46 @@ class Crowd:
                 seg.filter = pymunk.ShapeFilter(categories=WALL_CAT, mask=CITIZEN_CAT)
                 self.space.add(seg)
 
-    def add_goal(self, x: float, y: float, radius: float, stop_m: float,
-                 now: bool = True) -> int:
-        """Register a place to walk to; returns its goal index (the same place twice gives
-        the same index). Its field is computed now, or with ``now=False`` on first use
-        (``ensure_goal``): a home field nobody walks yet costs neither time nor memory."""
-        spec = (float(x), float(y), float(radius), float(stop_m))
-        if spec in self._goal_specs:
-            index = self._goal_specs.index(spec)
+    def add_goal(self, area: shapely.Geometry, stop_m: float = 0.0, now: bool = True) -> int:
+        """Register an area to walk to (a disc ``Point.buffer(r)``, a polygon, or a line:
+        "reach the line"); returns its goal index (the same geometry twice, compared by
+        ``area.wkb``, gives the same index). Its field is computed now, or with
+        ``now=False`` on first use (``ensure_goal``): a home field nobody walks yet costs
+        neither time nor memory."""
+        key = (shapely.to_wkb(area), float(stop_m))
+        if key in self._goal_keys:
+            index = self._goal_keys.index(key)
         else:
-            self._goal_specs.append(spec)
+            self._goal_keys.append(key)
+            self._goal_areas.append(area)
             self._goal_slot = np.append(self._goal_slot, -1)
-            index = len(self._goal_specs) - 1
+            index = len(self._goal_keys) - 1
         if now:
             self.ensure_goal(index)
         return index
 
     def ensure_goal(self, index: int) -> None:
         """Compute the goal's field if it is not ready; all ready fields are stacked in one
-        array so steering is a single gather for every citizen."""
+        array so steering is a few gathers for every citizen."""
         if self._goal_slot[index] >= 0:
             return
-        x, y, radius, stop = self._goal_specs[index]
-        goal = self.fields.goal(x, y, radius)
+        goal = self.fields.goal(self._goal_areas[index])
         self._goal_slot[index] = len(self._stops_all)
-        self._dx_all = np.concatenate([self._dx_all, goal.direction[:, 0]])
-        self._dy_all = np.concatenate([self._dy_all, goal.direction[:, 1]])
         self._dists_all = np.concatenate([self._dists_all, goal.distance])
-        self._stops_all = np.append(self._stops_all, np.float32(stop))
+        self._stops_all = np.append(self._stops_all, np.float32(self._goal_keys[index][1]))
+
+    def walk(self, index: int, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distance left (m) and (n, 2) unit walking directions of a ready goal at points."""
+        base = np.full(len(xy), self._goal_slot[index] * self.fields.nodes, np.int64)
+        dist, dx, dy = self.fields.sample(self._dists_all, base, xy)
+        return dist, np.column_stack([dx, dy])
 
     def goal_direction(self, index: int, cells: np.ndarray) -> np.ndarray:
-        """(n, 2) unit directions of a ready goal's field at the given cells."""
-        flat = self._goal_slot[index] * (self.fields.rows * self.fields.cols) + cells
-        return np.column_stack([self._dx_all[flat], self._dy_all[flat]])
+        """(n, 2) unit directions of a ready goal's field at the centres of level-grid
+        cells."""
+        f = self.fields
+        xy = np.column_stack([(cells % f.cols + 0.5) * f.cell, (cells // f.cols + 0.5) * f.cell])
+        return self.walk(index, xy)[1]
 
     def add_unit_body(self, x: float, y: float) -> pymunk.Body:
         body = pymunk.Body(rules.UNIT_MASS_KG, float("inf"))
@@ -172,7 +183,7 @@ class Crowd:
 
     def _initial_heading(self, goal: int, xy: np.ndarray) -> np.ndarray:
         """New citizens face the way their goal's field points."""
-        d = self.goal_direction(goal, self.fields.cell_index(xy))
+        d = self.walk(goal, xy)[1]
         return np.arctan2(d[:, 1], d[:, 0])
 
     def remove(self, mask: np.ndarray) -> None:
@@ -194,8 +205,10 @@ class Crowd:
 
     # --- per tick ----------------------------------------------------------------------
     def update_density(self) -> None:
-        """Bin citizens into grid cells; each citizen's density is that of the 3x3 cells
-        around it. A padded grid turns the neighbourhood sum into nine gathers."""
+        """Bin citizens into grid cells; each citizen's density is the count in the 3x3
+        cells around it over the free ground there (a wall or a building in the
+        neighbourhood does not dilute it). A padded grid turns the neighbourhood sum into
+        nine gathers."""
         if self._rows_dirty:
             self._map_rows()  # may reorder citizens: before anything derived from the order
         f = self.fields
@@ -206,7 +219,8 @@ class Crowd:
         self._pcells = (row + 1) * pc + col + 1
         self._touched = self._bin(self._pcounts, None, self._touched)
         self._counts_fresh = False
-        self.local_density = self._neighbourhood(self._pcounts) / (9.0 * f.cell * f.cell)
+        self.local_density = self._neighbourhood(self._pcounts)
+        self.local_density /= self._ground9[self._pcells]
 
     def _bin(self, grid: np.ndarray, weights: np.ndarray | None,
              touched: np.ndarray | None) -> np.ndarray | None:
@@ -262,9 +276,8 @@ class Crowd:
         goal = np.where(self.going_home, self.home_goal, self.goal) \
             if self.going_home.any() else self.goal
         slot = self._goal_slot[goal]
-        flat = slot * (self.fields.rows * self.fields.cols)
-        flat += self._cells
-        dist = self._dists_all[flat]
+        dist, dir_x, dir_y = self.fields.sample(self._dists_all, slot * self.fields.nodes,
+                                                self.pos)
         # Weidmann: 1 - exp(gamma (1/jam - 1/rho)), in place (one array, not six)
         factor = np.maximum(self.local_density, 1e-3)
         np.divide(1.0, factor, out=factor)
@@ -276,14 +289,12 @@ class Crowd:
         np.minimum(factor, 1.0, out=factor)
         dist_left = dist - self._stops_all[slot]
         approach = _clamp01(dist_left * 0.25)
-        approach[~np.isfinite(dist)] = 1.0
         speed = factor
         speed *= approach
         speed *= self.free_speed
         stirred = self.agitation * 0.3
         stirred += 1.0
         speed *= stirred
-        dir_x, dir_y = self._dx_all[flat], self._dy_all[flat]
         want_x = dir_x * speed
         want_y = dir_y * speed
         milling = np.flatnonzero((approach < 1.0) & (self.agitation > 0.0))
@@ -394,6 +405,14 @@ class Crowd:
         sums = np.bincount(self._cells, weights=self.agitation, minlength=f.rows * f.cols) \
             if self.count else np.zeros(f.rows * f.cols)
         return (sums / np.maximum(self.counts, 1)).reshape(f.rows, f.cols)
+
+
+def _ground_around(fields: FlowFields) -> np.ndarray:
+    """Free ground (m2) in the 3x3 level-grid cells around each padded cell, at least a
+    body's share so a citizen pressed into a building's corner sees a finite density."""
+    padded = np.pad(fields.walkable, 1)
+    total = ndimage.uniform_filter(padded, size=3, mode="constant") * 9.0
+    return np.maximum(total, rules.MIN_GROUND_M2).ravel()
 
 
 def _draw_people(rng: np.random.Generator | None, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -18,10 +18,12 @@ STEER_EVERY = 2  # citizens' steering runs at 30 Hz; physics and reading back at
 CITIZEN_MASS_KG = 70.0
 JAM_DENSITY = 5.4  # persons per m2 where walking stops (Weidmann's fundamental diagram)
 WEIDMANN_GAMMA = 1.913
+MIN_GROUND_M2 = 1.0  # a citizen's density counts at least this much ground around it
 MIN_SPEED_FACTOR = 0.04  # a packed crowd still shuffles
 FACE_WALKING_MPS = 0.2  # faster than this a citizen faces where it walks, else its goal
 STEER_RELAX_S = 0.5  # how fast a citizen's velocity turns toward the wanted one
 SPAWN_JITTER_M = 3.0
+HOME_RADIUS_M = 6.0  # a citizen going home leaves the world within this of its source
 WANDER_MPS = 0.35  # restless milling of an agitated crowd at its site, at agitation 1
 AGITATION_SPREAD = 0.25  # per s, pull of a citizen's agitation toward its neighbourhood
 AGITATION_FROM_TENSION = 0.003  # per s at a site of tension 100, on citizens gathered there
@@ -54,6 +56,23 @@ class People:
 
 
 PEOPLE = People()
+
+
+@dataclass(frozen=True)
+class WalkLattice:
+    """Where walking distances are computed (``sim/flowfield.py``): the fast marching
+    method (Sethian 1996, "A fast marching level set method for monotonically advancing
+    fronts", PNAS 93) on a lattice finer than the level's grid."""
+
+    min_spacing_m: float = 0.25  # small maps: a lattice this fine
+    max_nodes: int = 1_500_000  # per goal (6 MB of float32); big maps get a coarser lattice
+    narrowest_gap_m: float = 0.6  # between buildings: narrower gaps count as closed
+    erode_factor: float = 0.75  # obstacles shrink by this many spacings (> 1/sqrt 2 keeps
+    # any open gap connected for the 4-neighbour march, even diagonal to the lattice)
+    area_samples: int = 4  # per cell side, to measure each level-grid cell's free ground
+
+
+WALK = WalkLattice()
 CITIZEN_RADIUS_M = PEOPLE.radius_mean_m  # the average citizen
 FREE_WALK_MPS = PEOPLE.speed_mean_mps
 

@@ -76,8 +76,9 @@ class World:
             site = self.sites.get(src.attractor)
             if site is None:
                 continue
-            goal = self.crowd.add_goal(site.x, site.y, site.radius_m, 0.0)
-            home = self.crowd.add_goal(src.x, src.y, 6.0, 0.0, now=False)
+            goal = self.crowd.add_goal(shapely.Point(site.x, site.y).buffer(site.radius_m))
+            home = self.crowd.add_goal(shapely.Point(src.x, src.y).buffer(rules.HOME_RADIUS_M),
+                                       now=False)
             self._sources.append([i, src, goal, home, 0.0, 0])  # .., spawn credit, spawned
         self.history.tension = {s: [] for s in self.sites}
         self.crowd.update_density()
