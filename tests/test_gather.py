@@ -8,6 +8,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import shapely
 
@@ -143,3 +144,28 @@ def test_lint_rejects_a_self_crossing_gather_polygon():
     bow = [[x - 5, y - 5], [x + 5, y + 5], [x + 5, y - 5], [x - 5, y + 5]]
     problems = errors(parse_level(with_gather(2, {"shape": "polygon", "points": bow})))
     assert any("offices[2].gather" in p and "not a simple shape" in p for p in problems)
+
+
+def test_the_world_walks_the_crowd_to_the_office_gather_area():
+    """A square forecourt away from the office's centre: the crowd gathers in and around
+    it rather than round the office's centre."""
+    from command_game.sim.world import World
+
+    data = json.loads((REPO / "tests" / "data" / "map_tiny.json").read_text("utf-8"))
+    data["incidents"], data["triggers"] = [], []
+    square = [[250, 200], [270, 200], [270, 220], [250, 220]]
+    kpu = next(o for o in data["offices"] if o.get("id") == "kpu_kecil")
+    kpu["gather"] = {"shape": "polygon", "points": square}
+    level = parse_level(data)
+    assert errors(level) == []
+    world = World.from_level(level, seed=0)
+    office = level.office("kpu_kecil")
+    while world.tick < 90 * 60:
+        world.step(())
+    pos = world.crowd.pos
+    assert len(pos) >= 50
+    forecourt = shapely.Polygon(square)
+    near_square = shapely.distance(forecourt, shapely.points(pos)) < 6.0
+    near_office = np.hypot(pos[:, 0] - office.x, pos[:, 1] - office.y) < office.radius_m
+    assert near_square.mean() > 0.6, near_square.mean()
+    assert near_office.mean() < 0.2

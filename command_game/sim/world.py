@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import shapely
 
+from command_game.level.gather import gather_area
 from command_game.level.models import HQ_TYPES, Level
 from command_game.sim import dispatch, incidents, objectives, rules
 from command_game.sim.commands import Command
@@ -76,7 +77,7 @@ class World:
             site = self.sites.get(src.attractor)
             if site is None:
                 continue
-            goal = self.crowd.add_goal(shapely.Point(site.x, site.y).buffer(site.radius_m))
+            goal = self.crowd.add_goal(gather_area(level.office(src.attractor)))
             home = self.crowd.add_goal(shapely.Point(src.x, src.y).buffer(rules.HOME_RADIUS_M),
                                        now=False)
             self._sources.append([i, src, goal, home, 0.0, 0])  # .., spawn credit, spawned
