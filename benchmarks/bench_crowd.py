@@ -198,10 +198,12 @@ def field_setup() -> None:
 
 
 def main() -> None:
-    from benchmarks.packed import packed_world
+    from benchmarks.packed import describe, packed_world
 
     for n in PACKED_SIZES:
-        tick, step = crowd_tick(packed_world(n))
+        world = packed_world(n)
+        print(f"packed_{n}: {describe(world)}")
+        tick, step = crowd_tick(world)
         print(f"packed_crowd_tick_{n} = {tick * 1e3:.2f} ms; packed_bare_step_{n} = "
               f"{step * 1e3:.2f} ms")
         print(f"packed_crowd_tick_{n} / packed_bare_step_{n} = {tick / step:.2f}x  "
