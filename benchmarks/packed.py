@@ -22,8 +22,8 @@ SETTLE_S = 10.0
 
 
 def hex_lattice(cx: float, cy: float, density: float, count: int) -> np.ndarray:
-    """The ``count`` points of a hexagonal lattice of the given density (persons per m2)
-    nearest to (cx, cy), nearest first."""
+    """At least the ``count`` points of a hexagonal lattice of the given density (persons
+    per m2) nearest to (cx, cy), nearest first (slice off what you need)."""
     spacing = math.sqrt(2.0 / (math.sqrt(3.0) * density))
     reach = math.sqrt(count / (math.pi * density)) * 1.6 + 2 * spacing
     rows = int(reach / (spacing * math.sqrt(3) / 2)) + 1
