@@ -17,6 +17,7 @@ from scipy import ndimage
 
 from command_game.sim import rules
 from command_game.sim.flowfield import FlowFields
+from command_game.sim.headway import headway_speed
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
@@ -84,7 +85,7 @@ class Crowd:
         border = [(0, 0), (width_m, 0), (width_m, height_m), (0, height_m)]
         for poly in [*walls, border]:
             for a, b in zip(poly, [*poly[1:], poly[0]], strict=True):
-                seg = pymunk.Segment(static, a, b, 0.1)
+                seg = pymunk.Segment(static, a, b, rules.WALL_RADIUS_M)
                 seg.friction = 0.0
                 seg.filter = pymunk.ShapeFilter(categories=WALL_CAT, mask=CITIZEN_CAT)
                 self.space.add(seg)
@@ -291,10 +292,11 @@ class Crowd:
         approach = _clamp01(dist_left * 0.25)
         speed = factor
         speed *= approach
-        speed *= self.free_speed
+        speed *= self._own_pace()
         stirred = self.agitation * 0.3
         stirred += 1.0
         speed *= stirred
+        self._keep_distance(speed, dir_x, dir_y, goal, dist)
         want_x = dir_x * speed
         want_y = dir_y * speed
         milling = np.flatnonzero((approach < 1.0) & (self.agitation > 0.0))
@@ -310,6 +312,21 @@ class Crowd:
             self.vel[:, axis] += want
         self.arrived_home = self.going_home & (dist_left <= 0.0)
         self._face(dir_x, dir_y)
+
+    def _own_pace(self) -> np.ndarray:
+        """Free speed each citizen walks at in its company: its own on an empty street,
+        the crowd's average in a dense one (people fall into step with a crowd)."""
+        p = rules.PEOPLE
+        alone = np.exp(-self.local_density / p.in_step_density)
+        return p.speed_mean_mps + (self.free_speed - p.speed_mean_mps) * alone
+
+    def _keep_distance(self, speed: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray,
+                       goal: np.ndarray, dist: np.ndarray) -> None:
+        """Walkers in company slow to keep a time gap to whoever is in their way."""
+        who = np.flatnonzero((speed > 0.05) & (self.local_density >= rules.HEADWAY.min_density))
+        if len(who):
+            limit = headway_speed(self.pos, self.radius, dir_x, dir_y, goal, dist, who)
+            speed[who] = np.minimum(speed[who], limit)
 
     def _face(self, dir_x: np.ndarray, dir_y: np.ndarray) -> None:
         """Walkers face where they walk; those standing face their goal (the front)."""

@@ -209,29 +209,33 @@ def _blocked_nodes(obstacles: shapely.Geometry, spacing: float, rows: int, cols:
     return blocked
 
 
-def _coarse_ground(obstacles: shapely.Geometry, cell: float, rows: int, cols: int
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _coarse_ground(obstacles: shapely.Geometry, cell: float, rows: int, cols: int,
+                   width_m: float, height_m: float) -> tuple[np.ndarray, np.ndarray]:
     """Per level-grid cell: is its centre free, and how many m2 of it are free ground
-    (sampled on a sub-grid where buildings are)."""
+    inside the map (exact polygon areas, where a building's box touches the cell)."""
     free = np.ones((rows, cols), bool)
-    walkable = np.full((rows, cols), cell * cell)
+    xs = np.minimum((np.arange(cols) + 1) * cell, width_m) - np.arange(cols) * cell
+    ys = np.minimum((np.arange(rows) + 1) * cell, height_m) - np.arange(rows) * cell
+    walkable = np.outer(ys, xs)
     if obstacles.is_empty:
         return free, walkable
-    sub = rules.WALK.area_samples
-    shapely.prepare(obstacles)
+    covered = np.zeros((rows, cols))
     for part in getattr(obstacles, "geoms", [obstacles]):
         x0, y0, x1, y1 = part.bounds
         c0, c1 = max(0, int(x0 / cell)), min(cols, int(math.ceil(x1 / cell)) + 1)
         r0, r1 = max(0, int(y0 / cell)), min(rows, int(math.ceil(y1 / cell)) + 1)
         if c0 >= c1 or r0 >= r1:
             continue
+        shapely.prepare(part)
         cy, cx = np.mgrid[r0:r1, c0:c1]
         free[r0:r1, c0:c1] &= ~shapely.contains_xy(part, (cx + 0.5) * cell, (cy + 0.5) * cell)
-        sy, sx = np.mgrid[r0 * sub:r1 * sub, c0 * sub:c1 * sub]
-        covered = shapely.contains_xy(part, (sx + 0.5) * cell / sub, (sy + 0.5) * cell / sub)
-        frac = covered.reshape(r1 - r0, sub, c1 - c0, sub).mean(axis=(1, 3))
-        walkable[r0:r1, c0:c1] -= frac * cell * cell
-    np.maximum(walkable, 0.0, out=walkable)
+        boxes = shapely.box(cx * cell, cy * cell, (cx + 1) * cell, (cy + 1) * cell)
+        inner = shapely.contains(part, boxes)  # whole cells: no need to intersect
+        area = np.where(inner, cell * cell, 0.0)
+        edge = ~inner & shapely.intersects(part, boxes)
+        area[edge] = shapely.area(shapely.intersection(boxes[edge], part))
+        covered[r0:r1, c0:c1] += area
+    walkable = np.maximum(walkable - covered, 0.0)
     return free, walkable
 
 
@@ -243,7 +247,8 @@ def build_fields(level: Level) -> FlowFields:
     walk_rows = max(2, math.ceil(level.map.height_m / spacing))
     walk_cols = max(2, math.ceil(level.map.width_m / spacing))
     obstacles = _obstacles(level)
-    free, walkable = _coarse_ground(obstacles, cell, rows, cols)
+    free, walkable = _coarse_ground(obstacles, cell, rows, cols, level.map.width_m,
+                                    level.map.height_m)
     return FlowFields(cell, rows, cols, free, walkable, spacing, walk_rows, walk_cols,
                       _blocked_nodes(obstacles, spacing, walk_rows, walk_cols))
 

@@ -16,6 +16,7 @@ STEER_EVERY = 2  # citizens' steering runs at 30 Hz; physics and reading back at
 
 # --- crowd -------------------------------------------------------------------------------
 CITIZEN_MASS_KG = 70.0
+WALL_RADIUS_M = 0.05  # building edges are segments this thick (a door keeps its width)
 JAM_DENSITY = 5.4  # persons per m2 where walking stops (Weidmann's fundamental diagram)
 WEIDMANN_GAMMA = 1.913
 MIN_GROUND_M2 = 1.0  # a citizen's density counts at least this much ground around it
@@ -49,6 +50,7 @@ class People:
     speed_sd_mps: float = 0.26
     speed_min_mps: float = 0.7
     speed_max_mps: float = 2.0
+    in_step_density: float = 0.5  # persons/m2: the spread of speeds fades as exp(-rho/this)
     radius_mean_m: float = 0.2
     radius_sd_m: float = 0.015
     radius_min_m: float = 0.17
@@ -64,15 +66,29 @@ class WalkLattice:
     method (Sethian 1996, "A fast marching level set method for monotonically advancing
     fronts", PNAS 93) on a lattice finer than the level's grid."""
 
-    min_spacing_m: float = 0.25  # small maps: a lattice this fine
+    min_spacing_m: float = 0.1  # small maps: a lattice this fine
     max_nodes: int = 1_500_000  # per goal (6 MB of float32); big maps get a coarser lattice
     narrowest_gap_m: float = 0.6  # between buildings: narrower gaps count as closed
     erode_factor: float = 0.75  # obstacles shrink by this many spacings (> 1/sqrt 2 keeps
     # any open gap connected for the 4-neighbour march, even diagonal to the lattice)
-    area_samples: int = 4  # per cell side, to measure each level-grid cell's free ground
 
 
 WALK = WalkLattice()
+
+
+@dataclass(frozen=True)
+class Headway:
+    """The collision-free speed model's distance keeping (``sim/headway.py``; Tordeux,
+    Chraibi & Seyfried 2016), on top of Weidmann's density speed."""
+
+    time_gap_s: float = 0.42  # T: a walker allows itself (gap to the one ahead) / T
+    path_width: float = 0.5  # of the two radii: who is "in the way" laterally
+    press_mps: float = 0.15  # touching the one ahead, one still presses on this gently
+    look_ahead_m: float = 1.5  # neighbours further away never limit (> v_max T + 2 r)
+    min_density: float = 0.5  # persons/m2: sparser neighbourhoods skip the search
+
+
+HEADWAY = Headway()
 CITIZEN_RADIUS_M = PEOPLE.radius_mean_m  # the average citizen
 FREE_WALK_MPS = PEOPLE.speed_mean_mps
 
