@@ -1,10 +1,10 @@
 """The finale, headless and verified, as multiples of real time (targets >= 15x each).
 
 The reference autopilot plays the finale (``levels/05_nusantara.json``, 6,000+ citizens
-at its peak) for its first ``FINALE_GAME_S`` seconds of game time, which covers the
-peak; its replay is then verified the way `command-game verify` does (fresh World,
-commands by tick, a state hash every second of game time). Beside them, the same commands
-stepped with no hashing: what checking costs over just stepping the world.
+at its peak) for its first ``FINALE_GAME_S`` seconds of game time, by when some 6,000 are
+on the map; its replay is then verified the way `command-game verify` does (fresh World
+and its setup, commands by tick, a state hash every second of game time). The ratio of
+the two says what checking costs over playing the same commands.
 
 Reported on CPU time of this process and on the wall clock; the CPU is shared on the
 machines this runs on, so both are noisy (the wall clock more so).
@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 TARGET_X = 15.0
-FINALE_GAME_S = 270.0
+FINALE_GAME_S = 200.0
 FINALE = "nusantara"
 
 
@@ -38,12 +38,13 @@ def main() -> None:
     while not world.finished and world.tick < cap:
         world.step(commander.commands(world))
         peak = max(peak, world.crowd.count)
-    cpu = time.process_time() - started
+    played = time.process_time() - started
     wall = time.perf_counter() - wall_started
     game_s = world.time_s
-    print(f"finale_headless: {game_s:.0f} s of game, peak {peak} citizens ({world.crowd.count} "
-          f"at the end), {cpu:.1f} s CPU, {wall:.1f} s wall, setup {setup:.2f} s")
-    print(f"finale_headless_cpu / real_time = {game_s / cpu:.1f}x  (target >= {TARGET_X:.0f}x)")
+    print(f"finale_headless: {game_s:.0f} s of game, peak {peak} citizens, {played:.1f} s "
+          f"CPU, {wall:.1f} s wall, setup {setup:.2f} s CPU")
+    print(f"finale_headless_cpu / real_time = {game_s / played:.1f}x  "
+          f"(target >= {TARGET_X:.0f}x)")
     print(f"finale_headless_wall / real_time = {game_s / wall:.1f}x  (wall clock, includes "
           "waiting for a busy CPU)", flush=True)
 
@@ -55,27 +56,14 @@ def main() -> None:
     if not verdict.valid:
         raise SystemExit(f"bench_verify: the autopilot's own replay did not verify: "
                          f"{verdict.message}")
-    bare = _bare_replay_s(World, level, replay)
-    print(f"verify_{FINALE} {game_s:.0f} s of game in {cpu:.1f} s CPU, {wall:.1f} s wall "
-          f"(includes world setup; {replay.final_tick} ticks, "
+    print(f"verify_{FINALE}: {game_s:.0f} s of game in {cpu:.1f} s CPU, {wall:.1f} s wall "
+          f"(world setup included; {replay.final_tick} ticks, "
           f"{len(replay.command_list())} commands, {len(encode(replay))} bytes)")
     print(f"verify_{FINALE}_cpu / real_time = {game_s / cpu:.1f}x  (target >= {TARGET_X:.0f}x)")
     print(f"verify_{FINALE}_wall / real_time = {game_s / wall:.1f}x  (wall clock)")
-    print(f"verify_{FINALE} / bare_step_same_commands = {cpu / bare:.2f}x "
-          "(what checking costs over just stepping the world)", flush=True)
-
-
-def _bare_replay_s(world_type, level, replay) -> float:
-    """CPU seconds for the same commands stepped with no hashing or comparing: the floor
-    for verifying."""
-    by_tick: dict[int, list] = {}
-    for cmd in replay.command_list():
-        by_tick.setdefault(cmd.tick, []).append(cmd)
-    started = time.process_time()
-    world = world_type.from_level(level, seed=replay.seed)
-    while world.tick < replay.final_tick and not world.finished:
-        world.step(by_tick.get(world.tick, ()))
-    return time.process_time() - started
+    print(f"verify_{FINALE}_cpu / (finale_headless_cpu + setup) = "
+          f"{cpu / (played + setup):.2f}x (what checking costs over playing the same "
+          "commands)", flush=True)
 
 
 if __name__ == "__main__":
