@@ -72,3 +72,27 @@ def test_units_push_through_the_crowd():
     # nobody stands inside the vehicle
     d = np.hypot(world.crowd_positions()[:, 0] - unit.x, world.crowd_positions()[:, 1] - unit.y)
     assert d.min() > rules.UNIT_RADIUS_M
+
+
+def test_a_crowd_at_its_site_stands_as_a_mass_facing_the_office():
+    """600 citizens reaching the KPU fill the ground around it at standing density,
+    densest at the front and thinning outward (not a ring on the site disc's rim), and
+    face the office."""
+    level = sandbox_level(crowd_sources=[
+        {"id": "warga", "x": 262.0, "y": 200.0, "attractor": "kpu", "rate_per_min": 1200.0,
+         "max_agents": 600, "agitation": 0.3}])
+    world = World.from_level(level, seed=4)
+    run_until(world, 150.0)
+    pos = world.crowd_positions()
+    site = world.sites["kpu"]
+    r = np.hypot(pos[:, 0] - site.x, pos[:, 1] - site.y)
+
+    def density(a: float, b: float) -> float:
+        return float(((r >= a) & (r < b)).sum() / (np.pi * (b * b - a * a)))
+
+    assert len(pos) == 600 and site.crowd >= 590
+    assert 1.8 <= density(0.0, 5.0) <= 3.8  # the front: a tight standing crowd
+    assert density(0.0, 5.0) > density(10.0, 15.0) > density(17.0, 20.0)  # thinning
+    assert np.percentile(r, 90) < 16.0  # a mass, well inside the 20 m disc
+    facing = np.cos(world.crowd_headings() - np.arctan2(site.y - pos[:, 1], site.x - pos[:, 0]))
+    assert np.median(facing[r > 3.0]) > 0.7

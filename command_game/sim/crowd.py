@@ -18,6 +18,7 @@ from scipy import ndimage
 from command_game.sim import rules
 from command_game.sim.flowfield import FlowFields
 from command_game.sim.headway import headway_speed
+from command_game.sim.massing import press_factor
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
@@ -40,6 +41,7 @@ class Crowd:
         self._goal_slot = np.zeros(0, np.int64)  # goal index -> slot in the stack, -1: none
         self._dists_all = np.zeros(0, np.float32)  # ready goals' fields, one after another
         self._stops_all = np.zeros(0, np.float32)
+        self._fronts_all = np.zeros(0)  # each ready goal's lowest distance: its front
         self.ids = np.zeros(0, np.int64)  # pymunk body ids
         self.bodies: list[pymunk.Body] = []
         self.pos = np.zeros((0, 2))
@@ -57,6 +59,7 @@ class Crowd:
         self._sums_touched = np.zeros(0, np.int64)  # padded cells holding agitation sums
         self._counts = np.zeros(fields.rows * fields.cols, np.int32)
         self._ground9 = _ground_around(fields)
+        self._ground1 = np.maximum(np.pad(fields.walkable, 1), rules.MIN_GROUND_M2).ravel()
         self._counts_fresh = True
         self.local_density = np.zeros(0)  # persons per m2 around each citizen
         self.arrived_home = np.zeros(0, bool)
@@ -113,6 +116,7 @@ class Crowd:
         self._goal_slot[index] = len(self._stops_all)
         self._dists_all = np.concatenate([self._dists_all, goal.distance])
         self._stops_all = np.append(self._stops_all, np.float32(self._goal_keys[index][1]))
+        self._fronts_all = np.append(self._fronts_all, goal.front)
 
     def walk(self, index: int, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Distance left (m) and (n, 2) unit walking directions of a ready goal at points."""
@@ -263,8 +267,9 @@ class Crowd:
 
     def steer(self, rng: np.random.Generator, dt: float) -> None:
         """Wanted velocity for every citizen, relaxed into its current velocity: down the
-        flow field at the walking speed its local density allows (Weidmann), slowing to a
-        stop at the goal, where agitated citizens mill about."""
+        walking field at the walking speed its local density allows (Weidmann) and the
+        time gap to whoever is ahead allows (headway); in the goal area they fill it
+        toward its front to standing density (massing), agitated ones milling about."""
         if not self.count:
             return
         goal = np.where(self.going_home, self.home_goal, self.goal) \
@@ -282,20 +287,23 @@ class Crowd:
         np.maximum(factor, rules.MIN_SPEED_FACTOR, out=factor)
         np.minimum(factor, 1.0, out=factor)
         dist_left = dist - self._stops_all[slot]
-        approach = _clamp01(dist_left * 0.25)
+        there = dist_left <= 0.0
         speed = factor
-        speed *= approach
         speed *= self._own_pace()
         stirred = self.agitation * 0.3
         stirred += 1.0
         speed *= stirred
-        self._keep_distance(speed, dir_x, dir_y, goal, dist)
+        self._keep_distance(speed, dir_x, dir_y, goal, dist, there)
+        if there.any():  # in the goal area: fill it toward the front, then press
+            front_gap = np.maximum(dist[there] - self._fronts_all[slot[there]], 0.0)
+            speed[there] *= press_factor(front_gap, self.local_density[there])
         want_x = dir_x * speed
         want_y = dir_y * speed
-        milling = np.flatnonzero((approach < 1.0) & (self.agitation > 0.0))
+        self._spread(want_x, want_y, dir_x, dir_y, there)
+        milling = np.flatnonzero(there & (self.agitation > 0.0))
         if len(milling):
             wander = rng.standard_normal((2, len(milling)))
-            amount = rules.WANDER_MPS * self.agitation[milling] * (1.0 - approach[milling])
+            amount = rules.WANDER_MPS * self.agitation[milling]
             want_x[milling] += wander[0] * amount
             want_y[milling] += wander[1] * amount
         relax = min(1.0, dt / rules.STEER_RELAX_S)
@@ -303,8 +311,36 @@ class Crowd:
             want -= self.vel[:, axis]
             want *= relax
             self.vel[:, axis] += want
-        self.arrived_home = self.going_home & (dist_left <= 0.0)
+        self.arrived_home = self.going_home & there
         self._face(dir_x, dir_y)
+
+    def _spread(self, want_x: np.ndarray, want_y: np.ndarray, dir_x: np.ndarray,
+                dir_y: np.ndarray, there: np.ndarray) -> None:
+        """Citizens step toward emptier ground, down the crowd's density gradient:
+        walkers only across their way (a stream rounding a corner widens instead of
+        piling into the corner along the one shortest line), those standing in their
+        goal's area in any direction (the mass spreads around the front instead of
+        growing back along the way it came)."""
+        k = rules.SPREAD
+        who = np.flatnonzero(self.local_density >= k.min_density)
+        if not len(who):
+            return
+        pc, f = self.fields.cols + 2, self.fields
+        cells = self._pcells[who]
+        rho = self._pcounts / self._ground1
+        gx = (rho[cells + 1] - rho[cells - 1]) / (2.0 * f.cell)
+        gy = (rho[cells + pc] - rho[cells - pc]) / (2.0 * f.cell)
+        walking = ~there[who]
+        ex, ey = dir_x[who], dir_y[who]
+        along = np.where(walking, gx * ex + gy * ey, 0.0)
+        gx -= along * ex
+        gy -= along * ey
+        side_x, side_y = -k.gain * gx, -k.gain * gy
+        size = np.hypot(side_x, side_y)
+        top = np.where(walking, k.max_mps, k.max_standing_mps)
+        scale = np.minimum(1.0, top / np.maximum(size, 1e-9))
+        want_x[who] += side_x * scale
+        want_y[who] += side_y * scale
 
     def _own_pace(self) -> np.ndarray:
         """Free speed each citizen walks at in its company: its own on an empty street,
@@ -314,9 +350,11 @@ class Crowd:
         return p.speed_mean_mps + (self.free_speed - p.speed_mean_mps) * alone
 
     def _keep_distance(self, speed: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray,
-                       goal: np.ndarray, dist: np.ndarray) -> None:
-        """Walkers in company slow to keep a time gap to whoever is in their way."""
-        who = np.flatnonzero((speed > 0.05) & (self.local_density >= rules.HEADWAY.min_density))
+                       goal: np.ndarray, dist: np.ndarray, there: np.ndarray) -> None:
+        """Walkers in company slow to keep a time gap to whoever is in their way (not
+        those already standing in their goal's crowd)."""
+        who = np.flatnonzero((speed > 0.05) & ~there
+                             & (self.local_density >= rules.HEADWAY.min_density))
         if len(who):
             limit = headway_speed(self.pos, self.radius, dir_x, dir_y, goal, dist, who)
             speed[who] = np.minimum(speed[who], limit)

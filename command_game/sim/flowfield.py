@@ -40,6 +40,7 @@ class Goal:
     out of walls."""
 
     distance: np.ndarray  # (walk_rows * walk_cols,) float32
+    front: float  # the lowest distance on free ground: the area's deepest point
 
 
 @dataclass
@@ -72,7 +73,9 @@ class FlowFields:
         computed on first use and shared by every World of this level."""
         key = shapely.to_wkb(area)
         if key not in self.goals:
-            self.goals[key] = Goal(self._march(area))
+            dist = self._march(area)
+            free = dist[~self.blocked.ravel()]
+            self.goals[key] = Goal(dist, float(free.min()) if len(free) else 0.0)
         return self.goals[key]
 
     def _march(self, area: shapely.Geometry) -> np.ndarray:

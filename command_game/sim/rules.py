@@ -89,6 +89,40 @@ class Headway:
 
 
 HEADWAY = Headway()
+
+
+@dataclass(frozen=True)
+class Mass:
+    """How a crowd stands at its site (``sim/massing.py``). Standing densities after
+    Fruin (1971), "Pedestrian planning and design": 2-3 persons/m2 is a tight standing
+    crowd without body contact pressure (levels of service D-E for queuing areas), and
+    below 1 person/m2 people stand freely."""
+
+    front_density: float = 3.0  # persons/m2 at the front (the goal area's deepest ground)
+    thinning_m: float = 12.0  # the standing density halves this far behind the front
+    edge_density: float = 0.8  # never thinner than this while inside the area
+    fill_band: float = 0.3  # walking fades over the last 30 % below the standing density
+    press_mps: float = 0.05  # standing citizens still press toward the front this fast,
+    press_band: float = 0.15  # until the crowd is this much denser than people stand
+
+
+MASS = Mass()
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Walkers sidestep down the crowd's density gradient, across their way: the local
+    route choice of density-aware flow models (Hughes 2002, "A continuum theory for the
+    flow of pedestrians", Transp. Res. B 36: people avoid denser ground), without
+    recomputing the walking fields."""
+
+    gain: float = 0.6  # m/s of sidestep per (persons/m2 per m) of gradient
+    max_mps: float = 0.5
+    max_standing_mps: float = 0.3  # in a goal area's crowd
+    min_density: float = 0.3  # persons/m2 around the walker, else no sidestep
+
+
+SPREAD = Spread()
 CITIZEN_RADIUS_M = PEOPLE.radius_mean_m  # the average citizen
 FREE_WALK_MPS = PEOPLE.speed_mean_mps
 
