@@ -327,9 +327,13 @@ class Crowd:
             return
         pc, f = self.fields.cols + 2, self.fields
         cells = self._pcells[who]
-        rho = self._pcounts / self._ground1
-        gx = (rho[cells + 1] - rho[cells - 1]) / (2.0 * f.cell)
-        gy = (rho[cells + pc] - rho[cells - pc]) / (2.0 * f.cell)
+
+        def rho(offset: int) -> np.ndarray:
+            at = cells + offset
+            return self._pcounts.take(at) / self._ground1.take(at)
+
+        gx = (rho(1) - rho(-1)) / (2.0 * f.cell)
+        gy = (rho(pc) - rho(-pc)) / (2.0 * f.cell)
         walking = ~there[who]
         ex, ey = dir_x[who], dir_y[who]
         along = np.where(walking, gx * ex + gy * ey, 0.0)
@@ -366,16 +370,19 @@ class Crowd:
         self.heading = np.where(moving, np.arctan2(vy, vx), np.arctan2(dir_y, dir_x))
 
     def tick(self, rng: np.random.Generator, tick: int) -> None:
-        """One crowd tick. Steering (density, wanted velocities, the batch write) runs every
-        STEER_EVERY ticks; pymunk steps and positions are read back every tick, and unit
-        bodies get their velocities every tick."""
+        """One crowd tick. The crowd's physics steps every PHYSICS_EVERY ticks (30 Hz: a
+        packed crowd's cost is the contact solver) and steering (density, wanted
+        velocities, the batch write) every STEER_EVERY ticks; positions are read back
+        after each step, and unit bodies get their velocities before it."""
+        if tick % rules.PHYSICS_EVERY:
+            return
         if tick % rules.STEER_EVERY == 0:
             self.update_density()
             self.steer(rng, rules.DT * rules.STEER_EVERY)
             self._write_velocities()
         else:
             self._drive_unit_bodies()
-        self._step_and_read(rules.DT)
+        self._step_and_read(rules.DT * rules.PHYSICS_EVERY)
 
     def _write_velocities(self) -> None:
         if self._rows_dirty:

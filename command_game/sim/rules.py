@@ -12,7 +12,9 @@ TICK_RATE = 60  # ticks per second of game time
 DT = 1.0 / TICK_RATE
 SLOW_EVERY = 6  # tension, incidents, objectives update at 10 Hz (every 6 ticks)
 SLOW_DT = SLOW_EVERY * DT
-STEER_EVERY = 2  # citizens' steering runs at 30 Hz; physics and reading back at 60 Hz
+STEER_EVERY = 2  # citizens' steering runs at 30 Hz
+PHYSICS_EVERY = 2  # and the crowd's physics too (same fidelity numbers as at 60 Hz, half
+# the contact solving: docs/simulation.md)
 
 # --- crowd -------------------------------------------------------------------------------
 CITIZEN_MASS_KG = 70.0
