@@ -24,7 +24,7 @@ CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
 _PER_CITIZEN = ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
                 "going_home", "source", "local_density", "arrived_home", "radius",
-                "heading", "free_speed")
+                "heading", "free_speed", "headway_limit")
 
 
 class Crowd:
@@ -66,6 +66,8 @@ class Crowd:
         self.radius = np.zeros(0)  # body radius, m
         self.heading = np.zeros(0)  # facing, radians (0: +x, counter-clockwise)
         self.free_speed = np.zeros(0)  # desired walking speed on an empty street, m/s
+        self.headway_limit = np.zeros(0)  # m/s the one in the way allows (inf: nobody)
+        self._steers = 0
         self._cells = np.zeros(0, np.int64)
         self._buf = batch.Buffer()
         self._out = batch.Buffer()
@@ -176,6 +178,7 @@ class Crowd:
         self.arrived_home = np.concatenate([self.arrived_home, np.zeros(n, bool)])
         self.radius = np.concatenate([self.radius, radius])
         self.free_speed = np.concatenate([self.free_speed, free_speed])
+        self.headway_limit = np.concatenate([self.headway_limit, np.full(n, np.inf)])
         self.heading = np.concatenate([self.heading, self._initial_heading(goal, xy)])
         self._rows_dirty = True
 
@@ -356,12 +359,17 @@ class Crowd:
     def _keep_distance(self, speed: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray,
                        goal: np.ndarray, dist: np.ndarray, there: np.ndarray) -> None:
         """Walkers in company slow to keep a time gap to whoever is in their way (not
-        those already standing in their goal's crowd)."""
-        who = np.flatnonzero((speed > 0.05) & ~there
-                             & (self.local_density >= rules.HEADWAY.min_density))
-        if len(who):
-            limit = headway_speed(self.pos, self.radius, dir_x, dir_y, goal, dist, who)
-            speed[who] = np.minimum(speed[who], limit)
+        those already standing in their goal's crowd). The neighbour search runs every
+        HEADWAY.every steering ticks; in between each walker keeps its last limit."""
+        if self._steers % rules.HEADWAY.every == 0:
+            self.headway_limit[:] = np.inf
+            who = np.flatnonzero((speed > 0.05) & ~there
+                                 & (self.local_density >= rules.HEADWAY.min_density))
+            if len(who):
+                self.headway_limit[who] = headway_speed(self.pos, self.radius, dir_x, dir_y,
+                                                        goal, dist, who)
+        self._steers += 1
+        np.minimum(speed, self.headway_limit, out=speed)
 
     def _face(self, dir_x: np.ndarray, dir_y: np.ndarray) -> None:
         """Walkers face where they walk; those standing face their goal (the front)."""

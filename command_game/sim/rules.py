@@ -87,6 +87,8 @@ class Headway:
     path_width: float = 0.5  # of the two radii: who is "in the way" laterally
     press_mps: float = 0.15  # touching the one ahead, one still presses on this gently
     look_ahead_m: float = 1.5  # neighbours further away never limit (> v_max T + 2 r)
+    neighbours: int = 6  # nearest ones looked at (the one in the way is among them)
+    every: int = 2  # steering ticks between neighbour searches (15 Hz)
     min_density: float = 0.5  # persons/m2: sparser neighbourhoods skip the search
 
 
