@@ -18,12 +18,13 @@ from scipy import ndimage
 from command_game.sim import rules
 from command_game.sim.flowfield import FlowFields
 from command_game.sim.headway import headway_speed
+from command_game.sim.massing import press_factor
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
 _PER_CITIZEN = ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
                 "going_home", "source", "local_density", "arrived_home", "radius",
-                "heading", "free_speed", "citizen_id")
+                "heading", "free_speed", "headway_limit", "citizen_id")
 
 
 class Crowd:
@@ -40,6 +41,7 @@ class Crowd:
         self._goal_slot = np.zeros(0, np.int64)  # goal index -> slot in the stack, -1: none
         self._dists_all = np.zeros(0, np.float32)  # ready goals' fields, one after another
         self._stops_all = np.zeros(0, np.float32)
+        self._fronts_all = np.zeros(0)  # each ready goal's lowest distance: its front
         self.ids = np.zeros(0, np.int64)  # pymunk body ids
         # 1, 2, 3... in spawn order, never reused (body ids are addresses, which are):
         # who is who across frames of an exported trajectory
@@ -61,12 +63,15 @@ class Crowd:
         self._sums_touched = np.zeros(0, np.int64)  # padded cells holding agitation sums
         self._counts = np.zeros(fields.rows * fields.cols, np.int32)
         self._ground9 = _ground_around(fields)
+        self._ground1 = np.maximum(np.pad(fields.walkable, 1), rules.MIN_GROUND_M2).ravel()
         self._counts_fresh = True
         self.local_density = np.zeros(0)  # persons per m2 around each citizen
         self.arrived_home = np.zeros(0, bool)
         self.radius = np.zeros(0)  # body radius, m
         self.heading = np.zeros(0)  # facing, radians (0: +x, counter-clockwise)
         self.free_speed = np.zeros(0)  # desired walking speed on an empty street, m/s
+        self.headway_limit = np.zeros(0)  # m/s the one in the way allows (inf: nobody)
+        self._steers = 0
         self._cells = np.zeros(0, np.int64)
         self._buf = batch.Buffer()
         self._out = batch.Buffer()
@@ -117,6 +122,7 @@ class Crowd:
         self._goal_slot[index] = len(self._stops_all)
         self._dists_all = np.concatenate([self._dists_all, goal.distance])
         self._stops_all = np.append(self._stops_all, np.float32(self._goal_keys[index][1]))
+        self._fronts_all = np.append(self._fronts_all, goal.front)
 
     def walk(self, index: int, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Distance left (m) and (n, 2) unit walking directions of a ready goal at points."""
@@ -179,6 +185,7 @@ class Crowd:
         self.arrived_home = np.concatenate([self.arrived_home, np.zeros(n, bool)])
         self.radius = np.concatenate([self.radius, radius])
         self.free_speed = np.concatenate([self.free_speed, free_speed])
+        self.headway_limit = np.concatenate([self.headway_limit, np.full(n, np.inf)])
         self.heading = np.concatenate([self.heading, self._initial_heading(goal, xy)])
         self._rows_dirty = True
 
@@ -270,8 +277,9 @@ class Crowd:
 
     def steer(self, rng: np.random.Generator, dt: float) -> None:
         """Wanted velocity for every citizen, relaxed into its current velocity: down the
-        flow field at the walking speed its local density allows (Weidmann), slowing to a
-        stop at the goal, where agitated citizens mill about."""
+        walking field at the walking speed its local density allows (Weidmann) and the
+        time gap to whoever is ahead allows (headway); in the goal area they fill it
+        toward its front to standing density (massing), agitated ones milling about."""
         if not self.count:
             return
         goal = np.where(self.going_home, self.home_goal, self.goal) \
@@ -289,20 +297,23 @@ class Crowd:
         np.maximum(factor, rules.MIN_SPEED_FACTOR, out=factor)
         np.minimum(factor, 1.0, out=factor)
         dist_left = dist - self._stops_all[slot]
-        approach = _clamp01(dist_left * 0.25)
+        there = dist_left <= 0.0
         speed = factor
-        speed *= approach
         speed *= self._own_pace()
         stirred = self.agitation * 0.3
         stirred += 1.0
         speed *= stirred
-        self._keep_distance(speed, dir_x, dir_y, goal, dist)
+        self._keep_distance(speed, dir_x, dir_y, goal, dist, there)
+        if there.any():  # in the goal area: fill it toward the front, then press
+            front_gap = np.maximum(dist[there] - self._fronts_all[slot[there]], 0.0)
+            speed[there] *= press_factor(front_gap, self.local_density[there])
         want_x = dir_x * speed
         want_y = dir_y * speed
-        milling = np.flatnonzero((approach < 1.0) & (self.agitation > 0.0))
+        self._spread(want_x, want_y, dir_x, dir_y, there)
+        milling = np.flatnonzero(there & (self.agitation > 0.0))
         if len(milling):
             wander = rng.standard_normal((2, len(milling)))
-            amount = rules.WANDER_MPS * self.agitation[milling] * (1.0 - approach[milling])
+            amount = rules.WANDER_MPS * self.agitation[milling]
             want_x[milling] += wander[0] * amount
             want_y[milling] += wander[1] * amount
         relax = min(1.0, dt / rules.STEER_RELAX_S)
@@ -310,8 +321,40 @@ class Crowd:
             want -= self.vel[:, axis]
             want *= relax
             self.vel[:, axis] += want
-        self.arrived_home = self.going_home & (dist_left <= 0.0)
+        self.arrived_home = self.going_home & there
         self._face(dir_x, dir_y)
+
+    def _spread(self, want_x: np.ndarray, want_y: np.ndarray, dir_x: np.ndarray,
+                dir_y: np.ndarray, there: np.ndarray) -> None:
+        """Citizens step toward emptier ground, down the crowd's density gradient:
+        walkers only across their way (a stream rounding a corner widens instead of
+        piling into the corner along the one shortest line), those standing in their
+        goal's area in any direction (the mass spreads around the front instead of
+        growing back along the way it came)."""
+        k = rules.SPREAD
+        who = np.flatnonzero(self.local_density >= k.min_density)
+        if not len(who):
+            return
+        pc, f = self.fields.cols + 2, self.fields
+        cells = self._pcells[who]
+
+        def rho(offset: int) -> np.ndarray:
+            at = cells + offset
+            return self._pcounts.take(at) / self._ground1.take(at)
+
+        gx = (rho(1) - rho(-1)) / (2.0 * f.cell)
+        gy = (rho(pc) - rho(-pc)) / (2.0 * f.cell)
+        walking = ~there[who]
+        ex, ey = dir_x[who], dir_y[who]
+        along = np.where(walking, gx * ex + gy * ey, 0.0)
+        gx -= along * ex
+        gy -= along * ey
+        side_x, side_y = -k.gain * gx, -k.gain * gy
+        size = np.hypot(side_x, side_y)
+        top = np.where(walking, k.max_mps, k.max_standing_mps)
+        scale = np.minimum(1.0, top / np.maximum(size, 1e-9))
+        want_x[who] += side_x * scale
+        want_y[who] += side_y * scale
 
     def _own_pace(self) -> np.ndarray:
         """Free speed each citizen walks at in its company: its own on an empty street,
@@ -321,12 +364,19 @@ class Crowd:
         return p.speed_mean_mps + (self.free_speed - p.speed_mean_mps) * alone
 
     def _keep_distance(self, speed: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray,
-                       goal: np.ndarray, dist: np.ndarray) -> None:
-        """Walkers in company slow to keep a time gap to whoever is in their way."""
-        who = np.flatnonzero((speed > 0.05) & (self.local_density >= rules.HEADWAY.min_density))
-        if len(who):
-            limit = headway_speed(self.pos, self.radius, dir_x, dir_y, goal, dist, who)
-            speed[who] = np.minimum(speed[who], limit)
+                       goal: np.ndarray, dist: np.ndarray, there: np.ndarray) -> None:
+        """Walkers in company slow to keep a time gap to whoever is in their way (not
+        those already standing in their goal's crowd). The neighbour search runs every
+        HEADWAY.every steering ticks; in between each walker keeps its last limit."""
+        if self._steers % rules.HEADWAY.every == 0:
+            self.headway_limit[:] = np.inf
+            who = np.flatnonzero((speed > 0.05) & ~there
+                                 & (self.local_density >= rules.HEADWAY.min_density))
+            if len(who):
+                self.headway_limit[who] = headway_speed(self.pos, self.radius, dir_x, dir_y,
+                                                        goal, dist, who)
+        self._steers += 1
+        np.minimum(speed, self.headway_limit, out=speed)
 
     def _face(self, dir_x: np.ndarray, dir_y: np.ndarray) -> None:
         """Walkers face where they walk; those standing face their goal (the front)."""
@@ -335,16 +385,19 @@ class Crowd:
         self.heading = np.where(moving, np.arctan2(vy, vx), np.arctan2(dir_y, dir_x))
 
     def tick(self, rng: np.random.Generator, tick: int) -> None:
-        """One crowd tick. Steering (density, wanted velocities, the batch write) runs every
-        STEER_EVERY ticks; pymunk steps and positions are read back every tick, and unit
-        bodies get their velocities every tick."""
+        """One crowd tick. The crowd's physics steps every PHYSICS_EVERY ticks (30 Hz: a
+        packed crowd's cost is the contact solver) and steering (density, wanted
+        velocities, the batch write) every STEER_EVERY ticks; positions are read back
+        after each step, and unit bodies get their velocities before it."""
+        if tick % rules.PHYSICS_EVERY:
+            return
         if tick % rules.STEER_EVERY == 0:
             self.update_density()
             self.steer(rng, rules.DT * rules.STEER_EVERY)
             self._write_velocities()
         else:
             self._drive_unit_bodies()
-        self._step_and_read(rules.DT)
+        self._step_and_read(rules.DT * rules.PHYSICS_EVERY)
 
     def _write_velocities(self) -> None:
         if self._rows_dirty:

@@ -40,6 +40,7 @@ class Goal:
     out of walls."""
 
     distance: np.ndarray  # (walk_rows * walk_cols,) float32
+    front: float  # the lowest distance on free ground: the area's deepest point
 
 
 @dataclass
@@ -72,7 +73,9 @@ class FlowFields:
         computed on first use and shared by every World of this level."""
         key = shapely.to_wkb(area)
         if key not in self.goals:
-            self.goals[key] = Goal(self._march(area))
+            dist = self._march(area)
+            free = dist[~self.blocked.ravel()]
+            self.goals[key] = Goal(dist, float(free.min()) if len(free) else 0.0)
         return self.goals[key]
 
     def _march(self, area: shapely.Geometry) -> np.ndarray:
@@ -128,30 +131,58 @@ class FlowFields:
         """Distance and unit walking direction at each point, from the stacked fields
         (``base``: each point's field offset into ``stack``): the bilinear interpolant of
         the four nodes around the point and that interpolant's downhill gradient."""
-        h, cols = self.spacing, self.walk_cols
-        fx = xy[:, 0] / h - 0.5
-        fy = xy[:, 1] / h - 0.5
-        c0 = np.clip(np.floor(fx), 0, max(cols - 2, 0)).astype(np.int64)
-        r0 = np.clip(np.floor(fy), 0, max(self.walk_rows - 2, 0)).astype(np.int64)
-        tx = np.clip(fx - c0, 0.0, 1.0)
-        ty = np.clip(fy - r0, 0.0, 1.0)
-        i00 = base + r0 * cols + c0
-        step_c = 1 if cols > 1 else 0
-        step_r = cols if self.walk_rows > 1 else 0
-        d00 = stack[i00].astype(np.float64)
-        d01 = stack[i00 + step_c]
-        d10 = stack[i00 + step_r]
-        d11 = stack[i00 + step_r + step_c]
-        top = d01 - d00
-        bottom = d11 - d10
-        left = d10 - d00
-        right = d11 - d01
-        gx = top + ty * (bottom - top)
-        gy = left + tx * (right - left)
-        dist = d00 + tx * top + ty * (left + tx * (bottom - top))
+        h, cols, rows = self.spacing, self.walk_cols, self.walk_rows
+        fx = xy[:, 0] * (1.0 / h)
+        fx -= 0.5
+        fy = xy[:, 1] * (1.0 / h)
+        fy -= 0.5
+        c0 = _floor_index(fx, cols - 2)
+        r0 = _floor_index(fy, rows - 2)
+        tx = _clamp01(fx - c0)
+        ty = _clamp01(fy - r0)
+        i00 = r0 * cols
+        i00 += c0
+        i00 += base
+        d00 = stack.take(i00).astype(np.float64)
+        i00 += 1
+        d01 = stack.take(i00)
+        i00 += cols
+        d11 = stack.take(i00)
+        i00 -= 1
+        d10 = stack.take(i00)
+        top = d01 - d00  # along x on the lower row
+        left = d10 - d00  # along y on the left column
+        twist = d11 - d10
+        twist -= top  # d11 - d10 - d01 + d00
+        gx = twist * ty
+        gx += top
+        gy = twist * tx
+        gy += left
+        dist = twist * tx
+        dist += left
+        dist *= ty
+        dist += top * tx
+        dist += d00
         norm = np.hypot(gx, gy)
         np.maximum(norm, 1e-9, out=norm)
-        return dist, -gx / norm, -gy / norm
+        np.divide(gx, norm, out=gx)
+        np.divide(gy, norm, out=gy)
+        np.negative(gx, out=gx)
+        np.negative(gy, out=gy)
+        return dist, gx, gy
+
+
+def _floor_index(v: np.ndarray, top: int) -> np.ndarray:
+    idx = np.floor(v).astype(np.int64)
+    np.maximum(idx, 0, out=idx)
+    np.minimum(idx, max(top, 0), out=idx)
+    return idx
+
+
+def _clamp01(v: np.ndarray) -> np.ndarray:
+    np.maximum(v, 0.0, out=v)
+    np.minimum(v, 1.0, out=v)
+    return v
 
 
 def _span(lo: float, hi: float, h: float, size: int) -> tuple[int, int]:

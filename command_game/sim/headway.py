@@ -30,11 +30,13 @@ def headway_speed(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray,
     if not len(who):
         return limit
     everyone = cKDTree(pos)
-    walkers = cKDTree(pos[who])
-    pairs = walkers.sparse_distance_matrix(everyone, p.look_ahead_m, output_type="ndarray")
-    i, j = pairs["i"], pairs["j"]
+    k = min(p.neighbours + 1, len(pos))
+    _, near = everyone.query(pos[who], k=k, distance_upper_bound=p.look_ahead_m)
+    near = near.reshape(len(who), k)
+    i = np.repeat(np.arange(len(who)), k)
+    j = near.ravel()
     me = who[i]
-    keep = me != j
+    keep = (j < len(pos)) & (j != me)  # missing neighbours come back as len(pos)
     i, j, me = i[keep], j[keep], me[keep]
     rx = pos[j, 0] - pos[me, 0]
     ry = pos[j, 1] - pos[me, 1]
@@ -44,7 +46,7 @@ def headway_speed(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray,
     bodies = radius[me] + radius[j]
     blocking = (ahead > 0.0) & (beside < p.path_width * bodies)
     blocking &= (goal[j] == goal[me]) & (dist[j] < dist[me])
-    i, me, j = i[blocking], me[blocking], j[blocking]
+    i = i[blocking]
     gap = np.hypot(rx[blocking], ry[blocking]) - bodies[blocking]
     speed = np.maximum(gap / p.time_gap_s, p.press_mps)
     np.minimum.at(limit, i, speed)

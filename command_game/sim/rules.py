@@ -12,7 +12,9 @@ TICK_RATE = 60  # ticks per second of game time
 DT = 1.0 / TICK_RATE
 SLOW_EVERY = 6  # tension, incidents, objectives update at 10 Hz (every 6 ticks)
 SLOW_DT = SLOW_EVERY * DT
-STEER_EVERY = 2  # citizens' steering runs at 30 Hz; physics and reading back at 60 Hz
+STEER_EVERY = 2  # citizens' steering runs at 30 Hz
+PHYSICS_EVERY = 2  # and the crowd's physics too (same fidelity numbers as at 60 Hz, half
+# the contact solving: docs/simulation.md)
 
 # --- crowd -------------------------------------------------------------------------------
 CITIZEN_MASS_KG = 70.0
@@ -85,10 +87,46 @@ class Headway:
     path_width: float = 0.5  # of the two radii: who is "in the way" laterally
     press_mps: float = 0.15  # touching the one ahead, one still presses on this gently
     look_ahead_m: float = 1.5  # neighbours further away never limit (> v_max T + 2 r)
+    neighbours: int = 6  # nearest ones looked at (the one in the way is among them)
+    every: int = 2  # steering ticks between neighbour searches (15 Hz)
     min_density: float = 0.5  # persons/m2: sparser neighbourhoods skip the search
 
 
 HEADWAY = Headway()
+
+
+@dataclass(frozen=True)
+class Mass:
+    """How a crowd stands at its site (``sim/massing.py``). Standing densities after
+    Fruin (1971), "Pedestrian planning and design": 2-3 persons/m2 is a tight standing
+    crowd without body contact pressure (levels of service D-E for queuing areas), and
+    below 1 person/m2 people stand freely."""
+
+    front_density: float = 3.0  # persons/m2 at the front (the goal area's deepest ground)
+    thinning_m: float = 12.0  # the standing density halves this far behind the front
+    edge_density: float = 0.8  # never thinner than this while inside the area
+    fill_band: float = 0.3  # walking fades over the last 30 % below the standing density
+    press_mps: float = 0.05  # standing citizens still press toward the front this fast,
+    press_band: float = 0.15  # until the crowd is this much denser than people stand
+
+
+MASS = Mass()
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Walkers sidestep down the crowd's density gradient, across their way: the local
+    route choice of density-aware flow models (Hughes 2002, "A continuum theory for the
+    flow of pedestrians", Transp. Res. B 36: people avoid denser ground), without
+    recomputing the walking fields."""
+
+    gain: float = 0.6  # m/s of sidestep per (persons/m2 per m) of gradient
+    max_mps: float = 0.5
+    max_standing_mps: float = 0.3  # in a goal area's crowd
+    min_density: float = 0.3  # persons/m2 around the walker, else no sidestep
+
+
+SPREAD = Spread()
 CITIZEN_RADIUS_M = PEOPLE.radius_mean_m  # the average citizen
 FREE_WALK_MPS = PEOPLE.speed_mean_mps
 
