@@ -159,6 +159,7 @@ def test_crowds_at_their_peak_are_as_large_as_the_reports_suggest():
     """Most citizens on the map at once in the autopilot's runs (issue 11): the finale's
     6,000+, Banyuasin's polling day and the crowd at Bontang's KPU."""
     peaks = {i: r["peak_citizens"] for i, r in autopilot_results().items()}
+    print("citizens at peak:", peaks)  # for levels/README.md's table (pytest -rP)
     assert peaks["nusantara"] >= 6000, peaks
     assert peaks["banyuasin"] >= 3000, peaks
     assert peaks["bontang"] >= 1000, peaks
