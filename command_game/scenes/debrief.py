@@ -48,10 +48,11 @@ def delta_text(seconds: float | None) -> str:
 class DebriefScene(ui.UIScene):
     def __init__(self, world: Any, level_path: str | Path | None, real_time_s: float,
                  previous_best: Any = None, run: Any = None,
-                 real_splits: Sequence[tuple[str, float]] = ()) -> None:
+                 real_splits: Sequence[tuple[str, float]] = (), seed_kind: str = "set") -> None:
         super().__init__()
         self.world = world
-        self.level = world.level
+        self.level = getattr(world, "base_level", world.level)  # as written, not the night
+        self.seed_kind = seed_kind
         self.level_path = str(level_path) if level_path is not None else None
         self.real_time_s = float(real_time_s)
         self.previous_best = previous_best
@@ -124,10 +125,15 @@ class DebriefScene(ui.UIScene):
         return buttons
 
     def retry(self) -> None:
+        """Another attempt: a new night after a random one, the same night after a set or
+        daily seed."""
+        from command_game.night_seed import draw_seed
         from command_game.scenes.map import MapScene
 
+        seed = draw_seed() if self.seed_kind == "random" else self.world.seed
         if self.stack is not None:
-            self.stack.replace(MapScene(self.level, self.level_path, seed=self.world.seed))
+            self.stack.replace(MapScene(self.level, self.level_path, seed=seed,
+                                        seed_kind=self.seed_kind))
 
     def _next_entry(self) -> Any:
         from command_game.level.catalog import campaign
@@ -378,6 +384,8 @@ class DebriefScene(ui.UIScene):
                                        total=len(shown))),
             (t("debrief.brimob"), t("debrief.yes") if world.brimob_used else t("debrief.no")),
             (t("debrief.final_index"), f"{world.kamtibmas_index:.1f}"),
+            (t("debrief.night"), t("night.seed_line", seed=world.seed,
+                                   kind=t(f"night.kind.{self.seed_kind}"))),
         ]
         if self.run is not None:
             lines.append((t("debrief.replay"), Path(self.run.replay_path).name))

@@ -143,17 +143,23 @@ def _stir(world: World, site, delta: float, everyone: bool) -> None:
     crowd.agitation.clip(0.0, 1.0, out=crowd.agitation)
 
 
+_LEAST_BUSY = {"idle": 0, "returning": 1, "patrolling": 2}
+
+
 def _commit(world: World, effect, site) -> None:
-    """The nearest unit of the types that can be ordered now goes (if it travels) to hold
-    the site, and cannot be ordered until the commitment ends."""
+    """A unit of the types that can be ordered now (the least busy, then the nearest)
+    goes, if it travels, to hold the site, and cannot be ordered until the commitment ends;
+    then it stands there until its commander orders it elsewhere."""
     x, y = (site.x, site.y) if site is not None else (0.0, 0.0)
     ready = [u for u in world.units.values() if u.type in effect.unit_types
              and world.tick >= u.available_from_tick]
-    unit = min(ready, key=lambda u: (math.hypot(u.x - x, u.y - y), u.id), default=None)
+    unit = min(ready, key=lambda u: (_LEAST_BUSY.get(u.state, 3), math.hypot(u.x - x, u.y - y),
+                                     u.id), default=None)
     if unit is None:
         world.emit("command_rejected", detail="choose_card: no unit free to commit")
         return
+    until = world.tick + round(effect.for_s * rules.TICK_RATE)
     if site is not None and rules.ROLES[unit.type].travels:
         dispatch.apply(world, Command(world.tick, "hold", (unit.id,), site.id))
-    unit.available_from_tick = world.tick + round(effect.for_s * rules.TICK_RATE)
+    unit.available_from_tick = until
     unit.available = False
