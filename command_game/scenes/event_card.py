@@ -83,8 +83,8 @@ class EventCardScene(ui.UIScene):
         left = panel.left + 40 * s
         ui.place(self.kicker, left, panel.top - 21 * s)
         ui.place(self.title, left, panel.top - 72 * s)
-        ui.place(self.place, left, panel.top - 104 * s)
-        ui.place(self.story, left, panel.top - 128 * s)
+        ui.place(self.place, left, panel.top - 110 * s)
+        ui.place(self.story, left, panel.top - 140 * s)
         ui.place(self.hint, w / 2, panel.bottom + 14 * s)
         for label in (self.kicker, self.title, self.place, self.story, self.hint):
             label.draw()

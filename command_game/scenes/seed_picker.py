@@ -29,7 +29,7 @@ class SeedPicker:
                                font_size=round(12 * s), text_color=ui.GOLD)
         self.field = UIInputText(width=150 * s, height=36 * s, text="", font_name=ui.FONT_MONO,
                                  font_size=round(14 * s), text_color=ui.TEXT,
-                                 caret_color=ui.GOLD, border_color=ui.PANEL_BORDER)
+                                 caret_color=ui.GOLD)
         self.field.event("on_change")(lambda event: self.typed(self.field.text))
         self.daily_button = ui.button(t("night.daily_button"), self.take_daily, width=150,
                                       height=36, scale=s)
