@@ -62,7 +62,7 @@ class BriefingScene(ui.UIScene):
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         self.night = SeedPicker(self.level.meta.id, self.scale) if self.level else None
         if self.night is not None:  # which seed the mission plays (shown, typed, daily)
-            anchor.add(self.night.row, anchor_x="center", anchor_y="bottom", align_y=30)
+            anchor.add(self.night.row, anchor_x="center", anchor_y="bottom", align_y=24)
         anchor.add(self.back_button, anchor_x="left", align_x=MARGIN, anchor_y="bottom",
                    align_y=24)
         anchor.add(self.start_button, anchor_x="right", align_x=-MARGIN, anchor_y="bottom",

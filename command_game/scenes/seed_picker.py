@@ -30,15 +30,17 @@ class SeedPicker:
         self.field = UIInputText(width=150 * s, height=36 * s, text="", font_name=ui.FONT_MONO,
                                  font_size=round(14 * s), text_color=ui.TEXT,
                                  caret_color=ui.GOLD)
-        self.field.event("on_change")(lambda event: self.typed(self.field.text))
+        self._setting = False  # the picker itself is changing the field's text
+        self.field.event("on_change")(lambda event: self._setting or self.typed(self.field.text))
         self.daily_button = ui.button(t("night.daily_button"), self.take_daily, width=150,
                                       height=36, scale=s)
         self.new_button = ui.button(t("night.new_button"), self.draw_new, width=130,
                                     height=36, scale=s)
-        self.status = UILabel(text="", width=300 * s, font_size=round(11 * s),
-                              text_color=ui.TEXT_MUTED)
-        self.row = ui.horizontal(self.caption, self.field, self.daily_button, self.new_button,
-                                 self.status, space=round(10 * s))
+        self.status = UILabel(text="", width=460 * s, font_size=round(11 * s),
+                              font_name=ui.FONT_BODY, text_color=ui.TEXT_MUTED, align="center")
+        self.row = ui.vertical(self.status, ui.horizontal(
+            self.caption, self.field, self.daily_button, self.new_button, space=round(10 * s)),
+            space=round(4 * s))
         self._show()
 
     @property
@@ -73,7 +75,11 @@ class SeedPicker:
         self._show()
 
     def _set_field(self, text: str) -> None:
-        self.field.text = text
+        self._setting = True
+        try:
+            self.field.text = text
+        finally:
+            self._setting = False
         self.field.invalid = False
 
     def _show(self) -> None:
