@@ -69,3 +69,30 @@ def test_debrief_shows_the_night_and_retry_draws_a_new_one_after_a_random_night(
     if kind == "set":
         assert again.world.seed == 777
     pump(game)
+
+
+def test_the_leaderboard_shows_random_nights_and_set_seeds_on_separate_boards(game):  # noqa: F811
+    from dataclasses import replace
+
+    from command_game.level.io import level_digest
+    from command_game.scenes.leaderboard import LeaderboardScene
+    from command_game.speedrun.store import Leaderboard
+    from tests.test_leaderboard_scene import texts
+    from tests.test_speedrun_store import make_run
+
+    level = load_level(FIRST_LEVEL)
+    board = Leaderboard()
+    digest = level_digest(level)
+    for name, ticks, kind in (("Acak", 9000, "random"), ("Latih", 7000, "set"),
+                              ("player", 9500, "random")):
+        board.add_run(replace(make_run(name, ticks, level="singkawang", digest=digest),
+                              seed_kind=kind))
+    scene = game.stack.push(LeaderboardScene("singkawang"))
+    pump(game, 2)
+    assert scene.seed_kind == "random"  # the player's latest run was a random night
+    assert [r[1] for r in texts(scene)] == ["Acak", "player"]
+    click(game, scene.seed_button)
+    pump(game, 2)
+    assert scene.seed_kind == "set" and [r[1] for r in texts(scene)] == ["Latih"]
+    assert scene.seed_button.text == "Set seeds"
+    save_frame(game, "leaderboard_set_seeds")
