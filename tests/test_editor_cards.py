@@ -100,3 +100,22 @@ def test_the_card_page_in_the_editor(editor, tmp_path):  # noqa: F811
     assert d.window.stack.top is d.scene
     d.key(arcade.key.S, arcade.key.MOD_CTRL)
     assert [c.id for c in load_level(path).event_cards][-1] == "card_1"
+
+
+def test_renaming_an_office_or_incident_follows_into_cards_and_variation():
+    from command_game.editor import edits
+    from command_game.editor.document import Ref
+    from command_game.editor.validation import validate
+
+    doc = document()
+    doc.apply(edits.rename(doc, Ref("offices", "ppk_singkawang_barat"), "ppk_barat"))
+    doc.apply(edits.rename(doc, Ref("incidents", "intimidasi_ppk"), "ancaman_ppk"))
+    level, problems = validate(doc.data)
+    assert not [p for p in problems if p.severity == "error"], problems
+    card = next(c for c in level.event_cards if c.id == "laporan_warga_ppk")
+    assert card.site == "ppk_barat"
+    rule = next(r for r in level.variation.incidents if r.incident == "ancaman_ppk")
+    assert "ppk_barat" in rule.sites and "ppk_singkawang_barat" not in rule.sites
+    doc.undo()
+    doc.undo()
+    assert doc.data == document().data

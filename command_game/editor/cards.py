@@ -120,3 +120,28 @@ def _checked(text: str, model: type[BaseModel], where: str) -> tuple[dict[str, A
         return {}, [f"{where}.{p.path}: {p.message} (fix: {p.fix})"
                     for p in problems_from_validation(exc)]
     return parsed.model_dump(mode="json", exclude_none=True), []
+
+
+def renamed(doc: Document, collection: str, old: str, new: str) -> list[SetValue]:
+    """Steps that follow a renamed office, incident or convoy into the cards and the
+    variation block (edits.rename adds them to its own)."""
+    steps: list[SetValue] = []
+    if collection == "offices":
+        for i, card in enumerate(cards(doc)):
+            if card.get("site") == old:
+                steps.append(SetValue((*CARDS, i, "site"), old, new))
+            for j, choice in enumerate(card.get("choices", [])):
+                for k, effect in enumerate(choice.get("effects", [])):
+                    if effect.get("site") == old:
+                        steps.append(SetValue((*CARDS, i, "choices", j, "effects", k, "site"),
+                                              old, new))
+    variation = doc.data.get("variation") or {}
+    for key, ref_key, owner in (("incidents", "incident", "incidents"),
+                                ("convoys", "convoy", "convoys")):
+        for i, rule in enumerate(variation.get(key, [])):
+            if collection == owner and rule.get(ref_key) == old:
+                steps.append(SetValue((*VARIATION, key, i, ref_key), old, new))
+            if collection == "offices" and key == "incidents" and old in rule.get("sites", []):
+                sites = [new if s == old else s for s in rule["sites"]]
+                steps.append(SetValue((*VARIATION, key, i, "sites"), list(rule["sites"]), sites))
+    return steps
