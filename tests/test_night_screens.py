@@ -58,9 +58,8 @@ def test_debrief_shows_the_night_and_retry_draws_a_new_one_after_a_random_night(
     world = play(World(level, 777))
     debrief = game.stack.push(DebriefScene(world, str(FIRST_LEVEL), 200.0, seed_kind=kind))
     frame(game)
-    lines = dict(debrief.record_lines())
-    assert lines["Night (seed)"].startswith("777") and ("random" if kind == "random"
-                                                         else "set seed") in lines["Night (seed)"]
+    assert debrief.night_line() == f"night 777 ({'random' if kind == 'random' else 'set seed'})"
+    assert debrief.night_line() in debrief.texts.slots["par"].text  # drawn under the time
     save_frame(game, f"debrief_night_{kind}")
     debrief.retry()
     again = game.stack.top

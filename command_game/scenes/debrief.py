@@ -258,7 +258,7 @@ class DebriefScene(ui.UIScene):
             self.texts.put("time:delta", t("debrief.first_best"), left + 200, top - 114,
                            ui.GOLD, size=12, bold=True)
         self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
-                                real=format_time(self.real_time_s)),
+                                real=format_time(self.real_time_s)) + "   ·   " + self.night_line(),
                        left + 14, top - 142, ui.TEXT_MUTED, size=10)
         if text is not None:
             self.texts.put("story", pick(text), left + 14, top - 160, ui.TEXT, size=10,
@@ -367,6 +367,11 @@ class DebriefScene(ui.UIScene):
                            ui.TEXT_MUTED, size=10)
         return left + inner_w + 20
 
+    def night_line(self) -> str:
+        """Which night this was: its seed (to replay it) and how it was chosen."""
+        return t("debrief.night_line", seed=self.world.seed,
+                 kind=t(f"night.kind.{self.seed_kind}"))
+
     def record_lines(self) -> list[tuple[str, str]]:
         """(label, value) rows of the run's record: categories, best, force used."""
         from command_game.speedrun.timing import CATEGORY_NAMES, categories_of
@@ -384,8 +389,6 @@ class DebriefScene(ui.UIScene):
                                        total=len(shown))),
             (t("debrief.brimob"), t("debrief.yes") if world.brimob_used else t("debrief.no")),
             (t("debrief.final_index"), f"{world.kamtibmas_index:.1f}"),
-            (t("debrief.night"), t("night.seed_line", seed=world.seed,
-                                   kind=t(f"night.kind.{self.seed_kind}"))),
         ]
         if self.run is not None:
             lines.append((t("debrief.replay"), Path(self.run.replay_path).name))
