@@ -105,3 +105,21 @@ def test_cards_pause_the_night_and_take_keys_arrows_and_clicks(stack, clean_wind
     window.current_view.on_fixed_update(1 / 60)
     assert world.cards.answers[-1][:2] == ("tim_kampanye_bawaslu", "larang")
     assert [c.kind for c in world.command_log].count("choose_card") == 3
+
+
+def test_a_card_whose_time_ran_out_elsewhere_closes_and_never_stacks(stack, clean_window):
+    window = clean_window
+    scene = stack.push(MapScene(early_cards_level(), seed=0))
+    overlay = advance_to_card(window, stack, scene)
+    for _ in range(60 * 40):  # the mission stepped directly (as a test or tool might)
+        scene.on_fixed_update(1 / 60)
+        if scene.world.cards.answers:
+            break
+    assert len(stack) == 2  # no second overlay pushed over the first
+    overlay.on_update(1 / 60)
+    assert scene.world.cards.answers[0][3]  # taken by its default
+    if scene.world.cards.showing is None:
+        assert stack.top is scene
+    else:  # the next card came up meanwhile: it takes the old one's place
+        assert isinstance(stack.top, EventCardScene) and len(stack) == 2
+        assert stack.top.card is scene.world.cards.showing

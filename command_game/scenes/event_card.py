@@ -89,6 +89,19 @@ class EventCardScene(ui.UIScene):
         for label in (self.kicker, self.title, self.place, self.story, self.hint):
             label.draw()
 
+    def on_update(self, delta_time: float) -> None:
+        """A card the world no longer waits on (its time ran out while the mission was
+        stepped from elsewhere) gives way to the card now waiting, if any."""
+        showing = self.mission.world.cards.showing
+        if showing is self.card or self.chosen is not None:
+            return
+        self.chosen = ""
+        if self.stack is not None and self.stack.top is self:
+            if showing is None:
+                self.stack.pop()
+            else:
+                self.stack.replace(EventCardScene(self.mission, showing))
+
     # --- input ----------------------------------------------------------------------
 
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
@@ -106,7 +119,7 @@ class EventCardScene(ui.UIScene):
 
     def choose(self, choice_id: str) -> None:
         """Queues the answer on the map and closes the card (once)."""
-        if self.chosen is not None:
+        if self.chosen is not None or self.mission.world.cards.showing is not self.card:
             return
         self.chosen = choice_id
         world = self.mission.world

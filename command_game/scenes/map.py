@@ -172,7 +172,8 @@ class MapScene(Scene):
 
     def _card_waiting(self, events: list[Any]) -> bool:
         """An event card came up: its overlay stops game time until it is answered."""
-        if not self.shows_cards or self.stack is None or self.world.cards.showing is None \
+        if not self.shows_cards or self.stack is None or self.stack.top is not self \
+                or self.world.cards.showing is None \
                 or not any(e.kind == "event_card" for e in events):
             return False
         from command_game.scenes.event_card import EventCardScene
