@@ -18,6 +18,7 @@ from shapely.validation import explain_validity
 
 from command_game.level.gather import check_gather
 from command_game.level.models import HQ_TYPES, Level
+from command_game.level.night_checks import check_cards, check_variation
 from command_game.level.problems import Problem
 
 LintPass = Callable[[Level], Iterator[Problem]]
@@ -217,6 +218,8 @@ PASSES: tuple[LintPass, ...] = (
     check_gather,
     check_objectives,
     check_timing,
+    check_cards,
+    check_variation,
 )
 
 
