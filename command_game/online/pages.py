@@ -1,0 +1,89 @@
+"""Web pages for people without the game: boards, runs and players, rendered on the server.
+
+Jinja2 with autoescape on for every template, so a player name like
+`<script>alert(1)</script>` shows as those characters and never runs; nothing is marked
+safe. The tension chart is inline SVG built from numbers only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from command_game.online import store
+from command_game.speedrun.timing import CATEGORIES, CATEGORY_NAMES, format_time
+
+TEMPLATES = Path(__file__).parent / "templates"
+CHART_W, CHART_H = 640, 200
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    env.filters["clock"] = lambda ticks: format_time(ticks / 60)
+    env.globals["CATEGORY_NAMES"] = CATEGORY_NAMES
+    return env
+
+
+def chart(series: list[float], seconds_per_sample: int) -> dict[str, Any] | None:
+    """SVG polyline points for a 0-100 series over game time."""
+    if len(series) < 2:
+        return None
+    step = CHART_W / (len(series) - 1)
+    points = " ".join(f"{i * step:.1f},{CHART_H - CHART_H * min(max(v, 0), 100) / 100:.1f}"
+                      for i, v in enumerate(series))
+    return {"points": points, "seconds": (len(series) - 1) * seconds_per_sample,
+            "width": CHART_W, "height": CHART_H}
+
+
+def add_pages(app: FastAPI) -> None:
+    templates = Jinja2Templates(env=environment())
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index(request: Request):
+        async with request.app.state.pool.connection() as conn:
+            levels = await store.levels(conn)
+        return page(request, "index.html", levels=levels)
+
+    @app.get("/boards/{level}", response_class=HTMLResponse, include_in_schema=False)
+    async def board_page(request: Request, level: str,
+                         category: Annotated[str, Query(max_length=16)] = "any"):
+        cat = category.strip().lower().rstrip("%")
+        if cat not in CATEGORIES:
+            return page(request, "missing.html", 404, what=f"category {category}")
+        async with request.app.state.pool.connection() as conn:
+            rows, _mine, total = await store.board(conn, level, cat, limit=200)
+        return page(request, "board.html", level=level, category=cat, rows=rows,
+                    total=total, categories=CATEGORIES)
+
+    @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def run_page(request: Request, run_id: int):
+        async with request.app.state.pool.connection() as conn:
+            run = await store.get_run(conn, run_id)
+            if run is None:
+                return page(request, "missing.html", 404, what=f"run {run_id}")
+            ranks = {}
+            if run["status"] == "verified":
+                for cat in run["categories"]:
+                    ranks[cat] = await store.rank_of(conn, run, cat)
+        profile = run["profile"] or {}
+        every = int(profile.get("seconds_per_sample", 1))
+        return page(request, "run.html", run=run, ranks=ranks, profile=profile,
+                    tension=chart(profile.get("peak_tension", []), every),
+                    index=chart(profile.get("index", []), every))
+
+    @app.get("/players/{name}", response_class=HTMLResponse, include_in_schema=False)
+    async def player_page(request: Request, name: str):
+        async with request.app.state.pool.connection() as conn:
+            player = await store.player_by_name(conn, name)
+            if player is None:
+                return page(request, "missing.html", 404, what="that player")
+            runs = await store.player_runs(conn, player)
+        return page(request, "player.html", player=player, runs=runs)
