@@ -176,7 +176,7 @@ def _routes(app: FastAPI, limits: Limits) -> None:
                 "players_ranked": total, "runs": [board_json(r) for r in rows],
                 "player": board_json(mine) if mine else None}
 
-    @app.get("/api/players/{name}", tags=["players"])
+    @app.get("/api/players/{name:path}", tags=["players"])
     async def player_page(name: str, request: Request) -> dict[str, Any]:
         async with request.app.state.pool.connection() as conn:
             player = await store.player_by_name(conn, name)

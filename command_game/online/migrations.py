@@ -28,7 +28,7 @@ CREATE TABLE players (
 CREATE TABLE runs (
     id BIGSERIAL PRIMARY KEY,
     player_id BIGINT NOT NULL REFERENCES players(id),
-    identity TEXT NOT NULL UNIQUE,
+    identity TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'queued'
         CHECK (status IN ('queued', 'verified', 'rejected')),
     reason_key TEXT NOT NULL DEFAULT '',
@@ -50,6 +50,8 @@ CREATE TABLE runs (
     profile JSONB,
     replay BYTEA NOT NULL
 );
+-- one live run per identity; a rejected forgery never blocks the genuine run
+CREATE UNIQUE INDEX runs_identity ON runs (identity) WHERE status <> 'rejected';
 CREATE INDEX runs_board ON runs (level_id, status, game_ticks, real_time_s, id);
 CREATE INDEX runs_by_player ON runs (player_id, submitted_at);
 CREATE TABLE verifications (

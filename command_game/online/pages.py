@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
@@ -25,6 +26,7 @@ CHART_W, CHART_H = 640, 200
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
     env.filters["clock"] = lambda ticks: format_time(ticks / 60)
+    env.filters["segment"] = lambda text: quote(str(text), safe="")  # one path segment
     env.globals["CATEGORY_NAMES"] = CATEGORY_NAMES
     return env
 
@@ -79,7 +81,7 @@ def add_pages(app: FastAPI) -> None:
                     tension=chart(profile.get("peak_tension", []), every),
                     index=chart(profile.get("index", []), every))
 
-    @app.get("/players/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/players/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     async def player_page(request: Request, name: str):
         async with request.app.state.pool.connection() as conn:
             player = await store.player_by_name(conn, name)

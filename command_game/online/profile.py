@@ -28,7 +28,7 @@ def profile_run(replay: ReplayData, level: Level) -> dict[str, Any]:
     score = world.score()
     tension = world.history.tension
     peak = [max(values) for values in zip(*tension.values(), strict=False)] if tension else []
-    return {"score": score.total, "breakdown": score.breakdown,
+    return {"score": score.total, "breakdown": list(score.breakdown.items()),  # in order
             "index": _thin(world.history.index), "peak_tension": _thin(peak),
             "seconds_per_sample": _step(len(world.history.index))}
 

@@ -75,13 +75,14 @@ async def recent_submissions(conn: psycopg.AsyncConnection, player: Player) -> i
 async def add_run(conn: psycopg.AsyncConnection, player: Player, replay: ReplayData,
                   data: bytes) -> tuple[int, bool]:
     """(run id, True) for a new run; (the earlier run's id, False) for a run already
-    submitted, by anyone: the same identity ranks once."""
+    submitted, by anyone: the same identity ranks once. A rejected run does not count, so
+    a forged copy sent first cannot keep the genuine run off the board."""
     doc = replay.model_dump(mode="json")
     cur = await conn.execute(
         "INSERT INTO runs (player_id, identity, level_id, level_digest, seed, game_version,"
         " outcome, categories, game_ticks, real_time_s, splits, real_splits, recorded_at,"
         " replay) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
-        " ON CONFLICT (identity) DO NOTHING RETURNING id",
+        " ON CONFLICT (identity) WHERE status <> 'rejected' DO NOTHING RETURNING id",
         (player.id, replay.run_identity(), replay.level_id, replay.level_digest, replay.seed,
          replay.game_version, replay.outcome, list(replay.categories), replay.final_tick,
          replay.real_time_s, Jsonb(doc["splits"]), Jsonb(doc["real_splits"]),
@@ -89,8 +90,8 @@ async def add_run(conn: psycopg.AsyncConnection, player: Player, replay: ReplayD
     row = await cur.fetchone()
     if row:
         return row[0], True
-    cur = await conn.execute("SELECT id FROM runs WHERE identity = %s",
-                             (replay.run_identity(),))
+    cur = await conn.execute("SELECT id FROM runs WHERE identity = %s"
+                             " AND status <> 'rejected'", (replay.run_identity(),))
     return (await cur.fetchone())[0], False
 
 
