@@ -122,3 +122,20 @@ def _drop(entry: dict[str, str]) -> None:
     entries = [e for e in _read(outbox_path(), []) if isinstance(e, dict)
                and (e.get("url"), e.get("replay")) != (entry.get("url"), entry.get("replay"))]
     atomic_write_text(outbox_path(), json.dumps(entries, indent=2) + "\n")
+
+
+def submit_verified_run(url: str, name: str, replay: str | Path, run_id: int | None,
+                        wait_s: float = 60.0) -> Delivery:
+    """The debrief's Submit: waits for the local verification of the run (a run the game
+    could not prove is never sent), then delivers it or keeps it in the outbox."""
+    from command_game.speedrun import record
+
+    record.wait_for_verification(wait_s)
+    if run_id is not None:
+        standing = record.standing(run_id)
+        if standing.status != "valid":
+            return Delivery(str(replay), False, False,
+                            message=standing.note or standing.status)
+    client = BoardClient(url, timeout=5.0)
+    flush(client, name)
+    return submit(client, name, replay)
