@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import arcade
 import psycopg
 import pytest
 
@@ -26,7 +27,7 @@ from command_game.online import account
 from command_game.online.client import BoardClient, BoardClientError
 from command_game.online.cluster import free_port
 from command_game.speedrun.replay import HEADER, MAGIC, decode, encode, read_replay
-from tests.conftest import ARTIFACTS, LEVELS, REPO
+from tests.conftest import ARTIFACTS, LEVELS, REPO, pump, save_frame
 
 SPRINT = REPO / "tests" / "data" / "speedrun_sprint.json"
 PER_MINUTE = 12
@@ -316,6 +317,85 @@ def test_a_real_browser_shows_the_board_and_names_as_text(board, replays):
         assert len(driver.find_elements(By.CSS_SELECTOR, "#runs tr")) == 3
     finally:
         driver.quit()
+
+
+def click(window, widget) -> None:
+    x, y = widget.rect.center
+    window.dispatch_event("on_mouse_press", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    window.dispatch_event("on_mouse_release", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    window.dispatch_pending_events()
+    pump(window)
+
+
+def type_into(window, field, text: str) -> None:
+    click(window, field)
+    field.text = ""
+    window.dispatch_event("on_text", text)
+    window.dispatch_pending_events()
+    pump(window)
+
+
+def pump_until(window, done, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline
+        pump(window)
+        time.sleep(0.05)
+
+
+@pytest.mark.gl
+def test_the_game_sets_up_submits_and_shows_the_global_tab(board, clean_window):
+    from command_game import settings
+    from command_game.scenes.board_settings import BoardSettingsScene
+    from command_game.scenes.debrief import DebriefScene
+    from command_game.scenes.leaderboard import LeaderboardScene
+    from command_game.scenes.stack import SceneStack
+    from command_game.sim.autopilot import play
+    from command_game.sim.world import World
+    from command_game.speedrun.record import record_finished_run
+    from command_game.userdata import levels_dir
+
+    shutil.copy(SPRINT, levels_dir() / SPRINT.name)  # a level of the player's own
+    stack = SceneStack(clean_window)
+    # offline first: the Global tab says so at once and the game goes on
+    dead = f"http://127.0.0.1:{free_port()}"
+    form = stack.push(BoardSettingsScene())
+    pump(clean_window, 2)
+    type_into(clean_window, form.url_field, dead)
+    type_into(clean_window, form.name_field, "Kiki")
+    click(clean_window, next(w for w in form.focus.buttons if w.text == "Save"))
+    assert (settings.current().board_url, settings.current().player_name) == (dead, "Kiki")
+    offline = stack.push(LeaderboardScene("speedrun_sprint"))
+    pump(clean_window, 2)
+    click(clean_window, offline.global_button)
+    tab = stack.top
+    started = time.monotonic()
+    pump_until(clean_window, lambda: tab.call is None)
+    assert time.monotonic() - started < 6 and "does not answer" in tab.status
+    stack.pop()
+    stack.pop()
+    # online: a real run, verified locally, submitted from the debrief
+    settings.update(board_url=board.url)
+    level = load_level(SPRINT)
+    world = play(World.from_level(level, seed=21))
+    run = record_finished_run(SPRINT, level, world, 31.0, "Kiki", background=False)
+    debrief = stack.push(DebriefScene(world, SPRINT, 31.0, run=run))
+    pump(clean_window, 2)
+    click(clean_window, next(b for b in debrief.buttons if b.text == "Submit to board"))
+    assert debrief.submission.wait(60)
+    run_id = int(re.search(r"run (\d+)", debrief.message).group(1))
+    assert board.wait_done(run_id)["status"] == "verified"
+    scene = stack.push(LeaderboardScene("speedrun_sprint"))
+    pump(clean_window, 2)
+    click(clean_window, scene.global_button)
+    tab = stack.top
+    pump_until(clean_window, lambda: tab.call is None)
+    pump(clean_window, 2)
+    names = [row[1].text for row in tab.rows]
+    assert "Kiki" in names and tab.status.startswith("Your rank: #")
+    save_frame(clean_window, "online_global_tab")
+    while len(stack):
+        stack.pop()
 
 
 def test_openapi_describes_the_api(board):

@@ -50,8 +50,7 @@ class BoardSettingsScene(ui.UIScene):
 
     def _field(self, value: str) -> UIInputText:
         return UIInputText(width=FIELD_W, height=36, text=value, font_name=ui.FONT_BODY,
-                           font_size=14, text_color=ui.TEXT, caret_color=ui.GOLD,
-                           border_color=ui.GOLD_DIM)
+                           font_size=14, text_color=ui.TEXT, caret_color=ui.GOLD)
 
     def _row(self, key: str, field: UIInputText) -> arcade.gui.UIBoxLayout:
         label = UILabel(text=t(key), width=180, font_name=ui.FONT_BODY, font_size=14,

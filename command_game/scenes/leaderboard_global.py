@@ -55,6 +55,7 @@ class GlobalBoardScene(ui.UIScene):
         return self.levels[self.level_index].meta.id if self.levels else None
 
     def refresh(self) -> None:
+        self._style_category_buttons()
         s = settings.current()
         self.board = None
         if not s.board_url:
@@ -119,6 +120,13 @@ class GlobalBoardScene(ui.UIScene):
         self.category = category
         self.refresh()
 
+    def _style_category_buttons(self) -> None:
+        from command_game.scenes.leaderboard import STYLE_SWITCH, STYLE_SWITCH_ON
+
+        for cat, widget in self.category_buttons.items():
+            widget.style = STYLE_SWITCH_ON if cat == self.category else STYLE_SWITCH
+            widget.trigger_full_render()
+
     def _build_texts(self) -> None:
         level = self.levels[self.level_index] if self.levels else None
         self.level_label = ui.text(pick(level.meta.title) if level else "-", 18, ui.TEXT,
@@ -126,7 +134,11 @@ class GlobalBoardScene(ui.UIScene):
         self.headers = [ui.text(t(key), 12, ui.GOLD, bold=True) for _x, key in COLUMNS]
         me = settings.current().player_name.casefold()
         self.rows = []
-        for run in (self.board or {}).get("runs", []):
+        runs = list((self.board or {}).get("runs", []))
+        mine = (self.board or {}).get("player")
+        if mine and all(r["run_id"] != mine["run_id"] for r in runs):
+            runs.append(mine)  # the player's own place, below the top
+        for run in runs:
             color = ui.GOLD if run["player"].casefold() == me else ui.TEXT
             values = (f"{run['rank']}.", run["player"], run["time"], f"#{run['run_id']}")
             self.rows.append([ui.text(v, 14, color, font=ui.FONT_MONO if i == 2
