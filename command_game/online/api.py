@@ -8,6 +8,7 @@ JSON `{"error": {"code": ..., "message": ...}}` with a stable code per kind of r
 
 from __future__ import annotations
 
+import json
 import secrets
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel, Field
 
 from command_game.online import store
+from command_game.online.board_cache import BoardCache
 from command_game.online.jobs import app as job_app
 from command_game.online.limits import Limits
 from command_game.speedrun.replay import HEADER, MAGIC, ReplayData, ReplayError, decode
@@ -54,10 +56,13 @@ def create_app(database_url: str, limits: Limits | None = None) -> FastAPI:
         pool = AsyncConnectionPool(database_url, min_size=2, max_size=20, open=False,
                                    kwargs={"autocommit": False})
         await pool.open(wait=True, timeout=30)
+        app.state.board_cache = BoardCache(database_url)
+        await app.state.board_cache.start()
         with job_app.replace_connector(procrastinate.PsycopgConnector()):
             async with job_app.open_async(pool):
                 app.state.pool = pool
                 yield
+        await app.state.board_cache.stop()
         await pool.close()
 
     app = FastAPI(title="Kamtibmas community board", version="1",
@@ -165,16 +170,33 @@ def _routes(app: FastAPI, limits: Limits) -> None:
                     seed: Annotated[int | None, Query(ge=0, lt=2**63)] = None,
                     player: Annotated[str | None, Query(max_length=200)] = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
+                    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
         """Verified runs of a level in a category, one per player, fastest first; with
-        `player`, that player's own entry too (wherever it ranks)."""
+        `player`, that player's own entry too (wherever it ranks). Served from memory
+        until a worker verifies a run of that level."""
         cat = _category(category)
+        cache = request.app.state.board_cache
+        key = (level, cat, seed, limit, offset, store.name_key(player) if player else None)
+        body = cache.get(key)
+        if body is None:
+            async with cache.lock(key):
+                body = cache.get(key)
+                if body is None:
+                    body = await _board_body(request, key)
+        return Response(body, media_type="application/json")
+
+    async def _board_body(request: Request, key: tuple) -> bytes:
+        level, cat, seed, limit, offset, player = key
+        generation = request.app.state.board_cache.generation
         async with request.app.state.pool.connection() as conn:
             rows, mine, total = await store.board(conn, level, cat, seed, limit, offset,
                                                   player)
-        return {"level": level, "category": CATEGORY_NAMES[cat], "seed": seed,
-                "players_ranked": total, "runs": [board_json(r) for r in rows],
-                "player": board_json(mine) if mine else None}
+        body = json.dumps({"level": level, "category": CATEGORY_NAMES[cat], "seed": seed,
+                           "players_ranked": total, "runs": [board_json(r) for r in rows],
+                           "player": board_json(mine) if mine else None},
+                          ensure_ascii=False).encode("utf-8")
+        request.app.state.board_cache.put(key, body, generation)
+        return body
 
     @app.get("/api/players/{name:path}", tags=["players"])
     async def player_page(name: str, request: Request) -> dict[str, Any]:

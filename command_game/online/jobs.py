@@ -25,6 +25,7 @@ import procrastinate
 import psycopg
 from psycopg.types.json import Jsonb
 
+from command_game.online.board_cache import CHANNEL
 from command_game.online.profile import profile_run
 from command_game.speedrun.replay import ReplayError, decode
 from command_game.speedrun.verify import LevelIndex, Verdict, verify_replay
@@ -79,6 +80,9 @@ def verify_run(context: procrastinate.JobContext, run_id: int) -> str:
              Jsonb(profile) if profile is not None else None, run_id)).rowcount
         conn.execute("UPDATE verifications SET finished_at = now(), outcome = %s "
                      "WHERE id = %s", (status if changed else "superseded", attempt))
+        if changed and verdict.valid:  # API processes drop their cached board (at commit)
+            conn.execute("SELECT pg_notify(%s, level_id) FROM runs WHERE id = %s",
+                         (CHANNEL, run_id))
     return status
 
 
@@ -139,5 +143,6 @@ async def run_worker_async(url: str, name: str | None = None, heartbeat: float =
 
 
 def run_worker(url: str, **kwargs: Any) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=os.environ.get("KAMTIBMAS_BOARD_LOG", "INFO"),
+                        format="%(asctime)s %(name)s %(message)s")
     asyncio.run(run_worker_async(url, **kwargs))
