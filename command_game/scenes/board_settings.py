@@ -55,6 +55,7 @@ class BoardSettingsScene(ui.UIScene):
     def _row(self, key: str, field: UIInputText) -> arcade.gui.UIBoxLayout:
         label = UILabel(text=t(key), width=180, font_name=ui.FONT_BODY, font_size=14,
                         text_color=ui.TEXT)
+        label.size_hint_min = (180, label.height)  # both fields start at the same x
         return ui.horizontal(label, field, space=12)
 
     def say(self, text: str, color=ui.TEXT) -> None:
