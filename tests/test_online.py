@@ -48,6 +48,9 @@ class Board:
 
     def start(self) -> None:
         env = {**os.environ, "COMMAND_GAME_HOME": str(self.home)}
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.client = BoardClient(self.url, timeout=10)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "command_game", "board", "serve", "--workers", "2",
              "--port", str(self.port), "--per-minute", str(PER_MINUTE), "--heartbeat", "0.5",
@@ -447,3 +450,38 @@ def test_ctrl_c_stops_everything(board):
         psycopg.connect(board.database_url, connect_timeout=2)
     with pytest.raises(BoardClientError):
         board.client.health()
+
+
+def _worker_pids(board: Board) -> list[int]:
+    out = subprocess.run(["pgrep", "-f", "board worker.*--exit-with-parent"],
+                         capture_output=True, text=True).stdout.split()
+    mine = []
+    for pid in map(int, out):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            continue
+        if f"COMMAND_GAME_HOME={board.home}".encode() in environ:
+            mine.append(pid)
+    return mine
+
+
+def test_a_killed_service_restarts_with_every_run_kept(board):
+    """After Ctrl+C the board starts again on the same cluster with all its runs; after a
+    SIGKILL of the service its workers stop by themselves, and the next start shuts the
+    orphaned PostgreSQL down cleanly before starting its own."""
+    board.start()
+    top = board.client.top("speedrun_sprint", "Any%", limit=100)
+    assert "Rani" in [r["player"] for r in top["runs"]]
+    assert len(_worker_pids(board)) == 2
+    board.proc.kill()
+    board.proc.wait(10)
+    deadline = time.monotonic() + 30
+    while _worker_pids(board):
+        assert time.monotonic() < deadline, "workers outlived the killed service"
+        time.sleep(0.3)
+    board.start()
+    assert board.client.top("speedrun_sprint", "Any%", limit=100)["players_ranked"] == \
+        top["players_ranked"]
+    board.proc.send_signal(signal.SIGINT)
+    assert board.proc.wait(60) == 0

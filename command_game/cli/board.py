@@ -41,6 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     worker.add_argument("--database-url", default=None, metavar="URL",
                         help="the board's database (default: $KAMTIBMAS_BOARD_DATABASE_URL)")
     worker.add_argument("--name", default=None, help="worker name in the logs")
+    worker.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the process that started this worker ends")
     _timing(worker)
     worker.set_defaults(func=cmd_worker)
 
@@ -129,7 +131,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         _say(t("online.cli.no_database", env=URL_ENV), err=True)
         return 2
     run_worker(url, name=args.name, heartbeat=args.heartbeat,
-               stalled_after=args.stalled_after)
+               stalled_after=args.stalled_after, with_parent=args.exit_with_parent)
     return 0
 
 

@@ -166,6 +166,7 @@ class PrivateCluster:
 
         self.initialise()
         bins = server_bin_dir()
+        self._stop_leftover(bins)
         self.port = self.port or free_port()
         log = open(self.log_file, "ab")  # noqa: SIM115 - the server writes it while it runs
         self._owner(self.log_file)
@@ -194,6 +195,15 @@ class PrivateCluster:
                     raise ClusterError(f"PostgreSQL did not answer in {timeout:.0f} s; "
                                        f"see {self.log_file}") from None
                 time.sleep(0.2)
+
+    def _stop_leftover(self, bins: Path) -> None:
+        """A server left running by a board that was killed (its lock file names a live
+        process) would refuse this start: shut it down cleanly first."""
+        if not (self.data / "postmaster.pid").exists():
+            return
+        proc = self._run([str(bins / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
+                          "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc.wait(60)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Fast shutdown (SIGINT): open sessions end, committed data is safe."""

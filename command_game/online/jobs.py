@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import socket
 from pathlib import Path
 from typing import Any
@@ -122,8 +123,17 @@ async def _watch_stalled(stalled_after: float) -> None:
             log.exception("stall watcher could not reach the database")
 
 
+async def _exit_with_parent(parent: int) -> None:
+    """A worker started by `board serve` stops (gracefully: SIGTERM to itself) when the
+    service is gone, even if the service was killed and could not stop it."""
+    while os.getppid() == parent:
+        await asyncio.sleep(1.0)
+    log.warning("board serve is gone; stopping after the job in hand")
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 async def run_worker_async(url: str, name: str | None = None, heartbeat: float = 2.0,
-                           stalled_after: float = 10.0) -> None:
+                           stalled_after: float = 10.0, with_parent: bool = False) -> None:
     """One worker: one job at a time (verification is CPU-bound; start more processes to
     go faster), until SIGINT or SIGTERM, after finishing the job in hand."""
     os.environ[URL_ENV] = url
@@ -131,15 +141,19 @@ async def run_worker_async(url: str, name: str | None = None, heartbeat: float =
     with app.replace_connector(connector):
         async with app.open_async():
             watcher = asyncio.create_task(_watch_stalled(stalled_after))
+            orphan = asyncio.create_task(_exit_with_parent(os.getppid())) if with_parent \
+                else None
             try:
                 await app.run_worker_async(
                     queues=[QUEUE], name=name or f"verify-{os.getpid()}", concurrency=1,
                     update_heartbeat_interval=heartbeat, stalled_worker_timeout=stalled_after,
                     fetch_job_polling_interval=1.0)
             finally:
-                watcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watcher
+                for side in (watcher, orphan):
+                    if side is not None:
+                        side.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await side
 
 
 def run_worker(url: str, **kwargs: Any) -> None:

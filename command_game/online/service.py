@@ -36,7 +36,8 @@ def start_worker(url: str, timing: WorkerTiming = WorkerTiming(),
     """One worker process (`command-game board worker`); the URL goes by environment, so
     the database password never shows in a process list."""
     args = [sys.executable, "-m", "command_game", "board", "worker",
-            "--heartbeat", str(timing.heartbeat), "--stalled-after", str(timing.stalled_after)]
+            "--heartbeat", str(timing.heartbeat), "--stalled-after", str(timing.stalled_after),
+            "--exit-with-parent"]
     if name:
         args += ["--name", name]
     return subprocess.Popen(args, env={**(env or os.environ), URL_ENV: url},
