@@ -160,9 +160,9 @@ def _routes(app: FastAPI, limits: Limits) -> None:
             found = await store.get_replay(conn, run_id)
         if found is None:
             raise BoardError(404, "run_not_found", f"there is no run {run_id}")
-        level, data = found
+        _level, data = found  # the level id is the client's text: kept out of the header
         return Response(data, media_type="application/octet-stream", headers={
-            "Content-Disposition": f'attachment; filename="{level}-run{run_id}.kmrp"'})
+            "Content-Disposition": f'attachment; filename="run{run_id}.kmrp"'})
 
     @app.get("/api/boards/{level}", tags=["boards"])
     async def board(level: str, request: Request,
