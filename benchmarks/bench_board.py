@@ -190,7 +190,8 @@ def main() -> None:
         port = free_port()
         api = subprocess.Popen([sys.executable, "-m", "command_game", "board", "serve",
                                 "--database-url", url, "--workers", "0", "--port", str(port),
-                                "--per-minute", "100000"], env={**env, URL_ENV: url},
+                                "--per-minute", "100000",
+                                "--registrations-per-hour", "100000"], env={**env, URL_ENV: url},
                                stdout=subprocess.DEVNULL)
         _wait_health(port, api)
         _seed_board(sql_exec)

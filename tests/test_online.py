@@ -31,6 +31,7 @@ from tests.conftest import ARTIFACTS, LEVELS, REPO, pump, save_frame
 
 SPRINT = REPO / "tests" / "data" / "speedrun_sprint.json"
 PER_MINUTE = 12
+REGISTRATIONS = 40  # per address and hour; the tests before the one that checks it use ~15
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="PostgreSQL server binaries "
                                 "and Chromium are found the Debian way")
 
@@ -54,6 +55,7 @@ class Board:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "command_game", "board", "serve", "--workers", "2",
              "--port", str(self.port), "--per-minute", str(PER_MINUTE), "--heartbeat", "0.5",
+             "--registrations-per-hour", str(REGISTRATIONS),
              "--stalled-after", "5"], env=env, stdout=open(self.log, "wb"),  # noqa: SIM115
             stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90
@@ -433,6 +435,20 @@ def test_the_game_sets_up_submits_and_shows_the_global_tab(board, clean_window):
     save_frame(clean_window, "online_global_tab")
     while len(stack):
         stack.pop()
+
+
+def test_one_address_cannot_farm_names(board):
+    (before,), = board.sql("SELECT count(*) FROM players WHERE created_from = '127.0.0.1'")
+    made, refused = 0, None
+    for i in range(REGISTRATIONS + 1):
+        try:
+            board.client.register(f"farm{i}")
+            made += 1
+        except BoardClientError as exc:
+            refused = exc
+            break
+    assert made == REGISTRATIONS - before
+    assert (refused.status, refused.code) == (429, "registrations_limited")
 
 
 def test_openapi_describes_the_api(board):

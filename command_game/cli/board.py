@@ -33,7 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--per-minute", type=int, default=None, metavar="N",
-                       help="submissions a player may make per minute")
+                       help="submissions a player may make per minute (default 20)")
+    serve.add_argument("--registrations-per-hour", type=int, default=None, metavar="N",
+                       help="names one address may register per hour (default 30)")
     _timing(serve)
     serve.set_defaults(func=cmd_serve)
 
@@ -113,8 +115,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from command_game.online.limits import Limits
     from command_game.online.service import WorkerTiming, serve
 
-    limits = Limits() if args.per_minute is None else Limits(
-        submissions_per_minute=args.per_minute)
+    changes = {"submissions_per_minute": args.per_minute,
+               "registrations_per_hour": args.registrations_per_hour}
+    limits = Limits(**{k: v for k, v in changes.items() if v is not None})
     try:
         return serve(args.database_url, args.workers, args.host, args.port, limits,
                      WorkerTiming(args.heartbeat, args.stalled_after))

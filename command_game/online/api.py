@@ -100,8 +100,13 @@ def _routes(app: FastAPI, limits: Limits) -> None:
             raise BoardError(422, "name_empty", "a player name needs at least one letter")
         name = clean_player(body.name)[: limits.max_name_chars]
         token = secrets.token_urlsafe(32)
-        async with request.app.state.pool.connection() as conn:
-            player = await store.add_player(conn, name, token)
+        address = request.client.host if request.client else ""
+        async with request.app.state.pool.connection() as conn, conn.transaction():
+            if await store.recent_registrations(conn, address) >= \
+                    limits.registrations_per_hour:
+                raise BoardError(429, "registrations_limited", "too many names registered "
+                                 "from your address this hour; try again later")
+            player = await store.add_player(conn, name, token, address)
         if player is None:
             raise BoardError(409, "name_taken", f"the name '{name}' is taken (names are "
                              "unique whatever their case); choose another")

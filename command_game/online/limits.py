@@ -18,3 +18,4 @@ class Limits:
     max_ticks: int = 3 * 3600 * TICK_RATE  # three hours of game time
     submissions_per_minute: int = 20  # per player, every submission counted
     max_name_chars: int = 32
+    registrations_per_hour: int = 30  # per client address, so names cannot be farmed

@@ -66,9 +66,15 @@ CREATE TABLE verifications (
 CREATE INDEX verifications_by_run ON verifications (run_id);
 """
 
+_REGISTRATION_ADDRESS = """
+ALTER TABLE players ADD COLUMN created_from TEXT NOT NULL DEFAULT '';
+CREATE INDEX players_by_address ON players (created_from, created_at);
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("procrastinate job queue", SchemaManager.get_schema()),
     ("players, runs and verifications", _BOARD_V1),
+    ("where each player registered from, to pace registrations", _REGISTRATION_ADDRESS),
 )
 
 

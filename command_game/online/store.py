@@ -39,12 +39,22 @@ class Player:
     name: str
 
 
-async def add_player(conn: psycopg.AsyncConnection, name: str, token: str) -> Player | None:
+async def recent_registrations(conn: psycopg.AsyncConnection, address: str) -> int:
+    """Players registered from this address in the last hour; serialised per address by
+    an advisory lock held until the registering transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (address,))
+    cur = await conn.execute("SELECT count(*) FROM players WHERE created_from = %s"
+                             " AND created_at > now() - interval '1 hour'", (address,))
+    return (await cur.fetchone())[0]
+
+
+async def add_player(conn: psycopg.AsyncConnection, name: str, token: str,
+                     address: str = "") -> Player | None:
     """The new player, or None when the name is taken (in any case)."""
     cur = await conn.execute(
-        "INSERT INTO players (name, name_key, token_hash) VALUES (%s, %s, %s)"
+        "INSERT INTO players (name, name_key, token_hash, created_from) VALUES (%s, %s, %s, %s)"
         " ON CONFLICT (name_key) DO NOTHING RETURNING id",
-        (name, name_key(name), token_hash(token)))
+        (name, name_key(name), token_hash(token), address))
     row = await cur.fetchone()
     return Player(row[0], name) if row else None
 
