@@ -334,6 +334,10 @@ def test_a_real_browser_shows_the_board_and_names_as_text(board, replays):
         assert driver.find_elements(By.CSS_SELECTOR, "#tension-chart polyline")
         assert len(driver.find_elements(By.CSS_SELECTOR, "#splits tr")) >= 2
         driver.save_screenshot(str(ARTIFACTS / "online_run.png"))
+        driver.get(f"{board.url}/runs/{run_id}?lang=id")
+        assert "terverifikasi" in driver.find_element(By.ID, "status").text
+        assert driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "id"
+        driver.save_screenshot(str(ARTIFACTS / "online_run_id.png"))
         driver.find_element(By.CSS_SELECTOR, "a.player").click()
         assert driver.find_element(By.ID, "player-name").text == name
         assert len(driver.find_elements(By.CSS_SELECTOR, "#runs tr")) == 3
