@@ -441,6 +441,33 @@ def test_the_game_sets_up_submits_and_shows_the_global_tab(board, clean_window):
         stack.pop()
 
 
+def test_a_moderator_ban_takes_a_player_off_the_boards(board, replays, capsys):
+    from command_game.cli import main
+
+    def ranked() -> list[str]:
+        return [r["player"] for r in board.client.top("speedrun_sprint", limit=100)["runs"]]
+
+    def eventually(check) -> None:
+        deadline = time.monotonic() + 10
+        while not check():
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+    assert "Ayu" in ranked()
+    assert main(["board", "ban", "ayu", "--reason", "rude name",
+                 "--database-url", board.database_url]) == 0
+    eventually(lambda: "Ayu" not in ranked())
+    token = board.player("Mallory")
+    assert main(["board", "ban", "Mallory", "--database-url", board.database_url]) == 0
+    with pytest.raises(BoardClientError) as err:
+        board.client.submit(edited(replays["sprint8"], seed=800), token)
+    assert (err.value.status, err.value.code) == (403, "player_banned")
+    assert main(["board", "ban", "Ayu", "--lift", "--database-url", board.database_url]) == 0
+    eventually(lambda: "Ayu" in ranked())
+    assert main(["board", "ban", "Nobody", "--database-url", board.database_url]) == 1
+    capsys.readouterr()
+
+
 def test_one_address_cannot_farm_names(board):
     (before,), = board.sql("SELECT count(*) FROM players WHERE created_from = '127.0.0.1'")
     made, refused = 0, None

@@ -52,6 +52,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     migrate.add_argument("--database-url", required=True, metavar="URL")
     migrate.set_defaults(func=cmd_migrate)
 
+    ban = bsub.add_parser("ban", help="moderators: take a player off the boards")
+    ban.add_argument("name", metavar="NAME")
+    ban.add_argument("--reason", default=None, help="shown to the player when they submit")
+    ban.add_argument("--lift", action="store_true", help="undo a ban")
+    ban.add_argument("--database-url", required=True, metavar="URL")
+    ban.set_defaults(func=cmd_ban)
+
     reg = bsub.add_parser("register", help="register a player name on a board")
     reg.add_argument("name", metavar="NAME")
     _url(reg)
@@ -144,6 +151,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     applied = migrate(args.database_url)
     _say(t("online.cli.migrated", applied=", ".join(applied) or "-",
            version=schema_version(args.database_url)))
+    return 0
+
+
+def cmd_ban(args: argparse.Namespace) -> int:
+    from command_game.online import store
+
+    reason = None if args.lift else (args.reason or t("online.cli.ban_default"))
+    if not store.ban(args.database_url, args.name, reason):
+        _say(t("online.cli.no_player", name=args.name), err=True)
+        return 1
+    _say(t("online.cli.lifted" if args.lift else "online.cli.banned", name=args.name))
     return 0
 
 

@@ -226,6 +226,9 @@ async def _player_of(conn, authorization: str) -> store.Player:
     player = await store.player_by_token(conn, token.strip())
     if player is None:
         raise BoardError(401, "token_unknown", "this player token is not registered here")
+    if player.banned_reason is not None:
+        raise BoardError(403, "player_banned", f"the board's moderators banned this player: "
+                         f"{player.banned_reason}")
     return player
 
 

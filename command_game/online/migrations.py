@@ -71,10 +71,15 @@ ALTER TABLE players ADD COLUMN created_from TEXT NOT NULL DEFAULT '';
 CREATE INDEX players_by_address ON players (created_from, created_at);
 """
 
+_BANS = """
+ALTER TABLE players ADD COLUMN banned_reason TEXT;
+"""
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("procrastinate job queue", SchemaManager.get_schema()),
     ("players, runs and verifications", _BOARD_V1),
     ("where each player registered from, to pace registrations", _REGISTRATION_ADDRESS),
+    ("moderators can ban a player", _BANS),
 )
 
 

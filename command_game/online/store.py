@@ -15,6 +15,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from command_game.online.board_cache import CHANNEL
 from command_game.speedrun.replay import ReplayData
 
 RUN_COLUMNS = ("r.id, r.player_id, p.name AS player, r.identity, r.status, r.reason_key,"
@@ -37,6 +38,7 @@ def token_hash(token: str) -> str:
 class Player:
     id: int
     name: str
+    banned_reason: str | None = None
 
 
 async def recent_registrations(conn: psycopg.AsyncConnection, address: str) -> int:
@@ -60,10 +62,10 @@ async def add_player(conn: psycopg.AsyncConnection, name: str, token: str,
 
 
 async def player_by_token(conn: psycopg.AsyncConnection, token: str) -> Player | None:
-    cur = await conn.execute("SELECT id, name FROM players WHERE token_hash = %s",
-                             (token_hash(token),))
+    cur = await conn.execute("SELECT id, name, banned_reason FROM players"
+                             " WHERE token_hash = %s", (token_hash(token),))
     row = await cur.fetchone()
-    return Player(row[0], row[1]) if row else None
+    return Player(*row) if row else None
 
 
 async def player_by_name(conn: psycopg.AsyncConnection, name: str) -> Player | None:
@@ -124,7 +126,7 @@ WITH best AS (
            r.game_ticks, r.real_time_s, r.splits, r.seed, r.recorded_at, r.level_digest,
            r.game_version
       FROM runs r JOIN players p ON p.id = r.player_id
-     WHERE r.level_id = %(level)s AND r.status = 'verified'
+     WHERE r.level_id = %(level)s AND r.status = 'verified' AND p.banned_reason IS NULL
        AND %(category)s = ANY(r.categories)
        AND (%(seed)s::bigint IS NULL OR r.seed = %(seed)s::bigint)
      ORDER BY r.player_id, r.game_ticks, r.real_time_s, r.id
@@ -169,6 +171,16 @@ async def rank_of(conn: psycopg.AsyncConnection, run: dict, category: str) -> in
     """The run's place on its board in a category, if it is its player's best there."""
     rows, _mine, _total = await board(conn, run["level_id"], category, limit=10_000)
     return next((r["rank"] for r in rows if r["id"] == run["id"]), None)
+
+
+def ban(url: str, name: str, reason: str | None) -> bool:
+    """A moderator's ban (reason None lifts it): the player's runs leave every board and
+    their submissions are refused; nothing is deleted. False if there is no such player."""
+    with psycopg.connect(url) as conn:
+        found = conn.execute("UPDATE players SET banned_reason = %s WHERE name_key = %s",
+                             (reason, name_key(name))).rowcount == 1
+        conn.execute("SELECT pg_notify(%s, '')", (CHANNEL,))  # every cached board is stale
+        return found
 
 
 async def levels(conn: psycopg.AsyncConnection) -> list[dict]:
