@@ -81,9 +81,9 @@ def verify_run(context: procrastinate.JobContext, run_id: int) -> str:
              Jsonb(profile) if profile is not None else None, run_id)).rowcount
         conn.execute("UPDATE verifications SET finished_at = now(), outcome = %s "
                      "WHERE id = %s", (status if changed else "superseded", attempt))
-        if changed and verdict.valid:  # API processes drop their cached board (at commit)
-            conn.execute("SELECT pg_notify(%s, level_id) FROM runs WHERE id = %s",
-                         (CHANNEL, run_id))
+        if changed and verdict.valid:  # API processes drop that level's cached boards
+            conn.execute("SELECT pg_notify(%s, level_id) FROM runs WHERE id = %s"
+                         " AND categories <> '{}'", (CHANNEL, run_id))  # (if it can rank)
     return status
 
 
