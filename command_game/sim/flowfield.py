@@ -19,6 +19,8 @@ and road-congestion grid; ``walkable`` is its free area per cell.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -27,7 +29,6 @@ import shapely
 import skfmm
 from scipy import ndimage
 
-from command_game.level.io import level_digest
 from command_game.level.models import Level
 from command_game.sim import rules
 
@@ -288,8 +289,11 @@ _CACHE: dict[str, FlowFields] = {}
 
 
 def flow_fields(level: Level) -> FlowFields:
-    """The level's fields, shared by every World of the same level content in this process."""
-    key = level_digest(level)
+    """The level's fields, shared by every World of the same ground (map and buildings:
+    all a field depends on, so every night of a level shares them) in this process."""
+    ground = [level.map.model_dump(mode="json"),
+              [b.model_dump(mode="json") for b in level.buildings]]
+    key = hashlib.sha256(json.dumps(ground, sort_keys=True).encode()).hexdigest()
     if key not in _CACHE:
         _CACHE[key] = build_fields(level)
         if len(_CACHE) > 16:  # an editor session makes many versions: keep the newest
