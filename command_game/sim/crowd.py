@@ -58,13 +58,8 @@ class Crowd:
         self._buf = batch.Buffer()
         self._out = batch.Buffer()
         self._rows_dirty = True
-        self._n_rows = 0
         self._citizen_rows = np.zeros(0, np.int64)
         self._citizen_slice: slice | None = None
-        self._unit_rows: dict[int, int] = {}
-        self.unit_bodies: dict[int, pymunk.Body] = {}
-        self.unit_velocity: dict[int, tuple[float, float]] = {}
-        self.unit_pos: dict[int, tuple[float, float]] = {}
 
     # --- setup -------------------------------------------------------------------------
     def _add_walls(self, walls, width_m: float, height_m: float) -> None:
@@ -110,19 +105,6 @@ class Crowd:
         """(n, 2) unit directions of a ready goal's field at the given cells."""
         flat = self._goal_slot[index] * (self.fields.rows * self.fields.cols) + cells
         return np.column_stack([self._dx_all[flat], self._dy_all[flat]])
-
-    def add_unit_body(self, x: float, y: float) -> pymunk.Body:
-        body = pymunk.Body(rules.UNIT_MASS_KG, float("inf"))
-        body.position = (x, y)
-        shape = pymunk.Circle(body, rules.UNIT_RADIUS_M)
-        shape.friction = 0.0
-        shape.filter = pymunk.ShapeFilter(categories=UNIT_CAT, mask=CITIZEN_CAT)
-        self.space.add(body, shape)
-        self.unit_bodies[body.id] = body
-        self.unit_velocity[body.id] = (0.0, 0.0)
-        self.unit_pos[body.id] = (x, y)
-        self._rows_dirty = True
-        return body
 
     # --- population --------------------------------------------------------------------
     def spawn(self, xy: np.ndarray, goal: int, home_goal: int, source: int,
@@ -277,31 +259,24 @@ class Crowd:
 
     def tick(self, rng: np.random.Generator, tick: int) -> None:
         """One crowd tick. Steering (density, wanted velocities, the batch write) runs every
-        STEER_EVERY ticks; pymunk steps and positions are read back every tick, and unit
-        bodies get their velocities every tick."""
+        STEER_EVERY ticks; pymunk steps and positions are read back every tick. Other
+        bodies in the space (units, see ``unit_bodies.py``) are driven by their owners."""
         if tick % rules.STEER_EVERY == 0:
             self.update_density()
             self.steer(rng, rules.DT * rules.STEER_EVERY)
             self._write_velocities()
-        else:
-            self._drive_unit_bodies()
         self._step_and_read(rules.DT)
 
     def _write_velocities(self) -> None:
         if self._rows_dirty:
             self._map_rows()
         rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
-        out = np.zeros((self._n_rows, 2))  # the static body has a row too: it stays at 0
+        self._buf.clear()  # every other body (static, units) keeps the velocity it has now
+        batch.get_space_bodies(self.space, batch.BodyFields.VELOCITY, self._buf)
+        out = np.frombuffer(self._buf.float_buf()).reshape(-1, 2).copy()
         out[rows] = self.vel
-        for body_id, row in self._unit_rows.items():
-            out[row] = self.unit_velocity[body_id]
         self._out.set_float_buf(out.ravel())
         batch.set_space_bodies(self.space, batch.BodyFields.VELOCITY, self._out)
-
-    def _drive_unit_bodies(self) -> None:
-        """Between steering ticks only the few unit bodies get new velocities."""
-        for body_id, body in self.unit_bodies.items():
-            body.velocity = self.unit_velocity[body_id]
 
     def _step_and_read(self, dt: float) -> None:
         self.space.step(dt)
@@ -314,14 +289,11 @@ class Crowd:
         mine = data[rows]
         self.pos = mine[:, :2].copy()
         self.vel = mine[:, 2:].copy()
-        for body_id, row in self._unit_rows.items():
-            self.unit_pos[body_id] = (float(data[row, 0]), float(data[row, 1]))
 
     def _map_rows(self) -> None:
         self._buf.clear()
         batch.get_space_bodies(self.space, batch.BodyFields.BODY_ID, self._buf)
         row_ids = np.frombuffer(self._buf.int_buf(), dtype=np.uintp).astype(np.int64)
-        self._n_rows = len(row_ids)  # includes the space's static body (walls)
         order = np.argsort(row_ids, kind="stable")
         sorted_ids = row_ids[order]
         rows = order[np.searchsorted(sorted_ids, self.ids)]
@@ -331,8 +303,6 @@ class Crowd:
         self._citizen_rows = rows
         contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
         self._citizen_slice = slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else None
-        self._unit_rows = {bid: int(order[np.searchsorted(sorted_ids, bid)])
-                           for bid in self.unit_bodies}
         self._rows_dirty = False
 
     def _reorder(self, perm: np.ndarray) -> None:

@@ -1,6 +1,7 @@
 """Dispatch: turning commands into unit orders and routes, and driving units and convoys
-over the road graph. Units are heavy pymunk bodies: they drive at road speed and physically
-push through the crowd near their destination."""
+over the road graph. Units are pymunk bodies pulled by a limited force (``unit_bodies.py``):
+they drive to the road node that serves their destination, their officers walk the last
+stretch, and the crowd in their way slows them."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from command_game.level.models import HQ_TYPES
 from command_game.sim import rules
 from command_game.sim.commands import Command
 from command_game.sim.state import ConvoyState, UnitState
+from command_game.sim.unit_bodies import push_force
 
 if TYPE_CHECKING:
     from command_game.sim.world import World
 
-OFFROAD_MPS = 5.0  # the last stretch from the road node to the office door
 WORKING_STATES = ("on_site", "dialogue", "idle", "patrolling")
 
 
@@ -25,7 +26,7 @@ def add_unit(world: World, uid: str, utype: str, name: str, base: str, personnel
     unit = UnitState(uid, utype, name, site.x, site.y, base, personnel,
                      available_from_tick=available_tick)
     if rules.ROLES[utype].travels:
-        unit.body_id = world.crowd.add_unit_body(site.x, site.y).id
+        unit.body_id = world.unit_bodies.add(site.x, site.y, personnel)
     world.units[uid] = unit
     _refresh_available(world, unit)
     return unit
@@ -208,20 +209,29 @@ def _plan(world: World, unit: UnitState, node: str, point) -> None:
         unit.route_nodes.append("")
 
 
+def on_foot(unit: UnitState) -> bool:
+    """Off the road (the last stretch from the road node to the office or map point) the
+    officers leave the vehicle and walk in."""
+    return bool(unit.route_nodes) and not unit.route_nodes[0] and unit.order != "escort"
+
+
 def _leg_speed(world: World, unit: UnitState) -> float:
     role_mps = rules.ROLES[unit.type].speed_kmh / 3.6
-    tired = 1.0 - 0.3 * unit.fatigue
+    tired = 1.0 - rules.FATIGUE_SLOWDOWN * unit.fatigue
     nodes = unit.route_nodes
+    if on_foot(unit):
+        return rules.FOOT_MPS * tired
     if nodes and nodes[0] and unit.prev_node and unit.prev_node != nodes[0]:
         a, b = unit.prev_node, nodes[0]
         if world.roads.graph.has_edge(a, b):
             return min(role_mps, world.roads.edge_speed(a, b)) * tired
-    return min(role_mps, OFFROAD_MPS if not (nodes and nodes[0]) else role_mps) * tired
+    return role_mps * tired
 
 
 def drive_units(world: World) -> None:
-    """Set each unit body's velocity toward its next waypoint (or its convoy)."""
-    crowd = world.crowd
+    """Command each unit body's velocity toward its next waypoint (or its convoy); the
+    body follows with the force its officers can push with."""
+    bodies = world.unit_bodies
     for unit in world.units.values():
         if not unit.body_id:
             continue
@@ -240,7 +250,14 @@ def drive_units(world: World) -> None:
                 _pass_waypoint(world, unit)
             else:
                 vx, vy = _toward(dx, dy, min(_leg_speed(world, unit), dist * 4.0))
-        crowd.unit_velocity[unit.body_id] = (vx, vy)
+        bodies.command(unit.body_id, vx, vy)
+        bodies.set_force(unit.body_id, _force(unit))
+
+
+def _force(unit: UnitState) -> float:
+    """Officers push with their numbers (tired ones less); a vehicle adds its engine."""
+    push = push_force(unit.personnel) * (1.0 - rules.FATIGUE_SLOWDOWN * unit.fatigue)
+    return push if on_foot(unit) else push + rules.VEHICLE_DRIVE_N
 
 
 def _toward(dx: float, dy: float, speed: float) -> tuple[float, float]:
@@ -279,10 +296,22 @@ def _pass_waypoint(world: World, unit: UnitState) -> None:
 
 def sync_units(world: World) -> None:
     """Read unit positions back from the physics step."""
-    pos = world.crowd.unit_pos
+    bodies = world.unit_bodies
+    bodies.after_step(rules.DT)
     for unit in world.units.values():
         if unit.body_id:
-            unit.x, unit.y = pos[unit.body_id]
+            unit.x, unit.y = bodies.position(unit.body_id)
+
+
+def progress_ratios(world: World) -> dict[str, float | None]:
+    """Per travelling unit: distance made over distance commanded (1.0: nothing slowed
+    it; lower: the crowd or the roads held it back)."""
+    ratios = {}
+    for unit in world.units.values():
+        ratio = world.unit_bodies.progress_ratio(unit.body_id) if unit.body_id else None
+        if ratio is not None:
+            ratios[unit.id] = round(ratio, 3)
+    return ratios
 
 
 def replan(world: World) -> None:

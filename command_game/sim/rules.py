@@ -33,7 +33,11 @@ CROWD_NEAR_FACTOR = 2.0  # citizens within radius_m * this count as "at" a site
 
 # --- units -------------------------------------------------------------------------------
 UNIT_RADIUS_M = 1.5
-UNIT_MASS_KG = 3000.0
+UNIT_MASS_KG = 500.0
+UNIT_PUSH_N = 600.0  # x sqrt(personnel): the most force a unit's joint pulls it with
+VEHICLE_DRIVE_N = 5000.0  # a vehicle's engine adds this on the road (corners, starts)
+FOOT_MPS = 1.5  # officers on foot, from the road node to the office or map point
+FATIGUE_SLOWDOWN = 0.3  # a fully tired unit moves this much slower
 ARRIVE_M = 3.0
 CALM_RADIUS_M = 35.0  # citizens this close to a calming unit lose agitation (at a site:
 # at least the site's crowd radius, radius_m * CROWD_NEAR_FACTOR)

@@ -31,6 +31,7 @@ from command_game.sim.state import (
     SiteState,
     UnitState,
 )
+from command_game.sim.unit_bodies import UnitBodies
 
 TICK_RATE = rules.TICK_RATE
 
@@ -58,6 +59,7 @@ class World:
         self.fields = fields
         self.crowd = Crowd(fields, level.map.width_m, level.map.height_m,
                            [b.polygon for b in level.buildings])
+        self.unit_bodies = UnitBodies(self.crowd.space)
         self.roads = RoadNetwork(level, fields.cell, fields.rows, fields.cols)
         self.sites = {o.id: SiteState(o.id, o.type, o.name, o.x, o.y, o.radius_m, o.node,
                                       _district_of(level, o.x, o.y)) for o in level.offices}
@@ -207,6 +209,8 @@ class World:
             h.update(np.ascontiguousarray(arr).tobytes())
         for u in self.units.values():
             h.update(u.summary().encode())
+            if u.body_id:
+                h.update(self.unit_bodies.summary(u.body_id).encode())
         for inc in self.incidents:
             h.update(inc.summary().encode())
         for s in self.sites.values():
