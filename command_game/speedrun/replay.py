@@ -35,7 +35,7 @@ from command_game.speedrun.timing import TICK_RATE, Split
 from command_game.storage import atomic_write_bytes
 
 MAGIC = b"KMTBRPLY"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rules v2 (unit bodies, crowd pressure, trust, fatigue, the end)
 HEADER = struct.Struct(">8sHHIII")  # magic, version, flags, packed size, json size, crc32
 CHECKPOINT_EVERY = 60  # ticks between state hashes: one per second of game time
 CHECKPOINT_HEX = 16  # hex digits kept per checkpoint hash (64 bits: plenty to spot drift)
@@ -61,7 +61,7 @@ class ReplayData(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    format: Literal[1] = FORMAT_VERSION
+    format: Literal[2] = FORMAT_VERSION
     game_version: str = Field(min_length=1, max_length=64)
     level_id: str = Field(min_length=1, max_length=64)
     level_digest: str = Field(pattern=r"^[0-9a-f]{64}$")
@@ -193,7 +193,9 @@ def decode(data: bytes, file: str = "<replay>") -> ReplayData:
         raise ReplayError(file, "speedrun.replay.not_a_replay")
     _, version, _flags, packed_size, json_size, crc = HEADER.unpack_from(data)
     if version != FORMAT_VERSION:
-        raise ReplayError(file, "speedrun.replay.format_version", found=version,
+        older = version < FORMAT_VERSION  # other rules: it cannot be re-checked, not forged
+        raise ReplayError(file, "speedrun.replay.older_version" if older
+                          else "speedrun.replay.format_version", found=version,
                           supported=FORMAT_VERSION)
     payload = data[HEADER.size:]
     if len(payload) < packed_size:
