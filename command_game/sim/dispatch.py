@@ -9,7 +9,7 @@ import math
 from typing import TYPE_CHECKING
 
 from command_game.level.models import HQ_TYPES
-from command_game.sim import rules
+from command_game.sim import fatigue, rules, trust
 from command_game.sim.commands import Command
 from command_game.sim.state import ConvoyState, UnitState
 from command_game.sim.unit_bodies import push_force
@@ -35,7 +35,7 @@ def add_unit(world: World, uid: str, utype: str, name: str, base: str, personnel
 def strength(unit: UnitState) -> float:
     """How much a unit's work counts: more people help (with diminishing returns), tired
     people less."""
-    return math.sqrt(unit.personnel / 10.0) * (1.0 - 0.5 * unit.fatigue)
+    return math.sqrt(unit.personnel / 10.0) * fatigue.work_factor(unit)
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def apply(world: World, cmd: Command) -> None:
         _ORDERS[cmd.kind](world, unit, cmd)
         if unit.type == "brimob" and cmd.kind != "recall":
             world.brimob_used = True
-            world.trust = max(0.0, world.trust - rules.BRIMOB_TRUST_COST)
+            trust.lose(world, rules.BRIMOB_TRUST_COST)
 
 
 def _refusal(world: World, cmd: Command, unit: UnitState | None) -> str:
@@ -217,7 +217,7 @@ def on_foot(unit: UnitState) -> bool:
 
 def _leg_speed(world: World, unit: UnitState) -> float:
     role_mps = rules.ROLES[unit.type].speed_kmh / 3.6
-    tired = 1.0 - rules.FATIGUE_SLOWDOWN * unit.fatigue
+    tired = fatigue.speed_factor(unit)
     nodes = unit.route_nodes
     if on_foot(unit):
         return rules.FOOT_MPS * tired
@@ -256,7 +256,7 @@ def drive_units(world: World) -> None:
 
 def _force(unit: UnitState) -> float:
     """Officers push with their numbers (tired ones less); a vehicle adds its engine."""
-    push = push_force(unit.personnel) * (1.0 - rules.FATIGUE_SLOWDOWN * unit.fatigue)
+    push = push_force(unit.personnel) * fatigue.work_factor(unit)
     return push if on_foot(unit) else push + rules.VEHICLE_DRIVE_N
 
 
@@ -361,12 +361,7 @@ def update_units(world: World, dt: float) -> None:
         _refresh_available(world, unit)
         site = unit_site(world, unit)
         unit.site_id = site.id if site else None
-        at_base = site is not None and site.id == unit.base and unit.state == "idle"
-        if at_base:
-            unit.fatigue = max(0.0, unit.fatigue - rules.RECOVER_PER_S * dt)
-        elif rules.ROLES[unit.type].travels or unit.state == "on_site":
-            extra = rules.FATIGUE_CROWD_PER_S if site is not None and site.crowd > 20 else 0.0
-            unit.fatigue = min(1.0, unit.fatigue + (rules.FATIGUE_PER_S + extra) * dt)
+        fatigue.update(world, unit, site, dt)
         unit.site_s = unit.site_s + dt if site is not None else 0.0
         if unit.order == "escort" and unit.state == "moving":
             convoy = world.convoys.get(unit.target or "")
@@ -377,7 +372,7 @@ def update_units(world: World, dt: float) -> None:
                     convoy.escort = unit.id
                 world.emit("unit_arrived", subject=unit.id, detail=f"escort:{convoy.id}")
         if unit.type == "brimob" and site is not None and site.crowd > 20:
-            world.trust = max(0.0, world.trust - rules.BRIMOB_TRUST_DRAIN * dt)
+            trust.lose(world, rules.BRIMOB_TRUST_DRAIN * dt)
 
 
 def _refresh_available(world: World, unit: UnitState) -> None:

@@ -95,6 +95,9 @@ def _decide(world: World) -> None:
     if any(s.rioted for s in world.sites.values()):
         world.end("lost", "riot")
         return
+    if any(s.crushed for s in world.sites.values()):
+        world.end("lost", "crush")
+        return
     at_end = world.time_s >= world.level.meta.duration_s
     tasks = [o for o in required if o.kind not in SURVIVAL_KINDS]
     done = bool(tasks) and all(o.status == "met" for o in tasks) and not script_left(world)

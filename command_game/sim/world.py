@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from command_game.level.models import HQ_TYPES, Level
-from command_game.sim import dispatch, incidents, objectives, rules
+from command_game.sim import dispatch, dispersal, incidents, objectives, rules, trust
 from command_game.sim.commands import Command
 from command_game.sim.crowd import Crowd
 from command_game.sim.events import Event
@@ -39,7 +39,7 @@ TICK_RATE = rules.TICK_RATE
 class World:
     """All gameplay state of one mission. Views read it; only ``step`` changes it."""
 
-    def __init__(self, level: Level, seed: int = 0) -> None:
+    def __init__(self, level: Level, seed: int = 0, reputation: float | None = None) -> None:
         self.level = level
         self.seed = int(seed)
         self.rng = np.random.default_rng(self.seed)
@@ -47,7 +47,8 @@ class World:
         self.outcome: str | None = None
         self.end_reason = ""
         self.kamtibmas_index = 100.0
-        self.trust = rules.START_TRUST
+        self.trust = trust.start(reputation)  # the Polres's reputation from the campaign
+        self.start_trust = self.trust
         self.brimob_used = False
         self.tni_calls_left = level.tni_backup_calls
         self.command_log: list[Command] = []
@@ -85,8 +86,8 @@ class World:
         self.crowd.update_density()
 
     @classmethod
-    def from_level(cls, level: Level, seed: int = 0) -> World:
-        return cls(level, seed)
+    def from_level(cls, level: Level, seed: int = 0, reputation: float | None = None) -> World:
+        return cls(level, seed, reputation)
 
     # --- time ----------------------------------------------------------------------------
     @property
@@ -134,7 +135,7 @@ class World:
         if self.tick % TICK_RATE == 0:
             dispatch.replan(self)
         objectives.update(self)
-        self._disperse(dt)  # changes the population: last, after everything that reads it
+        dispersal.update(self, dt)  # changes the population: last, after all that reads it
         self._spawn(dt)
 
     def emit(self, kind: str, subject: str | None = None, site: str | None = None,
@@ -160,27 +161,6 @@ class World:
                 credit -= n
                 spawned += n
             entry[4], entry[5] = credit, spawned
-
-    def _disperse(self, dt: float) -> None:
-        """Calm citizens at a calm site drift home; those who arrive leave the world."""
-        crowd = self.crowd
-        if not crowd.count:
-            return
-        crowd.remove(crowd.arrived_home)
-        calm = (~crowd.going_home) & (crowd.agitation < rules.DISPERSE_AGITATION)
-        if not calm.any():
-            return
-        for entry in self._sources:
-            site = self.sites[entry[1].attractor]
-            if site.tension >= 30.0:
-                continue
-            here = calm & (crowd.source == entry[0]) & crowd.near(site.x, site.y,
-                                                                    site.radius_m * 1.5)
-            roll = self.rng.random(crowd.count) < rules.DISPERSE_CHANCE * dt
-            leaving = here & roll
-            if leaving.any():
-                crowd.ensure_goal(entry[3])
-                crowd.going_home |= leaving
 
     # --- queries for the view ----------------------------------------------------------------
     def crowd_positions(self) -> np.ndarray:
@@ -214,7 +194,7 @@ class World:
         for inc in self.incidents:
             h.update(inc.summary().encode())
         for s in self.sites.values():
-            h.update(f"{s.id}:{s.tension!r}:{s.held_s!r}".encode())
+            h.update(f"{s.id}:{s.tension!r}:{s.held_s!r}:{s.crush_s!r}".encode())
         for o in self.objectives:
             h.update(f"{o.id}:{o.status}".encode())
         for c in self.convoys.values():
