@@ -17,7 +17,7 @@ from command_game.sim.unit_bodies import push_force
 if TYPE_CHECKING:
     from command_game.sim.world import World
 
-WORKING_STATES = ("on_site", "dialogue", "idle", "patrolling")
+WORKING_STATES = ("on_site", "dialogue", "idle", "patrolling", "cordon")
 
 
 def add_unit(world: World, uid: str, utype: str, name: str, base: str, personnel: int,
@@ -83,6 +83,8 @@ def _refusal(world: World, cmd: Command, unit: UnitState | None) -> str:
     if cmd.kind == "patrol" and (not cmd.route or any(
             r not in world.sites and r not in world.roads.nodes for r in cmd.route)):
         return "patrol needs a route of offices or road nodes"
+    if cmd.kind == "cordon" and (cmd.point is None or cmd.target not in world.sites):
+        return "cordon needs an office to face and a point for the line"
     if cmd.kind == "escort" and cmd.target not in world.convoys:
         return "unknown convoy"
     if cmd.kind == "respond":
@@ -111,6 +113,11 @@ def _order_site(world: World, unit: UnitState, cmd: Command) -> None:
     site = world.sites[cmd.target]
     final = "dialogue" if cmd.kind == "dialogue" else "on_site"
     _send(world, unit, site.node, (site.x, site.y), final, cmd.kind, site.id)
+
+
+def _order_cordon(world: World, unit: UnitState, cmd: Command) -> None:
+    node = world.roads.nearest_node(*cmd.point)
+    _send(world, unit, node, cmd.point, "cordon", "cordon", cmd.target)
 
 
 def _order_patrol(world: World, unit: UnitState, cmd: Command) -> None:
@@ -175,7 +182,7 @@ def _call_tni(world: World, cmd: Command) -> None:
 _ORDERS = {
     "move": _order_move, "hold": _order_site, "dialogue": _order_site, "patrol": _order_patrol,
     "escort": _order_escort, "respond": _order_respond, "recall": _order_recall,
-    "cyber_response": _order_cyber,
+    "cyber_response": _order_cyber, "cordon": _order_cordon,
 }
 
 

@@ -240,7 +240,7 @@ def _riot_clock(world: World, site, dt: float) -> None:
 
 
 def _hold_clock(world: World, site, dt: float) -> None:
-    held = any(u.site_id == site.id and u.state in ("on_site", "dialogue")
+    held = any(u.site_id == site.id and u.state in ("on_site", "dialogue", "cordon")
                for u in world.units.values() if rules.ROLES[u.type].travels)
     site.held_s = site.held_s + dt if held else 0.0
 

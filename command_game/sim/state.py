@@ -8,7 +8,8 @@ import numpy as np
 
 from command_game.level.models import Bilingual
 
-UNIT_STATES = ("idle", "moving", "on_site", "dialogue", "returning", "patrolling", "escorting")
+UNIT_STATES = ("idle", "moving", "on_site", "dialogue", "returning", "patrolling", "escorting",
+               "cordon")
 
 
 @dataclass

@@ -18,6 +18,7 @@ import shapely
 from command_game.level.models import HQ_TYPES, Level
 from command_game.sim import dispatch, dispersal, incidents, objectives, rules, trust
 from command_game.sim.commands import Command
+from command_game.sim.cordon import Cordons
 from command_game.sim.crowd import Crowd
 from command_game.sim.events import Event
 from command_game.sim.flowfield import flow_fields
@@ -61,6 +62,7 @@ class World:
         self.crowd = Crowd(fields, level.map.width_m, level.map.height_m,
                            [b.polygon for b in level.buildings])
         self.unit_bodies = UnitBodies(self.crowd.space)
+        self.cordons = Cordons(self.crowd.space)
         self.roads = RoadNetwork(level, fields.cell, fields.rows, fields.cols)
         self.sites = {o.id: SiteState(o.id, o.type, o.name, o.x, o.y, o.radius_m, o.node,
                                       _district_of(level, o.x, o.y)) for o in level.offices}
@@ -115,6 +117,7 @@ class World:
             self.command_log.append(command)
             dispatch.apply(self, command)
         dispatch.drive_units(self)
+        self.cordons.update(self)
         self.crowd.tick(self.rng, self.tick)
         dispatch.sync_units(self)
         dispatch.move_convoys(self, rules.DT)
@@ -197,6 +200,7 @@ class World:
             h.update(f"{s.id}:{s.tension!r}:{s.held_s!r}:{s.crush_s!r}".encode())
         for o in self.objectives:
             h.update(f"{o.id}:{o.status}".encode())
+        h.update(self.cordons.summary().encode())
         for c in self.convoys.values():
             h.update(f"{c.id}:{c.status}:{c.x!r}:{c.y!r}:{c.escort}".encode())
         return h.hexdigest()
