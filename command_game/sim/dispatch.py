@@ -231,7 +231,7 @@ def _leg_speed(world: World, unit: UnitState) -> float:
     if nodes and nodes[0] and unit.prev_node and unit.prev_node != nodes[0]:
         a, b = unit.prev_node, nodes[0]
         if world.roads.graph.has_edge(a, b):
-            return min(role_mps, world.roads.edge_speed(a, b)) * tired
+            return min(role_mps, world.roads.edge_speed(a, b, unit.destination)) * tired
     return role_mps * tired
 
 
@@ -426,7 +426,7 @@ def _drive_convoy(world: World, convoy: ConvoyState, dt: float) -> None:
         speed *= 0.3  # wait for the escort to catch up
     if _hazard(world, convoy, escort, dt):
         return
-    travel = speed * dt
+    travel = speed * dt / (1.0 + rules.DENSITY_SLOWDOWN * _convoy_crowd(world, convoy))
     while travel > 0 and convoy.route:
         tx, ty = convoy.route[0]
         d = math.hypot(tx - convoy.x, ty - convoy.y)
@@ -447,15 +447,31 @@ def _drive_convoy(world: World, convoy: ConvoyState, dt: float) -> None:
             escort.target = convoy.destination
 
 
+def _convoy_crowd(world: World, convoy: ConvoyState) -> float:
+    """Persons/m2 on the road the convoy is driving (0 off the road graph)."""
+    nodes = [n for n in convoy.route_nodes[:1] if n]
+    if not nodes:
+        return 0.0
+    here = world.roads.nearest_node(convoy.x, convoy.y)
+    if here == nodes[0] or not world.roads.graph.has_edge(here, nodes[0]):
+        return 0.0
+    return world.roads.density(here, nodes[0])
+
+
 def _hazard(world: World, convoy: ConvoyState, escort: UnitState | None, dt: float) -> bool:
-    """An unescorted convoy may be stopped on the road (a disruption incident opens)."""
+    """A convoy may be stopped on the road (a disruption incident opens): unescorted it
+    is at risk all the way; any escort cuts that, Lantas to nothing; and a crowd packed
+    on its road puts even an escorted convoy at risk."""
     if escort is None:
         factor = 1.0
     else:
         factor = rules.ESCORT_HAZARD_FACTOR.get(escort.type, rules.OTHER_ESCORT_HAZARD_FACTOR)
-    if factor <= 0.0:
+    crowd = max(0.0, _convoy_crowd(world, convoy) - rules.COMFORT_DENSITY)
+    risk = rules.CONVOY_HAZARD_PER_S * factor + rules.CONVOY_CROWD_HAZARD_PER_S * crowd * (
+        0.5 if escort is not None else 1.0)
+    if risk <= 0.0:
         return False
-    if world.rng.random() >= rules.CONVOY_HAZARD_PER_S * factor * dt:
+    if world.rng.random() >= risk * dt:
         return False
     from command_game.sim import incidents
 
