@@ -7,6 +7,8 @@ holds the sites objectives name, escorts convoys that need it, sends dialogue to
 crowds, stations the remaining patrol and dialogue units where the biggest crowds are
 heading (pre-emptive presence), keeps Intelkam patrolling the public offices, and calls
 TNI or Brimob only when a site is about to riot (never Brimob with a no_brimob objective).
+Tired units (fatigue past ``FATIGUE_WARN``) on a standing job are recalled to rest at base
+and another takes their place; a resting unit is only used again once rested.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from command_game.sim.world import World
 
 DECIDE_EVERY = rules.TICK_RATE
 PUBLIC_TYPES = ("kpu", "bawaslu", "ppk", "tps", "warehouse")
+REST_UNTIL = 0.25  # a recalled unit works again once this rested
 
 
 class Autopilot:
@@ -32,12 +35,13 @@ class Autopilot:
                            if o.kind == "hold_site"]
         self.escorts = [o.convoy for o in self.level.objectives if o.kind == "escort_convoy"]
         self.busy: dict[str, str] = {}  # unit id -> what it was sent for
+        self.resting: set[str] = set()  # recalled to rest until fatigue < REST_UNTIL
 
     def commands(self, world: World) -> list[Command]:
         if world.tick % DECIDE_EVERY:
             return []
         self._forget_finished(world)
-        out: list[Command] = []
+        out: list[Command] = self._rotate(world)
         for decide in (self._escort, self._incidents, self._hold, self._calm, self._station,
                        self._scout, self._emergency):
             out += decide(world)
@@ -56,9 +60,31 @@ class Autopilot:
                 if convoy is None or convoy.status in ("arrived", "disrupted"):
                     del self.busy[uid]
 
+    def _rotate(self, world: World) -> list[Command]:
+        """Recall tired units from standing jobs (a hold objective not yet met excepted:
+        leaving it would reset its clock); let rested ones work again."""
+        out = []
+        for uid in sorted(self.resting):
+            if world.units[uid].fatigue < REST_UNTIL:
+                self.resting.discard(uid)
+        pending_holds = {o.spec.site for o in world.objectives
+                         if o.kind == "hold_site" and o.status == "pending"}
+        for uid, job in sorted(self.busy.items()):
+            kind, _, ref = job.partition(":")
+            unit = world.units.get(uid)
+            if unit is None or unit.fatigue < rules.FATIGUE_WARN \
+                    or kind not in ("hold", "station", "calm", "scout"):
+                continue
+            if kind == "hold" and ref in pending_holds:
+                continue
+            del self.busy[uid]
+            self.resting.add(uid)
+            out.append(Command(world.tick, "recall", (uid,)))
+        return out
+
     def _free(self, world: World, types: tuple[str, ...] | None = None) -> list[UnitState]:
         units = [u for u in world.units.values() if u.available and u.id not in self.busy
-                 and (types is None or u.type in types)]
+                 and u.id not in self.resting and (types is None or u.type in types)]
         if self.no_brimob:
             units = [u for u in units if u.type != "brimob"]
         return units
