@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -33,23 +34,24 @@ def _row(args: tuple[Path, str, int]) -> dict:
 
 
 def tournament(paths: list[Path], policies: list[str], seeds: int, jobs: int = 1
-               ) -> list[dict]:
+               ) -> Iterator[dict]:
+    """Rows in level, policy, seed order, each as soon as it (and those before it) ran."""
     tasks = [(p, pol, s) for p in paths for pol in policies for s in range(seeds)]
     if jobs <= 1:
-        return [_row(t) for t in tasks]
+        yield from map(_row, tasks)
+        return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_row, tasks))
+        yield from pool.map(_row, tasks)
 
 
-def format_table(rows: list[dict]) -> str:
-    head = f"{'level':<12} {'policy':<10} {'seed':>4} {'outcome':<8} {'reason':<17} " \
-           f"{'time':>6} {'low idx':>7} {'trust':>6} {'score':>6}"
-    lines = [head, "-" * len(head)]
-    for r in rows:
-        lines.append(f"{r['level']:<12} {r['policy']:<10} {r['seed']:>4} {r['outcome']:<8} "
-                     f"{r['reason']:<17} {r['time_s']:>6.0f} {r['lowest_index']:>7.1f} "
-                     f"{r['trust']:>6.1f} {r['score']:>6}")
-    return "\n".join(lines)
+HEAD = f"{'level':<12} {'policy':<10} {'seed':>4} {'outcome':<10} {'reason':<17} " \
+       f"{'time':>6} {'low idx':>7} {'trust':>6} {'score':>6}"
+
+
+def format_row(r: dict) -> str:
+    return (f"{r['level']:<12} {r['policy']:<10} {r['seed']:>4} {r['outcome']:<10} "
+            f"{r['reason']:<17} {r['time_s']:>6.0f} {r['lowest_index']:>7.1f} "
+            f"{r['trust']:>6.1f} {r['score']:>6}")
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
@@ -69,16 +71,17 @@ def cmd_balance(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"{path}: cannot read the level ({exc.strerror or exc})", file=sys.stderr)
             return 2
-    rows = tournament(args.levels, policies, max(1, args.seeds), args.jobs)
+    if not args.json:
+        print(HEAD, "-" * len(HEAD), sep="\n", flush=True)
+    rows = []
+    for row in tournament(args.levels, policies, max(1, args.seeds), args.jobs):
+        rows.append(row)
+        print(json.dumps(row, ensure_ascii=False) if args.json else format_row(row),
+              flush=True)
     verdicts = check(rows)
-    if args.json:
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
-        for claim, holds, evidence in verdicts:
-            print(json.dumps({"claim": claim, "holds": holds, "evidence": evidence}))
-    else:
-        print(format_table(rows))
+    if not args.json:
         print()
-        for claim, holds, evidence in verdicts:
-            print(f"{'PASS' if holds else 'FAIL'}  {claim}  ({evidence})")
+    for claim, holds, evidence in verdicts:
+        print(json.dumps({"claim": claim, "holds": holds, "evidence": evidence}) if args.json
+              else f"{'PASS' if holds else 'FAIL'}  {claim}  ({evidence})")
     return 0 if all(h for _, h, _ in verdicts) else 1

@@ -24,6 +24,7 @@ from typing import Any
 from pyglet.window import key, mouse
 
 from command_game import controls, settings, sound
+from command_game import progress as campaign_progress
 from command_game.i18n import pick, t
 from command_game.level.io import load_level
 from command_game.render.hud import SPEEDS, TOP_H, Hud, HudState, Notification
@@ -66,7 +67,8 @@ class MapScene(Scene):
         self.level_path = str(level_path) if level_path is not None else None
         self.seed = seed
         self.on_finish = on_finish
-        self.world = World.from_level(level, seed=seed)
+        self.world = World.from_level(level, seed=seed,
+                                      reputation=campaign_progress.campaign_reputation(level))
         self.static_layer = StaticMapLayer(level)
         self.map_view = CachedMapView(self.static_layer, BACKGROUND)
         self.world_view = WorldView(level)

@@ -42,7 +42,7 @@ CHECKPOINT_HEX = 16  # hex digits kept per checkpoint hash (64 bits: plenty to s
 MAX_REPLAY_BYTES = 4 * 1024 * 1024  # a 2-hour mission's replay is a few hundred kB
 MAX_JSON_BYTES = 32 * 1024 * 1024  # refuse zip bombs before inflating them
 REPLAY_SUFFIX = ".kmrp"
-OPTIONAL_KEYS = ("real_splits",)  # left out when empty, so older replays encode unchanged
+OPTIONAL_KEYS = ("real_splits", "start_trust")  # left out when empty: older replays unchanged
 RealSeconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
@@ -74,6 +74,8 @@ class ReplayData(BaseModel):
     outcome: Literal["won", "lost"] | None
     categories: list[Literal["any", "100", "cooling"]] = Field(default_factory=list)
     brimob_used: bool
+    start_trust: float | None = Field(default=None, ge=0, le=100,
+                                      description="campaign reputation the night started from")
     final_tick: int = Field(ge=0, le=10**8)
     final_hash: str = Field(pattern=r"^[0-9a-f]{16,128}$")
     splits: list[tuple[str, int]] = Field(default_factory=list, description="objective, tick")
