@@ -19,7 +19,14 @@ EventKind = Literal[
     "objective_met",
     "objective_failed",
     "tension_crossed",  # a site's tension crossed a threshold (value says which, up or down)
+    "incident_failed",
+    "convoy_disrupted",
     "riot",
+    "crush_risk",  # a site's crowd is packed past the crush density (value: persons/m2)
+    "crush",  # people fell in the crush (value: casualties): mission lost
+    "unit_tired",  # a unit's fatigue crossed FATIGUE_WARN: relieve it
+    "cordon_raised",
+    "cordon_lifted",
     "command_rejected",  # a command that could not apply (detail says why)
     "mission_won",
     "mission_lost",
