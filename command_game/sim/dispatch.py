@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from command_game.sim.world import World
 
 WORKING_STATES = ("on_site", "dialogue", "idle", "patrolling", "cordon")
+DRIVE_IN = "~"  # route node marker: off the road, still in the vehicle (see _plan)
 
 
 def add_unit(world: World, uid: str, utype: str, name: str, base: str, personnel: int,
@@ -212,13 +213,20 @@ def _plan(world: World, unit: UnitState, node: str, point) -> None:
     unit.route_nodes = list(path)
     unit.point = point
     if point is not None:
-        unit.route.append((float(point[0]), float(point[1])))
+        px, py = float(point[0]), float(point[1])
+        nx_, ny_ = unit.route[-1] if unit.route else (unit.x, unit.y)
+        gap = math.hypot(px - nx_, py - ny_)
+        if gap > rules.PARK_M:  # drive in off the road, park PARK_M short of the point
+            k = 1.0 - rules.PARK_M / gap
+            unit.route.append((nx_ + (px - nx_) * k, ny_ + (py - ny_) * k))
+            unit.route_nodes.append(DRIVE_IN)
+        unit.route.append((px, py))
         unit.route_nodes.append("")
 
 
 def on_foot(unit: UnitState) -> bool:
-    """Off the road (the last stretch from the road node to the office or map point) the
-    officers leave the vehicle and walk in."""
+    """The vehicle drives off the road toward the office or map point and parks PARK_M
+    short of it; the officers walk the rest."""
     return bool(unit.route_nodes) and not unit.route_nodes[0] and unit.order != "escort"
 
 
@@ -228,10 +236,13 @@ def _leg_speed(world: World, unit: UnitState) -> float:
     nodes = unit.route_nodes
     if on_foot(unit):
         return rules.FOOT_MPS * tired
+    if nodes and nodes[0] == DRIVE_IN:
+        return min(role_mps, rules.OFFROAD_MPS) * tired
     if nodes and nodes[0] and unit.prev_node and unit.prev_node != nodes[0]:
         a, b = unit.prev_node, nodes[0]
         if world.roads.graph.has_edge(a, b):
-            return min(role_mps, world.roads.edge_speed(a, b, unit.destination)) * tired
+            road = world.roads.edge_speed(a, b, unit.destination) * rules.SIREN_FACTOR
+            return min(role_mps, road) * tired
     return role_mps * tired
 
 
@@ -282,7 +293,7 @@ def _close_enough(world: World, unit: UnitState, dist: float) -> bool:
 def _pass_waypoint(world: World, unit: UnitState) -> None:
     unit.route.pop(0)
     node = unit.route_nodes.pop(0) if unit.route_nodes else ""
-    if node:
+    if node and node != DRIVE_IN:
         unit.prev_node = node
     if unit.route:
         return
@@ -331,7 +342,7 @@ def replan(world: World) -> None:
     for unit in world.units.values():
         if unit.state not in ("moving", "returning") or not unit.destination:
             continue
-        nodes = [n for n in unit.route_nodes if n]
+        nodes = [n for n in unit.route_nodes if n and n != DRIVE_IN]
         if not any(roads.is_bad(a, b) for a, b in zip(nodes, nodes[1:], strict=False)
                    if roads.graph.has_edge(a, b)):
             continue

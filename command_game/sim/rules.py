@@ -36,7 +36,10 @@ UNIT_RADIUS_M = 1.5
 UNIT_MASS_KG = 500.0
 UNIT_PUSH_N = 600.0  # x sqrt(personnel): the most force a unit's joint pulls it with
 VEHICLE_DRIVE_N = 5000.0  # a vehicle's engine adds this on the road (corners, starts)
-FOOT_MPS = 1.5  # officers on foot, from the road node to the office or map point
+FOOT_MPS = 1.5  # officers on foot, the last PARK_M to the office or map point
+PARK_M = 25.0  # the vehicle drives in off the road and parks this far short
+OFFROAD_MPS = 6.0  # driving in off the road (a side street, a car park)
+SIREN_FACTOR = 1.5  # with lights and siren police drive up to 1.5 x the road's limit
 FATIGUE_SLOWDOWN = 0.3  # a fully tired unit moves this much slower (fatigue.py)
 ARRIVE_M = 3.0
 CALM_RADIUS_M = 35.0  # citizens this close to a calming unit lose agitation (at a site:
@@ -78,15 +81,15 @@ class UnitRole:
 
 
 ROLES: dict[str, UnitRole] = {
-    "samapta": UnitRole(40.0, presence=0.6, calm=0.010, dialogue=0.2),
-    "intelkam": UnitRole(50.0, presence=0.1, calm=0.002, dialogue=0.1),
-    "lantas": UnitRole(60.0, presence=0.2, calm=0.003, dialogue=0.1),
-    "reskrim": UnitRole(45.0, presence=0.2, calm=0.004, dialogue=0.1),
+    "samapta": UnitRole(60.0, presence=0.6, calm=0.010, dialogue=0.2),
+    "intelkam": UnitRole(70.0, presence=0.1, calm=0.002, dialogue=0.1),
+    "lantas": UnitRole(80.0, presence=0.2, calm=0.003, dialogue=0.1),
+    "reskrim": UnitRole(65.0, presence=0.2, calm=0.004, dialogue=0.1),
     "siber": UnitRole(0.0, presence=0.0, calm=0.0, dialogue=0.0, travels=False),
-    "brimob": UnitRole(40.0, presence=2.0, calm=0.060, dialogue=0.0, provokes_below=0.35),
-    "dialogis": UnitRole(35.0, presence=0.3, calm=0.015, dialogue=1.6, lead_home=0.02),
-    "binluh": UnitRole(35.0, presence=0.3, calm=0.008, dialogue=0.4, lead_home=0.008),
-    "tni": UnitRole(35.0, presence=1.2, calm=0.030, dialogue=0.0),
+    "brimob": UnitRole(55.0, presence=2.0, calm=0.060, dialogue=0.0, provokes_below=0.35),
+    "dialogis": UnitRole(55.0, presence=0.3, calm=0.015, dialogue=1.6, lead_home=0.02),
+    "binluh": UnitRole(55.0, presence=0.3, calm=0.008, dialogue=0.4, lead_home=0.008),
+    "tni": UnitRole(50.0, presence=1.2, calm=0.030, dialogue=0.0),
 }
 
 # --- incidents ---------------------------------------------------------------------------
