@@ -45,13 +45,13 @@ def tournament(paths: list[Path], policies: list[str], seeds: int, jobs: int = 1
 
 
 HEAD = f"{'level':<12} {'policy':<10} {'seed':>4} {'outcome':<10} {'reason':<17} " \
-       f"{'time':>6} {'low idx':>7} {'trust':>6} {'score':>6}"
+       f"{'time':>6} {'low idx':>7} {'trust':>6} {'score':>6}  objectives failed"
 
 
 def format_row(r: dict) -> str:
     return (f"{r['level']:<12} {r['policy']:<10} {r['seed']:>4} {r['outcome']:<10} "
             f"{r['reason']:<17} {r['time_s']:>6.0f} {r['lowest_index']:>7.1f} "
-            f"{r['trust']:>6.1f} {r['score']:>6}")
+            f"{r['trust']:>6.1f} {r['score']:>6}  {','.join(r['failed']) or '-'}")
 
 
 def cmd_balance(args: argparse.Namespace) -> int:

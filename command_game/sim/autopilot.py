@@ -205,9 +205,15 @@ class Autopilot:
         return out
 
     def _scout(self, world: World) -> list[Command]:
-        route = tuple(s.id for s in world.sites.values() if s.type in PUBLIC_TYPES)
+        """Intelkam patrols the public offices; with several teams, each takes its share
+        (every n-th office), so each loop is short enough to find a threat in time."""
+        public = [s.id for s in world.sites.values() if s.type in PUBLIC_TYPES]
+        teams = sorted(u.id for u in world.units.values() if u.type == "intelkam")
         out = []
         for unit in self._free(world, ("intelkam",)):
+            n = len(teams)
+            share = tuple(public[teams.index(unit.id)::n]) if n > 1 else tuple(public)
+            route = share if len(share) >= 2 else tuple(public)
             if route:
                 self.busy[unit.id] = "scout"
                 out.append(Command(world.tick, "patrol", (unit.id,), route=route))

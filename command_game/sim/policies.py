@@ -241,6 +241,7 @@ def run_one(level, policy: str, seed: int, reputation: float | None = None) -> d
         "time_s": round(world.time_s, 1),
         "lowest_index": round(min(world.history.index, default=world.kamtibmas_index), 1),
         "trust": round(world.trust, 1), "score": world.score().total,
+        "failed": [o.id for o in world.objectives if o.status == "failed"],
     }
 
 
