@@ -160,6 +160,8 @@ class WorldView:
 
     def _units(self, world: Any, selected: set[str]) -> None:
         s = self.size * 0.95
+        for a, b in world.cordons.lines():  # police lines the crowd cannot cross
+            self.markers.polyline([a, b], max(0.8, s * 0.25), (70, 140, 255, 230))
         for unit in world.units.values():
             if unit.route:
                 self.markers.polyline([(unit.x, unit.y), *unit.route], s * 0.14,
