@@ -6,7 +6,8 @@ remotely; a unit stationed at a quiet site is taken off it when nobody else can 
 holds the sites objectives name, escorts convoys that need it, sends dialogue to tense
 crowds, stations the remaining patrol and dialogue units where the biggest crowds are
 heading (pre-emptive presence), keeps Intelkam patrolling the public offices, and calls
-TNI or Brimob only when a site is about to riot (never Brimob with a no_brimob objective).
+TNI and Brimob when a site is about to riot (tension 80; Brimob only over an agitated
+crowd, never with a no_brimob objective), Brimob (Gegana) for packages and sabotage.
 Tired units (fatigue past ``FATIGUE_WARN``) on a standing job are recalled to rest at base
 and another takes their place; a resting unit is only used again once rested.
 """
@@ -23,6 +24,8 @@ from command_game.sim.world import World
 DECIDE_EVERY = rules.TICK_RATE
 PUBLIC_TYPES = ("kpu", "bawaslu", "ppk", "tps", "warehouse")
 REST_UNTIL = 0.25  # a recalled unit works again once this rested
+FORCE_INCIDENTS = ("suspicious_package", "sabotage")  # Brimob (Gegana) is the right unit
+EMERGENCY_TENSION = 80.0  # a site this tense gets TNI and Brimob
 
 
 class Autopilot:
@@ -127,8 +130,9 @@ class Autopilot:
 
     def _answer(self, world: World, inc: IncidentState) -> Command | None:
         rates = rules.RESOLVERS[inc.type]
+        force = () if inc.type in FORCE_INCIDENTS and not self.no_brimob else ("brimob",)
         ranked = sorted(((rate, t) for t, rate in rates.items()
-                         if t not in ("brimob", "tni")), reverse=True)
+                         if t not in (*force, "tni")), reverse=True)
         site = world.sites[inc.site]
         for pool in (self._free, self._stationed):
             for _, utype in ranked:
@@ -222,13 +226,14 @@ class Autopilot:
     def _emergency(self, world: World) -> list[Command]:
         out = []
         for site in world.sites.values():
-            if site.tension < 90.0:
+            if site.tension < EMERGENCY_TENSION:
                 continue
             if world.tni_calls_left > 0 and not any(
                     j == f"tni:{site.id}" for j in self.busy.values()):
                 self.busy[f"tni_call_{world.tni_calls_left}"] = f"tni:{site.id}"
                 out.append(Command(world.tick, "call_tni", target=site.id))
-            elif not self.no_brimob:
+            if not self.no_brimob and site.agitation >= rules.ROLES["brimob"].provokes_below \
+                    and not any(j == f"riot:{site.id}" for j in self.busy.values()):
                 unit = _nearest(self._free(world, ("brimob",)), site.x, site.y)
                 if unit is not None:
                     out.append(self._order(world, "hold", unit, site.id, f"riot:{site.id}"))

@@ -284,10 +284,12 @@ def _toward(dx: float, dy: float, speed: float) -> tuple[float, float]:
 
 
 def _close_enough(world: World, unit: UnitState, dist: float) -> bool:
-    """At the last waypoint of an office, the edge of the crowd is close enough."""
+    """At the last waypoint of an office, inside the site's disc is close enough: the
+    officers stand at the crowd rather than dig into its packed core."""
     if len(unit.route) != 1 or unit.dest_site is None:
         return False
-    return dist < max(rules.ARRIVE_M, 0.4 * world.sites[unit.dest_site].radius_m)
+    radius = world.sites[unit.dest_site].radius_m
+    return dist < max(rules.ARRIVE_M, rules.ARRIVE_SITE_SHARE * radius)
 
 
 def _pass_waypoint(world: World, unit: UnitState) -> None:

@@ -42,6 +42,7 @@ OFFROAD_MPS = 6.0  # driving in off the road (a side street, a car park)
 SIREN_FACTOR = 1.5  # with lights and siren police drive up to 1.5 x the road's limit
 FATIGUE_SLOWDOWN = 0.3  # a fully tired unit moves this much slower (fatigue.py)
 ARRIVE_M = 3.0
+ARRIVE_SITE_SHARE = 0.8  # at an office, within this share of its radius_m is arrived
 CALM_RADIUS_M = 35.0  # citizens this close to a calming unit lose agitation (at a site:
 # at least the site's crowd radius, radius_m * CROWD_NEAR_FACTOR)
 ON_SITE_MARGIN_M = 20.0  # a unit within radius_m + this of an office is on that site
