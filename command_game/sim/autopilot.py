@@ -209,15 +209,15 @@ class Autopilot:
         return out
 
     def _scout(self, world: World) -> list[Command]:
-        """Intelkam patrols the public offices; with several teams, each takes its share
-        (every n-th office), so each loop is short enough to find a threat in time."""
-        public = [s.id for s in world.sites.values() if s.type in PUBLIC_TYPES]
+        """Intelkam patrols the public offices, nearest next (a short loop); with several
+        teams, each starts the loop at a different office, so every office is seen again
+        sooner."""
         teams = sorted(u.id for u in world.units.values() if u.type == "intelkam")
         out = []
         for unit in self._free(world, ("intelkam",)):
-            n = len(teams)
-            share = tuple(public[teams.index(unit.id)::n]) if n > 1 else tuple(public)
-            route = share if len(share) >= 2 else tuple(public)
+            public = _tour(world, unit)
+            start = teams.index(unit.id) * len(public) // max(1, len(teams))
+            route = tuple(public[start:] + public[:start])
             if route:
                 self.busy[unit.id] = "scout"
                 out.append(Command(world.tick, "patrol", (unit.id,), route=route))
@@ -238,6 +238,18 @@ class Autopilot:
                 if unit is not None:
                     out.append(self._order(world, "hold", unit, site.id, f"riot:{site.id}"))
         return out
+
+
+def _tour(world: World, unit: UnitState) -> list[str]:
+    """The public offices in nearest-next order from the unit."""
+    left = [s for s in world.sites.values() if s.type in PUBLIC_TYPES]
+    x, y, tour = unit.x, unit.y, []
+    while left:
+        site = min(left, key=lambda s: (math.hypot(s.x - x, s.y - y), s.id))
+        left.remove(site)
+        tour.append(site.id)
+        x, y = site.x, site.y
+    return tour
 
 
 def _nearest(units: list[UnitState], x: float, y: float) -> UnitState | None:
