@@ -25,7 +25,7 @@ DECIDE_EVERY = rules.TICK_RATE
 PUBLIC_TYPES = ("kpu", "bawaslu", "ppk", "tps", "warehouse")
 REST_UNTIL = 0.25  # a recalled unit works again once this rested
 FORCE_INCIDENTS = ("suspicious_package", "sabotage")  # Brimob (Gegana) is the right unit
-EMERGENCY_TENSION = 80.0  # a site this tense gets TNI and Brimob
+EMERGENCY_TENSION = 70.0  # a site this tense gets TNI and Brimob
 
 
 class Autopilot:
@@ -62,6 +62,14 @@ class Autopilot:
                 convoy = world.convoys.get(ref)
                 if convoy is None or convoy.status in ("arrived", "disrupted"):
                     del self.busy[uid]
+            elif kind == "hold" and ref in self._held(world):
+                self.busy[uid] = f"station:{ref}"  # done: it stays, but may be re-tasked
+
+    def _held(self, world: World) -> set[str]:
+        """Sites whose hold objectives are all met."""
+        holds = [o for o in world.objectives if o.kind == "hold_site"]
+        return {o.spec.site for o in holds} - {o.spec.site for o in holds
+                                               if o.status != "met"}
 
     def _rotate(self, world: World) -> list[Command]:
         """Recall tired units from standing jobs (a hold objective not yet met excepted:
@@ -180,12 +188,14 @@ class Autopilot:
 
     def _hold(self, world: World) -> list[Command]:
         out = []
+        held = self._held(world)
         for site_id, _ in self.hold_sites:
-            if any(j == f"hold:{site_id}" for j in self.busy.values()):
+            if site_id in held or any(j == f"hold:{site_id}" for j in self.busy.values()):
                 continue
             site = world.sites[site_id]
-            unit = _nearest(self._free(world, ("samapta", "dialogis", "binluh", "reskrim")),
-                            site.x, site.y)
+            unit = None
+            for types in (("samapta",), ("dialogis", "binluh"), ("reskrim",)):
+                unit = unit or _nearest(self._free(world, types), site.x, site.y)
             if unit is not None:
                 out.append(self._order(world, "hold", unit, site_id, f"hold:{site_id}"))
         return out

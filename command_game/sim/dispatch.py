@@ -342,7 +342,7 @@ def replan(world: World) -> None:
         world.emit("tension_crossed", subject=eid, value=rules.CONGESTED_DENSITY,
                    detail="road_congested")
     for unit in world.units.values():
-        if unit.state not in ("moving", "returning") or not unit.destination:
+        if unit.state not in ("moving", "returning", "patrolling") or not unit.destination:
             continue
         nodes = [n for n in unit.route_nodes if n and n != DRIVE_IN]
         if not any(roads.is_bad(a, b) for a, b in zip(nodes, nodes[1:], strict=False)

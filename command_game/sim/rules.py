@@ -87,7 +87,7 @@ ROLES: dict[str, UnitRole] = {
     "lantas": UnitRole(80.0, presence=0.2, calm=0.003, dialogue=0.1),
     "reskrim": UnitRole(65.0, presence=0.2, calm=0.004, dialogue=0.1),
     "siber": UnitRole(0.0, presence=0.0, calm=0.0, dialogue=0.0, travels=False),
-    "brimob": UnitRole(55.0, presence=2.0, calm=0.060, dialogue=0.0, provokes_below=0.35),
+    "brimob": UnitRole(55.0, presence=2.0, calm=0.060, dialogue=0.0, provokes_below=0.25),
     "dialogis": UnitRole(55.0, presence=0.3, calm=0.015, dialogue=1.6, lead_home=0.02),
     "binluh": UnitRole(55.0, presence=0.3, calm=0.008, dialogue=0.4, lead_home=0.008),
     "tni": UnitRole(50.0, presence=1.2, calm=0.030, dialogue=0.0),
