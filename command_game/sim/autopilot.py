@@ -6,8 +6,8 @@ remotely; a unit stationed at a quiet site is taken off it when nobody else can 
 holds the sites objectives name, escorts convoys that need it, sends dialogue to tense
 crowds, stations the remaining patrol and dialogue units where the biggest crowds are
 heading (pre-emptive presence), keeps Intelkam patrolling the public offices, and calls
-TNI and Brimob when a site is about to riot (tension 80; Brimob only over an agitated
-crowd, never with a no_brimob objective), Brimob (Gegana) for packages and sabotage.
+TNI and Brimob when a site is about to riot (tension 70; never Brimob with a no_brimob
+objective), Brimob (Gegana) for packages and sabotage.
 Tired units (fatigue past ``FATIGUE_WARN``) on a standing job are recalled to rest at base
 and another takes their place; a resting unit is only used again once rested.
 """
@@ -219,15 +219,11 @@ class Autopilot:
         return out
 
     def _scout(self, world: World) -> list[Command]:
-        """Intelkam patrols the public offices, nearest next (a short loop); with several
-        teams, each starts the loop at a different office, so every office is seen again
-        sooner."""
-        teams = sorted(u.id for u in world.units.values() if u.type == "intelkam")
+        """Intelkam patrols the public offices nearest next from where each team stands (a
+        short loop; teams from different bases take different loops)."""
         out = []
         for unit in self._free(world, ("intelkam",)):
-            public = _tour(world, unit)
-            start = teams.index(unit.id) * len(public) // max(1, len(teams))
-            route = tuple(public[start:] + public[:start])
+            route = tuple(_tour(world, unit))
             if route:
                 self.busy[unit.id] = "scout"
                 out.append(Command(world.tick, "patrol", (unit.id,), route=route))
@@ -242,8 +238,8 @@ class Autopilot:
                     j == f"tni:{site.id}" for j in self.busy.values()):
                 self.busy[f"tni_call_{world.tni_calls_left}"] = f"tni:{site.id}"
                 out.append(Command(world.tick, "call_tni", target=site.id))
-            if not self.no_brimob and site.agitation >= rules.ROLES["brimob"].provokes_below \
-                    and not any(j == f"riot:{site.id}" for j in self.busy.values()):
+            if not self.no_brimob and not any(j == f"riot:{site.id}"
+                                              for j in self.busy.values()):
                 unit = _nearest(self._free(world, ("brimob",)), site.x, site.y)
                 if unit is not None:
                     out.append(self._order(world, "hold", unit, site.id, f"riot:{site.id}"))
