@@ -126,7 +126,7 @@ class Autopilot:
         open_ = sorted((i for i in world.incidents if i.visible),
                        key=lambda i: (-i.severity, i.escalates_at_tick, i.id))
         for inc in open_:
-            if self._assigned(inc) >= (2 if inc.severity >= 2 else 1):
+            if self._assigned(inc) >= inc.severity:
                 continue
             cmd = self._answer(world, inc)
             if cmd is not None:
@@ -142,11 +142,10 @@ class Autopilot:
         ranked = sorted(((rate, t) for t, rate in rates.items()
                          if t not in (*force, "tni")), reverse=True)
         site = world.sites[inc.site]
-        for pool in (self._free, self._stationed):
-            for _, utype in ranked:
-                unit = _nearest(pool(world, (utype,)), site.x, site.y)
-                if unit is None:
-                    continue
+        for _, utype in ranked:  # best type first; the nearest of it, free or stationed
+            pool = self._free(world, (utype,)) + self._stationed(world, (utype,))
+            unit = _nearest(pool, site.x, site.y)
+            if unit is not None:
                 if utype == "siber":
                     return self._order(world, "cyber_response", unit, inc.id,
                                        f"incident:{inc.id}")
