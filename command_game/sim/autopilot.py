@@ -177,8 +177,8 @@ class Autopilot:
             out.append(self._order(world, kind, unit, site_id, f"station:{site_id}"))
         return out
 
-    def _crowd_targets(self, world: World) -> list[str]:
-        soon = world.time_s + 90.0
+    def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
+        soon = world.time_s + soon_s
         expected: dict[str, int] = {}
         for src in self.level.crowd_sources:
             if src.start_s <= soon and src.attractor in world.sites:
@@ -218,11 +218,16 @@ class Autopilot:
         return out
 
     def _scout(self, world: World) -> list[Command]:
-        """Intelkam patrols the public offices nearest next from where each team stands (a
-        short loop; teams from different bases take different loops)."""
+        """Intelkam patrols the public offices nearest next from where each team stands;
+        with two teams or more, the first keeps watch over the two offices the biggest
+        crowds head for (the likeliest targets), the others tour them all."""
+        teams = sorted(u.id for u in world.units.values() if u.type == "intelkam")
+        watch = tuple(self._crowd_targets(world, soon_s=math.inf)[:2])
         out = []
         for unit in self._free(world, ("intelkam",)):
             route = tuple(_tour(world, unit))
+            if len(teams) >= 2 and unit.id == teams[0] and len(watch) == 2:
+                route = watch
             if route:
                 self.busy[unit.id] = "scout"
                 out.append(Command(world.tick, "patrol", (unit.id,), route=route))
