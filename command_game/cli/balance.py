@@ -36,7 +36,12 @@ def _row(args: tuple[Path, str, int]) -> dict:
 def tournament(paths: list[Path], policies: list[str], seeds: int, jobs: int = 1
                ) -> Iterator[dict]:
     """Rows in level, policy, seed order, each as soon as it (and those before it) ran."""
-    tasks = [(p, pol, s) for p in paths for pol in policies for s in range(seeds)]
+    yield from play_tasks([(p, pol, s) for p in paths for pol in policies
+                           for s in range(seeds)], jobs)
+
+
+def play_tasks(tasks: list[tuple[Path, str, int]], jobs: int = 1) -> Iterator[dict]:
+    """Rows for (level file, policy, seed) tasks, in order."""
     if jobs <= 1:
         yield from map(_row, tasks)
         return

@@ -247,43 +247,47 @@ def run_one(level, policy: str, seed: int, reputation: float | None = None) -> d
 
 def check(rows: list[dict]) -> list[tuple[str, bool, str]]:
     """The issue's balance conditions over a tournament's rows: (claim, holds, evidence).
-    A condition about policies or levels the rows do not cover is left out."""
+    Each is judged on the levels the rows cover for the policies it names ("3 of 5"
+    becomes 60 % of those levels); a condition on a policy the rows lack is left out."""
     by: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
         by.setdefault((row["policy"], row["level"]), []).append(row)
-    levels = list(dict.fromkeys(r["level"] for r in rows))
+    order = list(dict.fromkeys(r["level"] for r in rows))
     out: list[tuple[str, bool, str]] = []
+
+    def levels(*policies: str) -> list[str]:
+        return [lv for lv in order if all((p, lv) in by for p in policies)]
 
     def won(policy: str, level: str) -> list[bool]:
         return [r["outcome"] == "won" for r in by.get((policy, level), [])]
 
-    def present(policy: str) -> bool:
-        return all((policy, lv) in by for lv in levels)
-
     for policy in ("none", "random"):
-        if present(policy):
-            wins = [lv for lv in levels if any(won(policy, lv))]
+        if levels(policy):
+            wins = [lv for lv in levels(policy) if any(won(policy, lv))]
             out.append((f"{policy} loses every level", not wins,
-                        f"wins on {', '.join(wins) or 'none'}"))
+                        f"{len(levels(policy))} levels; wins on {', '.join(wins) or 'none'}"))
     for policy in ("checklist", "typeblind"):
-        if present(policy):
-            lost = [lv for lv in levels if not all(won(policy, lv))]
-            need = math.ceil(0.6 * len(levels))  # 3 of the campaign's 5
-            out.append((f"{policy} loses at least {need} of {len(levels)}", len(lost) >= need,
+        covered = levels(policy)
+        if covered:
+            lost = [lv for lv in covered if not all(won(policy, lv))]
+            need = math.ceil(0.6 * len(covered))  # 3 of the campaign's 5
+            out.append((f"{policy} loses at least {need} of {len(covered)}", len(lost) >= need,
                         f"loses {len(lost)}: {', '.join(lost) or 'none'}"))
-    if present("brute") and present("autopilot"):
-        over = [lv for lv in levels if max(r["score"] for r in by[("brute", lv)])
+    both = levels("brute", "autopilot")
+    if both:
+        over = [lv for lv in both if max(r["score"] for r in by[("brute", lv)])
                 > min(r["score"] for r in by[("autopilot", lv)])]
         out.append(("brute force never outscores the autopilot", not over,
-                    f"outscores on {', '.join(over) or 'none'}"))
-        trust_matters = [lv for lv in levels if any(
-            r["trust"] < rules.START_TRUST for r in by[("brute", lv)])]
-        brute_wins = [lv for lv in trust_matters if any(won("brute", lv))]
+                    f"{len(both)} levels; outscores on {', '.join(over) or 'none'}"))
+        costly = [lv for lv in both if any(r["trust"] < rules.START_TRUST
+                                           for r in by[("brute", lv)])]
+        brute_wins = [lv for lv in costly if any(won("brute", lv))]
         out.append(("brute force loses wherever it costs trust", not brute_wins,
-                    f"wins on {', '.join(brute_wins) or 'none'}"))
-    if present("autopilot"):
-        short = [lv for lv in levels
+                    f"costs trust on {len(costly)}; wins on {', '.join(brute_wins) or 'none'}"))
+    if levels("autopilot"):
+        short = [lv for lv in levels("autopilot")
                  if sum(won("autopilot", lv)) < math.ceil(0.9 * len(won("autopilot", lv)))]
-        out.append(("autopilot wins every level on >= 9 of 10 seeds", not short,
+        seeds = max(len(won("autopilot", lv)) for lv in levels("autopilot"))
+        out.append((f"autopilot wins every level on >= 90 % of seeds ({seeds} each)", not short,
                     f"short on {', '.join(short) or 'none'}"))
     return out
