@@ -163,7 +163,14 @@ class _Tasks(Policy):
 
 
 class Checklist(_Tasks):
-    """The objectives and only the objectives."""
+    """The objectives and only the objectives (a no-Brimob objective included)."""
+
+    def _free(self, world: World, types: tuple[str, ...] | None = None,
+              travels: bool = True) -> list[UnitState]:
+        units = super()._free(world, types, travels)
+        if any(o.kind == "no_brimob" for o in self.level.objectives):
+            units = [u for u in units if u.type != "brimob"]
+        return units
 
     def commands(self, world: World) -> list[Command]:
         if world.tick % DECIDE_EVERY:
