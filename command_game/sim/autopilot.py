@@ -33,7 +33,8 @@ class Autopilot:
 
     def __init__(self, world: World) -> None:
         self.level = world.level
-        self.no_brimob = any(o.kind == "no_brimob" for o in self.level.objectives)
+        self.no_brimob = any(o.kind == "no_brimob" and not o.optional  # required only
+                             for o in self.level.objectives)
         self.hold_sites = [(o.site, o.hold_s) for o in self.level.objectives
                            if o.kind == "hold_site"]
         self.escorts = [o.convoy for o in self.level.objectives if o.kind == "escort_convoy"]
