@@ -24,6 +24,7 @@ from command_game.sim.world import World
 DECIDE_EVERY = rules.TICK_RATE
 PUBLIC_TYPES = ("kpu", "bawaslu", "ppk", "tps", "warehouse")
 REST_UNTIL = 0.25  # a recalled unit works again once this rested
+ROTATE_BELOW_TENSION = 50.0  # tired units are relieved only from sites calmer than this
 FORCE_INCIDENTS = ("suspicious_package", "sabotage")  # Brimob (Gegana) is the right unit
 EMERGENCY_TENSION = 70.0  # a site this tense gets TNI and Brimob
 
@@ -89,6 +90,8 @@ class Autopilot:
                 continue
             if kind == "hold" and ref in pending_holds:
                 continue
+            if ref in world.sites and world.sites[ref].tension >= ROTATE_BELOW_TENSION:
+                continue  # nobody walks away from a site about to boil over
             del self.busy[uid]
             self.resting.add(uid)
             out.append(Command(world.tick, "recall", (uid,)))
