@@ -51,7 +51,7 @@ def test_unit_drives_the_road_to_a_site_and_arrives():
     kinds = [e.kind for e in events]
     assert "unit_dispatched" in kinds and "unit_arrived" in kinds
     assert u.state == "on_site" and u.site_id == "kpu"
-    assert np.hypot(u.x - 262.0, u.y - 138.0) < 12.0
+    assert np.hypot(u.x - 262.0, u.y - 138.0) < 20.0  # inside the site's disc
     assert world.command_log == [cmd]
     arrived = next(e for e in events if e.kind == "unit_arrived")
     # polres -> kpu is 300 m of road at 40 km/h (11.1 m/s): about 27 s, plus the last

@@ -267,15 +267,32 @@ def drive_units(world: World) -> None:
             if dist < rules.ARRIVE_M or _close_enough(world, unit, dist):
                 _pass_waypoint(world, unit)
             else:
-                vx, vy = _toward(dx, dy, min(_leg_speed(world, unit), dist * 4.0))
+                speed = min(_leg_speed(world, unit), dist * 4.0, _braking(unit, dist))
+                vx, vy = _toward(dx, dy, speed)
         bodies.command(unit.body_id, vx, vy)
-        bodies.set_force(unit.body_id, _force(unit))
+        bodies.set_force(unit.body_id, _force(world, unit))
 
 
-def _force(unit: UnitState) -> float:
-    """Officers push with their numbers (tired ones less); a vehicle adds its engine."""
+def _braking(unit: UnitState, dist: float) -> float:
+    """Slow enough to stop at the last road node (or the parking place) before the
+    officers get out: v^2 = v_next^2 + 2 a d."""
+    nodes = unit.route_nodes
+    after = nodes[1] if len(nodes) > 1 else None
+    if after == "":
+        slow = rules.FOOT_MPS
+    elif after == DRIVE_IN:
+        slow = rules.OFFROAD_MPS
+    else:
+        return math.inf
+    return math.sqrt(slow * slow + 2.0 * rules.BRAKE_MPS2 * dist)
+
+
+def _force(world: World, unit: UnitState) -> float:
+    """Officers push with their numbers (tired ones less); a vehicle adds its engine,
+    and its brakes while it is still rolling faster than a walk."""
     push = push_force(unit.personnel) * fatigue.work_factor(unit)
-    return push if on_foot(unit) else push + rules.VEHICLE_DRIVE_N
+    rolling = math.hypot(*world.unit_bodies.velocity(unit.body_id)) > 2.0 * rules.FOOT_MPS
+    return push if on_foot(unit) and not rolling else push + rules.VEHICLE_DRIVE_N
 
 
 def _toward(dx: float, dy: float, speed: float) -> tuple[float, float]:
@@ -288,6 +305,8 @@ def _close_enough(world: World, unit: UnitState, dist: float) -> bool:
     officers stand at the crowd rather than dig into its packed core."""
     if len(unit.route) != 1 or unit.dest_site is None:
         return False
+    if math.hypot(*world.unit_bodies.velocity(unit.body_id)) > 2.0 * rules.FOOT_MPS:
+        return False  # still braking out of the drive: not standing there yet
     radius = world.sites[unit.dest_site].radius_m
     return dist < max(rules.ARRIVE_M, rules.ARRIVE_SITE_SHARE * radius)
 

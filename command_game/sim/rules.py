@@ -38,6 +38,7 @@ UNIT_PUSH_N = 600.0  # x sqrt(personnel): the most force a unit's joint pulls it
 VEHICLE_DRIVE_N = 5000.0  # a vehicle's engine adds this on the road (corners, starts)
 FOOT_MPS = 1.5  # officers on foot, the last PARK_M to the office or map point
 PARK_M = 25.0  # the vehicle drives in off the road and parks this far short
+BRAKE_MPS2 = 5.0  # vehicles slow down for the stop at this deceleration
 OFFROAD_MPS = 6.0  # driving in off the road (a side street, a car park)
 SIREN_FACTOR = 1.5  # with lights and siren police drive up to 1.5 x the road's limit
 FATIGUE_SLOWDOWN = 0.3  # a fully tired unit moves this much slower (fatigue.py)
