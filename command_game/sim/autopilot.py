@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from command_game.sim import rules
+from command_game.sim import event_cards, rules
 from command_game.sim.commands import Command
 from command_game.sim.state import IncidentState, UnitState
 from command_game.sim.world import World
@@ -48,7 +48,7 @@ class Autopilot:
         self._forget_finished(world)
         out: list[Command] = self._rotate(world)
         for decide in (self._escort, self._incidents, self._hold, self._calm, self._station,
-                       self._scout, self._emergency):
+                       self._scout, self._emergency, event_cards.policy_commands):
             out += decide(world)
         return out
 

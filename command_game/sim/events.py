@@ -27,6 +27,8 @@ EventKind = Literal[
     "unit_tired",  # a unit's fatigue crossed FATIGUE_WARN: relieve it
     "cordon_raised",
     "cordon_lifted",
+    "event_card",  # an event card comes up and waits for a choice (subject: card id)
+    "card_chosen",  # a card was answered (detail: choice id; value 1 when by its default)
     "command_rejected",  # a command that could not apply (detail says why)
     "mission_won",
     "mission_lost",

@@ -3,7 +3,8 @@
 The end, one rule (the HUD's countdown and the briefing say the same): the result is
 read at ``meta.duration_s`` at the latest; it is read early once the night's script has
 played out (every scripted incident has opened and is closed, every convoy has arrived
-or was stopped, every crowd source has started) and every required task objective is
+or was stopped, every crowd source has started, every event card has been answered and
+its effects are done) and every required task objective is
 met. Won when the result is read with every required objective met (the "until the
 result is read" kinds, keep_index_above, no_brimob and no_riot, count as met while not
 failed). Lost at once when a required objective fails, a site riots or a crowd crushes;
@@ -120,7 +121,9 @@ def script_left(world: World) -> int:
     incidents = len(world._scripted) + sum(1 for i in world.incidents if i.active)
     convoys = sum(1 for c in world.convoys.values() if c.status in ("waiting", "moving"))
     sources = sum(1 for s in world.level.crowd_sources if s.start_s > t)
-    return incidents + convoys + sources
+    deck = world.cards  # event cards still to come, waiting, or with effects still due
+    cards = len(deck.pending) + (deck.showing is not None) + len(deck.queued)
+    return incidents + convoys + sources + cards
 
 
 def _close_survivors(world: World) -> None:
