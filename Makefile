@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-board clean
+.PHONY: run test lint bench bench-board balance clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ bench: $(STAMP)
 
 bench-board: $(STAMP)
 	$(BIN)/python -m benchmarks board
+
+# the heavy balance tournament: every policy, the whole campaign, ten seeds (see
+# docs/simulation.md, "Tools"); exit 1 when a balance condition does not hold
+BALANCE_SEEDS ?= 10
+BALANCE_JOBS ?= 2
+balance: $(STAMP)
+	$(BIN)/command-game balance levels/0*.json --seeds $(BALANCE_SEEDS) --jobs $(BALANCE_JOBS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

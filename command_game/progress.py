@@ -11,6 +11,11 @@ is won. A level once won stays open. Player-made levels are always open.
 
 The personal best of a level is its fastest won run in game time (ticks, so pauses and
 loading never count), with the splits: objective id -> game seconds when it was met.
+
+The Polres's reputation is the public trust the campaign carries from night to night:
+each finished campaign night moves it halfway to the trust that night ended with, and
+the next campaign night starts from it (``sim/trust.py``), so a forceful night makes the
+next one harder. None until the first campaign night is played.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from command_game.level.models import Level
+from command_game.sim.rules import START_TRUST
 from command_game.storage import atomic_write_text, backup_file
 from command_game.userdata import progress_path
 
@@ -65,6 +71,8 @@ class Notice:
 class Progress(_Strict):
     version: Literal[1] = PROGRESS_VERSION
     levels: dict[str, LevelProgress] = Field(default_factory=dict)
+    reputation: float | None = Field(default=None, ge=0, le=100,
+                                     description="public trust carried between campaign nights")
     _notice: Notice | None = PrivateAttr(default=None)
 
     @property
@@ -88,8 +96,12 @@ class Progress(_Strict):
         splits: Mapping[str, float] | None = None,
         real_time_s: float | None = None,
         score: int | None = None,
+        end_trust: float | None = None,
     ) -> bool:
-        """Counts a finished run; returns True when it is a new personal best."""
+        """Counts a finished run; returns True when it is a new personal best. A campaign
+        night passes its end_trust on to the reputation."""
+        if end_trust is not None:
+            self.reputation = reputation_after(self.reputation, end_trust)
         entry = self.levels.setdefault(level_id, LevelProgress())
         entry.attempts += 1
         if not won:
@@ -105,6 +117,20 @@ class Progress(_Strict):
             date=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         return True
+
+
+def reputation_after(reputation: float | None, end_trust: float) -> float:
+    """Halfway from the reputation (the start trust before any night) to the night's end."""
+    before = START_TRUST if reputation is None else reputation
+    return round(min(100.0, max(0.0, 0.5 * before + 0.5 * float(end_trust))), 2)
+
+
+def campaign_reputation(level: Level, path: Path | None = None) -> float | None:
+    """The trust a night starts from: the reputation for a campaign level, None (the
+    default start) for any other level."""
+    if level.meta.campaign_order is None:
+        return None
+    return load_progress(path).reputation
 
 
 def load_progress(path: Path | None = None) -> Progress:
@@ -151,12 +177,14 @@ def record_run(
     splits: Mapping[str, float] | None = None,
     real_time_s: float | None = None,
     score: int | None = None,
+    end_trust: float | None = None,
     path: Path | None = None,
 ) -> bool:
     """Loads, counts one finished run and saves; True when it set a new personal best."""
     progress = load_progress(path)
     new_best = progress.record_run(
-        level_id, won=won, time_s=time_s, splits=splits, real_time_s=real_time_s, score=score
+        level_id, won=won, time_s=time_s, splits=splits, real_time_s=real_time_s, score=score,
+        end_trust=end_trust,
     )
     save_progress(progress, path)
     return new_best

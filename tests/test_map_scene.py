@@ -80,7 +80,8 @@ def test_play_through_by_clicks_and_keys_wins_and_reaches_the_debrief(stack, cle
     click(window, *scene.camera.to_screen(incident.x, incident.y), button=mouse.RIGHT)
     assert [(c.kind, c.unit_ids, c.target) for c in scene.pending] == [
         ("respond", ("samapta_1",), incident.id)]
-    scene.on_fixed_update(1 / 60)
+    for _ in range(30):  # half a second: the Samapta vehicle pulls away from the shared HQ
+        scene.on_fixed_update(1 / 60)
 
     # Dialogis: click it on the map, then H with the mouse over the KPU office -> hold.
     pump(window)

@@ -94,16 +94,18 @@ def test_hidden_threat_revealed_by_intelkam_before_it_triggers():
     assert any(e.kind == "incident_revealed" for e in events)
 
 
-def test_hidden_threat_without_intelkam_triggers_as_escalated():
+def test_hidden_threat_without_intelkam_happens_unseen_and_fails():
     world = _incident_world("sabotage", "samapta", 10.0, hidden=True)
     inc = world.incidents[0]
     events = run_until(world, 1.0)
     assert inc.status == "hidden" and not any(e.kind.startswith("incident") for e in events)
     rejected = world.step([Command(world.tick, "respond", ("satu",), "kasus")])
     assert rejected[0].kind == "command_rejected"  # the player cannot see it yet
+    trust = world.trust
     events = run_until(world, 10.0)
-    assert inc.status == "escalated" and inc.severity == 2
-    assert {"incident_opened", "incident_escalated"} <= {e.kind for e in events}
+    assert inc.status == "failed" and inc.severity == 2  # nobody found it: it happened
+    assert {"incident_opened", "incident_failed"} <= {e.kind for e in events}
+    assert world.trust < trust
 
 
 def test_siber_works_remotely_then_cools_down():

@@ -149,3 +149,24 @@ def test_autopilot_escorts_a_convoy_to_a_win():
     world = play(World.from_level(_convoy_level()))
     assert world.outcome == "won" and world.convoys["surat_suara"].status == "arrived"
     assert any(c.kind == "escort" for c in world.command_log)
+
+
+def test_an_early_win_waits_for_the_rest_of_the_script():
+    """Objectives met early do not skip the night: a scripted incident still to come is
+    played out before the result is read."""
+    level = sandbox_level(
+        units=[unit("s", "samapta", personnel=12), unit("r", "reskrim", personnel=10)],
+        incidents=[{"id": "ancaman", "at_s": 90.0, "type": "intimidation", "site": "bawaslu",
+                    "severity": 1, "escalation_s": 200.0}],
+        objectives=[{"id": "jaga", "kind": "hold_site", "site": "kpu", "hold_s": 10.0,
+                     "title": _title("Hold")}],
+        meta={"duration_s": 600.0})
+    world = World.from_level(level)
+    run_until(world, 85.0, {0: [Command(0, "hold", ("s",), "kpu")]})
+    assert world.objectives[0].status == "met" and world.outcome is None
+    run_until(world, 10.0, {world.tick: [Command(world.tick, "hold", ("r",), "bawaslu")]})
+    while not world.finished and world.time_s < 400.0:
+        world.step()
+    assert world.outcome == "won" and world.end_reason == "objectives_met"
+    assert world.incidents[0].status == "resolved"
+    assert world.time_s < 400.0

@@ -51,11 +51,12 @@ def test_unit_drives_the_road_to_a_site_and_arrives():
     kinds = [e.kind for e in events]
     assert "unit_dispatched" in kinds and "unit_arrived" in kinds
     assert u.state == "on_site" and u.site_id == "kpu"
-    assert np.hypot(u.x - 262.0, u.y - 138.0) < 12.0
+    assert np.hypot(u.x - 262.0, u.y - 138.0) < 20.0  # inside the site's disc
     assert world.command_log == [cmd]
     arrived = next(e for e in events if e.kind == "unit_arrived")
-    # polres -> kpu is 300 m of road at 40 km/h (11.1 m/s): about 27 s plus the last stretch
-    assert 20 * TICK_RATE < arrived.tick < 45 * TICK_RATE
+    # polres -> kpu is 300 m of road at 40 km/h (11.1 m/s): about 27 s, plus the last
+    # stretch from the road node, walked in at 1.5 m/s
+    assert 20 * TICK_RATE < arrived.tick < 55 * TICK_RATE
 
 
 def test_bad_commands_are_rejected_with_a_reason():

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from command_game.sim.commands import Command
 from command_game.speedrun.replay import (
+    FORMAT_VERSION,
     HEADER,
     MAGIC,
     MAX_REPLAY_BYTES,
@@ -83,7 +84,7 @@ def test_random_bytes_are_refused_clearly():
         with pytest.raises(ReplayError):
             decode(blob, "random.bin")
     # random bytes after a valid header: checksum or inflation fails, never a crash
-    header = HEADER.pack(MAGIC, 1, 0, 64, 100, 0)
+    header = HEADER.pack(MAGIC, FORMAT_VERSION, 0, 64, 100, 0)
     with pytest.raises(ReplayError, match="corrupted"):
         decode(header + os.urandom(64), "x")
 
@@ -113,7 +114,7 @@ def test_oversized_file_is_refused_before_reading(tmp_path):
 
 
 def test_zip_bomb_is_refused():
-    header = HEADER.pack(MAGIC, 1, 0, 10, 10**9, 0)
+    header = HEADER.pack(MAGIC, FORMAT_VERSION, 0, 10, 10**9, 0)
     with pytest.raises(ReplayError, match="over the"):
         decode(header + b"x" * 10, "bomb")
 
@@ -132,7 +133,8 @@ def test_bad_fields_are_named():
     def wrap(obj) -> bytes:
         raw = json.dumps(obj).encode()
         packed = zlib.compress(raw)
-        return HEADER.pack(MAGIC, 1, 0, len(packed), len(raw), zlib.crc32(packed)) + packed
+        return HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(packed), len(raw),
+                           zlib.crc32(packed)) + packed
 
     good = sample_replay().model_dump(mode="json")
     with pytest.raises(ReplayError, match="'seed'"):
@@ -146,8 +148,8 @@ def test_bad_fields_are_named():
     with pytest.raises(ReplayError, match="not valid JSON"):
         raw = b"{nope"
         packed = zlib.compress(raw)
-        decode(HEADER.pack(MAGIC, 1, 0, len(packed), len(raw), zlib.crc32(packed)) + packed,
-               "f")
+        decode(HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(packed), len(raw),
+                           zlib.crc32(packed)) + packed, "f")
 
 
 def test_verify_cli_reports_broken_files_without_a_traceback(tmp_path):
@@ -181,7 +183,7 @@ def wrap_json(doc: dict) -> bytes:
 
     raw = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     packed = zlib.compress(raw, 9)
-    return HEADER.pack(MAGIC, 1, 0, len(packed), len(raw), zlib.crc32(packed)) + packed
+    return HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(packed), len(raw), zlib.crc32(packed)) + packed
 
 
 def test_real_splits_round_trip_and_an_older_replay_without_them_is_unchanged():
@@ -190,6 +192,7 @@ def test_real_splits_round_trip_and_an_older_replay_without_them_is_unchanged():
     assert decode(encode(timed)).real_split_list() == (("jaga_kpu", 7.25),)
     old_doc = sample_replay().model_dump(mode="json")
     del old_doc["real_splits"]  # what a game from before real splits wrote
+    del old_doc["start_trust"]  # (and from before campaign reputation)
     old_bytes = wrap_json(old_doc)
     old = decode(old_bytes, "old.kmrp")
     assert old.real_splits == [] and old.splits == [("jaga_kpu", 420)]
@@ -245,3 +248,11 @@ def test_any_bytes_give_a_replay_error_or_a_replay(blob):
             decode(data, "fuzz")
         except ReplayError as exc:
             assert str(exc).startswith("fuzz: ")
+
+
+def test_older_format_version_is_reported_as_older_not_forged():
+    data = bytearray(encode(sample_replay()))
+    struct.pack_into(">H", data, 8, FORMAT_VERSION - 1)
+    with pytest.raises(ReplayError, match="older version") as caught:
+        decode(bytes(data), "v1")
+    assert caught.value.key == "speedrun.replay.older_version"

@@ -300,6 +300,7 @@ def test_old_replays_without_real_splits_still_load_verify_and_import(sealed_byt
 
     doc = read_replay_bytes(sealed_bytes).model_dump(mode="json")
     del doc["real_splits"]
+    del doc["start_trust"]  # a default-trust night: the key is left out as well
     old = tmp_path / "old.kmrp"
     old.write_bytes(wrap_json(doc))
     assert old.read_bytes() == sealed_bytes  # the same bytes an older game wrote

@@ -22,6 +22,7 @@ TOOL_MODULES = (
     "command_game.cli.edit",
     "command_game.cli.settings",
     "command_game.cli.board",
+    "command_game.cli.balance",
 )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from command_game.level.io import load_level
 from command_game.level.problems import LevelError
 from command_game.sim.autopilot import Autopilot
+from command_game.sim.dispatch import progress_ratios
 from command_game.sim.world import TICK_RATE, World
 from command_game.storage import backup_file
 from command_game.trajectories import DEFAULT_EVERY, TrajectoryWriter
@@ -73,6 +74,7 @@ def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = No
         "score": score.total,
         "breakdown": score.breakdown,
         "objectives": {o.id: o.status for o in world.objectives},
+        "progress": progress_ratios(world),  # per unit: distance made / distance ordered
         "cards": [[card, choice] for card, choice, _, _ in world.cards.answers],  # answered
         "ticks_per_s": round(world.tick / elapsed, 1),
         "realtime_x": round(world.tick / elapsed / TICK_RATE, 2),

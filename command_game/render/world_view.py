@@ -172,6 +172,8 @@ class WorldView:
         """Unit icons; zoomed in, never smaller than the unit's body, so the gap a unit
         opens in a crowd is the icon's own outline."""
         s = max(self.size * 0.95, UNIT_BODY_M / 1.15)
+        for a, b in world.cordons.lines():  # police lines the crowd cannot cross
+            self.markers.polyline([a, b], max(0.8, s * 0.25), (70, 140, 255, 230))
         for unit in world.units.values():
             if unit.route:
                 self.markers.polyline([(unit.x, unit.y), *unit.route], s * 0.14,

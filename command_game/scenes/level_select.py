@@ -92,7 +92,10 @@ class LevelSelectScene(ui.UIScene):
     def _summary(self) -> str:
         camp = [r for r in self.rows if r.section == "campaign"]
         won = sum(self.progress.is_won(r.entry.level_id) for r in camp)
-        return t("select.summary", won=won, total=len(camp))
+        summary = t("select.summary", won=won, total=len(camp))
+        if self.progress.reputation is not None:  # the Polres's trust carried between nights
+            summary += "   ·   " + t("select.reputation", trust=round(self.progress.reputation))
+        return summary
 
     # --- widgets --------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from typing import Any
 from pyglet.window import key, mouse
 
 from command_game import controls, settings, sound
+from command_game import progress as campaign_progress
 from command_game.i18n import pick, t
 from command_game.level.io import load_level
 from command_game.render.hud import SPEEDS, TOP_H, Hud, HudState, Notification
@@ -69,7 +70,8 @@ class MapScene(Scene):
         self.seed = seed
         self.seed_kind = seed_kind  # random, set or daily (night_seed.KINDS)
         self.on_finish = on_finish
-        self.world = World.from_level(level, seed=seed)
+        self.world = World.from_level(level, seed=seed,
+                                      reputation=campaign_progress.campaign_reputation(level))
         self.static_layer = StaticMapLayer(level)
         self.map_view = CachedMapView(self.static_layer, BACKGROUND)
         self.world_view = WorldView(level)

@@ -6,7 +6,10 @@ remotely; a unit stationed at a quiet site is taken off it when nobody else can 
 holds the sites objectives name, escorts convoys that need it, sends dialogue to tense
 crowds, stations the remaining patrol and dialogue units where the biggest crowds are
 heading (pre-emptive presence), keeps Intelkam patrolling the public offices, and calls
-TNI or Brimob only when a site is about to riot (never Brimob with a no_brimob objective).
+TNI and Brimob when a site is about to riot (tension 70; never Brimob with a no_brimob
+objective), Brimob (Gegana) for packages and sabotage.
+Tired units (fatigue past ``FATIGUE_WARN``) on a standing job are recalled to rest at base
+and another takes their place; a resting unit is only used again once rested.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from command_game.sim.world import World
 
 DECIDE_EVERY = rules.TICK_RATE
 PUBLIC_TYPES = ("kpu", "bawaslu", "ppk", "tps", "warehouse")
+REST_UNTIL = 0.25  # a recalled unit works again once this rested
+ROTATE_BELOW_TENSION = 50.0  # tired units are relieved only from sites calmer than this
+FORCE_INCIDENTS = ("suspicious_package", "sabotage")  # Brimob (Gegana) is the right unit
+EMERGENCY_TENSION = 70.0  # a site this tense gets TNI and Brimob
 
 
 class Autopilot:
@@ -27,17 +34,19 @@ class Autopilot:
 
     def __init__(self, world: World) -> None:
         self.level = world.level
-        self.no_brimob = any(o.kind == "no_brimob" for o in self.level.objectives)
+        self.no_brimob = any(o.kind == "no_brimob" and not o.optional  # required only
+                             for o in self.level.objectives)
         self.hold_sites = [(o.site, o.hold_s) for o in self.level.objectives
                            if o.kind == "hold_site"]
         self.escorts = [o.convoy for o in self.level.objectives if o.kind == "escort_convoy"]
         self.busy: dict[str, str] = {}  # unit id -> what it was sent for
+        self.resting: set[str] = set()  # recalled to rest until fatigue < REST_UNTIL
 
     def commands(self, world: World) -> list[Command]:
         if world.tick % DECIDE_EVERY:
             return []
         self._forget_finished(world)
-        out: list[Command] = []
+        out: list[Command] = self._rotate(world)
         for decide in (self._escort, self._incidents, self._hold, self._calm, self._station,
                        self._scout, self._emergency, event_cards.policy_commands):
             out += decide(world)
@@ -55,10 +64,42 @@ class Autopilot:
                 convoy = world.convoys.get(ref)
                 if convoy is None or convoy.status in ("arrived", "disrupted"):
                     del self.busy[uid]
+            elif kind == "hold" and ref in self._held(world):
+                self.busy[uid] = f"station:{ref}"  # done: it stays, but may be re-tasked
+
+    def _held(self, world: World) -> set[str]:
+        """Sites whose hold objectives are all met."""
+        holds = [o for o in world.objectives if o.kind == "hold_site"]
+        return {o.spec.site for o in holds} - {o.spec.site for o in holds
+                                               if o.status != "met"}
+
+    def _rotate(self, world: World) -> list[Command]:
+        """Recall tired units from standing jobs (a hold objective not yet met excepted:
+        leaving it would reset its clock); let rested ones work again."""
+        out = []
+        for uid in sorted(self.resting):
+            if world.units[uid].fatigue < REST_UNTIL:
+                self.resting.discard(uid)
+        pending_holds = {o.spec.site for o in world.objectives
+                         if o.kind == "hold_site" and o.status == "pending"}
+        for uid, job in sorted(self.busy.items()):
+            kind, _, ref = job.partition(":")
+            unit = world.units.get(uid)
+            if unit is None or unit.fatigue < rules.FATIGUE_WARN \
+                    or kind not in ("hold", "station", "calm", "scout"):
+                continue
+            if kind == "hold" and ref in pending_holds:
+                continue
+            if ref in world.sites and world.sites[ref].tension >= ROTATE_BELOW_TENSION:
+                continue  # nobody walks away from a site about to boil over
+            del self.busy[uid]
+            self.resting.add(uid)
+            out.append(Command(world.tick, "recall", (uid,)))
+        return out
 
     def _free(self, world: World, types: tuple[str, ...] | None = None) -> list[UnitState]:
         units = [u for u in world.units.values() if u.available and u.id not in self.busy
-                 and (types is None or u.type in types)]
+                 and u.id not in self.resting and (types is None or u.type in types)]
         if self.no_brimob:
             units = [u for u in units if u.type != "brimob"]
         return units
@@ -89,7 +130,7 @@ class Autopilot:
         open_ = sorted((i for i in world.incidents if i.visible),
                        key=lambda i: (-i.severity, i.escalates_at_tick, i.id))
         for inc in open_:
-            if self._assigned(inc) >= (2 if inc.severity >= 2 else 1):
+            if self._assigned(inc) >= inc.severity:
                 continue
             cmd = self._answer(world, inc)
             if cmd is not None:
@@ -101,14 +142,14 @@ class Autopilot:
 
     def _answer(self, world: World, inc: IncidentState) -> Command | None:
         rates = rules.RESOLVERS[inc.type]
+        force = () if inc.type in FORCE_INCIDENTS and not self.no_brimob else ("brimob",)
         ranked = sorted(((rate, t) for t, rate in rates.items()
-                         if t not in ("brimob", "tni")), reverse=True)
+                         if t not in (*force, "tni")), reverse=True)
         site = world.sites[inc.site]
-        for pool in (self._free, self._stationed):
-            for _, utype in ranked:
-                unit = _nearest(pool(world, (utype,)), site.x, site.y)
-                if unit is None:
-                    continue
+        for _, utype in ranked:  # best type first; the nearest of it, free or stationed
+            pool = self._free(world, (utype,)) + self._stationed(world, (utype,))
+            unit = _nearest(pool, site.x, site.y)
+            if unit is not None:
                 if utype == "siber":
                     return self._order(world, "cyber_response", unit, inc.id,
                                        f"incident:{inc.id}")
@@ -140,8 +181,8 @@ class Autopilot:
             out.append(self._order(world, kind, unit, site_id, f"station:{site_id}"))
         return out
 
-    def _crowd_targets(self, world: World) -> list[str]:
-        soon = world.time_s + 90.0
+    def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
+        soon = world.time_s + soon_s
         expected: dict[str, int] = {}
         for src in self.level.crowd_sources:
             if src.start_s <= soon and src.attractor in world.sites:
@@ -150,12 +191,14 @@ class Autopilot:
 
     def _hold(self, world: World) -> list[Command]:
         out = []
+        held = self._held(world)
         for site_id, _ in self.hold_sites:
-            if any(j == f"hold:{site_id}" for j in self.busy.values()):
+            if site_id in held or any(j == f"hold:{site_id}" for j in self.busy.values()):
                 continue
             site = world.sites[site_id]
-            unit = _nearest(self._free(world, ("samapta", "dialogis", "binluh", "reskrim")),
-                            site.x, site.y)
+            unit = None
+            for types in (("samapta",), ("dialogis", "binluh"), ("reskrim",)):
+                unit = unit or _nearest(self._free(world, types), site.x, site.y)
             if unit is not None:
                 out.append(self._order(world, "hold", unit, site_id, f"hold:{site_id}"))
         return out
@@ -179,9 +222,16 @@ class Autopilot:
         return out
 
     def _scout(self, world: World) -> list[Command]:
-        route = tuple(s.id for s in world.sites.values() if s.type in PUBLIC_TYPES)
+        """Intelkam patrols the public offices nearest next from where each team stands;
+        with two teams or more, the first keeps watch over the two offices the biggest
+        crowds head for (the likeliest targets), the others tour them all."""
+        teams = sorted(u.id for u in world.units.values() if u.type == "intelkam")
+        watch = tuple(self._crowd_targets(world, soon_s=math.inf)[:2])
         out = []
         for unit in self._free(world, ("intelkam",)):
+            route = tuple(_tour(world, unit))
+            if len(teams) >= 2 and unit.id == teams[0] and len(watch) == 2:
+                route = watch
             if route:
                 self.busy[unit.id] = "scout"
                 out.append(Command(world.tick, "patrol", (unit.id,), route=route))
@@ -190,17 +240,30 @@ class Autopilot:
     def _emergency(self, world: World) -> list[Command]:
         out = []
         for site in world.sites.values():
-            if site.tension < 90.0:
+            if site.tension < EMERGENCY_TENSION:
                 continue
             if world.tni_calls_left > 0 and not any(
                     j == f"tni:{site.id}" for j in self.busy.values()):
                 self.busy[f"tni_call_{world.tni_calls_left}"] = f"tni:{site.id}"
                 out.append(Command(world.tick, "call_tni", target=site.id))
-            elif not self.no_brimob:
+            if not self.no_brimob and not any(j == f"riot:{site.id}"
+                                              for j in self.busy.values()):
                 unit = _nearest(self._free(world, ("brimob",)), site.x, site.y)
                 if unit is not None:
                     out.append(self._order(world, "hold", unit, site.id, f"riot:{site.id}"))
         return out
+
+
+def _tour(world: World, unit: UnitState) -> list[str]:
+    """The public offices in nearest-next order from the unit."""
+    left = [s for s in world.sites.values() if s.type in PUBLIC_TYPES]
+    x, y, tour = unit.x, unit.y, []
+    while left:
+        site = min(left, key=lambda s: (math.hypot(s.x - x, s.y - y), s.id))
+        left.remove(site)
+        tour.append(site.id)
+        x, y = site.x, site.y
+    return tour
 
 
 def _nearest(units: list[UnitState], x: float, y: float) -> UnitState | None:

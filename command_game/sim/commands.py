@@ -20,6 +20,7 @@ CommandKind = Literal[
     "recall",  # return to base
     "cyber_response",  # Siber: answer a hoax or hacking incident (target) remotely
     "call_tni",  # call TNI backup to the target site
+    "cordon",  # hold a line at point, square to the way to the target office
     "choose_card",  # answer the waiting event card (target) with one of its choices
 ]
 COMMAND_KINDS: tuple[str, ...] = CommandKind.__args__  # type: ignore[attr-defined]
@@ -31,7 +32,7 @@ class Command:
     kind: CommandKind
     unit_ids: tuple[str, ...] = ()
     target: str | None = None  # office, road node, incident or convoy id
-    point: tuple[float, float] | None = None  # a map point in metres, for "move"
+    point: tuple[float, float] | None = None  # a map point in metres ("move", "cordon")
     route: tuple[str, ...] = field(default=())  # office/node ids, for "patrol"
     choice: str | None = None  # the card's choice id, for "choose_card"
 

@@ -76,13 +76,8 @@ class Crowd:
         self._buf = batch.Buffer()
         self._out = batch.Buffer()
         self._rows_dirty = True
-        self._n_rows = 0
         self._citizen_rows = np.zeros(0, np.int64)
         self._citizen_slice: slice | None = None
-        self._unit_rows: dict[int, int] = {}
-        self.unit_bodies: dict[int, pymunk.Body] = {}
-        self.unit_velocity: dict[int, tuple[float, float]] = {}
-        self.unit_pos: dict[int, tuple[float, float]] = {}
 
     # --- setup -------------------------------------------------------------------------
     def _add_walls(self, walls, width_m: float, height_m: float) -> None:
@@ -136,19 +131,6 @@ class Crowd:
         f = self.fields
         xy = np.column_stack([(cells % f.cols + 0.5) * f.cell, (cells // f.cols + 0.5) * f.cell])
         return self.walk(index, xy)[1]
-
-    def add_unit_body(self, x: float, y: float) -> pymunk.Body:
-        body = pymunk.Body(rules.UNIT_MASS_KG, float("inf"))
-        body.position = (x, y)
-        shape = pymunk.Circle(body, rules.UNIT_RADIUS_M)
-        shape.friction = 0.0
-        shape.filter = pymunk.ShapeFilter(categories=UNIT_CAT, mask=CITIZEN_CAT)
-        self.space.add(body, shape)
-        self.unit_bodies[body.id] = body
-        self.unit_velocity[body.id] = (0.0, 0.0)
-        self.unit_pos[body.id] = (x, y)
-        self._rows_dirty = True
-        return body
 
     # --- population --------------------------------------------------------------------
     def spawn(self, xy: np.ndarray, goal: int, home_goal: int, source: int,
@@ -388,32 +370,26 @@ class Crowd:
         """One crowd tick. The crowd's physics steps every PHYSICS_EVERY ticks (30 Hz: a
         packed crowd's cost is the contact solver) and steering (density, wanted
         velocities, the batch write) every STEER_EVERY ticks; positions are read back
-        after each step, and unit bodies get their velocities before it."""
+        after each step. Other bodies in the space (units, see ``unit_bodies.py``) are
+        driven by their owners."""
         if tick % rules.PHYSICS_EVERY:
             return
         if tick % rules.STEER_EVERY == 0:
             self.update_density()
             self.steer(rng, rules.DT * rules.STEER_EVERY)
             self._write_velocities()
-        else:
-            self._drive_unit_bodies()
         self._step_and_read(rules.DT * rules.PHYSICS_EVERY)
 
     def _write_velocities(self) -> None:
         if self._rows_dirty:
             self._map_rows()
         rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
-        out = np.zeros((self._n_rows, 2))  # the static body has a row too: it stays at 0
+        self._buf.clear()  # every other body (static, units) keeps the velocity it has now
+        batch.get_space_bodies(self.space, batch.BodyFields.VELOCITY, self._buf)
+        out = np.frombuffer(self._buf.float_buf()).reshape(-1, 2).copy()
         out[rows] = self.vel
-        for body_id, row in self._unit_rows.items():
-            out[row] = self.unit_velocity[body_id]
         self._out.set_float_buf(out.ravel())
         batch.set_space_bodies(self.space, batch.BodyFields.VELOCITY, self._out)
-
-    def _drive_unit_bodies(self) -> None:
-        """Between steering ticks only the few unit bodies get new velocities."""
-        for body_id, body in self.unit_bodies.items():
-            body.velocity = self.unit_velocity[body_id]
 
     def _step_and_read(self, dt: float) -> None:
         self.space.step(dt)
@@ -426,14 +402,11 @@ class Crowd:
         mine = data[rows]
         self.pos = mine[:, :2].copy()
         self.vel = mine[:, 2:].copy()
-        for body_id, row in self._unit_rows.items():
-            self.unit_pos[body_id] = (float(data[row, 0]), float(data[row, 1]))
 
     def _map_rows(self) -> None:
         self._buf.clear()
         batch.get_space_bodies(self.space, batch.BodyFields.BODY_ID, self._buf)
         row_ids = np.frombuffer(self._buf.int_buf(), dtype=np.uintp).astype(np.int64)
-        self._n_rows = len(row_ids)  # includes the space's static body (walls)
         order = np.argsort(row_ids, kind="stable")
         sorted_ids = row_ids[order]
         rows = order[np.searchsorted(sorted_ids, self.ids)]
@@ -443,8 +416,6 @@ class Crowd:
         self._citizen_rows = rows
         contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
         self._citizen_slice = slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else None
-        self._unit_rows = {bid: int(order[np.searchsorted(sorted_ids, bid)])
-                           for bid in self.unit_bodies}
         self._rows_dirty = False
 
     def _reorder(self, perm: np.ndarray) -> None:

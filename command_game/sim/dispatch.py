@@ -1,6 +1,7 @@
 """Dispatch: turning commands into unit orders and routes, and driving units and convoys
-over the road graph. Units are heavy pymunk bodies: they drive at road speed and physically
-push through the crowd near their destination."""
+over the road graph. Units are pymunk bodies pulled by a limited force (``unit_bodies.py``):
+they drive to the road node that serves their destination, their officers walk the last
+stretch, and the crowd in their way slows them."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ import math
 from typing import TYPE_CHECKING
 
 from command_game.level.models import HQ_TYPES
-from command_game.sim import event_cards, rules
+from command_game.sim import event_cards, fatigue, rules, trust
 from command_game.sim.commands import Command
 from command_game.sim.state import ConvoyState, UnitState
+from command_game.sim.unit_bodies import push_force
 
 if TYPE_CHECKING:
     from command_game.sim.world import World
 
-OFFROAD_MPS = 5.0  # the last stretch from the road node to the office door
-WORKING_STATES = ("on_site", "dialogue", "idle", "patrolling")
+WORKING_STATES = ("on_site", "dialogue", "idle", "patrolling", "cordon")
+DRIVE_IN = "~"  # route node marker: off the road, still in the vehicle (see _plan)
 
 
 def add_unit(world: World, uid: str, utype: str, name: str, base: str, personnel: int,
@@ -25,7 +27,7 @@ def add_unit(world: World, uid: str, utype: str, name: str, base: str, personnel
     unit = UnitState(uid, utype, name, site.x, site.y, base, personnel,
                      available_from_tick=available_tick)
     if rules.ROLES[utype].travels:
-        unit.body_id = world.crowd.add_unit_body(site.x, site.y).id
+        unit.body_id = world.unit_bodies.add(site.x, site.y, personnel)
     world.units[uid] = unit
     _refresh_available(world, unit)
     return unit
@@ -34,7 +36,7 @@ def add_unit(world: World, uid: str, utype: str, name: str, base: str, personnel
 def strength(unit: UnitState) -> float:
     """How much a unit's work counts: more people help (with diminishing returns), tired
     people less."""
-    return math.sqrt(unit.personnel / 10.0) * (1.0 - 0.5 * unit.fatigue)
+    return math.sqrt(unit.personnel / 10.0) * fatigue.work_factor(unit)
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -57,7 +59,7 @@ def apply(world: World, cmd: Command) -> None:
         _ORDERS[cmd.kind](world, unit, cmd)
         if unit.type == "brimob" and cmd.kind != "recall":
             world.brimob_used = True
-            world.trust = max(0.0, world.trust - rules.BRIMOB_TRUST_COST)
+            trust.lose(world, rules.BRIMOB_TRUST_COST)
 
 
 def _refusal(world: World, cmd: Command, unit: UnitState | None) -> str:
@@ -85,6 +87,8 @@ def _refusal(world: World, cmd: Command, unit: UnitState | None) -> str:
     if cmd.kind == "patrol" and (not cmd.route or any(
             r not in world.sites and r not in world.roads.nodes for r in cmd.route)):
         return "patrol needs a route of offices or road nodes"
+    if cmd.kind == "cordon" and (cmd.point is None or cmd.target not in world.sites):
+        return "cordon needs an office to face and a point for the line"
     if cmd.kind == "escort" and cmd.target not in world.convoys:
         return "unknown convoy"
     if cmd.kind == "respond":
@@ -113,6 +117,11 @@ def _order_site(world: World, unit: UnitState, cmd: Command) -> None:
     site = world.sites[cmd.target]
     final = "dialogue" if cmd.kind == "dialogue" else "on_site"
     _send(world, unit, site.node, (site.x, site.y), final, cmd.kind, site.id)
+
+
+def _order_cordon(world: World, unit: UnitState, cmd: Command) -> None:
+    node = world.roads.nearest_node(*cmd.point)
+    _send(world, unit, node, cmd.point, "cordon", "cordon", cmd.target)
 
 
 def _order_patrol(world: World, unit: UnitState, cmd: Command) -> None:
@@ -177,7 +186,7 @@ def _call_tni(world: World, cmd: Command) -> None:
 _ORDERS = {
     "move": _order_move, "hold": _order_site, "dialogue": _order_site, "patrol": _order_patrol,
     "escort": _order_escort, "respond": _order_respond, "recall": _order_recall,
-    "cyber_response": _order_cyber,
+    "cyber_response": _order_cyber, "cordon": _order_cordon,
 }
 
 
@@ -207,24 +216,43 @@ def _plan(world: World, unit: UnitState, node: str, point) -> None:
     unit.route_nodes = list(path)
     unit.point = point
     if point is not None:
-        unit.route.append((float(point[0]), float(point[1])))
+        px, py = float(point[0]), float(point[1])
+        nx_, ny_ = unit.route[-1] if unit.route else (unit.x, unit.y)
+        gap = math.hypot(px - nx_, py - ny_)
+        if gap > rules.PARK_M:  # drive in off the road, park PARK_M short of the point
+            k = 1.0 - rules.PARK_M / gap
+            unit.route.append((nx_ + (px - nx_) * k, ny_ + (py - ny_) * k))
+            unit.route_nodes.append(DRIVE_IN)
+        unit.route.append((px, py))
         unit.route_nodes.append("")
+
+
+def on_foot(unit: UnitState) -> bool:
+    """The vehicle drives off the road toward the office or map point and parks PARK_M
+    short of it; the officers walk the rest."""
+    return bool(unit.route_nodes) and not unit.route_nodes[0] and unit.order != "escort"
 
 
 def _leg_speed(world: World, unit: UnitState) -> float:
     role_mps = rules.ROLES[unit.type].speed_kmh / 3.6
-    tired = 1.0 - 0.3 * unit.fatigue
+    tired = fatigue.speed_factor(unit)
     nodes = unit.route_nodes
+    if on_foot(unit):
+        return rules.FOOT_MPS * tired
+    if nodes and nodes[0] == DRIVE_IN:
+        return min(role_mps, rules.OFFROAD_MPS) * tired
     if nodes and nodes[0] and unit.prev_node and unit.prev_node != nodes[0]:
         a, b = unit.prev_node, nodes[0]
         if world.roads.graph.has_edge(a, b):
-            return min(role_mps, world.roads.edge_speed(a, b)) * tired
-    return min(role_mps, OFFROAD_MPS if not (nodes and nodes[0]) else role_mps) * tired
+            road = world.roads.edge_speed(a, b, unit.destination) * rules.SIREN_FACTOR
+            return min(role_mps, road) * tired
+    return role_mps * tired
 
 
 def drive_units(world: World) -> None:
-    """Set each unit body's velocity toward its next waypoint (or its convoy)."""
-    crowd = world.crowd
+    """Command each unit body's velocity toward its next waypoint (or its convoy); the
+    body follows with the force its officers can push with."""
+    bodies = world.unit_bodies
     for unit in world.units.values():
         if not unit.body_id:
             continue
@@ -242,8 +270,32 @@ def drive_units(world: World) -> None:
             if dist < rules.ARRIVE_M or _close_enough(world, unit, dist):
                 _pass_waypoint(world, unit)
             else:
-                vx, vy = _toward(dx, dy, min(_leg_speed(world, unit), dist * 4.0))
-        crowd.unit_velocity[unit.body_id] = (vx, vy)
+                speed = min(_leg_speed(world, unit), dist * 4.0, _braking(unit, dist))
+                vx, vy = _toward(dx, dy, speed)
+        bodies.command(unit.body_id, vx, vy)
+        bodies.set_force(unit.body_id, _force(world, unit))
+
+
+def _braking(unit: UnitState, dist: float) -> float:
+    """Slow enough to stop at the last road node (or the parking place) before the
+    officers get out: v^2 = v_next^2 + 2 a d."""
+    nodes = unit.route_nodes
+    after = nodes[1] if len(nodes) > 1 else None
+    if after == "":
+        slow = rules.FOOT_MPS
+    elif after == DRIVE_IN:
+        slow = rules.OFFROAD_MPS
+    else:
+        return math.inf
+    return math.sqrt(slow * slow + 2.0 * rules.BRAKE_MPS2 * dist)
+
+
+def _force(world: World, unit: UnitState) -> float:
+    """Officers push with their numbers (tired ones less); a vehicle adds its engine,
+    and its brakes while it is still rolling faster than a walk."""
+    push = push_force(unit.personnel) * fatigue.work_factor(unit)
+    rolling = math.hypot(*world.unit_bodies.velocity(unit.body_id)) > 2.0 * rules.FOOT_MPS
+    return push if on_foot(unit) and not rolling else push + rules.VEHICLE_DRIVE_N
 
 
 def _toward(dx: float, dy: float, speed: float) -> tuple[float, float]:
@@ -252,16 +304,20 @@ def _toward(dx: float, dy: float, speed: float) -> tuple[float, float]:
 
 
 def _close_enough(world: World, unit: UnitState, dist: float) -> bool:
-    """At the last waypoint of an office, the edge of the crowd is close enough."""
+    """At the last waypoint of an office, inside the site's disc is close enough: the
+    officers stand at the crowd rather than dig into its packed core."""
     if len(unit.route) != 1 or unit.dest_site is None:
         return False
-    return dist < max(rules.ARRIVE_M, 0.4 * world.sites[unit.dest_site].radius_m)
+    if math.hypot(*world.unit_bodies.velocity(unit.body_id)) > 2.0 * rules.FOOT_MPS:
+        return False  # still braking out of the drive: not standing there yet
+    radius = world.sites[unit.dest_site].radius_m
+    return dist < max(rules.ARRIVE_M, rules.ARRIVE_SITE_SHARE * radius)
 
 
 def _pass_waypoint(world: World, unit: UnitState) -> None:
     unit.route.pop(0)
     node = unit.route_nodes.pop(0) if unit.route_nodes else ""
-    if node:
+    if node and node != DRIVE_IN:
         unit.prev_node = node
     if unit.route:
         return
@@ -282,10 +338,22 @@ def _pass_waypoint(world: World, unit: UnitState) -> None:
 
 def sync_units(world: World) -> None:
     """Read unit positions back from the physics step."""
-    pos = world.crowd.unit_pos
+    bodies = world.unit_bodies
+    bodies.after_step(rules.DT)
     for unit in world.units.values():
         if unit.body_id:
-            unit.x, unit.y = pos[unit.body_id]
+            unit.x, unit.y = bodies.position(unit.body_id)
+
+
+def progress_ratios(world: World) -> dict[str, float | None]:
+    """Per travelling unit: distance made over distance commanded (1.0: nothing slowed
+    it; lower: the crowd or the roads held it back)."""
+    ratios = {}
+    for unit in world.units.values():
+        ratio = world.unit_bodies.progress_ratio(unit.body_id) if unit.body_id else None
+        if ratio is not None:
+            ratios[unit.id] = round(ratio, 3)
+    return ratios
 
 
 def replan(world: World) -> None:
@@ -296,9 +364,9 @@ def replan(world: World) -> None:
         world.emit("tension_crossed", subject=eid, value=rules.CONGESTED_DENSITY,
                    detail="road_congested")
     for unit in world.units.values():
-        if unit.state not in ("moving", "returning") or not unit.destination:
+        if unit.state not in ("moving", "returning", "patrolling") or not unit.destination:
             continue
-        nodes = [n for n in unit.route_nodes if n]
+        nodes = [n for n in unit.route_nodes if n and n != DRIVE_IN]
         if not any(roads.is_bad(a, b) for a, b in zip(nodes, nodes[1:], strict=False)
                    if roads.graph.has_edge(a, b)):
             continue
@@ -335,12 +403,7 @@ def update_units(world: World, dt: float) -> None:
         _refresh_available(world, unit)
         site = unit_site(world, unit)
         unit.site_id = site.id if site else None
-        at_base = site is not None and site.id == unit.base and unit.state == "idle"
-        if at_base:
-            unit.fatigue = max(0.0, unit.fatigue - rules.RECOVER_PER_S * dt)
-        elif rules.ROLES[unit.type].travels or unit.state == "on_site":
-            extra = rules.FATIGUE_CROWD_PER_S if site is not None and site.crowd > 20 else 0.0
-            unit.fatigue = min(1.0, unit.fatigue + (rules.FATIGUE_PER_S + extra) * dt)
+        fatigue.update(world, unit, site, dt)
         unit.site_s = unit.site_s + dt if site is not None else 0.0
         if unit.order == "escort" and unit.state == "moving":
             convoy = world.convoys.get(unit.target or "")
@@ -351,7 +414,7 @@ def update_units(world: World, dt: float) -> None:
                     convoy.escort = unit.id
                 world.emit("unit_arrived", subject=unit.id, detail=f"escort:{convoy.id}")
         if unit.type == "brimob" and site is not None and site.crowd > 20:
-            world.trust = max(0.0, world.trust - rules.BRIMOB_TRUST_DRAIN * dt)
+            trust.lose(world, rules.BRIMOB_TRUST_DRAIN * dt)
 
 
 def _refresh_available(world: World, unit: UnitState) -> None:
@@ -398,7 +461,7 @@ def _drive_convoy(world: World, convoy: ConvoyState, dt: float) -> None:
         speed *= 0.3  # wait for the escort to catch up
     if _hazard(world, convoy, escort, dt):
         return
-    travel = speed * dt
+    travel = speed * dt / (1.0 + rules.DENSITY_SLOWDOWN * _convoy_crowd(world, convoy))
     while travel > 0 and convoy.route:
         tx, ty = convoy.route[0]
         d = math.hypot(tx - convoy.x, ty - convoy.y)
@@ -419,15 +482,31 @@ def _drive_convoy(world: World, convoy: ConvoyState, dt: float) -> None:
             escort.target = convoy.destination
 
 
+def _convoy_crowd(world: World, convoy: ConvoyState) -> float:
+    """Persons/m2 on the road the convoy is driving (0 off the road graph)."""
+    nodes = [n for n in convoy.route_nodes[:1] if n]
+    if not nodes:
+        return 0.0
+    here = world.roads.nearest_node(convoy.x, convoy.y)
+    if here == nodes[0] or not world.roads.graph.has_edge(here, nodes[0]):
+        return 0.0
+    return world.roads.density(here, nodes[0])
+
+
 def _hazard(world: World, convoy: ConvoyState, escort: UnitState | None, dt: float) -> bool:
-    """An unescorted convoy may be stopped on the road (a disruption incident opens)."""
+    """A convoy may be stopped on the road (a disruption incident opens): unescorted it
+    is at risk all the way; any escort cuts that, Lantas to nothing; and a crowd packed
+    on its road puts even an escorted convoy at risk."""
     if escort is None:
         factor = 1.0
     else:
         factor = rules.ESCORT_HAZARD_FACTOR.get(escort.type, rules.OTHER_ESCORT_HAZARD_FACTOR)
-    if factor <= 0.0:
+    crowd = max(0.0, _convoy_crowd(world, convoy) - rules.COMFORT_DENSITY)
+    risk = rules.CONVOY_HAZARD_PER_S * factor + rules.CONVOY_CROWD_HAZARD_PER_S * crowd * (
+        0.5 if escort is not None else 1.0)
+    if risk <= 0.0:
         return False
-    if world.rng.random() >= rules.CONVOY_HAZARD_PER_S * factor * dt:
+    if world.rng.random() >= risk * dt:
         return False
     from command_game.sim import incidents
 

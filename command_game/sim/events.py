@@ -19,7 +19,14 @@ EventKind = Literal[
     "objective_met",
     "objective_failed",
     "tension_crossed",  # a site's tension crossed a threshold (value says which, up or down)
+    "incident_failed",
+    "convoy_disrupted",
     "riot",
+    "crush_risk",  # a site's crowd is packed past the crush density (value: persons/m2)
+    "crush",  # people fell in the crush (value: casualties): mission lost
+    "unit_tired",  # a unit's fatigue crossed FATIGUE_WARN: relieve it
+    "cordon_raised",
+    "cordon_lifted",
     "event_card",  # an event card comes up and waits for a choice (subject: card id)
     "card_chosen",  # a card was answered (detail: choice id; value 1 when by its default)
     "command_rejected",  # a command that could not apply (detail says why)

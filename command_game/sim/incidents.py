@@ -1,8 +1,10 @@
 """Incidents, site tension and the kamtibmas index (updated at 10 Hz).
 
-An incident opens from the level's script (hidden ones only Intelkam reveals before they
-trigger) or when a site's tension crosses a trigger. The right unit types on site work it
-off; without them it escalates when its timer runs out and fails when it runs out again.
+An incident opens from the level's script or when a site's tension crosses a trigger.
+The right unit types on site work it off; without them it escalates when its timer runs
+out and fails when it runs out again. A hidden one (a planted package, a planned
+sabotage) only Intelkam can find: if its timer runs out unseen, it has happened, and
+fails at once.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from command_game.sim import dispatch, rules
+from command_game.sim import crowd_pressure, dispatch, rules, trust
 from command_game.sim.state import IncidentState
 
 if TYPE_CHECKING:
@@ -65,7 +67,8 @@ def update(world: World, dt: float) -> None:
             inc.status = "open"
             _show(world, inc, "incident_revealed")
         if inc.visible:
-            inc.progress += dt * _work_rate(world, inc) / (rules.INCIDENT_WORK_S * inc.severity)
+            rate = _work_rate(world, inc) * trust.work_factor(world, inc.type)
+            inc.progress += dt * rate / (rules.INCIDENT_WORK_S * inc.severity)
             if inc.progress >= 1.0:
                 _resolve(world, inc)
                 continue
@@ -99,6 +102,7 @@ def _resolve(world: World, inc: IncidentState) -> None:
     seen = inc.revealed_tick if inc.revealed_tick is not None else inc.opened_tick
     world.response_s.append((world.tick - seen) / rules.TICK_RATE)
     world.emit("incident_resolved", subject=inc.id, site=inc.site, detail=inc.type)
+    trust.gain(world, rules.TRUST_PER_RESOLVED)
     for unit in world.units.values():
         if unit.type == "siber" and unit.target == inc.id and unit.state == "on_site":
             unit.state, unit.order, unit.target = "idle", "idle", None
@@ -108,33 +112,34 @@ def _resolve(world: World, inc: IncidentState) -> None:
 
 def _escalate(world: World, inc: IncidentState) -> None:
     site = world.sites[inc.site]
-    if inc.status in ("hidden", "open"):
-        was_hidden = inc.status == "hidden"
+    if inc.status == "open":
         inc.status = "escalated"
         inc.severity = min(3, inc.severity + 1)
         inc.escalates_at_tick = world.tick + inc.escalation_ticks
         site.tension = min(100.0, site.tension + rules.ESCALATION_TENSION * inc.severity)
-        _show(world, inc, "incident_opened" if was_hidden else "incident_escalated")
-        if was_hidden:
-            world.emit("incident_escalated", subject=inc.id, site=inc.site,
-                       value=float(inc.severity), detail=inc.type)
-    else:
-        _close(world, inc, "failed")
-        site.tension = min(100.0, site.tension + rules.FAILURE_TENSION)
-        world.trust = max(0.0, world.trust - rules.FAILURE_TRUST)
-        world.emit("incident_failed", subject=inc.id, site=inc.site, detail=inc.type)
+        _show(world, inc, "incident_escalated")
+        return
+    if inc.status == "hidden":  # nobody found it in time: it happened
+        inc.severity = min(3, inc.severity + 1)
+        _show(world, inc, "incident_opened")
+        world.emit("incident_escalated", subject=inc.id, site=inc.site,
+                   value=float(inc.severity), detail="unseen")
+    _close(world, inc, "failed")
+    site.tension = min(100.0, site.tension + rules.FAILURE_TENSION)
+    trust.lose(world, rules.FAILURE_TRUST)
+    world.emit("incident_failed", subject=inc.id, site=inc.site, detail=inc.type)
 
 
 # --- sites --------------------------------------------------------------------------------
-def _dialogue_ramp(unit) -> float:
+def dialogue_ramp(unit) -> float:
     start, full = rules.DIALOGUE_RAMP_S
     return min(1.0, max(0.0, (unit.site_s - start) / (full - start)))
 
 
 def update_sites(world: World, dt: float) -> None:
-    """Tension per site: fed by the crowd's size and mood and by visible incidents, slowed
-    by Binluh in the district, taken down by units on site; the crowd there is stirred by
-    tension and incidents and calmed by units nearby."""
+    """Tension per site: fed by the crowd's size, mood and packing and by visible
+    incidents, slowed by Binluh in the district, taken down by units on site; the crowd
+    there is stirred by tension and incidents and calmed by units nearby."""
     crowd = world.crowd
     growth = {sid: 0.0 for sid in world.sites}
     for inc in world.incidents:
@@ -147,17 +152,17 @@ def update_sites(world: World, dt: float) -> None:
     for site in world.sites.values():
         near = crowd.near(site.x, site.y, site.radius_m * rules.CROWD_NEAR_FACTOR) \
             if crowd.count else np.zeros(0, bool)
-        site.crowd = int(near.sum())
-        site.agitation = float(crowd.agitation[near].mean()) if site.crowd else 0.0
+        crowd_pressure.measure(world, site, near)
         if site.crowd:
-            crowd.agitation[near] += dt * rules.AGITATION_FROM_TENSION * site.tension / 100.0
-        size = site.crowd / (site.crowd + rules.CROWD_HALF)
-        feed = growth[site.id] + rules.TENSION_FROM_CROWD * size * site.agitation
+            crowd.agitation[near] += dt * rules.AGITATION_FROM_TENSION * site.tension / 100.0 \
+                * trust.agitation_factor(world)
+        feed = growth[site.id] + crowd_pressure.crowd_feed(site)
         if site.district is not None and site.district in calm_districts:
             feed *= rules.BINLUH_GROWTH_FACTOR
         _set_tension(world, site, site.tension + dt * (feed - _calming(world, site)
                                                       - rules.TENSION_RELAX))
         _riot_clock(world, site, dt)
+        crowd_pressure.crush_clock(world, site, dt)
         _hold_clock(world, site, dt)
         _triggers(world, site)
     _calm_crowd(world, dt)
@@ -171,7 +176,7 @@ def _calming(world: World, site) -> float:
         role = rules.ROLES[unit.type]
         power = role.presence * (0.5 if unit.state == "patrolling" else 1.0)
         if unit.state == "dialogue":
-            power += role.dialogue * _dialogue_ramp(unit)
+            power += role.dialogue * dialogue_ramp(unit) * trust.dialogue_factor(world)
         total += power * dispatch.strength(unit)
     return total
 
@@ -181,9 +186,10 @@ def _stir(world: World, inc: IncidentState, dt: float) -> None:
     if not crowd.count:
         return
     rate, radius = rules.INCIDENT_AGITATION[inc.type]
-    add = dt * rate * inc.severity
-    if radius is None:
-        crowd.agitation += add
+    add = dt * rate * inc.severity * trust.agitation_factor(world)
+    if radius is None:  # a hoax or hack online: it spreads further the longer it stands
+        age = (world.tick - inc.opened_tick) / max(1, inc.escalation_ticks)
+        crowd.agitation += dt * rate * inc.severity * trust.hoax_factor(world) * (1.0 + age)
     else:
         crowd.agitation[crowd.near(inc.x, inc.y, radius)] += add
 
@@ -198,14 +204,17 @@ def _calm_crowd(world: World, dt: float) -> None:
             continue
         calm = role.calm
         if unit.state == "dialogue":
-            calm += 0.03 * role.dialogue * _dialogue_ramp(unit)
+            calm += 0.03 * role.dialogue * dialogue_ramp(unit) * trust.dialogue_factor(world)
         radius = rules.CALM_RADIUS_M
-        if unit.site_id is not None:
-            site = world.sites[unit.site_id]
+        site = world.sites[unit.site_id] if unit.site_id is not None else None
+        if site is not None:
             radius = max(radius, site.radius_m * rules.CROWD_NEAR_FACTOR)
             near = crowd.near(site.x, site.y, radius)
         else:
             near = crowd.near(unit.x, unit.y, radius)
+        if role.provokes_below > 0.0 and near.any() \
+                and float(crowd.agitation[near].mean()) < role.provokes_below:
+            calm = -rules.PROVOKE_AGITATION  # riot police over a peaceful crowd: it bristles
         crowd.agitation[near] -= dt * calm * dispatch.strength(unit)
     np.maximum(crowd.agitation, 0.0, out=crowd.agitation)
     np.minimum(crowd.agitation, 1.0, out=crowd.agitation)
@@ -226,12 +235,12 @@ def _riot_clock(world: World, site, dt: float) -> None:
     site.at_max_s = site.at_max_s + dt if site.tension >= 100.0 else 0.0
     if site.at_max_s >= rules.RIOT_AFTER_S and not site.rioted:
         site.rioted = True
-        world.trust = max(0.0, world.trust - 30.0)
+        trust.lose(world, rules.RIOT_TRUST)
         world.emit("riot", subject=site.id, site=site.id, value=site.tension)
 
 
 def _hold_clock(world: World, site, dt: float) -> None:
-    held = any(u.site_id == site.id and u.state in ("on_site", "dialogue")
+    held = any(u.site_id == site.id and u.state in ("on_site", "dialogue", "cordon")
                for u in world.units.values() if rules.ROLES[u.type].travels)
     site.held_s = site.held_s + dt if held else 0.0
 

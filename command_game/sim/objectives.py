@@ -1,9 +1,15 @@
 """Objectives decide the mission, and the score sums up how well it went.
 
-Won: as soon as every required objective is met, where the "until the result is read"
-kinds (keep_index_above, no_brimob, no_riot) count as met while not failed; or at
-``meta.duration_s`` if by then nothing required is failed or still pending.
-Lost: a required objective fails, or any site riots.
+The end, one rule (the HUD's countdown and the briefing say the same): the result is
+read at ``meta.duration_s`` at the latest; it is read early once the night's script has
+played out (every scripted incident has opened and is closed, every convoy has arrived
+or was stopped, every crowd source has started, every event card has been answered and
+its effects are done) and every required task objective is
+met. Won when the result is read with every required objective met (the "until the
+result is read" kinds, keep_index_above, no_brimob and no_riot, count as met while not
+failed). Lost at once when a required objective fails, a site riots or a crowd crushes;
+lost at ``duration_s`` with a required objective still pending. So no scripted content
+is skipped by an early win, and a speedrun's time is the tick the result was read.
 """
 
 from __future__ import annotations
@@ -90,9 +96,12 @@ def _decide(world: World) -> None:
     if any(s.rioted for s in world.sites.values()):
         world.end("lost", "riot")
         return
+    if any(s.crushed for s in world.sites.values()):
+        world.end("lost", "crush")
+        return
     at_end = world.time_s >= world.level.meta.duration_s
     tasks = [o for o in required if o.kind not in SURVIVAL_KINDS]
-    done = bool(tasks) and all(o.status == "met" for o in tasks)
+    done = bool(tasks) and all(o.status == "met" for o in tasks) and not script_left(world)
     if done or at_end:
         _close_survivors(world)
         pending = [o for o in required if o.status != "met"]
@@ -102,6 +111,19 @@ def _decide(world: World) -> None:
             world.end("lost", "time_up")
         else:
             world.end("won", "objectives_met" if not at_end else "result_read")
+
+
+def script_left(world: World) -> int:
+    """Scripted things the night still holds: incidents to come or still active, convoys
+    waiting or on the road, crowd sources not started yet. The result is read early only
+    at zero."""
+    t = world.time_s
+    incidents = len(world._scripted) + sum(1 for i in world.incidents if i.active)
+    convoys = sum(1 for c in world.convoys.values() if c.status in ("waiting", "moving"))
+    sources = sum(1 for s in world.level.crowd_sources if s.start_s > t)
+    deck = world.cards  # event cards still to come, waiting, or with effects still due
+    cards = len(deck.pending) + (deck.showing is not None) + len(deck.queued)
+    return incidents + convoys + sources + cards
 
 
 def _close_survivors(world: World) -> None:

@@ -1,5 +1,6 @@
 """The road network: a networkx graph weighted by travel time, slowed by crowds on a road
-and all but closed where an incident blocks it."""
+and all but closed where an incident or a packed crowd blocks it. Routes are planned and
+driven with the same cost (``cost``): a unit takes as long on a road as its plan said."""
 
 from __future__ import annotations
 
@@ -56,8 +57,15 @@ class RoadNetwork:
     def _reweight(self, eid: str) -> None:
         data = self.graph.edges[self.edge_ids[eid]]
         data["open_time"] = data["base"] * (1.0 + rules.DENSITY_SLOWDOWN * data["density"])
-        blocked = self.blocked.get(eid, 0) > 0
-        data["time"] = data["open_time"] * (rules.BLOCKED_PENALTY if blocked else 1.0)
+        data["time"] = data["open_time"] * (rules.BLOCKED_PENALTY if self._closed(eid) else 1.0)
+
+    def _closed(self, eid: str) -> bool:
+        """Blocked by an incident, or by a crowd packed across it."""
+        data = self.graph.edges[self.edge_ids[eid]]
+        return self.blocked.get(eid, 0) > 0 or data["density"] >= rules.ROAD_BLOCK_DENSITY
+
+    def density(self, a: str, b: str) -> float:
+        return self.graph.edges[a, b]["density"]
 
     def block(self, eid: str) -> None:
         if eid in self.edge_ids:
@@ -72,19 +80,27 @@ class RoadNetwork:
     def is_bad(self, a: str, b: str) -> bool:
         """Blocked or congested: a unit on a route through it should look for another."""
         data = self.graph.edges[a, b]
-        return self.blocked.get(data["id"], 0) > 0 or data["density"] >= rules.CONGESTED_DENSITY
+        return self._closed(data["id"]) or data["density"] >= rules.CONGESTED_DENSITY
 
-    def edge_speed(self, a: str, b: str) -> float:
-        """Metres per second a vehicle can drive on the edge now."""
+    @staticmethod
+    def cost(a: str, b: str, data: dict, goal: str | None) -> float:
+        """Seconds to drive the edge toward ``goal``: a closed road is all but closed,
+        except the last stretch into the goal itself (police heading for that very
+        incident push through at the crowd's pace, not the closure's)."""
+        return data["open_time"] if goal is not None and goal in (a, b) else data["time"]
+
+    def edge_speed(self, a: str, b: str, goal: str | None = None) -> float:
+        """Metres per second a vehicle drives the edge now, at the cost its route was
+        planned with."""
         data = self.graph.edges[a, b]
-        return data["length"] / data["time"] if data["time"] > 0 else data["speed"]
+        t = self.cost(a, b, data, goal)
+        return data["length"] / t if t > 0 else data["speed"]
 
     def path(self, start: str, goal: str) -> list[str] | None:
-        """Fastest node path. A road blocked by an incident is avoided, except the last
-        stretch into the goal itself: police on their way to the incident may use it."""
+        """Fastest node path under ``cost``."""
 
         def time(a: str, b: str, data: dict) -> float:
-            return data["open_time"] if goal in (a, b) else data["time"]
+            return self.cost(a, b, data, goal)
 
         try:
             return nx.shortest_path(self.graph, start, goal, weight=time)

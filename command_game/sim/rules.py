@@ -132,8 +132,17 @@ FREE_WALK_MPS = PEOPLE.speed_mean_mps
 
 # --- units -------------------------------------------------------------------------------
 UNIT_RADIUS_M = 1.5
-UNIT_MASS_KG = 3000.0
+UNIT_MASS_KG = 500.0
+UNIT_PUSH_N = 600.0  # x sqrt(personnel): the most force a unit's joint pulls it with
+VEHICLE_DRIVE_N = 5000.0  # a vehicle's engine adds this on the road (corners, starts)
+FOOT_MPS = 1.5  # officers on foot, the last PARK_M to the office or map point
+PARK_M = 25.0  # the vehicle drives in off the road and parks this far short
+BRAKE_MPS2 = 5.0  # vehicles slow down for the stop at this deceleration
+OFFROAD_MPS = 6.0  # driving in off the road (a side street, a car park)
+SIREN_FACTOR = 1.5  # with lights and siren police drive up to 1.5 x the road's limit
+FATIGUE_SLOWDOWN = 0.3  # a fully tired unit moves this much slower (fatigue.py)
 ARRIVE_M = 3.0
+ARRIVE_SITE_SHARE = 0.8  # at an office, within this share of its radius_m is arrived
 CALM_RADIUS_M = 35.0  # citizens this close to a calming unit lose agitation (at a site:
 # at least the site's crowd radius, radius_m * CROWD_NEAR_FACTOR)
 ON_SITE_MARGIN_M = 20.0  # a unit within radius_m + this of an office is on that site
@@ -142,8 +151,18 @@ DIALOGUE_RAMP_S = (20.0, 45.0)  # dialogue starts working after 20 s, full at 45
 SIBER_COOLDOWN_S = 60.0
 BRIMOB_TRUST_COST = 8.0  # per order given to a Brimob unit
 BRIMOB_TRUST_DRAIN = 0.05  # per s while Brimob stands at a site with a crowd
-FATIGUE_PER_S = 1.0 / 1800.0  # deployed: fully tired after 30 min
-FATIGUE_CROWD_PER_S = 1.0 / 900.0  # extra while working a site with a crowd
+PROVOKE_AGITATION = 0.02  # per s added by Brimob standing over a peaceful crowd
+CORDON_M_PER_OFFICER = 1.0  # a cordon line is this long per officer ...
+CORDON_MIN_M, CORDON_MAX_M = 4.0, 60.0  # ... within these
+CORDON_RADIUS_M = 0.4
+LEAD_HOME_AGITATION = 0.45  # citizens calmer than this listen to a dialogue team
+FATIGUE_PER_S = 1.0 / 1200.0  # on duty: fully tired after 20 min
+FATIGUE_CROWD_MIN = 20  # a site with more citizens than this tires the units there
+FATIGUE_CROWD_PER_S = 1.0 / 1000.0  # x (0.5 + persons/m2 there)
+FATIGUE_DIALOGUE_PER_S = 1.0 / 900.0  # talking a crowd down is hard work
+FATIGUE_CORDON_PER_S = 1.0 / 600.0  # holding a line against a crowd is harder
+FATIGUE_WEAKENS = 0.7  # an exhausted unit works, calms and pushes at 30 %
+FATIGUE_WARN = 0.7  # "unit_tired": time to relieve it
 RECOVER_PER_S = 1.0 / 300.0  # resting at base
 TNI_PERSONNEL = 30
 BINLUH_GROWTH_FACTOR = 0.5  # tension growth multiplier in a district with Binluh on site
@@ -158,18 +177,20 @@ class UnitRole:
     calm: float  # agitation per s removed from citizens within CALM_RADIUS_M
     dialogue: float  # extra tension per s removed once a dialogue has ramped up
     travels: bool = True
+    lead_home: float = 0.0  # per s, share of a listening crowd a ramped dialogue leads home
+    provokes_below: float = 0.0  # over a crowd calmer than this it raises agitation
 
 
 ROLES: dict[str, UnitRole] = {
-    "samapta": UnitRole(40.0, presence=0.6, calm=0.010, dialogue=0.2),
-    "intelkam": UnitRole(50.0, presence=0.1, calm=0.002, dialogue=0.1),
-    "lantas": UnitRole(60.0, presence=0.2, calm=0.003, dialogue=0.1),
-    "reskrim": UnitRole(45.0, presence=0.2, calm=0.004, dialogue=0.1),
+    "samapta": UnitRole(60.0, presence=0.6, calm=0.010, dialogue=0.2),
+    "intelkam": UnitRole(70.0, presence=0.1, calm=0.002, dialogue=0.1),
+    "lantas": UnitRole(80.0, presence=0.2, calm=0.003, dialogue=0.1),
+    "reskrim": UnitRole(65.0, presence=0.2, calm=0.004, dialogue=0.1),
     "siber": UnitRole(0.0, presence=0.0, calm=0.0, dialogue=0.0, travels=False),
-    "brimob": UnitRole(40.0, presence=2.0, calm=0.060, dialogue=0.0),
-    "dialogis": UnitRole(35.0, presence=0.3, calm=0.015, dialogue=1.6),
-    "binluh": UnitRole(35.0, presence=0.3, calm=0.008, dialogue=0.4),
-    "tni": UnitRole(35.0, presence=1.2, calm=0.030, dialogue=0.0),
+    "brimob": UnitRole(55.0, presence=2.0, calm=0.060, dialogue=0.0, provokes_below=0.25),
+    "dialogis": UnitRole(55.0, presence=0.3, calm=0.015, dialogue=1.6, lead_home=0.02),
+    "binluh": UnitRole(55.0, presence=0.3, calm=0.008, dialogue=0.4, lead_home=0.008),
+    "tni": UnitRole(50.0, presence=1.2, calm=0.030, dialogue=0.0),
 }
 
 # --- incidents ---------------------------------------------------------------------------
@@ -211,17 +232,33 @@ ROAD_BLOCKING_INCIDENTS = ("convoy_disruption", "clash", "sabotage")
 # tension points per s (a crowd's size counts, with diminishing returns)
 TENSION_FROM_CROWD = 3.0
 CROWD_HALF = 150.0
+# packing adds to mood: + DENSITY_TENSION per person/m2 above COMFORT_DENSITY (crowd_pressure)
+DENSITY_TENSION = 0.15
+COMFORT_DENSITY = 1.0
+CRUSH_DENSITY = 5.0  # persons/m2: past this a crowd can collapse (Fruin, Still)
+CRUSH_AFTER_S = 20.0  # that packed this long: a crush (casualties, mission lost)
+CRUSH_CASUALTY_SHARE = 0.05  # of the citizens packed past the crush density
+CRUSH_TRUST = 30.0
 TENSION_RELAX = 0.2  # per s, tension falls by itself when nothing feeds it
 TENSION_THRESHOLDS = (50.0, 80.0, 100.0)
 RIOT_AFTER_S = 30.0  # a site at tension 100 this long riots (mission lost)
+RIOT_TRUST = 30.0
 SITE_WEIGHT = {"kpu": 2.0, "bawaslu": 2.0, "ppk": 1.5, "tps": 1.0, "warehouse": 1.0}
 INDEX_INCIDENT_PENALTY = 2.0  # per severity point of visible unresolved incidents
 START_TRUST = 75.0
+# trust.py: at trust 0 / 100 these multiply by (1 +/- value)
+TRUST_AGITATION = 0.5  # how fast crowds are stirred
+TRUST_DIALOGUE = 0.5  # what dialogue achieves
+TRUST_HOAX = 0.6  # how far hoaxes spread
+TRUST_COMPLAINTS = 0.4  # how fast complaints (protest, intimidation, provocation) settle
+TRUST_PER_RESOLVED = 1.0  # trust won back per incident resolved
 
 # --- roads and convoys ---------------------------------------------------------------------
 CONGESTED_DENSITY = 1.5  # persons per m2 on a road: units re-plan around it
 DENSITY_SLOWDOWN = 1.5  # travel time multiplier per person per m2 on an edge
 BLOCKED_PENALTY = 50.0  # a blocked road is used only when there is no other way
+ROAD_BLOCK_DENSITY = 3.0  # persons per m2 on a road: a crowd blocks it like an incident
+CONVOY_CROWD_HAZARD_PER_S = 1.0 / 30.0  # x persons/m2 above comfort on a convoy's road
 ESCORT_RANGE_M = 20.0
 CONVOY_WAIT_FOR_ESCORT_S = 60.0
 CONVOY_HAZARD_PER_S = 1.0 / 90.0  # disruption chance per s for an unescorted moving convoy

@@ -8,7 +8,8 @@ import numpy as np
 
 from command_game.level.models import Bilingual
 
-UNIT_STATES = ("idle", "moving", "on_site", "dialogue", "returning", "patrolling", "escorting")
+UNIT_STATES = ("idle", "moving", "on_site", "dialogue", "returning", "patrolling", "escorting",
+               "cordon")
 
 
 @dataclass
@@ -90,6 +91,11 @@ class SiteState:
     at_max_s: float = 0.0  # how long tension has stayed at 100
     rioted: bool = False
     held_s: float = 0.0  # continuous police presence, for hold_site
+    density: float = 0.0  # mean persons/m2 around the citizens at the site
+    peak_density: float = 0.0  # the most packed of them
+    crush_s: float = 0.0  # how long the crowd has been packed past the crush density
+    crushed: bool = False
+    casualties: int = 0
 
 
 @dataclass

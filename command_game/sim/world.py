@@ -17,8 +17,18 @@ import shapely
 
 from command_game.level.gather import gather_area
 from command_game.level.models import HQ_TYPES, Level
-from command_game.sim import dispatch, event_cards, incidents, objectives, rules, scenario
+from command_game.sim import (
+    dispatch,
+    dispersal,
+    event_cards,
+    incidents,
+    objectives,
+    rules,
+    scenario,
+    trust,
+)
 from command_game.sim.commands import Command
+from command_game.sim.cordon import Cordons
 from command_game.sim.crowd import Crowd
 from command_game.sim.events import Event
 from command_game.sim.flowfield import flow_fields
@@ -32,6 +42,7 @@ from command_game.sim.state import (
     SiteState,
     UnitState,
 )
+from command_game.sim.unit_bodies import UnitBodies
 
 TICK_RATE = rules.TICK_RATE
 
@@ -39,7 +50,7 @@ TICK_RATE = rules.TICK_RATE
 class World:
     """All gameplay state of one mission. Views read it; only ``step`` changes it."""
 
-    def __init__(self, level: Level, seed: int = 0) -> None:
+    def __init__(self, level: Level, seed: int = 0, reputation: float | None = None) -> None:
         self.seed = int(seed)
         self.base_level = level  # as written; self.level is the night this seed plays
         self.level = level = scenario.vary(level, self.seed)
@@ -48,7 +59,8 @@ class World:
         self.outcome: str | None = None
         self.end_reason = ""
         self.kamtibmas_index = 100.0
-        self.trust = rules.START_TRUST
+        self.trust = trust.start(reputation)  # the Polres's reputation from the campaign
+        self.start_trust = self.trust
         self.brimob_used = False
         self.tni_calls_left = level.tni_backup_calls
         self.command_log: list[Command] = []
@@ -60,6 +72,8 @@ class World:
         self.fields = fields
         self.crowd = Crowd(fields, level.map.width_m, level.map.height_m,
                            [b.polygon for b in level.buildings])
+        self.unit_bodies = UnitBodies(self.crowd.space)
+        self.cordons = Cordons(self.crowd.space)
         self.roads = RoadNetwork(level, fields.cell, fields.rows, fields.cols)
         self.sites = {o.id: SiteState(o.id, o.type, o.name, o.x, o.y, o.radius_m, o.node,
                                       _district_of(level, o.x, o.y)) for o in level.offices}
@@ -87,8 +101,8 @@ class World:
         self.crowd.update_density()
 
     @classmethod
-    def from_level(cls, level: Level, seed: int = 0) -> World:
-        return cls(level, seed)
+    def from_level(cls, level: Level, seed: int = 0, reputation: float | None = None) -> World:
+        return cls(level, seed, reputation)
 
     # --- time ----------------------------------------------------------------------------
     @property
@@ -116,6 +130,7 @@ class World:
             self.command_log.append(command)
             dispatch.apply(self, command)
         dispatch.drive_units(self)
+        self.cordons.update(self)
         self.crowd.tick(self.rng, self.tick)
         dispatch.sync_units(self)
         dispatch.move_convoys(self, rules.DT)
@@ -137,7 +152,7 @@ class World:
         if self.tick % TICK_RATE == 0:
             dispatch.replan(self)
         objectives.update(self)
-        self._disperse(dt)  # changes the population: last, after everything that reads it
+        dispersal.update(self, dt)  # changes the population: last, after all that reads it
         self._spawn(dt)
 
     def emit(self, kind: str, subject: str | None = None, site: str | None = None,
@@ -163,27 +178,6 @@ class World:
                 credit -= n
                 spawned += n
             entry[4], entry[5] = credit, spawned
-
-    def _disperse(self, dt: float) -> None:
-        """Calm citizens at a calm site drift home; those who arrive leave the world."""
-        crowd = self.crowd
-        if not crowd.count:
-            return
-        crowd.remove(crowd.arrived_home)
-        calm = (~crowd.going_home) & (crowd.agitation < rules.DISPERSE_AGITATION)
-        if not calm.any():
-            return
-        for entry in self._sources:
-            site = self.sites[entry[1].attractor]
-            if site.tension >= 30.0:
-                continue
-            here = calm & (crowd.source == entry[0]) & crowd.near(site.x, site.y,
-                                                                    site.radius_m * 1.5)
-            roll = self.rng.random(crowd.count) < rules.DISPERSE_CHANCE * dt
-            leaving = here & roll
-            if leaving.any():
-                crowd.ensure_goal(entry[3])
-                crowd.going_home |= leaving
 
     # --- queries for the view ----------------------------------------------------------------
     def crowd_positions(self) -> np.ndarray:
@@ -220,12 +214,15 @@ class World:
             h.update(np.ascontiguousarray(arr).tobytes())
         for u in self.units.values():
             h.update(u.summary().encode())
+            if u.body_id:
+                h.update(self.unit_bodies.summary(u.body_id).encode())
         for inc in self.incidents:
             h.update(inc.summary().encode())
         for s in self.sites.values():
-            h.update(f"{s.id}:{s.tension!r}:{s.held_s!r}".encode())
+            h.update(f"{s.id}:{s.tension!r}:{s.held_s!r}:{s.crush_s!r}".encode())
         for o in self.objectives:
             h.update(f"{o.id}:{o.status}".encode())
+        h.update(self.cordons.summary().encode())
         for c in self.convoys.values():
             h.update(f"{c.id}:{c.status}:{c.x!r}:{c.y!r}:{c.escort}".encode())
         h.update(self.cards.digest().encode())

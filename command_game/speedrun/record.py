@@ -23,6 +23,7 @@ from command_game import __version__, progress
 from command_game.level.io import level_digest, load_level
 from command_game.level.models import Level
 from command_game.level.problems import LevelError
+from command_game.sim.rules import START_TRUST
 from command_game.speedrun.replay import (
     REPLAY_SUFFIX,
     ReplayData,
@@ -69,12 +70,19 @@ def replay_from_world(level: Level, world: Any, real_time_s: float, player: str,
         outcome=world.outcome,
         categories=list(categories_of(world)),
         brimob_used=bool(world.brimob_used),
+        start_trust=_start_trust(world),
         final_tick=int(world.tick),
         final_hash=world.state_hash(),
         splits=splits,
         real_splits=_real_splits_along(splits, real_splits or (), real_time_s),
         commands=group_commands(list(world.command_log)),
     )
+
+
+def _start_trust(world: Any) -> float | None:
+    """The trust the night started from, when a campaign reputation changed it."""
+    start = float(getattr(world, "start_trust", START_TRUST))
+    return None if start == START_TRUST else start
 
 
 def _real_splits_along(splits: Sequence[tuple[str, int]],
@@ -163,7 +171,8 @@ def _update_personal_best(level: Level, world: Any, replay: ReplayData,
         return progress.record_run(
             level.meta.id, won=world.outcome == "won", time_s=game_seconds(replay.final_tick),
             splits={s: game_seconds(tk) for s, tk in replay.splits}, real_time_s=real_time_s,
-            score=int(world.score().total))
+            score=int(world.score().total),
+            end_trust=float(world.trust) if level.meta.campaign_order is not None else None)
     except OSError:
         log.exception("personal best not updated")
         return False

@@ -35,14 +35,14 @@ from command_game.speedrun.timing import TICK_RATE, Split
 from command_game.storage import atomic_write_bytes
 
 MAGIC = b"KMTBRPLY"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rules v2 (unit bodies, crowd pressure, trust, fatigue, the end)
 HEADER = struct.Struct(">8sHHIII")  # magic, version, flags, packed size, json size, crc32
 CHECKPOINT_EVERY = 60  # ticks between state hashes: one per second of game time
 CHECKPOINT_HEX = 16  # hex digits kept per checkpoint hash (64 bits: plenty to spot drift)
 MAX_REPLAY_BYTES = 4 * 1024 * 1024  # a 2-hour mission's replay is a few hundred kB
 MAX_JSON_BYTES = 32 * 1024 * 1024  # refuse zip bombs before inflating them
 REPLAY_SUFFIX = ".kmrp"
-OPTIONAL_KEYS = ("real_splits",)  # left out when empty, so older replays encode unchanged
+OPTIONAL_KEYS = ("real_splits", "start_trust")  # left out when empty: older replays unchanged
 RealSeconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
@@ -61,7 +61,7 @@ class ReplayData(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    format: Literal[1] = FORMAT_VERSION
+    format: Literal[2] = FORMAT_VERSION
     game_version: str = Field(min_length=1, max_length=64)
     level_id: str = Field(min_length=1, max_length=64)
     level_digest: str = Field(pattern=r"^[0-9a-f]{64}$")
@@ -74,6 +74,8 @@ class ReplayData(BaseModel):
     outcome: Literal["won", "lost"] | None
     categories: list[Literal["any", "100", "cooling"]] = Field(default_factory=list)
     brimob_used: bool
+    start_trust: float | None = Field(default=None, ge=0, le=100,
+                                      description="campaign reputation the night started from")
     final_tick: int = Field(ge=0, le=10**8)
     final_hash: str = Field(pattern=r"^[0-9a-f]{16,128}$")
     splits: list[tuple[str, int]] = Field(default_factory=list, description="objective, tick")
@@ -193,7 +195,9 @@ def decode(data: bytes, file: str = "<replay>") -> ReplayData:
         raise ReplayError(file, "speedrun.replay.not_a_replay")
     _, version, _flags, packed_size, json_size, crc = HEADER.unpack_from(data)
     if version != FORMAT_VERSION:
-        raise ReplayError(file, "speedrun.replay.format_version", found=version,
+        older = version < FORMAT_VERSION  # other rules: it cannot be re-checked, not forged
+        raise ReplayError(file, "speedrun.replay.older_version" if older
+                          else "speedrun.replay.format_version", found=version,
                           supported=FORMAT_VERSION)
     payload = data[HEADER.size:]
     if len(payload) < packed_size:

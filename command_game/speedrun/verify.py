@@ -156,7 +156,7 @@ def simulate(replay: ReplayData, level: Level, file: str,
     by_tick = _commands_by_tick(replay)
     if max(by_tick, default=-1) >= replay.final_tick:
         return _fail(file, replay, "speedrun.verify.commands_after_end", tick=replay.final_tick)
-    world = World.from_level(level, seed=replay.seed)
+    world = World.from_level(level, seed=replay.seed, reputation=replay.start_trust)
     every = replay.checkpoint_every
     expected = replay.checkpoints
     made: list[str] = []

@@ -1,0 +1,65 @@
+"""Crowd pressure: what a site's crowd does to its tension, and the crush.
+
+A crowd presses on a site by its size, its mood *and* how tightly it is packed: a calm
+crowd at 3 persons/m2 is a tense one (people cannot move away, small pushes travel). Above
+``CRUSH_DENSITY`` (about 5 persons/m2, where Fruin's and Still's crowd-safety limits put
+the onset of crowd collapse) the site's crush clock runs; if the crowd stays that packed
+for ``CRUSH_AFTER_S`` people fall and are hurt: a crush, the mission lost. Density comes
+from the crowd's own ``local_density`` (persons/m2 around each citizen), so it is only
+ever shaped through the physics: cordons, exit routes, dialogue leading people home.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from command_game.sim import rules
+
+if TYPE_CHECKING:
+    from command_game.sim.state import SiteState
+    from command_game.sim.world import World
+
+
+def measure(world: World, site: SiteState, near: np.ndarray) -> None:
+    """Head count, mean mood, mean and peak density of the crowd at a site."""
+    crowd = world.crowd
+    site.crowd = int(near.sum())
+    if site.crowd:
+        density = crowd.local_density[near]
+        site.agitation = float(crowd.agitation[near].mean())
+        site.density = float(density.mean())
+        site.peak_density = float(density.max())
+    else:
+        site.agitation = site.density = site.peak_density = 0.0
+
+
+def crowd_feed(site: SiteState) -> float:
+    """Tension points per second the crowd adds: size (with diminishing returns) times
+    mood plus packing."""
+    size = site.crowd / (site.crowd + rules.CROWD_HALF)
+    packed = rules.DENSITY_TENSION * max(0.0, site.density - rules.COMFORT_DENSITY)
+    return rules.TENSION_FROM_CROWD * size * (site.agitation + packed)
+
+
+def crush_clock(world: World, site: SiteState, dt: float) -> None:
+    """Runs while the site's crowd is packed past the crush density; warns once, and after
+    CRUSH_AFTER_S a crush hurts people and loses the mission. Eases off at twice the rate
+    it builds when the crowd loosens."""
+    if site.crushed:
+        return
+    if site.peak_density >= rules.CRUSH_DENSITY:
+        if site.crush_s == 0.0:
+            world.emit("crush_risk", subject=site.id, site=site.id, value=site.peak_density)
+        site.crush_s += dt
+    else:
+        site.crush_s = max(0.0, site.crush_s - 2.0 * dt)
+    if site.crush_s >= rules.CRUSH_AFTER_S:
+        site.crushed = True
+        crowd = world.crowd
+        packed = int((crowd.near(site.x, site.y, site.radius_m * rules.CROWD_NEAR_FACTOR)
+                      & (crowd.local_density >= rules.CRUSH_DENSITY)).sum())
+        site.casualties = max(1, round(packed * rules.CRUSH_CASUALTY_SHARE))
+        world.trust = max(0.0, world.trust - rules.CRUSH_TRUST)
+        world.emit("crush", subject=site.id, site=site.id, value=float(site.casualties))
