@@ -4,6 +4,7 @@ with a cost, hidden threats, roads planned and driven at one cost."""
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
 from command_game.sim import crowd_pressure, fatigue, rules
 from command_game.sim.commands import Command
@@ -16,7 +17,7 @@ from tests.test_sim_world import run_until
 def _crowd_at_kpu(world: World, n: int, agitation: float) -> None:
     rng = np.random.default_rng(3)
     xy = np.column_stack([rng.uniform(250, 275, n), rng.uniform(125, 150, n)])
-    goal = world.crowd.add_goal(262.0, 138.0, 10.0, 0.0)
+    goal = world.crowd.add_goal(shapely.Point(262.0, 138.0).buffer(10.0))
     world.crowd.spawn(xy, goal, goal, 0, agitation)
 
 

@@ -4,6 +4,7 @@ crowd nearly stops a small team, and a big formation pushes through where it can
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
 from command_game.sim import dispatch, rules
 from command_game.sim.commands import Command
@@ -21,7 +22,7 @@ def _walk_through(personnel: int, density: float, seconds: float = 12.0) -> floa
         rng = np.random.default_rng(1)
         xy = np.column_stack([rng.uniform(100 - side, 100 + side, n),
                               rng.uniform(40 - side, 40 + side, n)])
-        goal = world.crowd.add_goal(100, 40, side, 0.0)
+        goal = world.crowd.add_goal(shapely.Point(100, 40).buffer(side))
         world.crowd.spawn(xy, goal, goal, 0, 0.0)
     body = world.unit_bodies.add(88.0, 40.0, personnel)
     for tick in range(round(seconds * rules.TICK_RATE)):
