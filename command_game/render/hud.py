@@ -20,6 +20,7 @@ import arcade
 
 from command_game.controls import ACTIONS, key_name
 from command_game.i18n import pick, t
+from command_game.render import layout, ui_scale
 from command_game.render.gpu import Triangles
 from command_game.render.map_camera import MapCamera
 from command_game.render.text_pool import TextPool
@@ -47,6 +48,7 @@ ROW_H = 34
 ORDERS_TOP = 84  # the order buttons' panel reaches this high
 ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "recall")
 SPEEDS = (0, 1, 2, 4)
+BUTTON_HITS = ("speed", "order", "menu", "unit", "incident")  # what a click can press
 
 
 @dataclass
@@ -138,11 +140,9 @@ class Hud:
     # -- drawing -------------------------------------------------------------------
 
     def draw(self, world: Any, state: HudState) -> None:
-        from command_game import settings
-
-        self.set_scale(settings.current().ui_scale / 100)
+        self.set_scale(ui_scale.effective(*self.pixel_size))
         state.mouse = (state.mouse[0] / self.scale, state.mouse[1] / self.scale)
-        with self.camera.activate():
+        with self.camera.activate(), layout.scaled(self.scale, "hud"):
             self._draw(world, state)
         self._minimap(world, state)
 
@@ -171,10 +171,13 @@ class Hud:
         if color is not None:
             self.shapes.rect(*rect, color)
         self.hits.append((rect, hit))
+        if hit.kind in BUTTON_HITS:
+            layout.record_button(*rect)
 
     def _panel(self, left: float, bottom: float, width: float, height: float,
                title: str | None = None, key: str = "", hit: Hit | None = None) -> None:
         self._box((left, bottom, width, height), hit or Hit("panel"), PANEL)
+        layout.record_panel(left, bottom, width, height)
         self.shapes.rect_outline(left, bottom, width, height, 1, PANEL_EDGE)
         if title:
             self.shapes.rect(left + 1, bottom + height - 24, width - 2, 23, HEADER)

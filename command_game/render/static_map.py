@@ -22,6 +22,7 @@ from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import Polygon as ShapelyPolygon
 
 from command_game.level.models import Level
+from command_game.render import layout
 
 Point = tuple[float, float]
 RGBA = tuple[int, int, int, int]
@@ -215,6 +216,8 @@ class StaticMapLayer:
             self._place_labels(camera)
             with window.default_camera.activate():
                 self.label_batch.draw()
+            with layout.scaled(1.0, "map"):
+                layout.record_texts(self.labels.values())
 
     def _place_labels(self, camera) -> None:
         """Moves the labels to where the camera shows their anchors (only if it moved)."""

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import arcade
 import pyglet
 
+from command_game.render import layout
+
 FONT = ("Liberation Sans", "Arial")
 FONT_MONO = ("Liberation Mono", "Courier New")
 
@@ -62,3 +64,13 @@ class TextPool:
 
     def draw(self) -> None:
         self.batch.draw()
+        if layout.active() is not None:
+            layout.record_texts(label for label in self.slots.values() if label.visible)
+
+
+class Label(arcade.Text):
+    """An arcade.Text drawn on its own that tells the layout recorder where it went."""
+
+    def draw(self) -> None:
+        super().draw()
+        layout.record_text(self)

@@ -13,8 +13,9 @@ from typing import Any
 
 import arcade
 
-from command_game import controls, settings
+from command_game import controls
 from command_game.i18n import pick, t
+from command_game.render import ui_scale
 from command_game.speedrun.timing import format_time
 
 HOVER_DELAY_S = 0.4
@@ -93,7 +94,7 @@ class Tooltip:
         self.text = text
         if text is None:
             return
-        scale = settings.current().ui_scale / 100
+        scale = ui_scale.effective()
         if self._label is None or (self._label.text, self._scale) != (text, scale):
             self._scale = scale
             self._label = arcade.Text(text, 0, 0, TEXT, round(11 * scale),

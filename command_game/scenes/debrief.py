@@ -20,6 +20,7 @@ import numpy as np
 import PIL.Image
 
 from command_game.i18n import pick, t
+from command_game.render import layout
 from command_game.render.gpu import Triangles
 from command_game.render.hud import status_mark
 from command_game.render.map_camera import MapCamera
@@ -120,7 +121,9 @@ class DebriefScene(ui.UIScene):
         anchor = arcade.gui.UIAnchorLayout()
         anchor.add(row, anchor_x="center", anchor_y="bottom", align_y=20)
         self.ui.add(anchor)
-        self.focus.set_buttons(buttons, 0)
+        # nothing focused: Space (pause, a moment ago) must not click Retry; the arrows
+        # or Tab reach the buttons, R retries
+        self.focus.set_buttons(buttons, None)
         return buttons
 
     def retry(self) -> None:
@@ -227,6 +230,7 @@ class DebriefScene(ui.UIScene):
     def _panel(self, left: float, top: float, width: float, height: float, title: str,
                key: str) -> None:
         self.shapes.rect(left, top - height, width, height, ui.PANEL)
+        layout.record_panel(left, top - height, width, height)
         self.shapes.rect(left, top - 26, width, 26, ui.PANEL_HEADER)
         self.shapes.rect_outline(left, top - height, width, height, 1, ui.PANEL_BORDER)
         self.texts.put(f"{key}:title", title.upper(), left + 12, top - 18, ui.GOLD, size=11,

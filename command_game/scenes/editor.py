@@ -457,6 +457,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.window.default_camera.use()
         self._draw_chrome()
         self.ui.draw()
+        ui.record_widgets(self.ui)
 
     def _draw_chrome(self) -> None:
         width, height = self.window.width, self.window.height

@@ -10,8 +10,9 @@ from __future__ import annotations
 import arcade
 import pyglet
 
-from command_game import controls, settings
+from command_game import controls
 from command_game.i18n import t
+from command_game.render import layout, ui_scale
 from command_game.scenes import ui
 from command_game.scenes.stack import Scene
 
@@ -58,7 +59,7 @@ class HelpScene(Scene):
         """The player's interface scale, as far as the window has room for all of it."""
         room = min((width - 120) / (len(COLUMNS) * COLUMN_WIDTH),
                    (height - 60 - 220) / (TALLEST * LINE))
-        return max(0.6, min(settings.current().ui_scale / 100, room))
+        return max(0.6, min(ui_scale.effective(width, height), room))
 
     def _lay_out(self) -> None:
         """Places every line for the current window size, scale, bindings and language."""
@@ -113,9 +114,12 @@ class HelpScene(Scene):
             self._lay_out()
         arcade.draw_lbwh_rectangle_filled(0, 0, self.window.width, self.window.height,
                                           ui.DIM_OVERLAY)
+        if layout.active() is not None:
+            layout.active().cover()  # the scene beneath is dimmed, not read
         arcade.draw_rect_filled(self.panel, ui.BACKGROUND)  # the list must not show through
         ui.draw_panel(self.panel, header=self.header)
         self.batch.draw()
+        layout.record_texts(self.labels)
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool:
         if symbol == arcade.key.ESCAPE or controls.action_for(symbol, modifiers) == "help":

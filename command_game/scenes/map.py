@@ -26,6 +26,7 @@ from pyglet.window import key, mouse
 from command_game import controls, settings, sound
 from command_game.i18n import pick, t
 from command_game.level.io import load_level
+from command_game.render import layout
 from command_game.render.hud import SPEEDS, TOP_H, Hud, HudState, Notification
 from command_game.render.map_cache import CachedMapView
 from command_game.render.map_camera import MapCamera
@@ -211,7 +212,7 @@ class MapScene(Scene):
         started = time.perf_counter()
         hover = self._hover_target()
         self.map_view.draw(self.camera)  # the static map; stands in for the clear
-        with self.camera.activate():
+        with self.camera.activate(), layout.scaled(1.0, "world"):
             if self.show_heat:
                 self.world_view.draw_heat(self.world)
             focus = self.focus.target(self.world)

@@ -20,6 +20,7 @@ import arcade
 import arcade.gui
 
 from command_game.i18n import pick, t
+from command_game.render import layout
 from command_game.scenes import ui
 
 PANEL_W, PANEL_H = 420, 420
@@ -83,6 +84,8 @@ class PauseScene(ui.UIScene):
         self.window.default_camera.use()  # the mission beneath drew under its map camera
         w, h = self.window.width, self.window.height
         arcade.draw_lbwh_rectangle_filled(0, 0, w, h, ui.DIM_OVERLAY)
+        if layout.active() is not None:
+            layout.active().cover()  # the mission beneath is dimmed, not read
         s = self.scale
         panel = arcade.XYWH(w / 2, h / 2, PANEL_W * s, PANEL_H * s)
         ui.draw_panel(panel, header=86 * s)

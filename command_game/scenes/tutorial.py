@@ -24,7 +24,7 @@ import arcade
 
 from command_game import controls, settings
 from command_game.i18n import t
-from command_game.render import palette
+from command_game.render import palette, ui_scale
 from command_game.scenes import ui
 
 STEPS: tuple[str, ...] = ("select", "dispatch", "dialogue", "pause")
@@ -173,7 +173,7 @@ class Tutorial:
     def draw(self, width: float, height: float) -> None:
         if not self.visible:
             return
-        hud = settings.current().ui_scale / 100  # the HUD is laid out at this scale
+        hud = ui_scale.effective()  # the HUD is laid out at this scale
         s = min(hud, 1.5)
         left, right = SIDE * hud, width - SIDE * hud
         if right - left < 480 * s:  # side panels too wide at this scale: overlap them
