@@ -216,6 +216,7 @@ class Scenes:
             self.maps[entry.level_id] = scene
         self.stack.reset(scene)
         scene.on_resize(*scene.window.get_size())
+        scene.menu = None
         scene.selection.set(scene.world.units)
         scene.set_speed(0)
         scene.notifications = [Notification(f"{LONG_NAME} {i}: " + i18n.t(

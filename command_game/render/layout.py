@@ -133,3 +133,17 @@ def current_text(text: str, left: float, bottom: float, width: float, height: fl
     if _current is not None and text:
         box = _px((left, bottom, left + width, bottom + height))
         _current.texts.append(TextBox(box, text, (box[0] + 1, box[1] + 1), _current.owner))
+
+
+def occlude(left: float, bottom: float, width: float, height: float) -> None:
+    """An opaque popup (a context menu) is drawn here: what was recorded under it is
+    hidden, so it neither overlaps nor counts."""
+    if _current is None:
+        return
+    box = _px((left, bottom, left + width, bottom + height))
+
+    def under(other: Box) -> bool:
+        return other[0] < box[2] and box[0] < other[2] and other[1] < box[3] and box[1] < other[3]
+
+    _current.texts[:] = [t for t in _current.texts if not under(t.box)]
+    _current.buttons[:] = [b for b in _current.buttons if not under(b.box)]

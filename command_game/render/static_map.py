@@ -145,6 +145,10 @@ def circle_points(x: float, y: float, radius: float, segments: int = 24) -> list
              y + radius * math.sin(2 * math.pi * i / segments)) for i in range(segments)]
 
 
+def _collide(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def label_anchor(points: Sequence[Point], size: float) -> Point:
     """Where a district's name goes: near its top edge if that is inside, else centroid."""
     poly = ShapelyPolygon(points)
@@ -196,6 +200,7 @@ class StaticMapLayer:
         self.label_batch = pyglet.graphics.Batch()
         self.labels = {}
         self.anchors = {}
+        self._office_xy: dict[str, Point] = {}
         self._placed_for = None
         shapes = TriangleBuilder()
         self._add_ground(shapes)
@@ -220,16 +225,46 @@ class StaticMapLayer:
                 layout.record_texts(self.labels.values())
 
     def _place_labels(self, camera) -> None:
-        """Moves the labels to where the camera shows their anchors (only if it moved)."""
+        """Moves the labels to where the camera shows their anchors (only if it moved).
+
+        Offices first, each below its icon, else above, right or left of it, wherever it
+        collides with no label already placed and no office icon; then district names,
+        which give way (hide) rather than cover an office's name."""
         if not hasattr(camera, "project"):
             return
         key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh))
         if key == self._placed_for:
             return
         self._placed_for = key
-        for name, (x, y) in self.anchors.items():
-            sx, sy = camera.project((x, y))
-            self.labels[name].position = (round(sx), round(sy))
+        zoom = float(camera.zoom)
+        icon = self.icon_size * zoom * 0.75  # half an icon with its outline, in pixels
+        icons = []
+        for office in self.level.offices:
+            x, y = camera.project((office.x, office.y))
+            icons.append((x - icon, y - icon, x + icon, y + icon))
+        placed: list[tuple[float, float, float, float]] = list(icons)
+        names = sorted(self.anchors, key=lambda n: not n.startswith("office:"))
+        for name in names:
+            label = self.labels[name]
+            x, y = camera.project(self.anchors[name])
+            w, h = label.content_width, label.content_height
+            if name.startswith("office:"):
+                cx, cy = camera.project(self._office_xy[name])
+                gap = icon + 2
+                options = [(cx, cy - gap), (cx, cy + gap + h), (cx + gap + w / 2, cy + h / 2),
+                           (cx - gap - w / 2, cy + h / 2)]
+            else:
+                options = [(x, y + h / 2)]  # centred on its anchor: as top-anchored
+            for ox, oy in options:
+                box = (ox - w / 2, oy - h, ox + w / 2, oy)
+                if not any(_collide(box, other) for other in placed):
+                    placed.append(box)
+                    label.visible = True
+                    label.position = (round(ox), round(oy - (0 if name.startswith("office:")
+                                                             else h / 2)))
+                    break
+            else:
+                label.visible = False
 
     # -- building the geometry -------------------------------------------------------
 
@@ -284,6 +319,7 @@ class StaticMapLayer:
             shapes.polygon(icon_polygon(shape, office.x, office.y, size), fill)
             name = f"office:{office.id}"
             self.anchors[name] = (office.x, office.y - max(office.radius_m, size) - size * 0.2)
+            self._office_xy[name] = (office.x, office.y)
             self.labels[name] = arcade.Text(
                 office.name, 0, 0, LABEL, font_size=9, anchor_x="center", anchor_y="top",
                 batch=self.label_batch, font_name=FONT,

@@ -23,11 +23,11 @@ from typing import Any
 
 from pyglet.window import key, mouse
 
-from command_game import controls, settings, sound
+from command_game import controls, sound
 from command_game.i18n import pick, t
 from command_game.level.io import load_level
-from command_game.render import layout
-from command_game.render.hud import SPEEDS, TOP_H, Hud, HudState, Notification
+from command_game.render import layout, ui_scale
+from command_game.render.hud import SPEEDS, Hud, HudState, Notification
 from command_game.render.map_cache import CachedMapView
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import BACKGROUND, StaticMapLayer
@@ -74,7 +74,7 @@ class MapScene(Scene):
         width, height = self.window.get_size()
         self.camera = MapCamera(level.map.width_m, level.map.height_m, (0, 0, width, height))
         self.hud = Hud(level, self.static_layer, width, height)
-        self.camera.fit(inset=(0, 0, 0, TOP_H * settings.current().ui_scale / 100))
+        self.fit_view()
         self.selection = Selection()
         self.pending: list[Command] = []
         self.speed = 1
@@ -207,9 +207,20 @@ class MapScene(Scene):
     def on_resize(self, width: int, height: int) -> None:
         self.camera.set_viewport((0, 0, width, height))
         self.hud.resize(width, height)
+        self.fit_view()
+
+    def fit_view(self) -> None:
+        """Shows the whole map in the part of the window no HUD panel covers, so every
+        site starts in view (at the HUD's current scale)."""
+        width, height = self.window.get_size()
+        self.hud.set_scale(ui_scale.effective(width, height))
+        left, bottom, right, top = self.hud.map_area()
+        self.camera.fit(inset=(left, bottom, width - right, height - top))
 
     def on_draw(self) -> None:
         started = time.perf_counter()
+        if abs(ui_scale.effective(*self.window.get_size()) - self.hud.scale) > 1e-6:
+            self.fit_view()  # back from Settings with another UI scale
         hover = self._hover_target()
         self.map_view.draw(self.camera)  # the static map; stands in for the clear
         with self.camera.activate(), layout.scaled(1.0, "world"):
