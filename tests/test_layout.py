@@ -169,6 +169,7 @@ class Scenes:
         self.entries = campaign()
         self.finale = self.entries[-1]
         self.debrief_world = None
+        self.cached: dict[object, object] = {}
 
     def all(self) -> list[tuple[str, Callable[[], object]]]:
         from command_game.scenes.editor_sidebar import TABS
@@ -242,10 +243,15 @@ class Scenes:
         return self.stack.push(HelpScene())
 
     def settings(self, category: str):
+        """One settings screen per scale, walked through its key groups."""
         from command_game.scenes.settings import SettingsScene
 
         self.title()
-        scene = self.stack.push(SettingsScene())
+        scale = settings.current().ui_scale
+        scene = self.cached.get(("settings", scale))
+        if scene is None:
+            scene = self.cached[("settings", scale)] = SettingsScene()
+        self.stack.push(scene)
         if scene.category != category:
             scene.change("category", category)
         return scene
@@ -297,7 +303,10 @@ class Scenes:
         from command_game.editor.document import Ref
         from command_game.scenes.editor import EditorScene
 
-        scene = self.stack.reset(EditorScene(self.finale.path))
+        scene = self.cached.get("editor")  # the editor keeps its size at every UI scale
+        if scene is None:
+            scene = self.cached["editor"] = EditorScene(self.finale.path)
+        self.stack.reset(scene)
         if tab == "selection":
             office = self.finale.level.offices[0]
             scene.select([Ref("offices", office.id)])
@@ -336,9 +345,11 @@ def test_every_screen_fits_at_every_scale(matrix_window, size, lang):
     scenes = Scenes(window.stack)
     failures: list[str] = []
     started, frames = time.perf_counter(), 0
+    cost: dict[str, float] = {}
     for scale in SCALES:
         settings.apply(settings.Settings(language=lang, ui_scale=scale))
         for name, make in scenes.all():
+            began = time.perf_counter()
             scene = make()
             rec = layout.start()
             try:
@@ -353,10 +364,13 @@ def test_every_screen_fits_at_every_scale(matrix_window, size, lang):
             failures += [f"{where}: {problem}" for problem in found]
             if scale == 150 and lang == "id":
                 save_frame(window, f"{size[0]}x{size[1]}_{name}", SHOTS)
+            cost[name] = cost.get(name, 0.0) + time.perf_counter() - began
     elapsed = time.perf_counter() - started
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / f"problems_{size[0]}x{size[1]}_{lang}.txt").write_text("\n".join(failures), "utf-8")
-    print(f"\n{size} {lang}: {frames} frames in {elapsed:.1f} s")
+    slowest = sorted(cost.items(), key=lambda kv: -kv[1])[:6]
+    print(f"\n{size} {lang}: {frames} frames in {elapsed:.1f} s; slowest: "
+          + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
     assert not failures, _report(failures)
 
 

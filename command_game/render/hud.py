@@ -93,6 +93,8 @@ class Hud:
         self.fading = Triangles()  # translucent: notifications as they fade
         self.minimap_shapes = Triangles()
         self.text = TextPool()
+        self.menu_shapes = Triangles()  # the Ctrl+right-click menu, drawn over the rest
+        self.menu_text = TextPool()
         self.hits: list[tuple[tuple[float, float, float, float], Hit]] = []
         self.scale = 1.0
         self.roster_scroll = 0  # first unit row shown when the roster is longer than fits
@@ -170,12 +172,19 @@ class Hud:
         self._orders(state)
         self._notifications(state)
         self._minimap_frame()
+        self.menu_shapes.clear()
+        self.menu_text.begin()
         if state.menu is not None:
             self._menu(state)
         self.shapes.draw(blend=False)
         self.fading.draw()
         self.text.end()
         self.text.draw()
+        self.menu_text.end()
+        if state.menu is not None:  # over everything, the HUD's texts too
+            layout.occlude(*self._menu_rect)
+            self.menu_shapes.draw(blend=False)
+            self.menu_text.draw()
 
     def _box(self, rect: tuple[float, float, float, float], hit: Hit,
              color: Sequence[int] | None = None) -> None:
@@ -442,17 +451,21 @@ class Hud:
         height = row * len(kinds) + 8
         top = min(max(y, height + ORDERS_TOP + 4), self.height - TOP_H - 4)
         left = max(4, min(x, self.width - width - 4))
-        layout.occlude(left, top - height, width, height)
-        self._panel(left, top - height, width, height)
+        self._menu_rect = (left, top - height, width, height)
+        self.hits.append((self._menu_rect, Hit("panel")))
+        self.menu_shapes.rect(*self._menu_rect, PANEL)
+        self.menu_shapes.rect_outline(*self._menu_rect, 1, PANEL_EDGE)
         for i, kind in enumerate(kinds):
             rect = (left + 4, top - 4 - (i + 1) * row, width - 8, row - 2)
             hover = rect[0] <= state.mouse[0] <= rect[0] + rect[2] and \
                 rect[1] <= state.mouse[1] <= rect[1] + rect[3]
-            self._box(rect, Hit("menu", kind), ROW_HOVER if hover else None)
-            self.text.put(f"menu:{i}", t(f"map.order.{kind}"), rect[0] + 8, rect[1] + 7,
-                          GOLD if i == 0 else TEXT, size=10, bold=i == 0)  # the default
+            self.hits.append((rect, Hit("menu", kind)))
+            if hover:
+                self.menu_shapes.rect(*rect, ROW_HOVER)
+            self.menu_text.put(f"menu:{i}", t(f"map.order.{kind}"), rect[0] + 8, rect[1] + 7,
+                               GOLD if i == 0 else TEXT, size=10, bold=i == 0)  # the default
             if f"order_{kind}" in ACTIONS:
-                self.text.put(f"menu:{i}:key", key_name(f"order_{kind}"),
+                self.menu_text.put(f"menu:{i}:key", key_name(f"order_{kind}"),
                               rect[0] + rect[2] - 8, rect[1] + 7, MUTED, size=9,
                               anchor_x="right")
 

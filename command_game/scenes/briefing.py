@@ -193,19 +193,24 @@ class BriefingScene(ui.UIScene):
         self._draw_roster(arcade.LRBT(right.left, right.right, right.bottom,
                                       map_panel.bottom - GAP))
 
+    @property
+    def _header_h(self) -> float:
+        """A panel's header band: its title grows with the UI scale, so does the band."""
+        return round(22 + 8 * self.scale)
+
     def _story_padding(self) -> float:
         """The header band and margins around the briefing text."""
-        return 34 + 32 * self.scale
+        return self._header_h + 4 + 32 * self.scale
 
     def _panel(self, rect: arcade.Rect, header: str) -> None:
-        ui.draw_panel(rect, header=30)
+        ui.draw_panel(rect, header=self._header_h)
         label = self.headers[header]
-        ui.place(label, rect.left + 16, rect.top - 15)
+        ui.place(label, rect.left + 16, rect.top - self._header_h / 2)
         label.draw()
 
     def _draw_situation(self, rect: arcade.Rect) -> None:
         self._panel(rect, "situation")
-        ui.place(self.story, rect.left + 20, rect.top - 30 - 32 * self.scale)
+        ui.place(self.story, rect.left + 20, rect.top - self._header_h - 32 * self.scale)
         self.story.draw()
 
     def _draw_objectives(self, rect: arcade.Rect) -> None:
@@ -213,11 +218,12 @@ class BriefingScene(ui.UIScene):
         self._panel(rect, "objectives")
         self._objectives_rect = rect
         s = self.scale
-        y = rect.top - 30 - 16 * s
+        y = rect.top - self._header_h - 16 * s
         shown = self.objectives[self.objective_offset:]
         for index, (tag, title, optional) in enumerate(shown):
             line_h = max(title.content_height, 18 * s)
-            if y - line_h < rect.bottom + 6:
+            more = 0 if index == len(shown) - 1 else 22 * s  # room to say what is below
+            if y - line_h < rect.bottom + 6 + more:
                 self._draw_more_objectives(rect, y, len(shown) - index)
                 break
             marker_y = y - 9 * s
@@ -236,7 +242,7 @@ class BriefingScene(ui.UIScene):
         text = t("briefing.more_objectives", count=hidden)
         if self.more_objectives.text != text:
             self.more_objectives.text = text
-        ui.place(self.more_objectives, rect.right - 16, max(y - 4, rect.bottom + 8))
+        ui.place(self.more_objectives, rect.right - 16, rect.bottom + 8)
         self.more_objectives.draw()
 
     def _draw_map(self, rect: arcade.Rect) -> None:
@@ -244,7 +250,7 @@ class BriefingScene(ui.UIScene):
         places = self._legend_places(rect)
         legend_h = max(y for _, _, y in places) - rect.bottom + 16 if places else 0
         map_rect = arcade.LRBT(rect.left + 10, rect.right - 10, rect.bottom + legend_h + 6,
-                               rect.top - 30 - 8)
+                               rect.top - self._header_h - 8)
         self.preview.draw(map_rect)
         for (label, color), (_, x, y) in zip(self.legend, places, strict=True):
             arcade.draw_circle_filled(x + 5, y + 5 * self.scale, 5 * self.scale, color)
@@ -272,7 +278,7 @@ class BriefingScene(ui.UIScene):
         self._panel(rect, "roster")
         columns = self._roster_columns(rect)
         row_h = ROSTER_ROW * self.scale
-        y = rect.top - 30 - 22 * self.scale
+        y = rect.top - self._header_h - 22 * self.scale
         for label, x in zip(self.roster_head, columns, strict=True):
             ui.place(label, x, y)
             label.draw()
@@ -326,6 +332,9 @@ class BriefingScene(ui.UIScene):
         if self.level is not None and rect is not None and rect.point_in_rect((x, y)):
             last = len(self.objectives) - 1
             self.objective_offset = int(min(last, max(0, self.objective_offset - scroll_y)))
+
+    def relocalized(self) -> BriefingScene:
+        return BriefingScene(self.level_path)
 
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
         if symbol == arcade.key.ESCAPE:

@@ -29,6 +29,7 @@ from command_game.level.problems import Problem
 from command_game.level.tiled import export_tiled, import_tiled_data
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import StaticMapLayer
+from command_game.render.text_pool import fit_ellipsis
 from command_game.scenes import editor_overlay as overlay
 from command_game.scenes import ui
 from command_game.scenes.editor_panel import FieldForm, ProblemList, WidgetGroup
@@ -92,6 +93,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.title_text = ui.text("", 13, ui.TEXT, bold=True)
         self.status_text = ui.text("", 11, ui.TEXT_MUTED)
         self.hint_text = ui.text("", 11, ui.TEXT_MUTED)
+        self._hint_for: tuple[str, int] | None = None
         self.hover_text = ui.text("", 11, ui.GOLD)
         self.hover: Ref | None = None
 
@@ -480,9 +482,10 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             arcade.draw_lbwh_rectangle_filled(TOOLBAR_W, PROBLEMS_H, self.status_text
                                               .content_width + 20, 24, (10, 18, 33, 220))
             self.status_text.draw()
-        hint = t("editor.keys")
         ui.place(self.hint_text, TOOLBAR_W + 10, 8)
-        _set_text(self.hint_text, hint)
+        if self._hint_for != (t("editor.keys"), width):  # cut once, not every frame
+            self._hint_for = (t("editor.keys"), width)
+            fit_ellipsis(self.hint_text, t("editor.keys"), self.problems_rect.width - 20)
         self.hint_text.draw()
         self.problem_list.draw(self.problems_rect)
         self._draw_hover()

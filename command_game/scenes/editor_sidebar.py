@@ -147,8 +147,12 @@ class SidebarMixin:
                               bold=True))
         y = self.form.build(list(LEVEL_FIELDS), (), self.doc.data, x, top - 30, width)
         y -= 44
-        self._panel.add(label(t("editor.panel.tiled", folder=str(levels_dir())), x, y, width,
-                              10, lines=3))
+        folder = levels_dir()
+        self._panel.add(label(t("editor.panel.tiled", folder=f"\u2026/{folder.parent.name}/"
+                                f"{folder.name}"), x, y, width, 10, lines=2))
+        if not tiled_maps():
+            y -= 38
+            self._panel.add(label(t("editor.panel.no_tiled"), x, y, width, 10, lines=2))
         for path in tiled_maps()[:4]:
             y -= 28
             self._panel.add(flat(t("editor.action.import", name=path.name),

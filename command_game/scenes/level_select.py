@@ -315,13 +315,27 @@ class LevelSelectScene(ui.UIScene):
             self._details = self._detail_texts(row, rect.width - 40)
             self._details_for = self.selected
         y = (map_rect.bottom if not row.broken else rect.top) - 30 * self.scale
-        for label, gap in self._details:
+        for index, (label, gap) in enumerate(self._details):
             if not label.multiline:
                 ui.fit_width(label, rect.width - 40)
+            last = index == len(self._details) - 1
+            if y - label.content_height - (0 if last else 20 * self.scale) < rect.bottom + 6:
+                self._draw_more_splits(rect, y, len(self._details) - index)
+                break
             ui.place(label, rect.left + 20, y)
             label.draw()
             gap *= self.scale
             y -= label.content_height + gap if label.multiline else gap
+
+    def _draw_more_splits(self, rect: arcade.Rect, y: float, hidden: int) -> None:
+        """The lines that do not fit (splits of a long level at a big UI scale)."""
+        text = t("select.more_lines", count=hidden)
+        if getattr(self, "_more_lines", None) is None:
+            self._more_lines = self.label("", 11, ui.TEXT_MUTED)
+        if self._more_lines.text != text:
+            self._more_lines.text = text
+        ui.place(self._more_lines, rect.left + 20, max(y - 14 * self.scale, rect.bottom + 8))
+        self._more_lines.draw()
 
     def _detail_texts(self, row: Row, width: float) -> list[tuple[arcade.Text, float]]:
         """The lines of the details panel and the space below each."""

@@ -88,10 +88,10 @@ class PauseScene(ui.UIScene):
             layout.active().cover()  # the mission beneath is dimmed, not read
         s = self.scale
         panel = arcade.XYWH(w / 2, h / 2, PANEL_W * s, PANEL_H * s)
-        ui.draw_panel(panel, header=86 * s)
+        ui.draw_panel(panel, header=96 * s)
         arcade.draw_lbwh_rectangle_filled(panel.left, panel.top - 3, panel.width, 3, ui.GOLD)
         ui.place(self.heading, w / 2, panel.top - 36 * s)
-        ui.place(self.detail, w / 2, panel.top - 68 * s)
+        ui.place(self.detail, w / 2, panel.top - 78 * s)
         ui.place(self.hint, w / 2, panel.bottom + 22 * s)
         for label in (self.heading, self.detail, self.hint):
             label.draw()

@@ -391,7 +391,7 @@ class SettingsScene(ui.UIScene):
                 continue
             r, s = box.rect, self.scale
             strip = STRIP * s if i == 0 else 0
-            ui.draw_panel(arcade.LRBT(r.left - 18, r.right + 18, r.bottom - 18 - strip,
+            ui.draw_panel(arcade.LRBT(r.left - 18, r.right + 18, r.bottom - 24 - strip,
                                       r.top + 14))
             above, below = self.more[i]
             if above:
