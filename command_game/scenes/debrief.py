@@ -294,7 +294,7 @@ class DebriefScene(ui.UIScene):
         self.shapes.rect(left, top - 26, width, 26, ui.PANEL_HEADER)
         self.shapes.rect_outline(left, top - height, width, height, 1, ui.PANEL_BORDER)
         self.texts.put(f"{key}:title", title.upper(), left + 12, top - 18, ui.GOLD, size=11,
-                       bold=True)
+                       bold=True, clip=width - 24 - (60 if key == "score" else 0))
 
     def _summary(self, left: float, top: float) -> None:
         story = pick(text) if (text := self._story()) is not None else ""

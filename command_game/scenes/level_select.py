@@ -196,9 +196,11 @@ class LevelSelectScene(ui.UIScene):
             return
         self.list_width = width
         self._row_labels = [self._row_texts(row) for row in self.rows]
-        for labels in self._row_labels:
-            ui.clip_to_width(labels["title"], width - (70 + 120) * self.scale)
-            ui.clip_to_width(labels["sub"], width - (70 + 110) * self.scale)
+        s = self.scale
+        for labels in self._row_labels:  # each line shares its row with a right-hand text
+            ui.clip_to_width(labels["title"], width - (70 + 32) * s
+                             - labels["status"].content_width)
+            ui.clip_to_width(labels["sub"], width - (70 + 32) * s - labels["best"].content_width)
         self._make_static_texts()
         self._details_for = None
 

@@ -23,7 +23,7 @@ from arcade.gui import UIFlatButton, UILabel
 
 from command_game import controls, settings, sound
 from command_game.i18n import LANGUAGES, t
-from command_game.render import palette
+from command_game.render import palette, ui_scale
 from command_game.scenes import ui
 
 ROW_HEIGHT = 36
@@ -93,6 +93,8 @@ class SettingsScene(ui.UIScene):
         notice = settings.current().notice_text()
         if notice:
             self.say(notice, ui.BAD)
+        elif self._scale_note():
+            self.say(self._scale_note(), ui.GOLD)
 
     # --- building -------------------------------------------------------------------
 
@@ -102,7 +104,7 @@ class SettingsScene(ui.UIScene):
         self.ui.clear()
         self.rows, self.value_buttons, self.key_buttons, self.arrows = [], {}, {}, {}
         self.title_bar = ui.TitleBar(t("settings.title"), t("settings.subtitle"))
-        self.scale = s = settings.current().ui_scale / 100  # this screen follows it at once
+        self.scale = s = ui_scale.effective()  # this screen follows it at once
         self._style = _scaled(ui.STYLE_DEFAULT, s)
         self._label_font = round(13 * s)
         general, keys = self._general_rows(), self._key_rows()
@@ -182,9 +184,9 @@ class SettingsScene(ui.UIScene):
             self.change(name, values[index])
 
         row_number = len(self.rows)
-        middle = self._button(choices[index][1], lambda: self._click(row_number, 1), 190)
-        less = self._button("<", lambda: self._click(row_number, -1), 36)
-        more = self._button(">", lambda: self._click(row_number, 1), 36)
+        middle = self._button(choices[index][1], lambda: self._click(row_number, 1, 1), 190)
+        less = self._button("<", lambda: self._click(row_number, -1, 0), 36)
+        more = self._button(">", lambda: self._click(row_number, 1, 2), 36)
         box = ui.horizontal(self._label(label, 210), less, middle, more, space=4)
         self.rows.append(Row(middle, adjust=adjust))
         self.value_buttons[name] = middle
@@ -195,8 +197,8 @@ class SettingsScene(ui.UIScene):
         s = settings.current()
         on_off = [(True, t("settings.on")), (False, t("settings.off"))]
         percent = [(v / 100, f"{v}%") for v in range(0, 101, 10)]
-        sizes = list(settings.WINDOW_SIZES)
-        if s.window_size not in sizes:
+        sizes = [size for size in settings.WINDOW_SIZES if _fits_screen(self.window, size)]
+        if s.window_size not in sizes:  # the current one stays, whatever it is
             sizes.append(s.window_size)
         return [
             self._section(t("settings.section.general")),
@@ -264,7 +266,16 @@ class SettingsScene(ui.UIScene):
             sound.play("order")  # hear the new level at once
         if name in ("language", "ui_scale", "window_size", "fullscreen"):
             self._build()
-        self.say(t("settings.saved"), ui.TEXT_MUTED)
+        self.say(self._scale_note() or t("settings.saved"), ui.TEXT_MUTED)
+
+    def _scale_note(self) -> str:
+        """Says so when this window cannot hold the chosen UI scale and a smaller one is
+        used (200 % on 1280x720)."""
+        w, h = self.window.get_size()
+        if not ui_scale.capped(w, h):
+            return ""
+        return t("settings.scale_capped", chosen=settings.current().ui_scale,
+                 used=round(ui_scale.effective(w, h) * 100), width=w, height=h)
 
     def _save(self, **changes: Any) -> bool:
         """Applies and saves; a disk that refuses the file is reported, not a crash (the
@@ -276,14 +287,32 @@ class SettingsScene(ui.UIScene):
             return False
         return True
 
-    def _click(self, row: int, step: int) -> None:
-        """A mouse click on a row's control: focus the row, then change or select it."""
+    def _click(self, row: int, step: int, part: int | None = None) -> None:
+        """A mouse click on a row's control: focus the row, then change or select it.
+
+        A change that rebuilds the screen at another size (the UI scale) moves the
+        pointer onto the same control again, so a second click changes the same row
+        rather than whatever came to lie under the cursor."""
         self.focus_index = row
         self._show_focus()
+        before = self.rows[row].main
+        name = next((n for n, b in self.value_buttons.items() if b is before), None)
         if step:
             self.rows[row].adjust(step)
         else:
             self.rows[row].activate()
+        if name is not None and part is not None and self.value_buttons.get(name) is not before:
+            self._follow_pointer(name, part)
+
+    def _follow_pointer(self, name: str, part: int) -> None:
+        """Puts the mouse pointer on the control just clicked, after a rebuild moved it
+        (part 0: <, 1: the value, 2: >)."""
+        self.ui.execute_layout()
+        less, more = self.arrows[name]
+        target = (less, self.value_buttons[name], more)[part]
+        if target.rect.width:
+            x, y = target.rect.center
+            self.window.set_mouse_position(int(x), int(y))
 
     def start_capture(self, action: str) -> None:
         self.capturing, self.pending_swap = action, None
@@ -424,6 +453,15 @@ class SettingsScene(ui.UIScene):
         ui.place(agitated, r.right, bottom - 14 * self.scale)
         calm.draw()
         agitated.draw()
+
+
+def _fits_screen(window: Any, size: tuple[int, int]) -> bool:
+    """A window size is offered only if the screen can show all of it."""
+    try:
+        screen = window.screen if window is not None else None
+    except Exception:  # no display information: offer every size
+        screen = None
+    return screen is None or (size[0] <= screen.width and size[1] <= screen.height)
 
 
 def _arrow(x: float, y: float, direction: int) -> None:
