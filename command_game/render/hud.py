@@ -78,6 +78,7 @@ class HudState:
     camera_rect: tuple[float, float, float, float] = (0, 0, 0, 0)
     mouse: tuple[float, float] = (-1, -1)
     banner: str = ""  # instead of the order hints (the replay viewer's REPLAY line)
+    queued: Sequence[str] = ()  # units with an order waiting for the clock (paused)
 
 
 def clock_mm_ss(seconds: float) -> str:
@@ -308,8 +309,10 @@ class Hud:
                 self.text.put(f"unit:{unit.id}:group", str(group), SIDE_W - 8, y + 18, GOLD,
                               size=10, bold=True, anchor_x="right")
             status = t(f"map.state.{unit.state}") if unit.available else t("map.state.later")
-            self.text.put(f"unit:{unit.id}:state", status, 46, y + 4,
-                          STATE_COLORS.get(unit.state, MUTED), size=8, clip=84)
+            color = STATE_COLORS.get(unit.state, MUTED)
+            if unit.id in state.queued:  # given while paused: it starts with the clock
+                status, color = t("map.state.queued"), GOLD
+            self.text.put(f"unit:{unit.id}:state", status, 46, y + 4, color, size=8, clip=84)
             self.text.put(f"unit:{unit.id}:personnel",
                           t("map.hud.personnel", n=unit.personnel), 136, y + 4, MUTED, size=8,
                           clip=80)

@@ -86,7 +86,8 @@ class Tooltip:
         self.text: str | None = None  # what is on screen now, None when nothing
 
     def draw(self, hit: Any, world: Any, mouse: tuple[float, float], now_s: float,
-             window_size: tuple[int, int]) -> None:
+             window_size: tuple[int, int], avoid: Any = None) -> None:
+        """``avoid`` is a rectangle the tip must not cover (the tutorial's prompt)."""
         key = (hit.kind, hit.value) if hit is not None else None
         if key != self._key:
             self._key, self._since_s = key, now_s
@@ -107,6 +108,11 @@ class Tooltip:
         y = mouse[1] - 18
         if y - box_h < 4:
             y = mouse[1] + box_h + 18
+        if avoid is not None and x < avoid.right and avoid.left < x + box_w and \
+                y - box_h < avoid.top and avoid.bottom < y:
+            y = avoid.bottom - 6  # under the prompt, so both read
+            if y - box_h < 4:
+                x = avoid.right + 6
         arcade.draw_lbwh_rectangle_filled(x, y - box_h, box_w, box_h, BACK)
         arcade.draw_lbwh_rectangle_outline(x, y - box_h, box_w, box_h, EDGE, 1)
         if label.position != (round(x + 10), round(y - 8)):

@@ -97,8 +97,8 @@ class HelpScene(Scene):
             rows = []
             for name, action in controls.ACTIONS.items():
                 if action.category == section:
-                    self.keys_shown[name] = str(bindings[name])
-                    rows.append((str(bindings[name]), t(action.label_key)))
+                    self.keys_shown[name] = controls.display_name(bindings[name])
+                    rows.append((self.keys_shown[name], t(action.label_key)))
             if section == "interface":
                 rows.append(("Esc", t("controls.fixed.escape")))
         for key_text, label in rows:

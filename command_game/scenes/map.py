@@ -17,10 +17,12 @@ right- or middle-drag pans.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from pathlib import Path
 from typing import Any
 
+import arcade
 from pyglet.window import key, mouse
 
 from command_game import controls, sound
@@ -229,6 +231,7 @@ class MapScene(Scene):
             focus = self.focus.target(self.world)
             self.world_view.draw(self.world, self.camera, self.selection.ids,
                                  self.real_time_s, hover or focus, self._hover_unit())
+            self._draw_queued()
         self.window.default_camera.use()
         self.hud.draw(self.world, self._hud_state())
         if self._drag_box is not None:
@@ -236,8 +239,37 @@ class MapScene(Scene):
         if self.tutorial is not None:
             self.tutorial.draw(self.window.width, self.window.height)
         hit = self.hud.hit(*self._mouse) if self._mouse_inside else None
-        self.tooltip.draw(hit, self.world, self._mouse, self.real_time_s, self.window.get_size())
+        prompt = self.tutorial.rect if self.tutorial is not None else None
+        self.tooltip.draw(hit, self.world, self._mouse, self.real_time_s, self.window.get_size(),
+                          avoid=prompt)
         self.frame_ms = (time.perf_counter() - started) * 1000
+
+    def _draw_queued(self) -> None:
+        """Orders waiting for the clock (given while paused): a dashed gold line from each
+        unit to where it was sent, so the order visibly took (one draw call)."""
+        dash = 10 / self.camera.zoom
+        points: list[tuple[float, float]] = []
+        for command in self.pending:
+            end = self._command_point(command)
+            for unit_id in command.unit_ids if end is not None else ():
+                unit = self.world.units.get(unit_id)
+                if unit is not None:
+                    points += _dashes(unit.x, unit.y, *end, dash)
+        if points:
+            arcade.draw_lines(points, (234, 180, 62, 230), 2.5 / self.camera.zoom)
+
+    def _command_point(self, command: Command) -> tuple[float, float] | None:
+        if command.point is not None:
+            return command.point
+        target = command.target or (command.route[-1] if command.route else None)
+        if target in self.world.sites:
+            site = self.world.sites[target]
+            return site.x, site.y
+        incident = next((i for i in self.world.incidents if i.id == target), None)
+        if incident is not None:
+            return incident.x, incident.y
+        node = next((n for n in self.level.roads.nodes if n.id == target), None)
+        return (node.x, node.y) if node is not None else None
 
     def _hud_state(self) -> HudState:
         return HudState(
@@ -245,6 +277,7 @@ class MapScene(Scene):
             groups=dict(self.selection.groups), real_time_s=self.real_time_s,
             targeting=self.targeting, menu=self.menu, notifications=self.notifications,
             camera_rect=self.camera.visible_rect(), mouse=self._mouse,
+            queued=tuple(u for c in self.pending for u in c.unit_ids),
         )
 
     def _draw_drag_box(self) -> None:
@@ -476,10 +509,21 @@ class MapScene(Scene):
         over_map = self._mouse_inside and self.hud.hit(*self._mouse) is None
         if target is None and over_map:
             target = self.target_at(*self._mouse)
-        if target is not None and (target.kind != "point" or kind == "move"):
+        if target is not None and target.kind == "point" and kind != "move" and over_map:
+            target = self._nearest_node(target.point) or target  # P on a road: its node
+        if target is not None and kind in ORDER_MENU[target.kind]:
             self.order(kind, target)
         else:
             self.targeting = kind
+
+    def _nearest_node(self, point: tuple[float, float]) -> Target | None:
+        """The road node nearest a point on the map, if one is within a few clicks' reach."""
+        reach = self.click_radius_m() * 4
+        best = min(self.level.roads.nodes, default=None,
+                   key=lambda n: (n.x - point[0]) ** 2 + (n.y - point[1]) ** 2)
+        if best is None or (best.x - point[0]) ** 2 + (best.y - point[1]) ** 2 > reach ** 2:
+            return None
+        return Target("node", best.id, (best.x, best.y))
 
     def _centre_selection(self) -> None:
         units = [self.world.units[u] for u in self.selection.ids if u in self.world.units]
@@ -506,6 +550,18 @@ class MapScene(Scene):
 
     def _toggle_heat(self) -> None:
         self.show_heat = not self.show_heat
+
+
+def _dashes(x0: float, y0: float, x1: float, y1: float,
+            dash: float) -> list[tuple[float, float]]:
+    """Start and end points of every other ``dash``-long piece of a line."""
+    steps = max(1, int(math.hypot(x1 - x0, y1 - y0) / dash))
+    points = []
+    for i in range(0, steps, 2):
+        a, b = i / steps, min(1.0, (i + 1) / steps)
+        points += [(x0 + (x1 - x0) * a, y0 + (y1 - y0) * a),
+                   (x0 + (x1 - x0) * b, y0 + (y1 - y0) * b)]
+    return points
 
 
 def _plus_minus(symbol: int, modifiers: int) -> str | None:

@@ -47,6 +47,7 @@ class Tutorial:
         self.step = 0
         self.state = "running"  # running, done, skipped
         self.closed_for_s = 0.0
+        self.rect: arcade.Rect | None = None  # the prompt last drawn: tooltips keep off it
         self._selected_at_start: tuple[str, ...] = ()
         self._seen_running = False
         self._start_step: bool = True
@@ -171,6 +172,7 @@ class Tutorial:
         }[self.current]()
 
     def draw(self, width: float, height: float) -> None:
+        self.rect = None  # where the prompt is: tooltips keep off it
         if not self.visible:
             return
         hud = ui_scale.effective()  # the HUD is laid out at this scale
@@ -183,6 +185,7 @@ class Tutorial:
         labels = self._labels
         tall = max(HEIGHT * s, 36 * s + labels["body"].content_height + 34 * s)
         rect = arcade.LRBT(left, right, top - tall, top)  # grows for a long (Indonesian) line
+        self.rect = rect
         glow = palette.pulse(self._time_s, rate_hz=0.5, low=0.45)
         self.pointer = self._point_at(self._scene) if self._scene is not None else None
         if self.state == "running" and self.pointer is not None:  # under the prompt
