@@ -50,6 +50,7 @@ class LevelSelectScene(ui.UIScene):
         self.title_bar = ui.TitleBar(t("select.title"))
         self.selected: int | None = None
         self.scroll = 0
+        self._was_open: set[str] | None = None  # levels open at the last refresh
         self._visible: list[int] = []
         self._placed: list[tuple[str, object, float]] = []
         self._make_static_widgets()
@@ -69,9 +70,16 @@ class LevelSelectScene(ui.UIScene):
         self._details_for: int | None = None
         self._details: list[tuple[arcade.Text, float]] = []
         keep = self.selected if self.selected is not None and self.selected < len(self.rows) else 0
+        opened = [i for i, r in enumerate(self.rows) if r.open and self._was_open is not None
+                  and r.entry.level_id not in self._was_open]
+        if opened:  # a win opened the next level: that is where the player goes now
+            keep = opened[0]
+        self._was_open = {r.entry.level_id for r in self.rows if r.open}
         self.selected = keep if self.rows else None
         self._update_brief_button()
         self._layout_rows()
+        if opened:
+            self._scroll_to(keep)
 
     # --- data -----------------------------------------------------------------------
 

@@ -366,6 +366,8 @@ class UIScene(Scene):
         return None
 
     def on_resume(self) -> None:
+        for widget in self.focus.buttons:  # the pointer left them for the screen above
+            widget.hovered = False
         changed = (self.built_language, self.scale) != (i18n.language(), interface_scale())
         if changed and self.stack is not None:
             fresh = self.relocalized()
@@ -401,6 +403,14 @@ class UIScene(Scene):
 
     def draw_over(self) -> None:
         """Drawn over the widgets."""
+
+    def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
+        """The button under the pointer takes the keyboard focus: one highlight at a time
+        (coming back from the editor, the focused button and a hovered one both lit)."""
+        for index, widget in enumerate(self.focus.buttons):
+            if widget.rect.point_in_rect((x, y)) and index != self.focus.index:
+                self.focus._set_focus(index)
+                break
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
         if self.focus.on_key_press(symbol, modifiers):
