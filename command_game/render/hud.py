@@ -169,9 +169,9 @@ class Hud:
         self._roster(world, state)
         fits, heights = self._right_column(world)
         bottom = self._incidents(world, state, fits)
-        self._objectives(world, state, bottom, heights)
+        bottom = self._objectives(world, state, bottom, heights)
         self._orders(state)
-        self._notifications(state)
+        self._notifications(state, bottom)
         self._minimap_frame()
         self.menu_shapes.clear()
         self.menu_text.begin()
@@ -184,6 +184,9 @@ class Hud:
         self.menu_text.end()
         if state.menu is not None:  # over everything, the HUD's texts too
             layout.occlude(*self._menu_rect)
+            layout.record_panel(*self._menu_rect)
+            for rect in self._menu_buttons:
+                layout.record_button(*rect)
             self.menu_shapes.draw(blend=False)
             self.menu_text.draw()
 
@@ -375,7 +378,7 @@ class Hud:
         return top - height
 
     def _objectives(self, world: Any, state: HudState, top: float,
-                    heights: list[float]) -> None:
+                    heights: list[float]) -> float:
         objectives = world.objectives
         top -= 8
         height = 30 + sum(heights)
@@ -399,6 +402,7 @@ class Hud:
                 self.text.put(f"obj:{obj.id}:split", format_time(obj.met_tick / 60),
                               left + SIDE_W - 10, y + row_h - 15, GOOD, size=9, mono=True,
                               anchor_x="right")
+        return top - height
 
     def _orders(self, state: HudState) -> None:
         room = self.minimap_rect[0] - 24
@@ -432,21 +436,34 @@ class Hud:
         if not state.banner:
             self.text.put("orders:hint", hint, 14, ORDERS_TOP - 6, MUTED, size=9, clip=room)
 
-    def _notifications(self, state: HudState) -> None:
-        """The latest events, stacked up from the bottom edge of the map area (over the
-        order panel's hint line): at the edge of the action, not over it."""
+    def _notifications(self, state: HudState, column_bottom: float) -> None:
+        """The latest events, off the map: in the right column under the objectives when
+        it has room (two lines each), else along the bottom edge of the map area."""
         recent = [n for n in state.notifications if state.real_time_s - n.born_s < 8.0][-4:]
-        x, right = SIDE_W + 16, self.width - SIDE_W - 16
-        width = min(460.0, right - x)
+        room = column_bottom - 8 - (self.minimap_rect[1] + self.minimap_rect[3] + 8)
+        in_column = room >= 38 * max(3, len(recent))
+        if in_column:
+            x, width, step, y = self.width - SIDE_W - 8, SIDE_W, 38, column_bottom - 8 - 34
+        else:
+            x, width, step, y = SIDE_W + 16, min(460.0, self.width - 2 * SIDE_W - 32), 24, \
+                ORDERS_TOP + 10
         for i, note in enumerate(reversed(recent)):
             age = state.real_time_s - note.born_s
             alpha = 1.0 if age < 6 else max(0.0, (8.0 - age) / 2.0)
-            y = ORDERS_TOP + 10 + i * 24
             color = (*note.color[:3], int(255 * alpha))
-            self.fading.rect(x, y - 4, width, 21, (10, 16, 28, int(200 * alpha)))
-            self.fading.rect(x, y - 4, 4, 21, color)
-            self.text.put(f"note:{i}", note.text, x + 12, y + 2, (*TEXT[:3], int(255 * alpha)),
-                          size=10, clip=width - 20)
+            text_color = (*TEXT[:3], int(255 * alpha))
+            if in_column:
+                top = y - i * step + 34
+                self.fading.rect(x, top - 34, width, 34, (10, 16, 28, int(220 * alpha)))
+                self.fading.rect(x, top - 34, 4, 34, color)
+                self.text.put(f"note:{i}:wrap", note.text, x + 12, top - 4, text_color, size=9,
+                              width=int(width - 20), anchor_y="top")
+            else:
+                bottom = y + i * step
+                self.fading.rect(x, bottom - 4, width, 21, (10, 16, 28, int(200 * alpha)))
+                self.fading.rect(x, bottom - 4, 4, 21, color)
+                self.text.put(f"note:{i}", note.text, x + 12, bottom + 2, text_color, size=10,
+                              clip=width - 20)
 
     def _menu(self, state: HudState) -> None:
         x, y, kinds = state.menu
@@ -455,6 +472,7 @@ class Hud:
         top = min(max(y, height + ORDERS_TOP + 4), self.height - TOP_H - 4)
         left = max(4, min(x, self.width - width - 4))
         self._menu_rect = (left, top - height, width, height)
+        self._menu_buttons = []
         self.hits.append((self._menu_rect, Hit("panel")))
         self.menu_shapes.rect(*self._menu_rect, PANEL)
         self.menu_shapes.rect_outline(*self._menu_rect, 1, PANEL_EDGE)
@@ -463,6 +481,7 @@ class Hud:
             hover = rect[0] <= state.mouse[0] <= rect[0] + rect[2] and \
                 rect[1] <= state.mouse[1] <= rect[1] + rect[3]
             self.hits.append((rect, Hit("menu", kind)))
+            self._menu_buttons.append(rect)
             if hover:
                 self.menu_shapes.rect(*rect, ROW_HOVER)
             self.menu_text.put(f"menu:{i}", t(f"map.order.{kind}"), rect[0] + 8, rect[1] + 7,

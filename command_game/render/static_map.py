@@ -27,23 +27,27 @@ from command_game.render import layout
 Point = tuple[float, float]
 RGBA = tuple[int, int, int, int]
 
-BACKGROUND: RGBA = (18, 24, 33, 255)
-MAP_GROUND: RGBA = (30, 38, 50, 255)
+# The night palette of the menus (scenes/ui.py): navy ground, quiet blocks, warm main
+# roads, and the offices' own colours as the brightest things on the map.
+BACKGROUND: RGBA = (10, 18, 33, 255)  # the menus' backdrop, around the map
+MAP_GROUND: RGBA = (16, 27, 46, 255)
 DISTRICT_FILLS: tuple[RGBA, ...] = (
-    (36, 52, 66, 255),
-    (44, 50, 68, 255),
-    (38, 58, 56, 255),
-    (52, 48, 62, 255),
-    (40, 46, 58, 255),
+    (21, 34, 57, 255),
+    (24, 37, 60, 255),
+    (20, 36, 54, 255),
+    (25, 34, 58, 255),
+    (22, 35, 55, 255),
 )
-DISTRICT_EDGE: RGBA = (92, 112, 138, 255)
-DISTRICT_LABEL: RGBA = (130, 150, 178, 120)
-BUILDING_FILL: RGBA = (58, 66, 80, 255)
-BUILDING_EDGE: RGBA = (78, 88, 104, 255)
-ROAD_EDGE: RGBA = (70, 78, 92, 255)
-ROAD_FILL: RGBA = (150, 156, 166, 255)
+DISTRICT_EDGE: RGBA = (48, 72, 110, 255)  # the menus' panel border
+DISTRICT_LABEL: RGBA = (120, 146, 186, 150)
+BUILDING_FILL: RGBA = (33, 48, 74, 255)  # a step above the district: there, not loud
+BUILDING_EDGE: RGBA = (38, 55, 84, 255)
+ROAD_CASING: RGBA = (8, 14, 26, 255)
+ROAD_FILL: RGBA = (96, 116, 146, 255)  # local streets
+MAIN_ROAD_FILL: RGBA = (214, 190, 132, 255)  # arterials: the warm lines the eye follows
+ROAD_EXAGGERATION = 1.6  # roads drawn wider than they are, as maps do, to read zoomed out
 SITE_RING: RGBA = (200, 210, 225, 60)
-LABEL: RGBA = (230, 236, 245, 255)
+LABEL: RGBA = (240, 244, 250, 255)
 
 #: Icon per office type: (shape, fill colour). Shapes are drawn by ``_icon_points``.
 OFFICE_ICONS: dict[str, tuple[str, RGBA]] = {
@@ -149,6 +153,15 @@ def _collide(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def main_road_width(level: Level) -> float:
+    """Roads at least this wide are the level's main roads: its widest class when the
+    widths differ (the arterials), none when every road is alike."""
+    widths = sorted({e.width_m for e in level.roads.edges})
+    if len(widths) < 2:
+        return float("inf")
+    return widths[-1] if len(widths) <= 3 else widths[len(widths) * 2 // 3]
+
+
 def label_anchor(points: Sequence[Point], size: float) -> Point:
     """Where a district's name goes: near its top edge if that is inside, else centroid."""
     poly = ShapelyPolygon(points)
@@ -237,7 +250,7 @@ class StaticMapLayer:
             return
         self._placed_for = key
         zoom = float(camera.zoom)
-        icon = self.icon_size * zoom * 0.75  # half an icon with its outline, in pixels
+        icon = self.icon_size * zoom * 1.15  # half an icon with its glow, in pixels
         icons = []
         for office in self.level.offices:
             x, y = camera.project((office.x, office.y))
@@ -288,22 +301,32 @@ class StaticMapLayer:
     def _add_buildings(self, shapes: TriangleBuilder) -> None:
         for building in self.level.buildings:
             shapes.polygon(building.polygon, BUILDING_FILL)
-            shapes.loop(building.polygon, self.icon_size * 0.08, BUILDING_EDGE)
+            shapes.loop(building.polygon, self.icon_size * 0.05, BUILDING_EDGE)
 
     def _add_roads(self, shapes: TriangleBuilder) -> None:
+        """Casing under every road first, then local streets, then the main roads over
+        them, so junctions join cleanly and the arterials read as one warm network."""
         nodes = {n.id: n for n in self.level.roads.nodes}
-        widest: dict[str, float] = {}
-        edges = [((nodes[e.a].x, nodes[e.a].y), (nodes[e.b].x, nodes[e.b].y), e.width_m)
-                 for e in self.level.roads.edges if e.a in nodes and e.b in nodes]
-        for e in self.level.roads.edges:
-            for node_id in (e.a, e.b):
-                if node_id in nodes:
-                    widest[node_id] = max(widest.get(node_id, 0.0), e.width_m)
-        for kerb, color in ((3.0, ROAD_EDGE), (0.0, ROAD_FILL)):  # kerb, then tarmac over it
-            for a, b, width in edges:
-                shapes.line(a, b, width + kerb, color)
-            for node_id, width in widest.items():
-                shapes.circle(nodes[node_id].x, nodes[node_id].y, (width + kerb) / 2, color, 12)
+        edges = [e for e in self.level.roads.edges if e.a in nodes and e.b in nodes]
+        main = main_road_width(self.level)
+        casing = self.icon_size * 0.18
+        for layer in ("casing", "local", "main"):
+            widest: dict[str, float] = {}
+            for e in edges:
+                is_main = e.width_m >= main
+                if layer != "casing" and is_main != (layer == "main"):
+                    continue
+                width = e.width_m * ROAD_EXAGGERATION + (casing * 2 if layer == "casing" else 0)
+                color = ROAD_CASING if layer == "casing" else MAIN_ROAD_FILL if is_main \
+                    else ROAD_FILL
+                a, b = nodes[e.a], nodes[e.b]
+                shapes.line((a.x, a.y), (b.x, b.y), width, color)
+                for node_id in (e.a, e.b):
+                    widest[node_id] = max(widest.get(node_id, 0.0), width)
+            color = ROAD_CASING if layer == "casing" else MAIN_ROAD_FILL if layer == "main" \
+                else ROAD_FILL
+            for node_id, width in widest.items():  # round joints
+                shapes.circle(nodes[node_id].x, nodes[node_id].y, width / 2, color, 12)
 
     def _add_offices(self, shapes: TriangleBuilder) -> None:
         nodes = {n.id: n for n in self.level.roads.nodes}
@@ -314,7 +337,9 @@ class StaticMapLayer:
                 shapes.line((node.x, node.y), (office.x, office.y), size * 0.25, ROAD_FILL)
         for office in self.level.offices:
             shape, fill = OFFICE_ICONS[office.type]
-            shapes.ring(office.x, office.y, office.radius_m, size * 0.08, SITE_RING)
+            shapes.circle(office.x, office.y, office.radius_m, (*fill[:3], 34), 32)  # its ground
+            shapes.ring(office.x, office.y, office.radius_m, size * 0.1, (*fill[:3], 150))
+            shapes.circle(office.x, office.y, size * 1.15, (*fill[:3], 90), 20)  # a glow
             shapes.polygon(icon_polygon(shape, office.x, office.y, size * 1.3), ICON_OUTLINE)
             shapes.polygon(icon_polygon(shape, office.x, office.y, size), fill)
             name = f"office:{office.id}"
@@ -322,5 +347,5 @@ class StaticMapLayer:
             self._office_xy[name] = (office.x, office.y)
             self.labels[name] = arcade.Text(
                 office.name, 0, 0, LABEL, font_size=9, anchor_x="center", anchor_y="top",
-                batch=self.label_batch, font_name=FONT,
+                batch=self.label_batch, font_name=FONT, bold=True,
             )

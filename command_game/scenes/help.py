@@ -30,6 +30,7 @@ LINE = 21
 COLUMN_WIDTH = 380
 KEY_WIDTH = 126
 TALLEST = 22  # lines in the longest column, headings and gaps included
+CHROME = 190  # the panel's title band, footer lines and margins, at 100 %
 
 
 class HelpScene(Scene):
@@ -58,7 +59,7 @@ class HelpScene(Scene):
     def _fit_scale(self, width: float, height: float) -> float:
         """The player's interface scale, as far as the window has room for all of it."""
         room = min((width - 120) / (len(COLUMNS) * COLUMN_WIDTH),
-                   (height - 60 - 220) / (TALLEST * LINE))
+                   (height - 60) / (TALLEST * LINE + CHROME))
         return max(0.6, min(ui_scale.effective(width, height), room))
 
     def _lay_out(self) -> None:
@@ -68,7 +69,7 @@ class HelpScene(Scene):
         w, h = self.window.width, self.window.height
         self.scale = s = self._fit_scale(w, h)
         self.panel = arcade.XYWH(w / 2, h / 2, min(w - 60, len(COLUMNS) * COLUMN_WIDTH * s + 60),
-                                 min(h - 60, TALLEST * LINE * s + 220))
+                                 min(h - 60, (TALLEST * LINE + CHROME) * s))
         p = self.panel
         self.header = 92 * s
         self._text(t("help.title"), p.left + 28, p.top - 44 * s, 22, ui.GOLD,
