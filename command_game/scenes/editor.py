@@ -22,7 +22,7 @@ from command_game.editor.autosave import Autosaver, find_recovery
 from command_game.editor.document import COLLECTIONS, Document, EditAction, Ref
 from command_game.editor.files import EditorFile, open_file
 from command_game.editor.template import new_level_data
-from command_game.editor.validation import is_playable, preview_level, validate
+from command_game.editor.validation import is_playable, place_of, preview_level, validate
 from command_game.i18n import t
 from command_game.level.models import Level
 from command_game.level.problems import Problem
@@ -256,7 +256,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             self.tab = "level" if problem.path.startswith(("meta", "map")) else self.tab
             self._panel_key = None
             self._rebuild_panel()
-            self.say(f"{problem.path}: {problem.fix}")
+            self.say(f"{place_of(problem.path)}: {problem.fix}")
             return
         self.select([ref])
         where = anchor_point(self.doc.get(ref))

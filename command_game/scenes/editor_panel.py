@@ -16,6 +16,7 @@ import arcade
 from arcade.gui import UIDropdown, UIFlatButton, UIInputText, UILabel, UIManager, UIWidget
 
 from command_game.editor.fields import Field, parse, show
+from command_game.editor.validation import place_of
 from command_game.i18n import t
 from command_game.level.problems import Problem
 from command_game.scenes import ui
@@ -217,7 +218,8 @@ class ProblemList:
         y = rect.top - 28
         for problem in problems[self.page * self.ROWS:(self.page + 1) * self.ROWS]:
             y -= 26
-            text = f"{t('editor.problems.' + problem.severity)} · {problem.path}: {problem.message}"
+            where = place_of(problem.path, problem.ref)
+            text = f"{t('editor.problems.' + problem.severity)} · {where}: {problem.message}"
             style = STYLE_ERROR if problem.severity == "error" else STYLE_WARNING
             self.group.add(flat(_clip(text, 110), lambda p=problem: self.on_pick(p),
                                 rect.left + 8, y, rect.width - 16, 24, style))
