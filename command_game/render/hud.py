@@ -443,21 +443,28 @@ class Hud:
         room = column_bottom - 8 - (self.minimap_rect[1] + self.minimap_rect[3] + 8)
         in_column = room >= 38 * max(3, len(recent))
         if in_column:
-            x, width, step, y = self.width - SIDE_W - 8, SIDE_W, 38, column_bottom - 8 - 34
+            x, width, step, y = self.width - SIDE_W - 8, SIDE_W, 0, 0.0
         else:
             x, width, step, y = SIDE_W + 16, min(460.0, self.width - 2 * SIDE_W - 32), 24, \
                 ORDERS_TOP + 10
+        floor = self.minimap_rect[1] + self.minimap_rect[3] + 8
+        top = column_bottom - 8
         for i, note in enumerate(reversed(recent)):
             age = state.real_time_s - note.born_s
             alpha = 1.0 if age < 6 else max(0.0, (8.0 - age) / 2.0)
             color = (*note.color[:3], int(255 * alpha))
             text_color = (*TEXT[:3], int(255 * alpha))
-            if in_column:
-                top = y - i * step + 34
-                self.fading.rect(x, top - 34, width, 34, (10, 16, 28, int(220 * alpha)))
-                self.fading.rect(x, top - 34, 4, 34, color)
-                self.text.put(f"note:{i}:wrap", note.text, x + 12, top - 4, text_color, size=9,
-                              width=int(width - 20), anchor_y="top")
+            if in_column:  # each as tall as its wrapped text, while the column has room
+                label = self.text.put(f"note:{i}:wrap", note.text, x + 12, top - 5,
+                                      text_color, size=9, width=int(width - 20),
+                                      anchor_y="top")
+                height = label.content_height + 10
+                if top - height < floor:
+                    label.visible = False
+                    break
+                self.fading.rect(x, top - height, width, height, (10, 16, 28, int(220 * alpha)))
+                self.fading.rect(x, top - height, 4, height, color)
+                top -= height + 4
             else:
                 bottom = y + i * step
                 self.fading.rect(x, bottom - 4, width, 21, (10, 16, 28, int(200 * alpha)))
