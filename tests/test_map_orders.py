@@ -172,3 +172,30 @@ def test_an_order_key_on_a_road_orders_to_its_nearest_node(clean_window):
     assert [(c.kind, c.route[-1] if c.route else c.target) for c in scene.pending][-1][0] \
         == "patrol"
     stack.pop()
+
+
+def test_a_panel_header_click_folds_the_panel(clean_window):
+    """The finale's 17-row roster covers a quarter of the map: its header folds it."""
+    from command_game.level.catalog import campaign
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+    from tests.conftest import pump
+
+    stack = SceneStack(clean_window)
+    entry = campaign()[-1]
+    scene = stack.push(MapScene(entry.level, entry.path))
+    scene.tutorial = None
+    pump(clean_window)
+    header = next(rect for rect, hit in scene.hud.hits if hit.kind == "collapse"
+                  and hit.value == "roster")
+    s = scene.hud.scale
+    x, y = (header[0] + header[2] / 2) * s, (header[1] + header[3] / 2) * s
+    rows = sum(1 for _, hit in scene.hud.hits if hit.kind == "unit")
+    assert rows > 5
+    scene.left_click(x, y)
+    pump(clean_window)
+    assert not any(hit.kind == "unit" for _, hit in scene.hud.hits)
+    scene.left_click(x, y)
+    pump(clean_window)
+    assert sum(1 for _, hit in scene.hud.hits if hit.kind == "unit") == rows
+    stack.pop()

@@ -48,6 +48,7 @@ ROW_H = 34
 ORDERS_TOP = 84  # the order buttons' panel reaches this high
 ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "recall")
 SPEEDS = (0, 1, 2, 4)
+COLLAPSIBLE = ("roster", "incidents", "obj")  # panels a header click folds away
 BUTTON_HITS = ("speed", "order", "menu", "unit", "incident")  # what a click can press
 
 
@@ -99,6 +100,7 @@ class Hud:
         self.hits: list[tuple[tuple[float, float, float, float], Hit]] = []
         self.scale = 1.0
         self.roster_scroll = 0  # first unit row shown when the roster is longer than fits
+        self.collapsed: set[str] = set()  # panels folded to their header by the player
         self.camera = arcade.Camera2D()
         self.resize(width, height)
 
@@ -206,7 +208,18 @@ class Hud:
         if title:
             self.shapes.rect(left + 1, bottom + height - 24, width - 2, 23, HEADER)
             self.text.put(f"{key}:title", title.upper(), left + 10, bottom + height - 17,
-                          GOLD, size=10, bold=True)
+                          GOLD, size=10, bold=True, clip=width - 40)
+            if key in COLLAPSIBLE:  # the header folds the panel away (a triangle says so)
+                x, y = left + width - 16, bottom + height - 12
+                folded = key in self.collapsed
+                points = [(x - 4, y + 5), (x + 4, y), (x - 4, y - 5)] if folded else \
+                    [(x - 5, y + 3), (x + 5, y + 3), (x, y - 4)]
+                self.shapes.polygon(points, GOLD)
+                self.hits.append(((left, bottom + height - 24, width, 24), Hit("collapse", key)))
+
+    def toggle(self, key: str) -> None:
+        """Folds a panel down to its header, or opens it again."""
+        self.collapsed ^= {key}
 
     def _top_bar(self, world: Any, state: HudState) -> None:
         """Clock, index and trust flow from the left, the speedrun timer from the right,
@@ -286,7 +299,9 @@ class Hud:
         fits = max(1, int((top - ORDERS_TOP - 8 - 30) // ROW_H))  # rows above the orders
         self.roster_scroll = max(0, min(self.roster_scroll, len(every) - fits))
         units = every[self.roster_scroll:self.roster_scroll + fits]
-        height = 30 + ROW_H * len(units)
+        if "roster" in self.collapsed:
+            units = []
+        height = 30 + ROW_H * len(units) if units else 26
         title = t("map.hud.units")
         if len(every) > fits:
             title = t("map.hud.units_scroll", first=self.roster_scroll + 1,
@@ -344,13 +359,13 @@ class Hud:
     def _incidents(self, world: Any, state: HudState, fits: int) -> float:
         live = [i for i in world.incidents if i.visible]
         live.sort(key=lambda i: (i.status != "escalated", i.escalates_at_tick))
-        rows = live[:fits]
+        rows = live[:fits] if "incidents" not in self.collapsed else []
         top = self.height - TOP_H - 8
-        height = 30 + max(1, len(rows)) * 40
+        height = 30 + max(1, len(rows)) * 40 if "incidents" not in self.collapsed else 26
         left = self.width - SIDE_W - 8
         self._panel(left, top - height, SIDE_W, height,
                     t("map.hud.incidents", n=len(live)), "incidents")
-        if not rows:
+        if not rows and "incidents" not in self.collapsed:
             self.text.put("inc:none", t("map.hud.no_incidents"), left + 12, top - 34, MUTED,
                           size=9, width=SIDE_W - 24, anchor_y="top")
         for i, inc in enumerate(rows):
@@ -379,9 +394,10 @@ class Hud:
 
     def _objectives(self, world: Any, state: HudState, top: float,
                     heights: list[float]) -> float:
-        objectives = world.objectives
+        objectives = world.objectives if "obj" not in self.collapsed else []
+        heights = heights[:len(objectives)]
         top -= 8
-        height = 30 + sum(heights)
+        height = 30 + sum(heights) if objectives else 26
         left = self.width - SIDE_W - 8
         self._panel(left, top - height, SIDE_W, height, t("map.hud.objectives"), "obj")
         y = top - 28

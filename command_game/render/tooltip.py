@@ -60,6 +60,8 @@ def tooltip_for(hit: Any, world: Any) -> str | None:
         return t("tooltip.roster", hotkey=controls.key_name("next_unit"))
     if kind == "stat":
         return t(f"tooltip.stat.{value}")
+    if kind == "collapse":
+        return t("tooltip.collapse")
     return None
 
 

@@ -410,6 +410,8 @@ class MapScene(Scene):
     def _hud_click(self, hit: Any, x: float, y: float, shift: bool) -> None:
         if hit.kind == "speed":
             self.set_speed(hit.value)
+        elif hit.kind == "collapse":
+            self.hud.toggle(hit.value)
         elif hit.kind == "unit":
             self.selection.click(hit.value, add=shift)
         elif hit.kind == "incident":
