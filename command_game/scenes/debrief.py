@@ -65,6 +65,7 @@ class DebriefScene(ui.UIScene):
         self.run = run
         self.real_splits = list(real_splits)  # objective, player's clock when it was met
         self.message = ""
+        self.score = world.score()  # the mission is over: worked out once
         self.texts = TextPool()
         self.shapes = Triangles()
         self.static_layer = StaticMapLayer(self.level, show_labels=False)
@@ -345,7 +346,7 @@ class DebriefScene(ui.UIScene):
     def score_rows(self) -> list[tuple[str, tuple[str, float] | None, float]]:
         """(points key, the measure it was earned from or None, points), in the world's order."""
         rows, measure = [], None
-        for name, value in self.world.score().breakdown.items():
+        for name, value in self.score.breakdown.items():
             if name.endswith("_points"):
                 rows.append((name, measure, float(value)))
                 measure = None
@@ -356,7 +357,7 @@ class DebriefScene(ui.UIScene):
     def _score(self, left: float, top: float) -> None:
         rows = self.score_rows()
         self._panel(left, top, COLUMN_A, 40 + 20 * len(rows), t("debrief.score"), "score")
-        self.texts.put("score:total", str(self.world.score().total), left + COLUMN_A - 14,
+        self.texts.put("score:total", str(self.score.total), left + COLUMN_A - 14,
                        top - 20, ui.GOLD, size=13, bold=True, anchor_x="right")
         known = _known_keys()
         for i, (name, measure, points) in enumerate(rows):
@@ -457,7 +458,9 @@ class DebriefScene(ui.UIScene):
         return lines
 
     def _record(self, left: float, top: float, width: float) -> None:
-        lines = self.record_lines()
+        if getattr(self, "_lines", None) is None:  # the run is over: these do not change
+            self._lines = self.record_lines()
+        lines = self._lines
         self._panel(left, top, width, 40 + RECORD_ROW * len(lines), t("debrief.record"),
                     "record")
         for i, (label, value) in enumerate(lines):
