@@ -66,6 +66,7 @@ class DebriefScene(ui.UIScene):
         self.real_splits = list(real_splits)  # objective, player's clock when it was met
         self.message = ""
         self.score = world.score()  # the mission is over: worked out once
+        self._lines: list[tuple[str, str]] | None = None
         self.texts = TextPool()
         self.shapes = Triangles()
         self.static_layer = StaticMapLayer(self.level, show_labels=False)
@@ -458,7 +459,7 @@ class DebriefScene(ui.UIScene):
         return lines
 
     def _record(self, left: float, top: float, width: float) -> None:
-        if getattr(self, "_lines", None) is None:  # the run is over: these do not change
+        if self._lines is None:  # the run is over: these do not change
             self._lines = self.record_lines()
         lines = self._lines
         self._panel(left, top, width, 40 + RECORD_ROW * len(lines), t("debrief.record"),
