@@ -126,11 +126,17 @@ class Hud:
         self.minimap.camera.position = (w / 2, h / 2)
         self.minimap.camera.zoom = min(pixels[2] / w, pixels[3] / h)
 
+    def covered(self) -> tuple[tuple[float, float, float, float], ...]:
+        """(left, bottom, right, top) window pixels of the HUD's panels, last drawn."""
+        s = self.scale
+        return tuple((x * s, y * s, (x + w) * s, (y + h) * s)
+                     for (x, y, w, h), hit in self.hits if hit.kind in ("panel", "roster"))
+
     def map_area(self) -> tuple[float, float, float, float]:
         """(left, bottom, right, top) window pixels of the map that no panel covers: the
         camera fits the map into it, so every site starts in view."""
         s = self.scale
-        return ((SIDE_W + 16) * s, (ORDERS_TOP + 6) * s, (self.width - SIDE_W - 16) * s,
+        return ((SIDE_W + 16) * s, (ORDERS_TOP + 6 + 2 * 24) * s, (self.width - SIDE_W - 16) * s,
                 (self.height - TOP_H - 30) * s)
 
     def set_scale(self, scale: float) -> None:
@@ -458,6 +464,8 @@ class Hud:
         recent = [n for n in state.notifications if state.real_time_s - n.born_s < 8.0][-4:]
         room = column_bottom - 8 - (self.minimap_rect[1] + self.minimap_rect[3] + 8)
         in_column = room >= 38 * max(3, len(recent))
+        if not in_column:
+            recent = recent[-2:]  # the two rows the map area leaves free above the orders
         if in_column:
             x, width, step, y = self.width - SIDE_W - 8, SIDE_W, 0, 0.0
         else:
@@ -483,6 +491,7 @@ class Hud:
                 top -= height + 4
             else:
                 bottom = y + i * step
+                layout.record_panel(x, bottom - 4, width, 21)
                 self.fading.rect(x, bottom - 4, width, 21, (10, 16, 28, int(200 * alpha)))
                 self.fading.rect(x, bottom - 4, 4, 21, color)
                 self.text.put(f"note:{i}", note.text, x + 12, bottom + 2, text_color, size=10,

@@ -35,7 +35,8 @@ class CachedMapView:
             texture = self.ctx.texture(size, components=4)
             self.fbo = self.ctx.framebuffer(color_attachments=[texture])
             self._key = None
-        key = (camera.position, camera.zoom, size, id(self.layer.shape))
+        key = (camera.position, camera.zoom, size, id(self.layer.shape),
+               getattr(self.layer, "covered", ()))
         if key != self._key:
             with self.fbo.activate():
                 self.fbo.clear(color=self.background)

@@ -194,6 +194,8 @@ class StaticMapLayer:
 
     def __init__(self, level: Level, show_labels: bool = True) -> None:
         self.show_labels = show_labels
+        #: (left, bottom, right, top) window pixels panels cover: no label is put there
+        self.covered: tuple[tuple[float, float, float, float], ...] = ()
         self.shape: Shape | None = None
         self.label_batch = pyglet.graphics.Batch()
         self.labels: dict[str, arcade.Text] = {}
@@ -245,7 +247,7 @@ class StaticMapLayer:
         which give way (hide) rather than cover an office's name."""
         if not hasattr(camera, "project"):
             return
-        key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh))
+        key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh), self.covered)
         if key == self._placed_for:
             return
         self._placed_for = key
@@ -255,7 +257,7 @@ class StaticMapLayer:
         for office in self.level.offices:
             x, y = camera.project((office.x, office.y))
             icons.append((x - icon, y - icon, x + icon, y + icon))
-        placed: list[tuple[float, float, float, float]] = list(icons)
+        placed: list[tuple[float, float, float, float]] = list(icons) + list(self.covered)
         names = sorted(self.anchors, key=lambda n: not n.startswith("office:"))
         for name in names:
             label = self.labels[name]
