@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import arcade
-from arcade.gui import UIManager, UIMessageBox
+from arcade.gui import UIManager
 
 from command_game.editor import edits
 from command_game.editor.autosave import Autosaver, find_recovery
@@ -83,7 +83,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.layer: StaticMapLayer | None = None
         self.camera: MapCamera | None = None
         self.autosaver: Autosaver | None = None
-        self.dialog: UIMessageBox | None = None
+        self.dialog: ui.Dialog | None = None
         self._leaving = False
         self._toolbar = WidgetGroup(self.ui)
         self._panel = WidgetGroup(self.ui)
@@ -211,17 +211,18 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
 
     # --- crash recovery -----------------------------------------------------------------
     def ask(self, title: str, body: str, choices: dict[str, Any]) -> None:
-        """A modal question; each choice's text maps to what it does."""
-        box = UIMessageBox(width=480, height=200, title=title, message_text=body,
-                           buttons=tuple(choices))
-        self.dialog = box
+        """A modal question in the game's own style; each choice's text maps to what
+        it does."""
+        def chosen(action: Any) -> Any:
+            def run() -> None:
+                if self.dialog is not None:
+                    self.ui.remove(self.dialog)
+                self.dialog = None
+                action()
+            return run
 
-        @box.event("on_action")
-        def _chosen(event) -> None:
-            self.dialog = None
-            choices[event.action]()
-
-        self.ui.add(box, layer=2)
+        self.dialog = ui.Dialog(title, body, {text: chosen(a) for text, a in choices.items()})
+        self.ui.add(self.dialog, layer=2)
 
     def _offer_recovery(self, recovery) -> None:
         def discard() -> None:

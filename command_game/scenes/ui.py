@@ -427,6 +427,29 @@ class UIScene(Scene):
             self.stack.pop()
 
 
+class Dialog(arcade.gui.UIMouseFilterMixin, arcade.gui.UIAnchorLayout):
+    """A modal question in the house style (the game's navy panel, gold title, house
+    buttons), over a dimmed screen that takes every click: arcade's UIMessageBox has a
+    style of its own. Each choice's text maps to what it does; the first is the primary."""
+
+    def __init__(self, title: str, body: str, choices: dict[str, Callable[[], object]],
+                 width: float = 520) -> None:
+        super().__init__(size_hint=(1, 1))
+        self.with_background(color=DIM_OVERLAY)
+        panel = arcade.gui.UIBoxLayout(vertical=True, space_between=16, align="left")
+        panel.with_padding(all=22).with_background(color=PANEL_HEADER)
+        panel.with_border(color=GOLD, width=2)
+        panel.add(arcade.gui.UILabel(text=title, font_name=FONT_DISPLAY, font_size=18,
+                                     text_color=GOLD))
+        panel.add(arcade.gui.UILabel(text=body, width=width - 44, multiline=True,
+                                     font_name=FONT_BODY, font_size=13, text_color=TEXT))
+        self.buttons = [button(text, action, width=150, height=40,
+                               style=STYLE_PRIMARY if i == 0 else STYLE_DEFAULT)
+                        for i, (text, action) in enumerate(choices.items())]
+        panel.add(horizontal(*self.buttons, space=10))
+        self.add(panel, anchor_x="center", anchor_y="center")
+
+
 def record_widgets(manager: UIManager) -> None:
     """Tells the layout recorder (under test) where the widgets are and whether their
     text fits: buttons as buttons, labels as texts inside their own box."""
