@@ -86,6 +86,8 @@ class SettingsScene(ui.UIScene):
         self.key_buttons: dict[str, UIFlatButton] = {}
         self.arrows: dict[str, tuple[UIFlatButton, UIFlatButton]] = {}
         self.boxes: list[arcade.gui.UIBoxLayout] = []
+        self._general: list[Item] = []  # the first column's rows, kept across key groups
+        self._general_names: list[str] = []
         self.offsets: list[int] = []  # first row shown, per column
         self.more: list[tuple[bool, bool]] = []  # rows hidden above / below, per column
         self._shown: set[int] = set()
@@ -98,16 +100,29 @@ class SettingsScene(ui.UIScene):
 
     # --- building -------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, keep_general: bool = False) -> None:
         """(Re)builds the widgets: on entry, after the language or scale changes, and when
-        the focus moves to a row scrolled out of view."""
+        the focus moves to a row scrolled out of view. ``keep_general``: only the key
+        group changed, so the first column's widgets are kept (making them is slow)."""
         self.ui.clear()
-        self.rows, self.value_buttons, self.key_buttons, self.arrows = [], {}, {}, {}
+        general = self._general if keep_general and self._general else None
+        if general is None:
+            self.rows, self.value_buttons, self.key_buttons, self.arrows = [], {}, {}, {}
+        else:
+            count = sum(1 for _, row in general if row is not None)
+            names = self._general_names
+            self.rows = self.rows[:count]
+            self.value_buttons = {n: self.value_buttons[n] for n in names}
+            self.arrows = {n: self.arrows[n] for n in names}
+            self.key_buttons = {}
         self.title_bar = ui.TitleBar(t("settings.title"), t("settings.subtitle"))
         self.scale = s = ui_scale.effective()  # this screen follows it at once
         self._style = _scaled(ui.STYLE_DEFAULT, s)
         self._label_font = round(13 * s)
-        general, keys = self._general_rows(), self._key_rows()
+        if general is None:
+            general = self._general = self._general_rows()
+            self._general_names = list(self.value_buttons)
+        keys = self._key_rows()
         back = self._button(t("settings.back"), self.go_back, 200, style=_scaled(
             ui.STYLE_PRIMARY, s))
         self.rows.append(Row(back, activate=self.go_back))
@@ -258,7 +273,7 @@ class SettingsScene(ui.UIScene):
         """Applies and saves one setting; the key group only changes this screen."""
         if name == "category":
             self.category = value
-            self._build()
+            self._build(keep_general=True)
             return
         if not self._save(**{name: value}):
             return
