@@ -41,7 +41,7 @@ class CachedMapView:
             with self.fbo.activate():
                 self.fbo.clear(color=self.background)
                 with camera.activate():
-                    self.layer.draw()
+                    self.layer.draw(labels=False)  # the scene puts the names over its units
             self._key = key
             self.redraws += 1
         self.ctx.copy_framebuffer(self.fbo, self.ctx.screen, depth=False)

@@ -48,6 +48,7 @@ MAIN_ROAD_FILL: RGBA = (214, 190, 132, 255)  # arterials: the warm lines the eye
 ROAD_EXAGGERATION = 1.6  # roads drawn wider than they are, as maps do, to read zoomed out
 SITE_RING: RGBA = (200, 210, 225, 60)
 LABEL: RGBA = (240, 244, 250, 255)
+LABEL_PLATE: RGBA = (8, 14, 26, 190)
 
 #: Icon per office type: (shape, fill colour). Shapes are drawn by ``_icon_points``.
 OFFICE_ICONS: dict[str, tuple[str, RGBA]] = {
@@ -217,6 +218,8 @@ class StaticMapLayer:
         self.anchors = {}
         self._office_xy: dict[str, Point] = {}
         self._placed_for = None
+        self._plates: Shape | None = None
+        self._plates_stale = True
         shapes = TriangleBuilder()
         self._add_ground(shapes)
         self._add_districts(shapes)
@@ -225,31 +228,50 @@ class StaticMapLayer:
         self._add_offices(shapes)
         self.shape = shapes.build()
 
-    def draw(self) -> None:
-        """Draws under the active camera; labels go on top in screen pixels."""
+    def draw(self, labels: bool = True) -> None:
+        """Draws under the active camera; labels go on top in screen pixels (the map
+        scene draws them itself, over the units: ``labels=False``)."""
         window = arcade.get_window()
         if self.shape is not None:
             window.ctx.enable(window.ctx.BLEND)  # site rings are translucent
             self.shape.draw()
-        if self.show_labels and self.labels:
-            camera = window.current_camera
-            self._place_labels(camera)
-            with window.default_camera.activate():
-                self.label_batch.draw()
-            with layout.scaled(1.0, "map"):
-                layout.record_texts(self.labels.values())
+        if labels:
+            self.draw_labels(window.current_camera)
 
-    def _place_labels(self, camera) -> None:
+    def draw_labels(self, camera) -> None:
+        """The names, each on a dark plate so it reads over roads, units and crowds."""
+        if not self.show_labels or not self.labels:
+            return
+        window = arcade.get_window()
+        if self._place_labels(camera) or self._plates_stale:
+            self._plates, self._plates_stale = self._build_plates(), False
+        with window.default_camera.activate():
+            if self._plates is not None:
+                self._plates.draw()
+            self.label_batch.draw()
+        with layout.scaled(1.0, "map"):
+            layout.record_texts(self.labels.values())
+
+    def _build_plates(self) -> Shape | None:
+        plates = TriangleBuilder()
+        for name, label in self.labels.items():
+            if label.visible and name.startswith("office:"):
+                x0, y0 = label.left - 3, label.bottom - 1
+                x1, y1 = label.left + label.content_width + 3, y0 + label.content_height + 2
+                plates.polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], LABEL_PLATE)
+        return plates.build()
+
+    def _place_labels(self, camera) -> bool:
         """Moves the labels to where the camera shows their anchors (only if it moved).
 
         Offices first, each below its icon, else above, right or left of it, wherever it
         collides with no label already placed and no office icon; then district names,
         which give way (hide) rather than cover an office's name."""
         if not hasattr(camera, "project"):
-            return
+            return False
         key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh), self.covered)
         if key == self._placed_for:
-            return
+            return False
         self._placed_for = key
         zoom = float(camera.zoom)
         icon = self.icon_size * zoom * 1.15  # half an icon with its glow, in pixels
@@ -280,6 +302,7 @@ class StaticMapLayer:
                     break
             else:
                 label.visible = False
+        return True
 
     # -- building the geometry -------------------------------------------------------
 

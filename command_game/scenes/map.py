@@ -233,6 +233,7 @@ class MapScene(Scene):
             self.world_view.draw(self.world, self.camera, self.selection.ids,
                                  self.real_time_s, hover or focus, self._hover_unit())
             self._draw_queued()
+        self.static_layer.draw_labels(self.camera.camera)
         self.window.default_camera.use()
         self.hud.draw(self.world, self._hud_state())
         if self._drag_box is not None:
