@@ -123,6 +123,17 @@ def sites_covered(rec: layout.Recording, scene) -> list[str]:
     return covered
 
 
+def key_rows_missing(rec: layout.Recording, scene) -> list[str]:
+    """A key group's tab must show its key buttons (they once vanished below the list)."""
+    shown = [b for b in rec.buttons if any(_same(b.box, key.rect)
+                                           for key in scene.key_buttons.values())]
+    return [] if shown else [f"no key binding of group {scene.category!r} on screen"]
+
+
+def _same(box, rect) -> bool:
+    return rect.width > 0 and abs(box[0] - rect.left) < 1 and abs(box[1] - rect.bottom) < 1
+
+
 def _fmt(values) -> str:
     return "(" + ", ".join(f"{v:.0f}" for v in values) + ")"
 
@@ -331,6 +342,14 @@ def matrix_window(clean_window):
     pump(clean_window)
 
 
+def _draw(window) -> None:
+    """One frame as the loop draws it, without the flip (the recorder needs the drawing,
+    and a saved frame reads the buffer just drawn)."""
+    window.dispatch_pending_events()
+    window.dispatch_event("on_draw")
+    window.dispatch_pending_events()
+
+
 def _resize(window, size: tuple[int, int]) -> None:
     window.set_size(*size)
     for _ in range(20):
@@ -366,7 +385,7 @@ def test_every_screen_fits_at_every_scale(matrix_window, size, lang):
             scene = make()
             rec = layout.start()
             try:
-                pump(window)
+                _draw(window)
             finally:
                 layout.stop()
             frames += 1
@@ -374,6 +393,8 @@ def test_every_screen_fits_at_every_scale(matrix_window, size, lang):
             found = problems_in(rec, size)
             if name.startswith("map_") and name != "map_menu":
                 found += sites_covered(rec, scene)
+            if name.startswith("settings_"):
+                found += key_rows_missing(rec, scene)
             failures += [f"{where}: {problem}" for problem in found]
             if lang == "id" and (scale == 150 or name.startswith("editor_")):
                 save_frame(window, f"{size[0]}x{size[1]}_{name}", SHOTS)

@@ -247,3 +247,19 @@ def test_edge_scrolling_setting_pans_the_map_or_not(clean_window, on):
     finally:
         stack.pop()
         settings.apply(settings.Settings())
+
+
+def test_at_a_big_scale_the_key_bindings_are_a_tab_away(scene, clean_window):
+    """At 150 % on 1280x800 the two columns do not fit side by side: a Keys tab shows the
+    bindings (they used to vanish below the list)."""
+    scene.change("ui_scale", 150)
+    pump(clean_window, 2)
+    assert scene.page == "general" and set(scene.tab_buttons) == {"general", "keys"}
+    click(clean_window, scene.tab_buttons["keys"])
+    pump(clean_window)
+    assert scene.page == "keys"
+    shown = [b for b in scene.key_buttons.values() if b.parent is not None and b.rect.width]
+    assert shown and all(0 <= b.rect.bottom and b.rect.top <= clean_window.height for b in shown)
+    save_frame(clean_window, "settings_scene_150_keys")
+    press(clean_window, key.UP)  # from the group row the keyboard walks into the general page
+    assert scene.page == "general"

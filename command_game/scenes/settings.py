@@ -88,6 +88,7 @@ class SettingsScene(ui.UIScene):
         self.boxes: list[arcade.gui.UIBoxLayout] = []
         self._general: list[Item] = []  # the first column's rows, kept across key groups
         self._general_names: list[str] = []
+        self.page: str | None = None  # "general" or "keys" when one column shows at a time
         self.offsets: list[int] = []  # first row shown, per column
         self.more: list[tuple[bool, bool]] = []  # rows hidden above / below, per column
         self._shown: set[int] = set()
@@ -101,6 +102,11 @@ class SettingsScene(ui.UIScene):
     # --- building -------------------------------------------------------------------
 
     def _build(self, keep_general: bool = False) -> None:
+        self._tabs: arcade.gui.UIBoxLayout | None = None
+        self.tab_buttons: dict[str, UIFlatButton] = {}
+        self._build_rows(keep_general)
+
+    def _build_rows(self, keep_general: bool) -> None:
         """(Re)builds the widgets: on entry, after the language or scale changes, and when
         the focus moves to a row scrolled out of view. ``keep_general``: only the key
         group changed, so the first column's widgets are kept (making them is slow)."""
@@ -128,8 +134,21 @@ class SettingsScene(ui.UIScene):
         self.rows.append(Row(back, activate=self.go_back))
         self.focus_index = min(self.focus_index, len(self.rows) - 1)
         side_by_side = 2 * COLUMN_WIDTH * s + 3 * MARGIN <= self.window.width
-        columns = [general, keys] if side_by_side else [general + keys]
         top = -ui.TitleBar.HEIGHT - 24 * s
+        if side_by_side:
+            columns = [general, keys]
+            self.page = None
+        else:  # one column at a time, under two tabs: the key bindings never vanish below
+            in_keys = {row for _, row in keys if row is not None}
+            in_general = {row for _, row in general if row is not None}
+            if self.focus_index in in_keys:
+                self.page = "keys"
+            elif self.focus_index in in_general:
+                self.page = "general"
+            self.page = self.page or "general"
+            columns = [general if self.page == "general" else keys]
+            self._add_tabs(top)
+            top -= (ROW_HEIGHT + 14) * s
         back_top = BACK_Y + ROW_HEIGHT * s + 12
         room = self.window.height + top - back_top - 18 - STRIP * s + ROW_SPACE * s
         fit = max(3, int(room // ((ROW_HEIGHT + ROW_SPACE) * s)))
@@ -139,6 +158,9 @@ class SettingsScene(ui.UIScene):
             self.boxes.append(_column(self._visible(i, column, fit)))
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         anchor.add(self.boxes[0], anchor_x="left", align_x=MARGIN, anchor_y="top", align_y=top)
+        if self._tabs is not None:
+            anchor.add(self._tabs, anchor_x="left", align_x=MARGIN - 18,
+                       anchor_y="top", align_y=top + (ROW_HEIGHT + 14) * s)
         if side_by_side:
             anchor.add(self.boxes[1], anchor_x="right", align_x=-MARGIN, anchor_y="top",
                        align_y=top)
@@ -153,9 +175,27 @@ class SettingsScene(ui.UIScene):
         self._palette_labels[1].text = t("settings.palette.agitated")
         self._show_focus()
 
+    def _add_tabs(self, top: float) -> None:
+        """General | Keys: which column a narrow window (or a big UI) shows."""
+        def show(page: str) -> None:
+            self.page = page
+            items = self._general if page == "general" else None
+            first = next((row for _, row in items if row is not None), 0) if items else \
+                len(self._general_names)
+            self.focus_index = first
+            self._build(keep_general=True)
+
+        self.tab_buttons = {
+            page: self._button(t(f"settings.section.{page}"), lambda p=page: show(p), 240,
+                               style=_scaled(ui.STYLE_PRIMARY if page == self.page
+                                             else ui.STYLE_DEFAULT, self.scale))
+            for page in ("general", "keys")}
+        self._tabs = ui.horizontal(*self.tab_buttons.values(), space=round(6 * self.scale))
+
     @property
-    def general_box(self) -> arcade.gui.UIBoxLayout:
-        return self.boxes[0]
+    def general_box(self) -> arcade.gui.UIBoxLayout | None:
+        """The column with the general settings, when it is on screen."""
+        return self.boxes[0] if self.page != "keys" else None
 
     @property
     def keys_box(self) -> arcade.gui.UIBoxLayout:
@@ -273,6 +313,8 @@ class SettingsScene(ui.UIScene):
         """Applies and saves one setting; the key group only changes this screen."""
         if name == "category":
             self.category = value
+            if self.page is not None:  # one column at a time: the keys' one, on the group row
+                self.page, self.focus_index = "keys", len(self._general_names)
             self._build(keep_general=True)
             return
         if not self._save(**{name: value}):
@@ -434,7 +476,7 @@ class SettingsScene(ui.UIScene):
             if not box.rect.width:
                 continue
             r, s = box.rect, self.scale
-            strip = STRIP * s if i == 0 else 0
+            strip = STRIP * s if box is self.general_box else 0
             ui.draw_panel(arcade.LRBT(r.left - 18, r.right + 18, r.bottom - 24 - strip,
                                       r.top + 14))
             above, below = self.more[i]
