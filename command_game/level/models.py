@@ -225,6 +225,12 @@ Objective = Annotated[
 ]
 
 
+# the night's choices and its seeded variation live in their own modules (they need the
+# models above)
+from command_game.level.cards import EventCard  # noqa: E402
+from command_game.level.variation import Variation  # noqa: E402
+
+
 class Level(Strict):
     format_version: Literal[1] = FORMAT_VERSION
     meta: Meta
@@ -240,6 +246,8 @@ class Level(Strict):
     convoys: list[Convoy] = Field(default_factory=list)
     objectives: list[Objective] = Field(min_length=1)
     tni_backup_calls: int = Field(default=0, ge=0, le=10, description="TNI backup calls allowed")
+    event_cards: list[EventCard] | None = Field(default=None, description="the cards' pool")
+    variation: Variation | None = Field(default=None, description="what each seed changes")
 
     def office(self, office_id: str) -> Office:
         return next(o for o in self.offices if o.id == office_id)

@@ -40,6 +40,8 @@ MERGE_TOLERANCE_M = 1.0
 LAYERS = ("districts", "buildings", "roads", "offices", "crowd")
 #: Map properties holding JSON lists, for what has no geometry.
 LIST_PROPERTIES = ("units", "incidents", "triggers", "convoys", "objectives")
+#: Map properties holding JSON for optional blocks, written only when a level has them.
+OPTIONAL_PROPERTIES = ("event_cards", "variation")
 #: Map properties for the metadata: (property, path in the level, Tiled type).
 META_PROPERTIES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("id", ("meta", "id"), "string"),
@@ -179,10 +181,11 @@ def tiled_to_data(raw: dict[str, Any], file: str = "<tmj>",
     data["roads"] = _read_roads(reader, layers.get("roads"))
     data["offices"] = _read_offices(reader, layers.get("offices"), data["roads"]["nodes"])
     data["crowd_sources"] = _read_crowd(reader, layers.get("crowd"))
-    for name in LIST_PROPERTIES:
+    for name in LIST_PROPERTIES + OPTIONAL_PROPERTIES:
         text = reader.props.get(name)
         if text in (None, ""):
-            data[name] = []
+            if name in LIST_PROPERTIES:
+                data[name] = []
             continue
         try:
             data[name] = json.loads(text)
@@ -417,6 +420,9 @@ def level_to_tiled(level: Level) -> dict[str, Any]:
             props[prop] = float(value) if kind == "float" else value
     for name in LIST_PROPERTIES:
         props[name] = json.dumps(data[name], ensure_ascii=False)
+    for name in OPTIONAL_PROPERTIES:
+        if data.get(name) is not None:
+            props[name] = json.dumps(data[name], ensure_ascii=False)
     layers = [_layer(i + 1, name, objs) for i, (name, objs) in enumerate(
         zip(LAYERS, (districts, buildings, roads, offices, crowd), strict=True))]
     return {

@@ -61,6 +61,8 @@ class LeaderboardScene(ui.UIScene):
         ids = list(self.levels)
         self.level_index = ids.index(level_id) if level_id in ids else 0
         self.category = category if category in CATEGORIES else "any"
+        self.seed_kind: str | None = None  # random or set seeds (apart); first: the latest
+        # run's, so a debrief's Leaderboard shows the board its run ranks on
         self.summary: BoardSummary | None = None
         self.latest_id: int | None = None
         self.selected = 0  # the row Watch replay plays
@@ -112,9 +114,12 @@ class LeaderboardScene(ui.UIScene):
         if self.level_id is not None:
             digest = level_digest(self.level) if self.level is not None else None
             try:
-                self.summary = summarize(self.board, self.level_id, self.category,
-                                         self.player, TOP, digest)
                 mine = self.board.runs(self.level_id, player=self.player, digest=digest)
+                if self.seed_kind is None:
+                    self.seed_kind = mine[-1].seed_kind if mine else "random"
+                    self.seed_button.text = t(f"speedrun.board.seed_{self.seed_kind}")
+                self.summary = summarize(self.board, self.level_id, self.category,
+                                         self.player, TOP, digest, seed_kind=self.seed_kind)
             except sqlite3.Error as exc:
                 self._unreadable(exc)
                 mine = []
@@ -158,7 +163,6 @@ class LeaderboardScene(ui.UIScene):
 
     def _build_widgets(self) -> None:
         f = self.fit
-        switch = ui.scaled_style(STYLE_SWITCH, f)
         self.prev_button = ui.button("<", lambda: self.switch_level(-1), width=48,
                                      style=STYLE_SWITCH, scale=f)
         self.next_button = ui.button(">", lambda: self.switch_level(1), width=48,
@@ -168,21 +172,25 @@ class LeaderboardScene(ui.UIScene):
                            style=STYLE_SWITCH, scale=f)
             for cat in CATEGORIES
         }
-        self._switch_style = switch
         self.watch_button = ui.button(t("speedrun.board.watch"), self.watch, width=200, scale=f)
         self.export_button = ui.button(t("speedrun.board.export"), self.export, width=200,
                                        scale=f)
         self.back_button = ui.button(t("speedrun.board.back"), self.go_back, width=200, scale=f)
+        self.seed_button = ui.button(t(f"speedrun.board.seed_{self.seed_kind or 'random'}"),
+                                     self.toggle_seed_kind,
+                                     width=130, style=STYLE_SWITCH, scale=f)
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         top = -(ui.TitleBar.HEIGHT + 22 * f)
-        anchor.add(ui.horizontal(*self.category_buttons.values(), space=round(10 * f)),
-                   anchor_x="left", align_x=700 * f, anchor_y="top", align_y=top)
+        anchor.add(ui.horizontal(*self.category_buttons.values(), self.seed_button,
+                                 space=round(10 * f)),
+                   anchor_x="left", align_x=690 * f, anchor_y="top", align_y=top)
         anchor.add(ui.horizontal(self.prev_button, self.next_button, space=round(8 * f)),
                    anchor_x="left", align_x=24 * f, anchor_y="top", align_y=top)
         anchor.add(ui.horizontal(self.watch_button, self.export_button, self.back_button,
                                  space=round(14 * f)),
                    anchor_x="right", align_x=-24 * f, anchor_y="bottom", align_y=20)
-        self.focus.set_buttons([*self.category_buttons.values(), self.watch_button,
+        self.focus.set_buttons([*self.category_buttons.values(), self.seed_button,
+                                self.watch_button,
                                 self.export_button, self.back_button])
         self._style_category_buttons()
 
@@ -197,6 +205,12 @@ class LeaderboardScene(ui.UIScene):
             self.level_index = (self.level_index + step) % len(self.levels)
             self.message = ""
             self.refresh()
+
+    def toggle_seed_kind(self) -> None:
+        """Random nights or set seeds: the two boards of a level."""
+        self.seed_kind = "set" if self.seed_kind == "random" else "random"
+        self.seed_button.text = t(f"speedrun.board.seed_{self.seed_kind}")
+        self.refresh()
 
     def set_category(self, category: str) -> None:
         self.category = category
