@@ -197,6 +197,8 @@ class Scenes:
         for entry in self.entries:
             scenes.append((f"map_{entry.level_id}", lambda e=entry: self.map(e)))
         scenes += [("map_menu", self.map_menu), ("pause", self.pause), ("help", self.help)]
+        if self.finale.level.event_cards:
+            scenes.append(("event_card", self.event_card))
         for category in controls.CATEGORIES:
             scenes.append((f"settings_{category}", lambda c=category: self.settings(c)))
         scenes += [("leaderboard", self.leaderboard), ("replay_viewer", self.replay_viewer),
@@ -252,6 +254,15 @@ class Scenes:
         self.map(self.finale)
         return self.stack.push(PauseScene())
 
+    def event_card(self):
+        """The finale's card with the longest text, over its map."""
+        from command_game.i18n import pick
+        from command_game.scenes.event_card import EventCardScene
+
+        mission = self.map(self.finale)
+        card = max(self.finale.level.event_cards, key=lambda c: len(pick(c.text)))
+        return self.stack.push(EventCardScene(mission, card))
+
     def help(self):
         from command_game.scenes.help import HelpScene
 
@@ -260,6 +271,7 @@ class Scenes:
 
     def settings(self, category: str):
         """One settings screen per scale, walked through its key groups."""
+        from command_game.scenes import ui
         from command_game.scenes.settings import SettingsScene
 
         self.title()
@@ -270,6 +282,8 @@ class Scenes:
         self.stack.push(scene)
         if scene.category != category:
             scene.change("category", category)
+        elif scene.page == "general":  # the bindings are a tab away: open it
+            ui.click(scene.tab_buttons["keys"])
         return scene
 
     def leaderboard(self):

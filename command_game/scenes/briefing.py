@@ -54,6 +54,11 @@ class BriefingScene(ui.UIScene):
         meta = self.level.meta
         return ui.TitleBar(pick(meta.title), f"{meta.region}  ·  {t('menus.phase.' + meta.phase)}")
 
+    def _bottom(self) -> float:
+        """Where the panels end: above the buttons (and the seed row, when it has a line
+        of its own)."""
+        return 48 + 48 * self.scale + ((36 + 12) * self.scale if self.night_above else 0)
+
     def _make_buttons(self) -> None:
         self.start_button = ui.button(t("briefing.start"), self.start, width=280, scale=self.scale,
                                       style=ui.STYLE_PRIMARY)
@@ -61,8 +66,19 @@ class BriefingScene(ui.UIScene):
         self.start_button.disabled = self.level is None
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         self.night = SeedPicker(self.level.meta.id, self.scale) if self.level else None
+        self.night_above = False  # the seed row on a line of its own, over the buttons
         if self.night is not None:  # which seed the mission plays (shown, typed, daily)
-            anchor.add(self.night.row, anchor_x="center", anchor_y="bottom", align_y=24)
+            sc = self.scale
+            row_w = sum(c.width for c in self.night.row.children) + 12 * len(
+                self.night.row.children)
+            gap = self.window.width - 2 * MARGIN - (160 + 280) * sc - 32
+            self.night_above = row_w > gap
+            if self.night_above:
+                anchor.add(self.night.row, anchor_x="center", anchor_y="bottom",
+                           align_y=24 + 48 * sc + 12)
+            else:  # centred between Back and Start
+                anchor.add(self.night.row, anchor_x="center", anchor_y="bottom", align_y=24,
+                           align_x=-(280 - 160) * sc / 2)
         anchor.add(self.back_button, anchor_x="left", align_x=MARGIN, anchor_y="bottom",
                    align_y=24)
         anchor.add(self.start_button, anchor_x="right", align_x=-MARGIN, anchor_y="bottom",
@@ -74,7 +90,7 @@ class BriefingScene(ui.UIScene):
     def _columns(self) -> tuple[arcade.Rect, arcade.Rect]:
         """Left (situation, objectives) and right (map, roster) column rectangles."""
         w, h = self.window.width, self.window.height
-        top, bottom = h - ui.TitleBar.HEIGHT - 3 - GAP, 48 + 48 * self.scale
+        top, bottom = h - ui.TitleBar.HEIGHT - 3 - GAP, self._bottom()
         left_w = (w - 2 * MARGIN - GAP) * 0.52
         left = arcade.LRBT(MARGIN, MARGIN + left_w, bottom, top)
         right = arcade.LRBT(MARGIN + left_w + GAP, w - MARGIN, bottom, top)
@@ -316,7 +332,7 @@ class BriefingScene(ui.UIScene):
         return [section, name, rect.right - 18]
 
     def _draw_problems(self) -> None:
-        rect = arcade.LRBT(MARGIN, self.window.width - MARGIN, 48 + 48 * self.scale,
+        rect = arcade.LRBT(MARGIN, self.window.width - MARGIN, self._bottom(),
                            self.window.height - ui.TitleBar.HEIGHT - 3 - GAP)
         ui.draw_panel(rect)
         ui.place(self.problem_text, rect.left + 20, rect.top - 30)

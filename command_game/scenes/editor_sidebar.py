@@ -181,8 +181,11 @@ class SidebarMixin:
 
     def _panel_script(self, x: float, top: float, width: float) -> None:
         y = top
-        for collection in ("incidents", "objectives", "triggers", "convoys"):
-            y = self._list_rows(collection, x, y, width) - 6
+        lists = ("incidents", "objectives", "triggers", "convoys")
+        room = top - 100 - len(lists) * 28  # the add buttons and the cards' below the lists
+        rows = max(1, min(LIST_ROWS, int(room // 26) // len(lists)))
+        for collection in lists:
+            y = self._list_rows(collection, x, y, width, rows) - 6
         kind = UIDropdown(x=x, y=y - 24, width=150, height=26, default="hold_site",
                           options=list(OBJECTIVE_KINDS), primary_style=STYLE,
                           dropdown_style=STYLE, active_style=STYLE_ACTIVE)
@@ -221,12 +224,14 @@ class SidebarMixin:
         sites = [o["id"] for o in self.doc.items("offices") if o.get("type") not in HQ_TYPES]
         return sites[0] if sites else (self.doc.ids("offices") or [""])[0]
 
-    def _list_rows(self, collection: str, x: float, top: float, width: float) -> float:
+    def _list_rows(self, collection: str, x: float, top: float, width: float,
+                   rows: int = LIST_ROWS) -> float:
+        """A collection's heading (with its count) and its first ``rows`` items."""
         items = self.doc.items(collection)
         self._panel.add(label(f"{t('editor.kind.' + collection)} ({len(items)})", x, top - 20,
                               width, 12, ui.GOLD, bold=True))
         y = top - 22
-        for item in items[:LIST_ROWS]:
+        for item in items[:rows]:
             y -= 26
             ref = Ref(collection, item.get("id", ""))
             self._panel.add(flat(self._describe(collection, item)[:40],

@@ -450,6 +450,13 @@ class Dialog(arcade.gui.UIMouseFilterMixin, arcade.gui.UIAnchorLayout):
         self.add(panel, anchor_x="center", anchor_y="center")
 
 
+def cover_beneath() -> None:
+    """An overlay dimmed the scenes beneath: the layout recorder forgets what they drew."""
+    recording = layout.active()
+    if recording is not None:
+        recording.cover()
+
+
 def record_widgets(manager: UIManager) -> None:
     """Tells the layout recorder (under test) where the widgets are and whether their
     text fits: buttons as buttons, labels as texts inside their own box."""
