@@ -57,7 +57,13 @@ class BriefingScene(ui.UIScene):
     def _bottom(self) -> float:
         """Where the panels end: above the buttons (and the seed row, when it has a line
         of its own)."""
-        return 48 + 48 * self.scale + ((36 + 12) * self.scale if self.night_above else 0)
+        s = self.scale
+        if self.night is None:
+            return 48 + 48 * s
+        row_h = (16 + 36) * s + 14  # the seed's status line over its buttons
+        if self.night_above:
+            return 24 + 48 * s + 12 + row_h + 12
+        return max(48 + 48 * s, 24 + row_h + 12)
 
     def _make_buttons(self) -> None:
         self.start_button = ui.button(t("briefing.start"), self.start, width=280, scale=self.scale,
@@ -69,8 +75,9 @@ class BriefingScene(ui.UIScene):
         self.night_above = False  # the seed row on a line of its own, over the buttons
         if self.night is not None:  # which seed the mission plays (shown, typed, daily)
             sc = self.scale
-            row_w = sum(c.width for c in self.night.row.children) + 12 * len(
-                self.night.row.children)
+            buttons = self.night.row.children[-1].children  # under the status line
+            row_w = max(self.night.status.width, sum(c.width for c in buttons)
+                        + 14 * len(buttons))
             gap = self.window.width - 2 * MARGIN - (160 + 280) * sc - 32
             self.night_above = row_w > gap
             if self.night_above:

@@ -183,7 +183,7 @@ class LeaderboardScene(ui.UIScene):
         top = -(ui.TitleBar.HEIGHT + 22 * f)
         anchor.add(ui.horizontal(*self.category_buttons.values(), self.seed_button,
                                  space=round(10 * f)),
-                   anchor_x="left", align_x=690 * f, anchor_y="top", align_y=top)
+                   anchor_x="right", align_x=-24 * f, anchor_y="top", align_y=top)
         anchor.add(ui.horizontal(self.prev_button, self.next_button, space=round(8 * f)),
                    anchor_x="left", align_x=24 * f, anchor_y="top", align_y=top)
         anchor.add(ui.horizontal(self.watch_button, self.export_button, self.back_button,
@@ -379,7 +379,8 @@ class LeaderboardScene(ui.UIScene):
     def _draw_board(self, w: float, h: float, header: float) -> None:
         top = h - header + 22
         ui.place(self.level_label, 140, top - 24)
-        ui.fit_width(self.level_label, 540, smallest=11)
+        switches = len(CATEGORIES) * 150 + 130 + 24  # the category and seed buttons, right
+        ui.fit_width(self.level_label, min(540, w - switches - 140 - 16), smallest=11)
         self.level_label.draw()
         bottom = (20 + 48 * self.fit) / self.fit + 40
         table = arcade.LBWH(24, bottom, min(820, w - 420), top - bottom - 60)
