@@ -179,6 +179,8 @@ class LeaderboardScene(ui.UIScene):
         self.seed_button = ui.button(t(f"speedrun.board.seed_{self.seed_kind or 'random'}"),
                                      self.toggle_seed_kind,
                                      width=130, style=STYLE_SWITCH, scale=f)
+        self.global_button = ui.button(t("online.leaderboard.global"), self.open_global,
+                                       width=140, scale=f)
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         top = -(ui.TitleBar.HEIGHT + 22 * f)
         anchor.add(ui.horizontal(*self.category_buttons.values(), self.seed_button,
@@ -186,11 +188,11 @@ class LeaderboardScene(ui.UIScene):
                    anchor_x="right", align_x=-24 * f, anchor_y="top", align_y=top)
         anchor.add(ui.horizontal(self.prev_button, self.next_button, space=round(8 * f)),
                    anchor_x="left", align_x=24 * f, anchor_y="top", align_y=top)
-        anchor.add(ui.horizontal(self.watch_button, self.export_button, self.back_button,
-                                 space=round(14 * f)),
+        anchor.add(ui.horizontal(self.global_button, self.watch_button, self.export_button,
+                                 self.back_button, space=round(14 * f)),
                    anchor_x="right", align_x=-24 * f, anchor_y="bottom", align_y=20)
         self.focus.set_buttons([*self.category_buttons.values(), self.seed_button,
-                                self.watch_button,
+                                self.global_button, self.watch_button,
                                 self.export_button, self.back_button])
         self._style_category_buttons()
 
@@ -217,6 +219,12 @@ class LeaderboardScene(ui.UIScene):
         self._style_category_buttons()
         self.message = ""
         self.refresh()
+
+    def open_global(self) -> None:
+        """The Global tab: the online board for this level and category."""
+        from command_game.scenes.leaderboard_global import GlobalBoardScene
+
+        self.stack.push(GlobalBoardScene(self.level_id, self.category))
 
     def export(self) -> None:
         """Writes the board as CSV and the player's splits as .lss, and says where."""
@@ -409,7 +417,7 @@ class LeaderboardScene(ui.UIScene):
         ui.clip_to_width(self.status, w - 48)
         self.status.draw()
         ui.place(self.hint, 24, bottom - 40 + 2)
-        ui.clip_to_width(self.hint, w - 48 - (3 * 200 + 2 * 14 + 24))  # beside the buttons
+        ui.clip_to_width(self.hint, w - 48 - (140 + 3 * 200 + 3 * 14 + 24))  # beside the buttons
         self.hint.draw()
 
     def _draw_side(self, rect: arcade.Rect) -> None:
