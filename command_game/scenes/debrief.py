@@ -126,7 +126,8 @@ class DebriefScene(ui.UIScene):
         a nine-objective finale on a small window shrinks rather than overlaps."""
         w, h = self.window.get_size()
         tall = (h - ui.TitleBar.HEIGHT - 20 - 40) / (GAP + self._content_height() + 44 + 40)
-        wide = min(w / NATURAL_WIDTH, (w - 4 * 12) / (5 * 200))
+        count = len(self.button_specs())
+        wide = min(w / NATURAL_WIDTH, (w - (count - 1) * 12 - 24) / (count * 200))
         return max(0.6, min(self.scale, tall, wide))
 
     def on_resize(self, width: int, height: int) -> None:
@@ -137,8 +138,9 @@ class DebriefScene(ui.UIScene):
             self.ui.clear()
             self.buttons = self._make_buttons()
 
-    def _make_buttons(self) -> list[Any]:
-        specs = [
+    def button_specs(self) -> list[tuple[str, Any, Any]]:
+        """The buttons along the bottom: label key, action, style."""
+        return [
             ("debrief.retry", self.retry, ui.STYLE_PRIMARY),
             ("debrief.next", self.next_level, ui.STYLE_DEFAULT),
             ("debrief.level_select", self.level_select, ui.STYLE_DEFAULT),
@@ -146,6 +148,9 @@ class DebriefScene(ui.UIScene):
             ("debrief.save_replay", self.save_replay, ui.STYLE_DEFAULT),
             ("online.submit.button", self.submit_online, ui.STYLE_DEFAULT),
         ]
+
+    def _make_buttons(self) -> list[Any]:
+        specs = self.button_specs()
         row = arcade.gui.UIBoxLayout(vertical=False, space_between=12)
         buttons = []
         for key, action, style in specs:

@@ -88,6 +88,7 @@ class SettingsScene(ui.UIScene):
         self.boxes: list[arcade.gui.UIBoxLayout] = []
         self._general: list[Item] = []  # the first column's rows, kept across key groups
         self._general_names: list[str] = []
+        self._general_count = 0  # keyboard rows of the first column
         self.page: str | None = None  # "general" or "keys" when one column shows at a time
         self.offsets: list[int] = []  # first row shown, per column
         self.more: list[tuple[bool, bool]] = []  # rows hidden above / below, per column
@@ -118,8 +119,8 @@ class SettingsScene(ui.UIScene):
             count = sum(1 for _, row in general if row is not None)
             names = self._general_names
             self.rows = self.rows[:count]
-            self.value_buttons = {n: self.value_buttons[n] for n in names}
-            self.arrows = {n: self.arrows[n] for n in names}
+            self.value_buttons = {n: b for n, b in self.value_buttons.items() if n in names}
+            self.arrows = {n: a for n, a in self.arrows.items() if n in names}
             self.key_buttons = {}
         self.title_bar = ui.TitleBar(t("settings.title"), t("settings.subtitle"))
         self.scale = s = ui_scale.effective()  # this screen follows it at once
@@ -128,6 +129,7 @@ class SettingsScene(ui.UIScene):
         if general is None:
             general = self._general = self._general_rows()
             self._general_names = list(self.value_buttons)
+            self._general_count = len(self.rows)
         keys = self._key_rows()
         back = self._button(t("settings.back"), self.go_back, 200, style=_scaled(
             ui.STYLE_PRIMARY, s))
@@ -181,7 +183,7 @@ class SettingsScene(ui.UIScene):
             self.page = page
             items = self._general if page == "general" else None
             first = next((row for _, row in items if row is not None), 0) if items else \
-                len(self._general_names)
+                self._general_count
             self.focus_index = first
             self._build(keep_general=True)
 
@@ -325,7 +327,7 @@ class SettingsScene(ui.UIScene):
         if name == "category":
             self.category = value
             if self.page is not None:  # one column at a time: the keys' one, on the group row
-                self.page, self.focus_index = "keys", len(self._general_names)
+                self.page, self.focus_index = "keys", self._general_count
             self._build(keep_general=True)
             return
         if not self._save(**{name: value}):
