@@ -170,8 +170,19 @@ def action_for(symbol: int, modifiers: int = 0) -> str | None:
 
 
 def key_name(action: str) -> str:
-    """The current key of an action as the player sees it ("Ctrl+1"), for help and tooltips."""
-    return str(_bindings[action])
+    """The current key of an action as the player sees it ("Ctrl+1"), for help and tooltips,
+    with the named keys (Up, Space...) in the player's language."""
+    return display_name(_bindings[action])
+
+
+def display_name(binding: Binding) -> str:
+    from command_game.i18n import t
+
+    words = str(binding).split("+")
+    return "+".join(t(f"controls.key.{w}") if w in _LOCALIZED_KEYS else w for w in words)
+
+
+_LOCALIZED_KEYS = ("Up", "Down", "Left", "Right", "Space", "Delete", "Home", "End")
 
 
 def conflict(action: str, binding: Binding) -> str | None:

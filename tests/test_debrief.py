@@ -129,3 +129,43 @@ def test_a_lost_mission_debriefs_as_lost_with_failed_objectives(clean_window):
     statuses = {obj.id: obj.status for obj, _, _ in debrief.splits()}
     assert "failed" in statuses.values()
     save_frame(clean_window, "debrief_lost")
+
+
+def test_space_held_from_the_mission_does_not_retry(clean_window, tiny_world):
+    """A player pressing Space to pause as the mission ends stays on the debrief."""
+    import arcade
+
+    stack = SceneStack(clean_window)
+    debrief = stack.push(DebriefScene(tiny_world, str(TINY), 30.0))
+    pump(clean_window)
+    for _ in range(2):
+        clean_window.dispatch_event("on_key_press", arcade.key.SPACE, 0)
+        clean_window.dispatch_event("on_key_release", arcade.key.SPACE, 0)
+        clean_window.dispatch_pending_events()
+        pump(clean_window)
+    assert stack.top is debrief
+    clean_window.dispatch_event("on_key_press", arcade.key.DOWN, 0)
+    clean_window.dispatch_pending_events()
+    assert debrief.focus.focused is debrief.buttons[0]  # the keyboard still reaches them
+    stack.pop()
+
+
+def test_a_language_switch_reaches_the_debrief(clean_window, tiny_world):
+    from command_game import i18n
+    from command_game.scenes.stack import Scene
+
+    stack = SceneStack(clean_window)
+    debrief = stack.push(DebriefScene(tiny_world, str(TINY), 30.0))
+    pump(clean_window)
+    stack.push(Scene())  # stands in for the settings screen
+    try:
+        i18n.set_language("id")
+        stack.pop()
+        fresh = stack.top
+        assert fresh is not debrief and isinstance(fresh, DebriefScene)
+        assert fresh.title_bar.title.text == i18n.t("debrief.won") == "Misi berhasil"
+        assert fresh.buttons[0].text == "Ulangi"
+        pump(clean_window)
+    finally:
+        i18n.set_language("en")
+    stack.pop()

@@ -110,3 +110,92 @@ def test_siber_answers_hoaxes_remotely_while_others_travel():
     assert cyber.unit_ids == ("siber_1",) and cyber.target == "hoaks"
     [tni] = orders.orders_for(world, "call_tni", target, [])
     assert tni.kind == "call_tni" and tni.target == "kpu_kecil" and tni.unit_ids == ()
+
+
+def test_an_order_given_while_paused_shows_as_queued(clean_window):
+    """Paused, the order waits for the clock: the roster says "queued" and the map draws
+    where it goes, instead of looking as if nothing happened."""
+    from command_game.level.catalog import campaign
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+    from tests.conftest import pump
+
+    stack = SceneStack(clean_window)
+    entry = campaign()[0]
+    scene = stack.push(MapScene(entry.level, entry.path))
+    scene.tutorial = None
+    scene.set_speed(0)
+    unit = next(iter(scene.world.units.values()))
+    scene.selection.set([unit.id])
+    office = next(o for o in entry.level.offices if o.type == "kpu")
+    target = orders.Target("office", office.id, (office.x, office.y), office.id)
+    assert scene.order("hold", target)
+    pump(clean_window)
+    assert unit.id in scene._hud_state().queued
+    assert scene._command_point(scene.pending[0]) == (office.x, office.y)
+    assert scene.hud.text.slots[f"unit:{unit.id}:state"].text == "order queued"
+    stack.pop()
+
+
+def test_an_order_key_on_a_road_orders_to_its_nearest_node(clean_window):
+    from command_game.level.catalog import campaign
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+    from tests.conftest import pump
+
+    stack = SceneStack(clean_window)
+    entry = campaign()[0]
+    scene = stack.push(MapScene(entry.level, entry.path))
+    scene.tutorial = None
+    pump(clean_window)
+    unit = next(iter(scene.world.units.values()))
+    scene.selection.set([unit.id])
+    import math
+
+    nodes = {n.id: n for n in entry.level.roads.nodes}
+    left, bottom, right, top = scene.hud.map_area()
+
+    def shown(node) -> bool:
+        x, y = scene.camera.to_screen(node.x, node.y)
+        return left < x < right and bottom < y < top
+
+    edge = next(e for e in entry.level.roads.edges
+                if shown(nodes[e.a]) and shown(nodes[e.b]))
+    a, b = nodes[edge.a], nodes[edge.b]
+    along = scene.click_radius_m() * 2.5 / math.hypot(b.x - a.x, b.y - a.y)
+    near = (a.x + (b.x - a.x) * along, a.y + (b.y - a.y) * along)  # on the road, by node a
+    sx, sy = scene.camera.to_screen(*near)
+    scene.on_mouse_motion(int(sx), int(sy), 0, 0)
+    assert scene.hud.hit(sx, sy) is None and scene.target_at(sx, sy).kind == "point"
+    scene.do_action("order_patrol")
+    assert scene.targeting is None
+    assert [(c.kind, c.route[-1] if c.route else c.target) for c in scene.pending][-1][0] \
+        == "patrol"
+    stack.pop()
+
+
+def test_a_panel_header_click_folds_the_panel(clean_window):
+    """The finale's 17-row roster covers a quarter of the map: its header folds it."""
+    from command_game.level.catalog import campaign
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+    from tests.conftest import pump
+
+    stack = SceneStack(clean_window)
+    entry = campaign()[-1]
+    scene = stack.push(MapScene(entry.level, entry.path))
+    scene.tutorial = None
+    pump(clean_window)
+    header = next(rect for rect, hit in scene.hud.hits if hit.kind == "collapse"
+                  and hit.value == "roster")
+    s = scene.hud.scale
+    x, y = (header[0] + header[2] / 2) * s, (header[1] + header[3] / 2) * s
+    rows = sum(1 for _, hit in scene.hud.hits if hit.kind == "unit")
+    assert rows > 5
+    scene.left_click(x, y)
+    pump(clean_window)
+    assert not any(hit.kind == "unit" for _, hit in scene.hud.hits)
+    scene.left_click(x, y)
+    pump(clean_window)
+    assert sum(1 for _, hit in scene.hud.hits if hit.kind == "unit") == rows
+    stack.pop()

@@ -118,6 +118,23 @@ def test_title_keyboard_moves_focus_and_enter_clicks(game):
     assert isinstance(game.stack.top, LevelSelectScene)
 
 
+def test_coming_back_to_the_title_lights_one_button(game):
+    from command_game.scenes.stack import Scene
+
+    title = game.stack.push(TitleScene())
+    frame(game)
+    editor = title.buttons["editor"]
+    x, y = editor.rect.center
+    game.dispatch_event("on_mouse_motion", x, y, 0, 0)
+    game.dispatch_pending_events()
+    assert title.focus.focused is editor  # the hovered button is the focused one
+    game.stack.push(Scene())  # stands in for the editor
+    game.stack.pop()
+    frame(game)
+    lit = [b for b in title.buttons.values() if b.hovered or b.focused]
+    assert lit == [editor]
+
+
 def test_quit_closes_the_window(game, monkeypatch):
     closed = []
     monkeypatch.setattr(game, "close", lambda: closed.append(True))  # keep the session window
@@ -251,6 +268,7 @@ def test_a_win_seen_on_return_opens_the_next_level(game):
     win(levels[0].meta.id)
     game.stack.pop()
     assert select.rows[1].open
+    assert select.selected == 1  # the level the win opened, not the one just won
     frame(game)
 
 

@@ -98,6 +98,44 @@ def test_ui_scale_makes_the_controls_bigger(scene, clean_window):
     save_frame(clean_window, "settings_scene_150")
 
 
+def test_a_second_click_on_the_scale_arrow_changes_the_scale_again(scene, clean_window,
+                                                                   monkeypatch):
+    """The rebuilt screen moves the controls; the pointer moves with the one clicked, so
+    clicking again where the pointer is steps the scale again (not the window size)."""
+    pointer = []
+    monkeypatch.setattr(clean_window, "set_mouse_position",
+                        lambda x, y: pointer.append((x, y)))
+    click(clean_window, scene.arrows["ui_scale"][1])  # 100 -> 110
+    assert settings.current().ui_scale == 110 and pointer
+    x, y = pointer[-1]
+    assert scene.arrows["ui_scale"][1].rect.point_in_rect((x, y))
+    clean_window.dispatch_event("on_mouse_press", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    clean_window.dispatch_event("on_mouse_release", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    clean_window.dispatch_pending_events()
+    assert settings.current().ui_scale == 125
+    assert settings.current().window_size == (1280, 800)
+
+
+def test_window_sizes_larger_than_the_screen_are_not_offered():
+    from types import SimpleNamespace
+
+    from command_game.scenes.settings import _fits_screen
+
+    small = SimpleNamespace(screen=SimpleNamespace(width=1280, height=800))
+    offered = [size for size in settings.WINDOW_SIZES if _fits_screen(small, size)]
+    assert (1280, 800) in offered and (1440, 900) not in offered
+
+
+def test_a_scale_the_window_cannot_hold_is_capped_and_said(scene, clean_window):
+    from command_game.render import ui_scale
+
+    scene.change("window_size", (1280, 720))
+    pump(clean_window, 2)
+    scene.change("ui_scale", 200)
+    assert ui_scale.effective(1280, 720) < 1.5 and scene.scale == ui_scale.effective()
+    assert "200%" in scene.message.text and "1280x720" in scene.message.text
+
+
 def test_window_size_click_resizes_the_window(scene, clean_window):
     click(clean_window, scene.value_buttons["window_size"])  # 1280x800 -> 1440x900
     pump(clean_window, 2)
@@ -209,3 +247,19 @@ def test_edge_scrolling_setting_pans_the_map_or_not(clean_window, on):
     finally:
         stack.pop()
         settings.apply(settings.Settings())
+
+
+def test_at_a_big_scale_the_key_bindings_are_a_tab_away(scene, clean_window):
+    """At 150 % on 1280x800 the two columns do not fit side by side: a Keys tab shows the
+    bindings (they used to vanish below the list)."""
+    scene.change("ui_scale", 150)
+    pump(clean_window, 2)
+    assert scene.page == "general" and set(scene.tab_buttons) == {"general", "keys"}
+    click(clean_window, scene.tab_buttons["keys"])
+    pump(clean_window)
+    assert scene.page == "keys"
+    shown = [b for b in scene.key_buttons.values() if b.parent is not None and b.rect.width]
+    assert shown and all(b.rect.bottom >= 0 and b.rect.top <= clean_window.height for b in shown)
+    save_frame(clean_window, "settings_scene_150_keys")
+    press(clean_window, key.UP)  # from the group row the keyboard walks into the general page
+    assert scene.page == "general"

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from command_game.editor.document import COLLECTIONS
+from command_game.i18n import t
 from command_game.level import models
 from command_game.level.io import parse_level
 from command_game.level.lint import PASSES, lint
@@ -39,15 +40,55 @@ def ref_for_path(data: dict[str, Any], path: str) -> str | None:
 
 
 def validate(data: dict[str, Any]) -> tuple[Level | None, list[Problem]]:
-    """The parsed level (None when the schema rejects it) and every problem found."""
+    """The parsed level (None when the schema rejects it) and every problem found, in
+    words for a level author (see ``for_author``)."""
     try:
         level = parse_level(data, "<editor>")
     except LevelError as exc:
         problems = [p if p.ref else Problem(p.severity, p.path, p.message, p.fix,
                                             ref_for_path(data, p.path))
                     for p in exc.problems]
-        return None, problems + _lint_partial(data)
-    return level, lint(level)
+        return None, [for_author(p) for p in problems + _lint_partial(data)]
+    return level, [for_author(p) for p in lint(level)]
+
+
+#: The checker's own words (pydantic's, the linter's) and what an author reads instead.
+_AUTHOR_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"List should have at least (?P<n>\d+) items? after validation, not (?P<m>\d+)"),
+     "too_few"),
+    (re.compile(r"Field required"), "missing"),
+    (re.compile(r"String should have at least (?P<n>\d+) characters?"), "empty"),
+    (re.compile(r"road node '' does not exist"), "no_road"),
+    (re.compile(r"road node '(?P<id>.+)' does not exist"), "unknown_node"),
+    (re.compile(r"Input should be greater than(?: or equal to)? (?P<n>\S+)"), "too_small"),
+)
+
+
+def for_author(problem: Problem) -> Problem:
+    """The problem as a level author reads it, in the editor's language: "Road nodes:
+    draw at least 2 (there are 0)", not "roads.nodes: List should have at least 2 items
+    after validation, not 0". Messages already written for people are kept."""
+    for pattern, key in _AUTHOR_WORDS:
+        match = pattern.search(problem.message)
+        if match:
+            values = match.groupdict()
+            return Problem(problem.severity, problem.path,
+                           t(f"editor.problem.{key}", **values),
+                           t(f"editor.problem.{key}.fix", **values), problem.ref)
+    return problem
+
+
+def place_of(path: str, ref: str | None = None) -> str:
+    """Where a problem is, in the editor's words: "Offices kpu_1 › node"."""
+    match = _INDEXED.match(path)
+    if match and match.group(1) in _LIST_NAMES:
+        kind = t(f"editor.kind.{_LIST_NAMES[match.group(1)]}")
+        rest = path[match.end():].lstrip(".")
+        where = f"{kind} {ref or '#' + str(int(match.group(2)) + 1)}"
+        return f"{where} \u203a {rest}" if rest else where
+    if path in _LIST_NAMES:
+        return t(f"editor.kind.{_LIST_NAMES[path]}")
+    return path.replace(".", " \u203a ")
 
 
 def _lint_partial(data: dict[str, Any]) -> list[Problem]:

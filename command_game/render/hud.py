@@ -20,6 +20,7 @@ import arcade
 
 from command_game.controls import ACTIONS, key_name
 from command_game.i18n import pick, t
+from command_game.render import layout, ui_scale
 from command_game.render.gpu import Triangles
 from command_game.render.map_camera import MapCamera
 from command_game.render.text_pool import TextPool
@@ -47,6 +48,8 @@ ROW_H = 34
 ORDERS_TOP = 84  # the order buttons' panel reaches this high
 ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "recall")
 SPEEDS = (0, 1, 2, 4)
+COLLAPSIBLE = ("roster", "incidents", "obj")  # panels a header click folds away
+BUTTON_HITS = ("speed", "order", "menu", "unit", "incident")  # what a click can press
 
 
 @dataclass
@@ -75,6 +78,8 @@ class HudState:
     notifications: Sequence[Notification] = ()
     camera_rect: tuple[float, float, float, float] = (0, 0, 0, 0)
     mouse: tuple[float, float] = (-1, -1)
+    banner: str = ""  # instead of the order hints (the replay viewer's REPLAY line)
+    queued: Sequence[str] = ()  # units with an order waiting for the clock (paused)
 
 
 def clock_mm_ss(seconds: float) -> str:
@@ -90,9 +95,12 @@ class Hud:
         self.fading = Triangles()  # translucent: notifications as they fade
         self.minimap_shapes = Triangles()
         self.text = TextPool()
+        self.menu_shapes = Triangles()  # the Ctrl+right-click menu, drawn over the rest
+        self.menu_text = TextPool()
         self.hits: list[tuple[tuple[float, float, float, float], Hit]] = []
         self.scale = 1.0
         self.roster_scroll = 0  # first unit row shown when the roster is longer than fits
+        self.collapsed: set[str] = set()  # panels folded to their header by the player
         self.camera = arcade.Camera2D()
         self.resize(width, height)
 
@@ -109,12 +117,27 @@ class Hud:
                                                        -self.height / 2, self.height / 2)
         self.camera.position = (self.width / 2, self.height / 2)
         w, h = self.level.map.width_m, self.level.map.height_m
-        mm_w = 230
-        mm_h = int(min(190, mm_w * h / w))
+        mm_w = SIDE_W - 40
+        mm_h = int(min(190, self.height * 0.28, mm_w * h / w))
+        mm_w = int(min(mm_w, mm_h * w / h))
         self.minimap_rect = (self.width - mm_w - 10, 10, mm_w, mm_h)
         pixels = tuple(round(v * scale) for v in self.minimap_rect)
         self.minimap = MapCamera(w, h, pixels)
+        self.minimap.camera.position = (w / 2, h / 2)
         self.minimap.camera.zoom = min(pixels[2] / w, pixels[3] / h)
+
+    def covered(self) -> tuple[tuple[float, float, float, float], ...]:
+        """(left, bottom, right, top) window pixels of the HUD's panels, last drawn."""
+        s = self.scale
+        return tuple((x * s, y * s, (x + w) * s, (y + h) * s)
+                     for (x, y, w, h), hit in self.hits if hit.kind in ("panel", "roster"))
+
+    def map_area(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) window pixels of the map that no panel covers: the
+        camera fits the map into it, so every site starts in view."""
+        s = self.scale
+        return ((SIDE_W + 16) * s, (ORDERS_TOP + 6 + 2 * 24) * s, (self.width - SIDE_W - 16) * s,
+                (self.height - TOP_H - 30) * s)
 
     def set_scale(self, scale: float) -> None:
         if abs(scale - self.scale) > 1e-6:
@@ -138,11 +161,9 @@ class Hud:
     # -- drawing -------------------------------------------------------------------
 
     def draw(self, world: Any, state: HudState) -> None:
-        from command_game import settings
-
-        self.set_scale(settings.current().ui_scale / 100)
+        self.set_scale(ui_scale.effective(*self.pixel_size))
         state.mouse = (state.mouse[0] / self.scale, state.mouse[1] / self.scale)
-        with self.camera.activate():
+        with self.camera.activate(), layout.scaled(self.scale, "hud"):
             self._draw(world, state)
         self._minimap(world, state)
 
@@ -154,65 +175,102 @@ class Hud:
         self.text.begin()
         self._top_bar(world, state)
         self._roster(world, state)
-        bottom = self._incidents(world, state)
-        self._objectives(world, state, bottom)
+        fits, heights = self._right_column(world)
+        bottom = self._incidents(world, state, fits)
+        bottom = self._objectives(world, state, bottom, heights)
         self._orders(state)
-        self._notifications(state)
+        self._notifications(state, bottom)
         self._minimap_frame()
+        self.menu_shapes.clear()
+        self.menu_text.begin()
         if state.menu is not None:
             self._menu(state)
         self.shapes.draw(blend=False)
         self.fading.draw()
         self.text.end()
         self.text.draw()
+        self.menu_text.end()
+        if state.menu is not None:  # over everything, the HUD's texts too
+            layout.occlude(*self._menu_rect)
+            layout.record_panel(*self._menu_rect)
+            for rect in self._menu_buttons:
+                layout.record_button(*rect)
+            self.menu_shapes.draw(blend=False)
+            self.menu_text.draw()
 
     def _box(self, rect: tuple[float, float, float, float], hit: Hit,
              color: Sequence[int] | None = None) -> None:
         if color is not None:
             self.shapes.rect(*rect, color)
         self.hits.append((rect, hit))
+        if hit.kind in BUTTON_HITS:
+            layout.record_button(*rect)
 
     def _panel(self, left: float, bottom: float, width: float, height: float,
                title: str | None = None, key: str = "", hit: Hit | None = None) -> None:
         self._box((left, bottom, width, height), hit or Hit("panel"), PANEL)
+        layout.record_panel(left, bottom, width, height)
         self.shapes.rect_outline(left, bottom, width, height, 1, PANEL_EDGE)
         if title:
             self.shapes.rect(left + 1, bottom + height - 24, width - 2, 23, HEADER)
             self.text.put(f"{key}:title", title.upper(), left + 10, bottom + height - 17,
-                          GOLD, size=10, bold=True)
+                          GOLD, size=10, bold=True, clip=width - 40)
+            if key in COLLAPSIBLE:  # the header folds the panel away (a triangle says so)
+                x, y = left + width - 16, bottom + height - 12
+                folded = key in self.collapsed
+                points = [(x - 4, y + 5), (x + 4, y), (x - 4, y - 5)] if folded else \
+                    [(x - 5, y + 3), (x + 5, y + 3), (x, y - 4)]
+                self.shapes.polygon(points, GOLD)
+                self.hits.append(((left, bottom + height - 24, width, 24), Hit("collapse", key)))
+
+    def toggle(self, key: str) -> None:
+        """Folds a panel down to its header, or opens it again."""
+        self.collapsed ^= {key}
 
     def _top_bar(self, world: Any, state: HudState) -> None:
+        """Clock, index and trust flow from the left, the speedrun timer from the right,
+        each block as wide as its text in this language; the speed buttons take the
+        middle of what is left."""
         w, h = self.width, self.height
         self._panel(0, h - TOP_H, w, TOP_H)
         y = h - TOP_H / 2
-        self.text.put("clock:label", t("map.hud.clock"), 14, y + 8, MUTED, size=8)
-        self.text.put("clock", world.clock_text(), 14, y - 12, TEXT, size=16, bold=True,
-                      mono=True)
+        x = 14.0
         index = world.kamtibmas_index
         trend = _trend(world.history.index)
         index_color = GOOD if index >= 70 else GOLD if index >= 45 else BAD
-        self.text.put("index:label", t("map.hud.index"), 150, y + 8, MUTED, size=8)
-        self.text.put("index", f"{index:5.1f}", 150, y - 12, index_color, size=16, bold=True,
-                      mono=True)
         trend_color = GOOD if trend >= 0 else BAD
-        self._trend_arrow(226, y - 6, trend, trend_color)
-        self.text.put("index:trend", f"{trend:+.1f}/10s", 236, y - 10, trend_color, size=10)
-        self.text.put("trust:label", t("map.hud.trust"), 320, y + 8, MUTED, size=8)
-        self.text.put("trust", f"{world.trust:5.1f}", 320, y - 12,
-                      GOOD if world.trust >= 60 else BAD, size=16, bold=True, mono=True)
-        for stat, left, width in (("clock", 0, 140), ("index", 140, 170), ("trust", 310, 120),
-                                  ("timer", w - 300, 290)):
-            self._box((left, h - TOP_H, width, TOP_H), Hit("stat", stat))  # for tooltips
-        self._speed_buttons(state, w / 2 - 40, h - TOP_H + 8)
-        self.text.put("timer:label", t("map.hud.timer"), w - 290, y + 8, MUTED, size=8)
-        self.text.put("timer", format_time(world.time_s), w - 290, y - 12, GOLD, size=16,
-                      bold=True, mono=True)
-        par = self.level.meta.par_time_s
-        self.text.put("timer:par", t("map.hud.par", time=format_time(par)), w - 150, y + 8,
+        for stat, label, value, color in (
+                ("clock", t("map.hud.clock"), world.clock_text(), TEXT),
+                ("index", t("map.hud.index"), f"{index:5.1f}", index_color),
+                ("trust", t("map.hud.trust"), f"{world.trust:5.1f}", GOOD
+                 if world.trust >= 60 else BAD)):
+            top = self.text.put(f"{stat}:label", label, x, y + 8, MUTED, size=8)
+            big = self.text.put(stat, value, x, y - 12, color, size=16, bold=True, mono=True)
+            width = max(top.content_width, big.content_width)
+            if stat == "index":
+                self._trend_arrow(x + big.content_width + 8, y - 6, trend, trend_color)
+                arrow = self.text.put("index:trend", f"{trend:+.1f}/10s",
+                                      x + big.content_width + 18, y - 10, trend_color, size=10)
+                width = max(width, big.content_width + 18 + arrow.content_width)
+            self._box((x - 8, h - TOP_H, width + 16, TOP_H), Hit("stat", stat))  # tooltips
+            x += width + 22
+        right = w - 14.0
+        par = self.text.put("timer:par", t("map.hud.par", time=format_time(
+            self.level.meta.par_time_s)), right, y + 8, MUTED, size=8, anchor_x="right")
+        left_s = self.level.meta.duration_s - world.time_s
+        until = self.text.put("timer:left", t("map.hud.until_result",
+                                              time=clock_mm_ss(left_s)),
+                              right, y - 10, TEXT, size=10, anchor_x="right")
+        right -= max(par.content_width, until.content_width) + 18
+        timer = self.text.put("timer", format_time(world.time_s), right, y - 12, GOLD, size=16,
+                              bold=True, mono=True, anchor_x="right")
+        self.text.put("timer:label", t("map.hud.timer"), right - timer.content_width, y + 8,
                       MUTED, size=8)
-        left = self.level.meta.duration_s - world.time_s
-        self.text.put("timer:left", t("map.hud.until_result", time=clock_mm_ss(left)),
-                      w - 150, y - 10, TEXT, size=10)
+        timer_left = right - max(timer.content_width, 80)
+        self._box((timer_left - 8, h - TOP_H, w - timer_left + 8, TOP_H), Hit("stat", "timer"))
+        room = timer_left - 16 - x
+        button_w = max(26.0, min(42.0, (room - 12) / 4))
+        self._speed_buttons(state, x + (room - 4 * button_w - 12) / 2, h - TOP_H + 8, button_w)
 
     def _trend_arrow(self, x: float, y: float, trend: float, color: Sequence[int]) -> None:
         """Up, down or level: drawn, since the bundled fonts lack arrow glyphs."""
@@ -223,18 +281,23 @@ class Hud:
         else:
             self.shapes.polygon([(x - 4, y - 5), (x + 5, y), (x - 4, y + 5)], color)
 
-    def _speed_buttons(self, state: HudState, left: float, bottom: float) -> None:
+    def _speed_buttons(self, state: HudState, left: float, bottom: float,
+                       width: float = 42) -> None:
         labels = {0: "II", 1: "1x", 2: "2x", 4: "4x"}
         for i, speed in enumerate(SPEEDS):
-            rect = (left + i * 46, bottom, 42, TOP_H - 16)
+            rect = (left + i * (width + 4), bottom, width, TOP_H - 16)
             active = state.speed == speed
             self._box(rect, Hit("speed", speed), GOLD if active else HEADER)
-            self.text.put(f"speed:{speed}", labels[speed], rect[0] + 21, rect[1] + 15,
+            self.text.put(f"speed:{speed}", labels[speed], rect[0] + width / 2, rect[1] + 15,
                           (12, 20, 36, 255) if active else TEXT, size=11, bold=True,
                           anchor_x="center", anchor_y="center")
-        if state.speed == 0:
-            self.text.put("speed:paused", t("map.hud.paused"), left + 190, bottom + 10, GOLD,
-                          size=11, bold=True)
+        if state.speed == 0:  # a banner under the bar, where the eye is: not beside it
+            label = self.text.put("speed:paused", t("map.hud.paused"), self.width / 2,
+                                  self.height - TOP_H - 15, (12, 20, 36, 255), size=11,
+                                  bold=True, anchor_x="center", anchor_y="center")
+            pad = label.content_width / 2 + 14
+            self.shapes.rect(self.width / 2 - pad, self.height - TOP_H - 26, 2 * pad, 24, GOLD)
+            layout.record_panel(self.width / 2 - pad, self.height - TOP_H - 26, 2 * pad, 24)
 
     def _roster(self, world: Any, state: HudState) -> None:
         every = list(world.units.values())
@@ -242,7 +305,9 @@ class Hud:
         fits = max(1, int((top - ORDERS_TOP - 8 - 30) // ROW_H))  # rows above the orders
         self.roster_scroll = max(0, min(self.roster_scroll, len(every) - fits))
         units = every[self.roster_scroll:self.roster_scroll + fits]
-        height = 30 + ROW_H * len(units)
+        if "roster" in self.collapsed:
+            units = []
+        height = 30 + ROW_H * len(units) if units else 26
         title = t("map.hud.units")
         if len(every) > fits:
             title = t("map.hud.units_scroll", first=self.roster_scroll + 1,
@@ -262,32 +327,53 @@ class Hud:
             self.text.put(f"unit:{unit.id}:letter", letter, 28, y + ROW_H / 2, TEXT, size=10,
                           bold=True, anchor_x="center", anchor_y="center")
             self.text.put(f"unit:{unit.id}:name", unit.name, 46, y + 18, TEXT, size=10,
-                          bold=True)
+                          bold=True, clip=SIDE_W - 46 - 22)
             group = next((n for n, ids in sorted(state.groups.items()) if unit.id in ids), None)
             if group is not None:
                 self.text.put(f"unit:{unit.id}:group", str(group), SIDE_W - 8, y + 18, GOLD,
                               size=10, bold=True, anchor_x="right")
             status = t(f"map.state.{unit.state}") if unit.available else t("map.state.later")
-            self.text.put(f"unit:{unit.id}:state", status, 46, y + 4,
-                          STATE_COLORS.get(unit.state, MUTED), size=8)
+            color = STATE_COLORS.get(unit.state, MUTED)
+            if unit.id in state.queued:  # given while paused: it starts with the clock
+                status, color = t("map.state.queued"), GOLD
+            self.text.put(f"unit:{unit.id}:state", status, 46, y + 4, color, size=8, clip=84)
             self.text.put(f"unit:{unit.id}:personnel",
-                          t("map.hud.personnel", n=unit.personnel), 136, y + 4, MUTED, size=8)
+                          t("map.hud.personnel", n=unit.personnel), 136, y + 4, MUTED, size=8,
+                          clip=80)
             self.shapes.rect(222, y + 6, 50, 5, (40, 48, 64, 255))
             fatigue_color = GOOD if unit.fatigue < 0.5 else GOLD if unit.fatigue < 0.8 else BAD
             self.shapes.rect(222, y + 6, 50 * min(1.0, unit.fatigue), 5, fatigue_color)
 
-    def _incidents(self, world: Any, state: HudState) -> float:
+    def _right_column(self, world: Any) -> tuple[int, list[float]]:
+        """How many incident rows and what objective row heights fit between the top bar
+        and the minimap: objectives wrap onto two lines where the column has room."""
+        room = self.height - TOP_H - 8 - (self.minimap_rect[1] + self.minimap_rect[3] + 12)
+        objectives = world.objectives
+        heights = [22.0] * len(objectives)
+        live = sum(1 for i in world.incidents if i.visible)
+        incidents = max(1, min(6, live, int((room - 8 - 30 - 30 - sum(heights)) // 40)))
+        spare = room - 8 - (30 + 40 * incidents) - (30 + sum(heights))
+        for i, obj in enumerate(objectives):
+            if spare >= 14 and _objective_lines(obj, self._objective_width(obj)) > 1:
+                heights[i] += 14
+                spare -= 14
+        return incidents, heights
+
+    def _objective_width(self, obj: Any) -> float:
+        return SIDE_W - 42 - (56 if obj.met_tick is not None else 0)
+
+    def _incidents(self, world: Any, state: HudState, fits: int) -> float:
         live = [i for i in world.incidents if i.visible]
         live.sort(key=lambda i: (i.status != "escalated", i.escalates_at_tick))
-        rows = live[:6]
+        rows = live[:fits] if "incidents" not in self.collapsed else []
         top = self.height - TOP_H - 8
-        height = 30 + max(1, len(rows)) * 40
+        height = 30 + max(1, len(rows)) * 40 if "incidents" not in self.collapsed else 26
         left = self.width - SIDE_W - 8
         self._panel(left, top - height, SIDE_W, height,
                     t("map.hud.incidents", n=len(live)), "incidents")
-        if not rows:
-            self.text.put("inc:none", t("map.hud.no_incidents"), left + 12, top - 50, MUTED,
-                          size=10)
+        if not rows and "incidents" not in self.collapsed:
+            self.text.put("inc:none", t("map.hud.no_incidents"), left + 12, top - 34, MUTED,
+                          size=9, width=SIDE_W - 24, anchor_y="top")
         for i, inc in enumerate(rows):
             y = top - 28 - (i + 1) * 40
             rect = (left + 2, y, SIDE_W - 4, 38)
@@ -298,96 +384,142 @@ class Hud:
             site = world.sites.get(inc.site)
             self.text.put(f"inc:{inc.id}:type", t(f"map.incident.{inc.type}"), left + 16,
                           y + 22, TEXT, size=10, bold=True)
-            name = site.name if site else inc.site
-            name = name if len(name) <= 26 else name[:25] + "\u2026"  # room for the countdown
-            self.text.put(f"inc:{inc.id}:site", name, left + 16, y + 6, MUTED, size=8)
-            self.text.put(f"inc:{inc.id}:sev", "\u25cf" * inc.severity, left + SIDE_W - 12,
-                          y + 22, color, size=9, anchor_x="right")
+            for k in range(inc.severity):  # drawn: the fonts' bullet sits off the baseline
+                self.shapes.circle(left + SIDE_W - 16 - 10 * k, y + 27, 3.5, color)
             if inc.status == "escalated":
                 countdown, countdown_color = t("map.hud.escalated"), BAD
             else:
                 left_s = (inc.escalates_at_tick - world.tick) / 60
                 countdown = t("map.hud.escalates_in", time=clock_mm_ss(left_s))
                 countdown_color = BAD if left_s < 30 else GOLD
-            self.text.put(f"inc:{inc.id}:timer", countdown, left + SIDE_W - 12, y + 6,
-                          countdown_color, size=8, anchor_x="right")
+            timer = self.text.put(f"inc:{inc.id}:timer", countdown, left + SIDE_W - 12, y + 6,
+                                  countdown_color, size=8, anchor_x="right")
+            self.text.put(f"inc:{inc.id}:site", site.name if site else inc.site, left + 16,
+                          y + 6, MUTED, size=8, clip=SIDE_W - 36 - timer.content_width)
         return top - height
 
-    def _objectives(self, world: Any, state: HudState, top: float) -> None:
-        objectives = world.objectives
+    def _objectives(self, world: Any, state: HudState, top: float,
+                    heights: list[float]) -> float:
+        objectives = world.objectives if "obj" not in self.collapsed else []
+        heights = heights[:len(objectives)]
         top -= 8
-        height = 30 + 30 * len(objectives)
+        height = 30 + sum(heights) if objectives else 26
         left = self.width - SIDE_W - 8
         self._panel(left, top - height, SIDE_W, height, t("map.hud.objectives"), "obj")
-        for i, obj in enumerate(objectives):
-            y = top - 28 - (i + 1) * 30
-            self._box((left + 2, y, SIDE_W - 4, 28), Hit("objective", obj.id))  # tooltip
-            status_mark(self.shapes, left + 18, y + 14, obj.status)
-            title = pick(obj.title) + (f" ({t('map.hud.optional')})" if obj.optional else "")
-            room = 30 if obj.met_tick is not None else 40  # leave room for the split
-            if len(title) > room:
-                title = title[:room - 1] + "\u2026"
-            self.text.put(f"obj:{obj.id}:title", title, left + 32, y + 10,
-                          TEXT if obj.status != "failed" else MUTED, size=9)
+        y = top - 28
+        for obj, row_h in zip(objectives, heights, strict=True):
+            y -= row_h
+            self._box((left + 2, y, SIDE_W - 4, row_h - 2), Hit("objective", obj.id))
+            status_mark(self.shapes, left + 18, y + row_h - 11, obj.status)
+            title = _objective_title(obj)
+            color = TEXT if obj.status != "failed" else MUTED
+            width = self._objective_width(obj)
+            if row_h > 22:  # room for a second line: wrap rather than cut
+                self.text.put(f"obj:{obj.id}:wrap", title, left + 32, y + row_h - 5, color,
+                              size=9, width=int(width), anchor_y="top")
+            else:
+                self.text.put(f"obj:{obj.id}:title", title, left + 32, y + 7, color, size=9,
+                              clip=width)
             if obj.met_tick is not None:
                 self.text.put(f"obj:{obj.id}:split", format_time(obj.met_tick / 60),
-                              left + SIDE_W - 10, y + 10, GOOD, size=9, mono=True,
+                              left + SIDE_W - 10, y + row_h - 15, GOOD, size=9, mono=True,
                               anchor_x="right")
+        return top - height
 
     def _orders(self, state: HudState) -> None:
+        room = self.minimap_rect[0] - 24
+        if state.banner:
+            self.text.put("orders:banner", state.banner, 14, ORDERS_TOP - 6, GOLD, size=10,
+                          bold=True, clip=room)
+        elif not state.selected:
+            self.text.put("orders:hint", t("map.hud.hint_select"), 14, ORDERS_TOP - 6, MUTED,
+                          size=9, clip=room)
         if not state.selected:
-            self.text.put("orders:hint", t("map.hud.hint_select"), SIDE_W + 24, 18, MUTED,
-                          size=9)
             return
         left, bottom = 8, 10
-        width = 8 + len(ORDER_KINDS) * 84
+        step = max(58.0, min(84.0, (room - 8) / len(ORDER_KINDS)))
+        width = 8 + len(ORDER_KINDS) * step
         self._panel(left, bottom, width, 64)
         self.text.put("orders:count", t("map.hud.selected", n=len(state.selected)),
                       left + 8, bottom + 50, GOLD, size=9, bold=True)
         for i, kind in enumerate(ORDER_KINDS):
-            rect = (left + 6 + i * 84, bottom + 6, 80, 36)
+            rect = (left + 6 + i * step, bottom + 6, step - 4, 36)
             active = state.targeting == kind
             self._box(rect, Hit("order", kind), GOLD if active else HEADER)
             self.shapes.rect_outline(*rect, 1, PANEL_EDGE)
             fg = (12, 20, 36, 255) if active else TEXT
-            self.text.put(f"order:{kind}", t(f"map.order.{kind}"), rect[0] + 40, rect[1] + 22,
+            self.text.put(f"order:{kind}", t(f"map.order.{kind}"), rect[0] + rect[2] / 2,
+                          rect[1] + 22,
                           fg, size=9, bold=True, anchor_x="center", anchor_y="center")
-            self.text.put(f"order:{kind}:key", key_name(f"order_{kind}"), rect[0] + 40,
+            self.text.put(f"order:{kind}:key", key_name(f"order_{kind}"), rect[0] + rect[2] / 2,
                           rect[1] + 8, fg if active else MUTED, size=8, anchor_x="center",
                           anchor_y="center")
         hint = t("map.hud.hint_target") if state.targeting else t("map.hud.hint_orders")
-        self.text.put("orders:hint", hint, left + width + 12, bottom + 10, MUTED, size=9)
+        if not state.banner:
+            self.text.put("orders:hint", hint, 14, ORDERS_TOP - 6, MUTED, size=9, clip=room)
 
-    def _notifications(self, state: HudState) -> None:
-        recent = [n for n in state.notifications if state.real_time_s - n.born_s < 8.0][-5:]
-        x = self.width / 2
+    def _notifications(self, state: HudState, column_bottom: float) -> None:
+        """The latest events, off the map: in the right column under the objectives when
+        it has room (two lines each), else along the bottom edge of the map area."""
+        recent = [n for n in state.notifications if state.real_time_s - n.born_s < 8.0][-4:]
+        room = column_bottom - 8 - (self.minimap_rect[1] + self.minimap_rect[3] + 8)
+        in_column = room >= 38 * max(3, len(recent))
+        if not in_column:
+            recent = recent[-2:]  # the two rows the map area leaves free above the orders
+        if in_column:
+            x, width, step, y = self.width - SIDE_W - 8, SIDE_W, 0, 0.0
+        else:
+            x, width, step, y = SIDE_W + 16, min(460.0, self.width - 2 * SIDE_W - 32), 24, \
+                ORDERS_TOP + 10
+        floor = self.minimap_rect[1] + self.minimap_rect[3] + 8
+        top = column_bottom - 8
         for i, note in enumerate(reversed(recent)):
             age = state.real_time_s - note.born_s
             alpha = 1.0 if age < 6 else max(0.0, (8.0 - age) / 2.0)
-            y = 96 + i * 24
             color = (*note.color[:3], int(255 * alpha))
-            self.fading.rect(x - 230, y - 4, 460, 21, (10, 16, 28, int(200 * alpha)))
-            self.fading.rect(x - 230, y - 4, 4, 21, color)
-            self.text.put(f"note:{i}", note.text, x - 218, y + 2, (*TEXT[:3], int(255 * alpha)),
-                          size=10)
+            text_color = (*TEXT[:3], int(255 * alpha))
+            if in_column:  # each as tall as its wrapped text, while the column has room
+                label = self.text.put(f"note:{i}:wrap", note.text, x + 12, top - 5,
+                                      text_color, size=9, width=int(width - 20),
+                                      anchor_y="top")
+                height = label.content_height + 10
+                if top - height < floor:
+                    label.visible = False
+                    break
+                self.fading.rect(x, top - height, width, height, (10, 16, 28, int(220 * alpha)))
+                self.fading.rect(x, top - height, 4, height, color)
+                top -= height + 4
+            else:
+                bottom = y + i * step
+                layout.record_panel(x, bottom - 4, width, 21)
+                self.fading.rect(x, bottom - 4, width, 21, (10, 16, 28, int(200 * alpha)))
+                self.fading.rect(x, bottom - 4, 4, 21, color)
+                self.text.put(f"note:{i}", note.text, x + 12, bottom + 2, text_color, size=10,
+                              clip=width - 20)
 
     def _menu(self, state: HudState) -> None:
         x, y, kinds = state.menu
         width, row = 170, 26
         height = row * len(kinds) + 8
-        top = min(y, self.height - TOP_H - 4)
-        left = min(x, self.width - width - 4)
-        self._panel(left, top - height, width, height)
+        top = min(max(y, height + ORDERS_TOP + 4), self.height - TOP_H - 4)
+        left = max(4, min(x, self.width - width - 4))
+        self._menu_rect = (left, top - height, width, height)
+        self._menu_buttons = []
+        self.hits.append((self._menu_rect, Hit("panel")))
+        self.menu_shapes.rect(*self._menu_rect, PANEL)
+        self.menu_shapes.rect_outline(*self._menu_rect, 1, PANEL_EDGE)
         for i, kind in enumerate(kinds):
             rect = (left + 4, top - 4 - (i + 1) * row, width - 8, row - 2)
             hover = rect[0] <= state.mouse[0] <= rect[0] + rect[2] and \
                 rect[1] <= state.mouse[1] <= rect[1] + rect[3]
-            self._box(rect, Hit("menu", kind), ROW_HOVER if hover else None)
-            label = t(f"map.order.{kind}") + ("  \u2605" if i == 0 else "")
-            self.text.put(f"menu:{i}", label, rect[0] + 8, rect[1] + 7, TEXT, size=10,
-                          bold=i == 0)
+            self.hits.append((rect, Hit("menu", kind)))
+            self._menu_buttons.append(rect)
+            if hover:
+                self.menu_shapes.rect(*rect, ROW_HOVER)
+            self.menu_text.put(f"menu:{i}", t(f"map.order.{kind}"), rect[0] + 8, rect[1] + 7,
+                               GOLD if i == 0 else TEXT, size=10, bold=i == 0)  # the default
             if f"order_{kind}" in ACTIONS:
-                self.text.put(f"menu:{i}:key", key_name(f"order_{kind}"),
+                self.menu_text.put(f"menu:{i}:key", key_name(f"order_{kind}"),
                               rect[0] + rect[2] - 8, rect[1] + 7, MUTED, size=9,
                               anchor_x="right")
 
@@ -415,6 +547,16 @@ class Hud:
             self.minimap_shapes.rect_outline(left, bottom, right - left, top - bottom,
                                              1.5 / z, (255, 255, 255, 230))
             self.minimap_shapes.draw()
+
+
+def _objective_title(obj: Any) -> str:
+    return pick(obj.title) + (f" ({t('map.hud.optional')})" if obj.optional else "")
+
+
+def _objective_lines(obj: Any, width: float) -> int:
+    """1 when the title fits one line of the objective panel, else 2 (a rough width of
+    the 9 pt body font: 5.2 units a character)."""
+    return 1 if len(_objective_title(obj)) * 5.2 <= width else 2
 
 
 def status_mark(shapes: Triangles, cx: float, cy: float, status: str, r: float = 7) -> None:

@@ -35,12 +35,13 @@ class CachedMapView:
             texture = self.ctx.texture(size, components=4)
             self.fbo = self.ctx.framebuffer(color_attachments=[texture])
             self._key = None
-        key = (camera.position, camera.zoom, size, id(self.layer.shape))
+        key = (camera.position, camera.zoom, size, id(self.layer.shape),
+               getattr(self.layer, "covered", ()))
         if key != self._key:
             with self.fbo.activate():
                 self.fbo.clear(color=self.background)
                 with camera.activate():
-                    self.layer.draw()
+                    self.layer.draw(labels=False)  # the scene puts the names over its units
             self._key = key
             self.redraws += 1
         self.ctx.copy_framebuffer(self.fbo, self.ctx.screen, depth=False)

@@ -60,12 +60,31 @@ class MapPreview:
         return ox + x * self._scale, oy + y * self._scale
 
     def _fit(self, rect: arcade.Rect) -> None:
-        spec = self.level.map
+        """What the level draws fits the rectangle, centred: its districts, buildings,
+        roads and offices (a map area larger than the town would leave it off-centre)."""
+        left, bottom, right, top = self.bounds()
         usable_w = max(rect.width - 2 * self.margin, 1)
         usable_h = max(rect.height - 2 * self.margin, 1)
-        self._scale = min(usable_w / spec.width_m, usable_h / spec.height_m)
-        w, h = spec.width_m * self._scale, spec.height_m * self._scale
-        self._origin = (rect.left + (rect.width - w) / 2, rect.bottom + (rect.height - h) / 2)
+        self._scale = min(usable_w / (right - left), usable_h / (top - bottom))
+        w, h = (right - left) * self._scale, (top - bottom) * self._scale
+        self._origin = (rect.left + (rect.width - w) / 2 - left * self._scale,
+                        rect.bottom + (rect.height - h) / 2 - bottom * self._scale)
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) metres of everything the preview draws (the map's
+        area when the level has nothing on it yet)."""
+        level = self.level
+        xs: list[float] = []
+        ys: list[float] = []
+        for shape in (*level.districts, *level.buildings):
+            xs += [x for x, _ in shape.polygon]
+            ys += [y for _, y in shape.polygon]
+        for point in (*level.roads.nodes, *level.offices):
+            xs.append(point.x)
+            ys.append(point.y)
+        if not xs or max(xs) - min(xs) <= 0 or max(ys) - min(ys) <= 0:
+            return 0.0, 0.0, level.map.width_m, level.map.height_m
+        return min(xs), min(ys), max(xs), max(ys)
 
     def _build(self) -> list[ShapeElementList]:
         """One list per layer: a ShapeElementList draws its shapes grouped by GL mode, not
@@ -79,9 +98,10 @@ class MapPreview:
 
     def _add_areas(self, shapes: ShapeElementList) -> None:
         level, s = self.level, self._scale
-        w, h = level.map.width_m * s, level.map.height_m * s
-        cx, cy = self.to_screen(level.map.width_m / 2, level.map.height_m / 2)
-        shapes.append(create_rectangle_filled(cx, cy, w, h, GROUND))
+        left, bottom, right, top = self.bounds()
+        cx, cy = self.to_screen((left + right) / 2, (bottom + top) / 2)
+        shapes.append(create_rectangle_filled(cx, cy, (right - left) * s, (top - bottom) * s,
+                                              GROUND))
         for i, district in enumerate(level.districts):
             points = [self.to_screen(x, y) for x, y in district.polygon]
             self._fill(shapes, points, DISTRICT_FILLS[i % len(DISTRICT_FILLS)])

@@ -22,27 +22,33 @@ from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import Polygon as ShapelyPolygon
 
 from command_game.level.models import Level
+from command_game.render import layout
 
 Point = tuple[float, float]
 RGBA = tuple[int, int, int, int]
 
-BACKGROUND: RGBA = (18, 24, 33, 255)
-MAP_GROUND: RGBA = (30, 38, 50, 255)
+# The night palette of the menus (scenes/ui.py): navy ground, quiet blocks, warm main
+# roads, and the offices' own colours as the brightest things on the map.
+BACKGROUND: RGBA = (10, 18, 33, 255)  # the menus' backdrop, around the map
+MAP_GROUND: RGBA = (16, 27, 46, 255)
 DISTRICT_FILLS: tuple[RGBA, ...] = (
-    (36, 52, 66, 255),
-    (44, 50, 68, 255),
-    (38, 58, 56, 255),
-    (52, 48, 62, 255),
-    (40, 46, 58, 255),
+    (21, 34, 57, 255),
+    (24, 37, 60, 255),
+    (20, 36, 54, 255),
+    (25, 34, 58, 255),
+    (22, 35, 55, 255),
 )
-DISTRICT_EDGE: RGBA = (92, 112, 138, 255)
-DISTRICT_LABEL: RGBA = (130, 150, 178, 120)
-BUILDING_FILL: RGBA = (58, 66, 80, 255)
-BUILDING_EDGE: RGBA = (78, 88, 104, 255)
-ROAD_EDGE: RGBA = (70, 78, 92, 255)
-ROAD_FILL: RGBA = (150, 156, 166, 255)
+DISTRICT_EDGE: RGBA = (48, 72, 110, 255)  # the menus' panel border
+DISTRICT_LABEL: RGBA = (120, 146, 186, 150)
+BUILDING_FILL: RGBA = (33, 48, 74, 255)  # a step above the district: there, not loud
+BUILDING_EDGE: RGBA = (38, 55, 84, 255)
+ROAD_CASING: RGBA = (8, 14, 26, 255)
+ROAD_FILL: RGBA = (96, 116, 146, 255)  # local streets
+MAIN_ROAD_FILL: RGBA = (214, 190, 132, 255)  # arterials: the warm lines the eye follows
+ROAD_EXAGGERATION = 1.6  # roads drawn wider than they are, as maps do, to read zoomed out
 SITE_RING: RGBA = (200, 210, 225, 60)
-LABEL: RGBA = (230, 236, 245, 255)
+LABEL: RGBA = (240, 244, 250, 255)
+LABEL_PLATE: RGBA = (8, 14, 26, 190)
 
 #: Icon per office type: (shape, fill colour). Shapes are drawn by ``_icon_points``.
 OFFICE_ICONS: dict[str, tuple[str, RGBA]] = {
@@ -144,6 +150,19 @@ def circle_points(x: float, y: float, radius: float, segments: int = 24) -> list
              y + radius * math.sin(2 * math.pi * i / segments)) for i in range(segments)]
 
 
+def _collide(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def main_road_width(level: Level) -> float:
+    """Roads at least this wide are the level's main roads: its widest class when the
+    widths differ (the arterials), none when every road is alike."""
+    widths = sorted({e.width_m for e in level.roads.edges})
+    if len(widths) < 2:
+        return float("inf")
+    return widths[-1] if len(widths) <= 3 else widths[len(widths) * 2 // 3]
+
+
 def label_anchor(points: Sequence[Point], size: float) -> Point:
     """Where a district's name goes: near its top edge if that is inside, else centroid."""
     poly = ShapelyPolygon(points)
@@ -176,6 +195,8 @@ class StaticMapLayer:
 
     def __init__(self, level: Level, show_labels: bool = True) -> None:
         self.show_labels = show_labels
+        #: (left, bottom, right, top) window pixels panels cover: no label is put there
+        self.covered: tuple[tuple[float, float, float, float], ...] = ()
         self.shape: Shape | None = None
         self.label_batch = pyglet.graphics.Batch()
         self.labels: dict[str, arcade.Text] = {}
@@ -195,7 +216,10 @@ class StaticMapLayer:
         self.label_batch = pyglet.graphics.Batch()
         self.labels = {}
         self.anchors = {}
+        self._office_xy: dict[str, Point] = {}
         self._placed_for = None
+        self._plates: Shape | None = None
+        self._plates_stale = True
         shapes = TriangleBuilder()
         self._add_ground(shapes)
         self._add_districts(shapes)
@@ -204,29 +228,81 @@ class StaticMapLayer:
         self._add_offices(shapes)
         self.shape = shapes.build()
 
-    def draw(self) -> None:
-        """Draws under the active camera; labels go on top in screen pixels."""
+    def draw(self, labels: bool = True) -> None:
+        """Draws under the active camera; labels go on top in screen pixels (the map
+        scene draws them itself, over the units: ``labels=False``)."""
         window = arcade.get_window()
         if self.shape is not None:
             window.ctx.enable(window.ctx.BLEND)  # site rings are translucent
             self.shape.draw()
-        if self.show_labels and self.labels:
-            camera = window.current_camera
-            self._place_labels(camera)
-            with window.default_camera.activate():
-                self.label_batch.draw()
+        if labels:
+            self.draw_labels(window.current_camera)
 
-    def _place_labels(self, camera) -> None:
-        """Moves the labels to where the camera shows their anchors (only if it moved)."""
+    def draw_labels(self, camera) -> None:
+        """The names, each on a dark plate so it reads over roads, units and crowds."""
+        if not self.show_labels or not self.labels:
+            return
+        window = arcade.get_window()
+        if self._place_labels(camera) or self._plates_stale:
+            self._plates, self._plates_stale = self._build_plates(), False
+        with window.default_camera.activate():
+            if self._plates is not None:
+                self._plates.draw()
+            self.label_batch.draw()
+        with layout.scaled(1.0, "map"):
+            layout.record_texts(self.labels.values())
+
+    def _build_plates(self) -> Shape | None:
+        plates = TriangleBuilder()
+        for name, label in self.labels.items():
+            if label.visible and name.startswith("office:"):
+                x0, y0 = label.left - 3, label.bottom - 1
+                x1, y1 = label.left + label.content_width + 3, y0 + label.content_height + 2
+                plates.polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], LABEL_PLATE)
+        return plates.build()
+
+    def _place_labels(self, camera) -> bool:
+        """Moves the labels to where the camera shows their anchors (only if it moved).
+
+        Offices first, each below its icon, else above, right or left of it, wherever it
+        collides with no label already placed and no office icon; then district names,
+        which give way (hide) rather than cover an office's name."""
         if not hasattr(camera, "project"):
-            return
-        key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh))
+            return False
+        key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh), self.covered)
         if key == self._placed_for:
-            return
+            return False
         self._placed_for = key
-        for name, (x, y) in self.anchors.items():
-            sx, sy = camera.project((x, y))
-            self.labels[name].position = (round(sx), round(sy))
+        zoom = float(camera.zoom)
+        icon = self.icon_size * zoom * 1.15  # half an icon with its glow, in pixels
+        icons = []
+        for office in self.level.offices:
+            x, y = camera.project((office.x, office.y))
+            icons.append((x - icon, y - icon, x + icon, y + icon))
+        placed: list[tuple[float, float, float, float]] = list(icons) + list(self.covered)
+        names = sorted(self.anchors, key=lambda n: not n.startswith("office:"))
+        for name in names:
+            label = self.labels[name]
+            x, y = camera.project(self.anchors[name])
+            w, h = label.content_width, label.content_height
+            if name.startswith("office:"):
+                cx, cy = camera.project(self._office_xy[name])
+                gap = icon + 2
+                options = [(cx, cy - gap), (cx, cy + gap + h), (cx + gap + w / 2, cy + h / 2),
+                           (cx - gap - w / 2, cy + h / 2)]
+            else:
+                options = [(x, y + h / 2)]  # centred on its anchor: as top-anchored
+            for ox, oy in options:
+                box = (ox - w / 2, oy - h, ox + w / 2, oy)
+                if not any(_collide(box, other) for other in placed):
+                    placed.append(box)
+                    label.visible = True
+                    label.position = (round(ox), round(oy - (0 if name.startswith("office:")
+                                                             else h / 2)))
+                    break
+            else:
+                label.visible = False
+        return True
 
     # -- building the geometry -------------------------------------------------------
 
@@ -250,22 +326,32 @@ class StaticMapLayer:
     def _add_buildings(self, shapes: TriangleBuilder) -> None:
         for building in self.level.buildings:
             shapes.polygon(building.polygon, BUILDING_FILL)
-            shapes.loop(building.polygon, self.icon_size * 0.08, BUILDING_EDGE)
+            shapes.loop(building.polygon, self.icon_size * 0.05, BUILDING_EDGE)
 
     def _add_roads(self, shapes: TriangleBuilder) -> None:
+        """Casing under every road first, then local streets, then the main roads over
+        them, so junctions join cleanly and the arterials read as one warm network."""
         nodes = {n.id: n for n in self.level.roads.nodes}
-        widest: dict[str, float] = {}
-        edges = [((nodes[e.a].x, nodes[e.a].y), (nodes[e.b].x, nodes[e.b].y), e.width_m)
-                 for e in self.level.roads.edges if e.a in nodes and e.b in nodes]
-        for e in self.level.roads.edges:
-            for node_id in (e.a, e.b):
-                if node_id in nodes:
-                    widest[node_id] = max(widest.get(node_id, 0.0), e.width_m)
-        for kerb, color in ((3.0, ROAD_EDGE), (0.0, ROAD_FILL)):  # kerb, then tarmac over it
-            for a, b, width in edges:
-                shapes.line(a, b, width + kerb, color)
-            for node_id, width in widest.items():
-                shapes.circle(nodes[node_id].x, nodes[node_id].y, (width + kerb) / 2, color, 12)
+        edges = [e for e in self.level.roads.edges if e.a in nodes and e.b in nodes]
+        main = main_road_width(self.level)
+        casing = self.icon_size * 0.18
+        for layer in ("casing", "local", "main"):
+            widest: dict[str, float] = {}
+            for e in edges:
+                is_main = e.width_m >= main
+                if layer != "casing" and is_main != (layer == "main"):
+                    continue
+                width = e.width_m * ROAD_EXAGGERATION + (casing * 2 if layer == "casing" else 0)
+                color = ROAD_CASING if layer == "casing" else MAIN_ROAD_FILL if is_main \
+                    else ROAD_FILL
+                a, b = nodes[e.a], nodes[e.b]
+                shapes.line((a.x, a.y), (b.x, b.y), width, color)
+                for node_id in (e.a, e.b):
+                    widest[node_id] = max(widest.get(node_id, 0.0), width)
+            color = ROAD_CASING if layer == "casing" else MAIN_ROAD_FILL if layer == "main" \
+                else ROAD_FILL
+            for node_id, width in widest.items():  # round joints
+                shapes.circle(nodes[node_id].x, nodes[node_id].y, width / 2, color, 12)
 
     def _add_offices(self, shapes: TriangleBuilder) -> None:
         nodes = {n.id: n for n in self.level.roads.nodes}
@@ -276,12 +362,15 @@ class StaticMapLayer:
                 shapes.line((node.x, node.y), (office.x, office.y), size * 0.25, ROAD_FILL)
         for office in self.level.offices:
             shape, fill = OFFICE_ICONS[office.type]
-            shapes.ring(office.x, office.y, office.radius_m, size * 0.08, SITE_RING)
+            shapes.circle(office.x, office.y, office.radius_m, (*fill[:3], 34), 32)  # its ground
+            shapes.ring(office.x, office.y, office.radius_m, size * 0.1, (*fill[:3], 150))
+            shapes.circle(office.x, office.y, size * 1.15, (*fill[:3], 90), 20)  # a glow
             shapes.polygon(icon_polygon(shape, office.x, office.y, size * 1.3), ICON_OUTLINE)
             shapes.polygon(icon_polygon(shape, office.x, office.y, size), fill)
             name = f"office:{office.id}"
             self.anchors[name] = (office.x, office.y - max(office.radius_m, size) - size * 0.2)
+            self._office_xy[name] = (office.x, office.y)
             self.labels[name] = arcade.Text(
                 office.name, 0, 0, LABEL, font_size=9, anchor_x="center", anchor_y="top",
-                batch=self.label_batch, font_name=FONT,
+                batch=self.label_batch, font_name=FONT, bold=True,
             )

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import arcade
 import pyglet
 
+from command_game.render import layout
+
 FONT = ("Liberation Sans", "Arial")
 FONT_MONO = ("Liberation Mono", "Courier New")
 
@@ -22,6 +24,7 @@ class TextPool:
     def __init__(self) -> None:
         self.batch = pyglet.graphics.Batch()
         self.slots: dict[str, arcade.Text] = {}
+        self._asked: dict[str, tuple[str, float | None]] = {}  # text and clip width asked
         self._used: set[str] = set()
 
     def begin(self) -> None:
@@ -30,8 +33,10 @@ class TextPool:
     def put(self, key: str, text: str, x: float, y: float,
             color: Sequence[int] = (230, 236, 245, 255), size: float = 11,
             anchor_x: str = "left", anchor_y: str = "baseline", bold: bool = False,
-            mono: bool = False, width: int | None = None) -> arcade.Text:
-        """Shows ``text`` in slot ``key`` this frame, changing only what differs."""
+            mono: bool = False, width: int | None = None,
+            clip: float | None = None) -> arcade.Text:
+        """Shows ``text`` in slot ``key`` this frame, changing only what differs; with
+        ``clip``, cut with an ellipsis to that many pixels (worked out once per text)."""
         self._used.add(key)
         label = self.slots.get(key)
         color = tuple(color)
@@ -41,15 +46,17 @@ class TextPool:
                                 font_name=FONT_MONO if mono else FONT, width=width,
                                 multiline=width is not None)
             self.slots[key] = label
+            self._asked[key] = (text, clip)
+            fit_ellipsis(label, text, clip)
             return label
-        if label.text != text:
-            label.text = text
+        if self._asked.get(key) != (text, clip) or label.font_size != size:
+            self._asked[key] = (text, clip)
+            label.font_size = size
+            fit_ellipsis(label, text, clip)
         if label.x != x or label.y != y:
             label.position = (x, y)
         if tuple(label.color) != color:
             label.color = color
-        if label.font_size != size:
-            label.font_size = size
         if not label.visible:
             label.visible = True
         return label
@@ -62,3 +69,31 @@ class TextPool:
 
     def draw(self) -> None:
         self.batch.draw()
+        if layout.active() is not None:
+            layout.record_texts(label for label in self.slots.values() if label.visible)
+
+
+def fit_ellipsis(label: arcade.Text, text: str, width: float | None) -> None:
+    """Sets ``text``, cut with an ellipsis to ``width`` pixels when it is wider (the
+    longest prefix that fits, found by halving)."""
+    if label.text != text:
+        label.text = text
+    if width is None or label.content_width <= width:
+        return
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        label.text = text[:mid].rstrip() + "\u2026"
+        if label.content_width <= width:
+            low = mid
+        else:
+            high = mid - 1
+    label.text = text[:low].rstrip() + "\u2026"
+
+
+class Label(arcade.Text):
+    """An arcade.Text drawn on its own that tells the layout recorder where it went."""
+
+    def draw(self) -> None:
+        super().draw()
+        layout.record_text(self)

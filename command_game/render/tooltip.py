@@ -13,8 +13,9 @@ from typing import Any
 
 import arcade
 
-from command_game import controls, settings
+from command_game import controls
 from command_game.i18n import pick, t
+from command_game.render import ui_scale
 from command_game.speedrun.timing import format_time
 
 HOVER_DELAY_S = 0.4
@@ -59,6 +60,8 @@ def tooltip_for(hit: Any, world: Any) -> str | None:
         return t("tooltip.roster", hotkey=controls.key_name("next_unit"))
     if kind == "stat":
         return t(f"tooltip.stat.{value}")
+    if kind == "collapse":
+        return t("tooltip.collapse")
     return None
 
 
@@ -85,7 +88,8 @@ class Tooltip:
         self.text: str | None = None  # what is on screen now, None when nothing
 
     def draw(self, hit: Any, world: Any, mouse: tuple[float, float], now_s: float,
-             window_size: tuple[int, int]) -> None:
+             window_size: tuple[int, int], avoid: Any = None) -> None:
+        """``avoid`` is a rectangle the tip must not cover (the tutorial's prompt)."""
         key = (hit.kind, hit.value) if hit is not None else None
         if key != self._key:
             self._key, self._since_s = key, now_s
@@ -93,7 +97,7 @@ class Tooltip:
         self.text = text
         if text is None:
             return
-        scale = settings.current().ui_scale / 100
+        scale = ui_scale.effective()
         if self._label is None or (self._label.text, self._scale) != (text, scale):
             self._scale = scale
             self._label = arcade.Text(text, 0, 0, TEXT, round(11 * scale),
@@ -106,6 +110,11 @@ class Tooltip:
         y = mouse[1] - 18
         if y - box_h < 4:
             y = mouse[1] + box_h + 18
+        if avoid is not None and x < avoid.right and avoid.left < x + box_w and \
+                y - box_h < avoid.top and avoid.bottom < y:
+            y = avoid.bottom - 6  # under the prompt, so both read
+            if y - box_h < 4:
+                x = avoid.right + 6
         arcade.draw_lbwh_rectangle_filled(x, y - box_h, box_w, box_h, BACK)
         arcade.draw_lbwh_rectangle_outline(x, y - box_h, box_w, box_h, EDGE, 1)
         if label.position != (round(x + 10), round(y - 8)):

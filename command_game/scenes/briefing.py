@@ -54,6 +54,17 @@ class BriefingScene(ui.UIScene):
         meta = self.level.meta
         return ui.TitleBar(pick(meta.title), f"{meta.region}  ·  {t('menus.phase.' + meta.phase)}")
 
+    def _bottom(self) -> float:
+        """Where the panels end: above the buttons (and the seed row, when it has a line
+        of its own)."""
+        s = self.scale
+        if self.night is None:
+            return 48 + 48 * s
+        row_h = (16 + 36) * s + 14  # the seed's status line over its buttons
+        if self.night_above:
+            return 24 + 48 * s + 12 + row_h + 12
+        return max(48 + 48 * s, 24 + row_h + 12)
+
     def _make_buttons(self) -> None:
         self.start_button = ui.button(t("briefing.start"), self.start, width=280, scale=self.scale,
                                       style=ui.STYLE_PRIMARY)
@@ -61,8 +72,20 @@ class BriefingScene(ui.UIScene):
         self.start_button.disabled = self.level is None
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         self.night = SeedPicker(self.level.meta.id, self.scale) if self.level else None
+        self.night_above = False  # the seed row on a line of its own, over the buttons
         if self.night is not None:  # which seed the mission plays (shown, typed, daily)
-            anchor.add(self.night.row, anchor_x="center", anchor_y="bottom", align_y=24)
+            sc = self.scale
+            buttons = self.night.row.children[-1].children  # under the status line
+            row_w = max(self.night.status.width, sum(c.width for c in buttons)
+                        + 14 * len(buttons))
+            gap = self.window.width - 2 * MARGIN - (160 + 280) * sc - 32
+            self.night_above = row_w > gap
+            if self.night_above:
+                anchor.add(self.night.row, anchor_x="center", anchor_y="bottom",
+                           align_y=24 + 48 * sc + 12)
+            else:  # centred between Back and Start
+                anchor.add(self.night.row, anchor_x="center", anchor_y="bottom", align_y=24,
+                           align_x=-(280 - 160) * sc / 2)
         anchor.add(self.back_button, anchor_x="left", align_x=MARGIN, anchor_y="bottom",
                    align_y=24)
         anchor.add(self.start_button, anchor_x="right", align_x=-MARGIN, anchor_y="bottom",
@@ -74,7 +97,7 @@ class BriefingScene(ui.UIScene):
     def _columns(self) -> tuple[arcade.Rect, arcade.Rect]:
         """Left (situation, objectives) and right (map, roster) column rectangles."""
         w, h = self.window.width, self.window.height
-        top, bottom = h - ui.TitleBar.HEIGHT - 3 - GAP, 48 + 48 * self.scale
+        top, bottom = h - ui.TitleBar.HEIGHT - 3 - GAP, self._bottom()
         left_w = (w - 2 * MARGIN - GAP) * 0.52
         left = arcade.LRBT(MARGIN, MARGIN + left_w, bottom, top)
         right = arcade.LRBT(MARGIN + left_w + GAP, w - MARGIN, bottom, top)
@@ -198,19 +221,24 @@ class BriefingScene(ui.UIScene):
         self._draw_roster(arcade.LRBT(right.left, right.right, right.bottom,
                                       map_panel.bottom - GAP))
 
+    @property
+    def _header_h(self) -> float:
+        """A panel's header band: its title grows with the UI scale, so does the band."""
+        return round(22 + 8 * self.scale)
+
     def _story_padding(self) -> float:
         """The header band and margins around the briefing text."""
-        return 34 + 32 * self.scale
+        return self._header_h + 4 + 32 * self.scale
 
     def _panel(self, rect: arcade.Rect, header: str) -> None:
-        ui.draw_panel(rect, header=30)
+        ui.draw_panel(rect, header=self._header_h)
         label = self.headers[header]
-        ui.place(label, rect.left + 16, rect.top - 15)
+        ui.place(label, rect.left + 16, rect.top - self._header_h / 2)
         label.draw()
 
     def _draw_situation(self, rect: arcade.Rect) -> None:
         self._panel(rect, "situation")
-        ui.place(self.story, rect.left + 20, rect.top - 30 - 32 * self.scale)
+        ui.place(self.story, rect.left + 20, rect.top - self._header_h - 32 * self.scale)
         self.story.draw()
 
     def _draw_objectives(self, rect: arcade.Rect) -> None:
@@ -218,11 +246,12 @@ class BriefingScene(ui.UIScene):
         self._panel(rect, "objectives")
         self._objectives_rect = rect
         s = self.scale
-        y = rect.top - 30 - 16 * s
+        y = rect.top - self._header_h - 16 * s
         shown = self.objectives[self.objective_offset:]
         for index, (tag, title, optional) in enumerate(shown):
             line_h = max(title.content_height, 18 * s)
-            if y - line_h < rect.bottom + 6:
+            more = 0 if index == len(shown) - 1 else 22 * s  # room to say what is below
+            if y - line_h < rect.bottom + 6 + more:
                 self._draw_more_objectives(rect, y, len(shown) - index)
                 break
             marker_y = y - 9 * s
@@ -241,7 +270,7 @@ class BriefingScene(ui.UIScene):
         text = t("briefing.more_objectives", count=hidden)
         if self.more_objectives.text != text:
             self.more_objectives.text = text
-        ui.place(self.more_objectives, rect.right - 16, max(y - 4, rect.bottom + 8))
+        ui.place(self.more_objectives, rect.right - 16, rect.bottom + 8)
         self.more_objectives.draw()
 
     def _draw_map(self, rect: arcade.Rect) -> None:
@@ -249,7 +278,7 @@ class BriefingScene(ui.UIScene):
         places = self._legend_places(rect)
         legend_h = max(y for _, _, y in places) - rect.bottom + 16 if places else 0
         map_rect = arcade.LRBT(rect.left + 10, rect.right - 10, rect.bottom + legend_h + 6,
-                               rect.top - 30 - 8)
+                               rect.top - self._header_h - 8)
         self.preview.draw(map_rect)
         for (label, color), (_, x, y) in zip(self.legend, places, strict=True):
             arcade.draw_circle_filled(x + 5, y + 5 * self.scale, 5 * self.scale, color)
@@ -277,7 +306,7 @@ class BriefingScene(ui.UIScene):
         self._panel(rect, "roster")
         columns = self._roster_columns(rect)
         row_h = ROSTER_ROW * self.scale
-        y = rect.top - 30 - 22 * self.scale
+        y = rect.top - self._header_h - 22 * self.scale
         for label, x in zip(self.roster_head, columns, strict=True):
             ui.place(label, x, y)
             label.draw()
@@ -310,7 +339,7 @@ class BriefingScene(ui.UIScene):
         return [section, name, rect.right - 18]
 
     def _draw_problems(self) -> None:
-        rect = arcade.LRBT(MARGIN, self.window.width - MARGIN, 48 + 48 * self.scale,
+        rect = arcade.LRBT(MARGIN, self.window.width - MARGIN, self._bottom(),
                            self.window.height - ui.TitleBar.HEIGHT - 3 - GAP)
         ui.draw_panel(rect)
         ui.place(self.problem_text, rect.left + 20, rect.top - 30)
@@ -332,6 +361,9 @@ class BriefingScene(ui.UIScene):
         if self.level is not None and rect is not None and rect.point_in_rect((x, y)):
             last = len(self.objectives) - 1
             self.objective_offset = int(min(last, max(0, self.objective_offset - scroll_y)))
+
+    def relocalized(self) -> BriefingScene:
+        return BriefingScene(self.level_path)
 
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
         if symbol == arcade.key.ESCAPE:

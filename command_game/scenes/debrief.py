@@ -20,6 +20,7 @@ import numpy as np
 import PIL.Image
 
 from command_game.i18n import pick, t
+from command_game.render import layout, ui_scale
 from command_game.render.gpu import Triangles
 from command_game.render.hud import status_mark
 from command_game.render.map_camera import MapCamera
@@ -32,6 +33,12 @@ from command_game.userdata import replays_dir
 
 log = logging.getLogger(__name__)
 
+COLUMN_A = 400  # outcome and score, interface units
+COLUMN_B = 410  # splits and record
+GAP = 12
+SPLIT_ROW = 22
+RECORD_ROW = 20
+NATURAL_WIDTH = 16 + COLUMN_A + GAP + COLUMN_B + GAP + 300 + 16  # the chart's least width
 CHART_LINES = ((96, 178, 232, 255), (226, 120, 76, 255), (150, 102, 214, 255),
                (86, 178, 96, 255), (232, 146, 44, 255), (214, 58, 58, 255),
                (200, 200, 120, 255), (120, 220, 220, 255))
@@ -59,6 +66,8 @@ class DebriefScene(ui.UIScene):
         self.run = run
         self.real_splits = list(real_splits)  # objective, player's clock when it was met
         self.message = ""
+        self.score = world.score()  # the mission is over: worked out once
+        self._lines: list[tuple[str, str]] | None = None
         self.texts = TextPool()
         self.shapes = Triangles()
         self.static_layer = StaticMapLayer(self.level, show_labels=False)
@@ -66,6 +75,7 @@ class DebriefScene(ui.UIScene):
         won = world.outcome == "won"
         self.title_bar = ui.TitleBar(t("debrief.won") if won else t("debrief.lost"),
                                      pick(self.level.meta.title))
+        self.fit = self._fit_scale()
         self.buttons = self._make_buttons()
 
     # -- figures ----------------------------------------------------------------------
@@ -103,8 +113,34 @@ class DebriefScene(ui.UIScene):
 
     # -- buttons ----------------------------------------------------------------------
 
-    def _make_buttons(self) -> list[Any]:
-        specs = [
+    def _content_height(self) -> float:
+        """The taller of the two text columns, in interface units."""
+        summary = 150 + 14 * 5  # outcome, times, par and a few lines of the debrief text
+        score = 40 + 20 * len(self.score_rows())
+        splits = 40 + SPLIT_ROW * len(self.world.objectives)
+        record = 40 + RECORD_ROW * len(self.record_lines())
+        return max(summary + GAP + score, splits + GAP + record)
+
+    def _fit_scale(self) -> float:
+        """The UI scale, as far as the window holds the three columns and the buttons:
+        a nine-objective finale on a small window shrinks rather than overlaps."""
+        w, h = self.window.get_size()
+        tall = (h - ui.TitleBar.HEIGHT - 20 - 40) / (GAP + self._content_height() + 44 + 40)
+        count = len(self.button_specs())
+        wide = min(w / NATURAL_WIDTH, (w - (count - 1) * 12 - 24) / (count * 200))
+        return max(0.6, min(self.scale, tall, wide))
+
+    def on_resize(self, width: int, height: int) -> None:
+        super().on_resize(width, height)
+        fit = self._fit_scale()
+        if abs(fit - self.fit) > 1e-6:
+            self.fit = fit
+            self.ui.clear()
+            self.buttons = self._make_buttons()
+
+    def button_specs(self) -> list[tuple[str, Any, Any]]:
+        """The buttons along the bottom: label key, action, style."""
+        return [
             ("debrief.retry", self.retry, ui.STYLE_PRIMARY),
             ("debrief.next", self.next_level, ui.STYLE_DEFAULT),
             ("debrief.level_select", self.level_select, ui.STYLE_DEFAULT),
@@ -112,17 +148,24 @@ class DebriefScene(ui.UIScene):
             ("debrief.save_replay", self.save_replay, ui.STYLE_DEFAULT),
             ("online.submit.button", self.submit_online, ui.STYLE_DEFAULT),
         ]
+
+    def _make_buttons(self) -> list[Any]:
+        specs = self.button_specs()
         row = arcade.gui.UIBoxLayout(vertical=False, space_between=12)
         buttons = []
         for key, action, style in specs:
-            widget = ui.button(t(key), action, width=200, height=44, style=style)
+            widget = ui.button(t(key), action, width=200, height=44, style=style,
+                               scale=self.fit)
             row.add(widget)
             buttons.append(widget)
         buttons[1].disabled = self._next_entry() is None
         anchor = arcade.gui.UIAnchorLayout()
         anchor.add(row, anchor_x="center", anchor_y="bottom", align_y=20)
+        self.button_top = 20 + 44 * self.fit
         self.ui.add(anchor)
-        self.focus.set_buttons(buttons, 0)
+        # nothing focused: Space (pause, a moment ago) must not click Retry; the arrows
+        # or Tab reach the buttons, R retries
+        self.focus.set_buttons(buttons, None)
         return buttons
 
     def retry(self) -> None:
@@ -210,6 +253,14 @@ class DebriefScene(ui.UIScene):
         write_replay(path, replay)
         return path
 
+    def relocalized(self) -> DebriefScene:
+        """The same debrief in the language and scale the player just chose."""
+        fresh = DebriefScene(self.world, self.level_path, self.real_time_s,
+                             previous_best=self.previous_best, run=self.run,
+                             real_splits=self.real_splits)
+        fresh.message = self.message
+        return fresh
+
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
         if symbol == arcade.key.ESCAPE:
             self.level_select()
@@ -222,34 +273,57 @@ class DebriefScene(ui.UIScene):
     # -- drawing ----------------------------------------------------------------------
 
     def draw_content(self) -> None:
-        w, h = self.window.width, self.window.height
+        """Three columns in interface units (window pixels over the fitted scale):
+        outcome and score; splits and record; tension chart and crowd heat map."""
+        w, h = self.window.get_size()
+        f = self.fit
+        self.units = (w / f, h / f)
+        uw, uh = self.units
+        with layout.scaled(f, "debrief"):
+            self._draw_columns(uw, uh, f)
+        with ui_scale.camera(f, w, h).activate(), layout.scaled(f, "debrief"):
+            self.shapes.draw()
+            self.texts.end()
+            self.texts.draw()
+        self._heat_map()
+
+    def _draw_columns(self, uw: float, uh: float, f: float) -> None:
         self.shapes.clear()
         self.texts.begin()
-        top = h - ui.TitleBar.HEIGHT - 20
-        self._summary(24, top)
-        self._splits(24, top - 250)
-        self._score(24, 250)
-        self._chart(470, top - 290, w - 470 - 24, 290)
-        heat_right = self._heat_frame(470, 96, top - 320 - 96)
-        self._record(heat_right + 16, top - 320, w - heat_right - 16 - 24, top - 320 - 96)
-        self.shapes.draw()
-        self._heat_map()
-        self.texts.end()
-        self.texts.draw()
+        top = uh - (ui.TitleBar.HEIGHT + 16) / f
+        bottom = (self.button_top + 30) / f
+        self._summary(16, top)
+        self._score(16, top - self._summary_h - GAP)
+        middle = 16 + COLUMN_A + GAP
+        splits_h = 40 + SPLIT_ROW * len(self.world.objectives)
+        self._splits(middle, top, splits_h)
+        self._record(middle, top - splits_h - GAP, COLUMN_B)
+        right = middle + COLUMN_B + GAP
+        right_w = uw - right - 16
+        chart_h = (top - bottom - GAP) * 0.55
+        self._chart(right, top - chart_h, right_w, chart_h)
+        self._heat_frame(right, bottom, right_w, top - chart_h - GAP - bottom)
+        if self.message:
+            self.texts.put("message", self.message, 16, bottom - 22, ui.GOLD, size=10,
+                           clip=uw - 32)
 
     def _panel(self, left: float, top: float, width: float, height: float, title: str,
                key: str) -> None:
         self.shapes.rect(left, top - height, width, height, ui.PANEL)
+        layout.record_panel(left, top - height, width, height)
         self.shapes.rect(left, top - 26, width, 26, ui.PANEL_HEADER)
         self.shapes.rect_outline(left, top - height, width, height, 1, ui.PANEL_BORDER)
         self.texts.put(f"{key}:title", title.upper(), left + 12, top - 18, ui.GOLD, size=11,
-                       bold=True)
+                       bold=True, clip=width - 24 - (60 if key == "score" else 0))
 
     def _summary(self, left: float, top: float) -> None:
-        self._panel(left, top, 430, 230, t("debrief.summary"), "summary")
+        story = pick(text) if (text := self._story()) is not None else ""
+        label = self.texts.put("story", story, left + 14, top - 150, ui.TEXT, size=10,
+                               width=COLUMN_A - 28, anchor_y="top")
+        self._summary_h = 160 + (label.content_height if story else 0)
+        self._panel(left, top, COLUMN_A, self._summary_h, t("debrief.summary"), "summary")
         won = self.world.outcome == "won"
         meta = self.level.meta
-        text = meta.debrief_win if won else meta.debrief_loss
         self.texts.put("outcome", t("debrief.won") if won else t("debrief.lost"), left + 14,
                        top - 58, ui.GOOD if won else ui.BAD, size=20, bold=True)
         self.texts.put("time:label", t("debrief.game_time"), left + 14, top - 86,
@@ -259,42 +333,39 @@ class DebriefScene(ui.UIScene):
         delta = self.time_delta()
         if delta is not None:
             self.texts.put("time:delta", t("debrief.vs_best", delta=delta_text(delta)),
-                           left + 200, top - 114, ui.GOOD if delta <= 0 else ui.BAD, size=12,
-                           bold=True)
+                           left + 190, top - 114, ui.GOOD if delta <= 0 else ui.BAD, size=11,
+                           bold=True, width=COLUMN_A - 204, anchor_y="bottom")
         elif won:
-            self.texts.put("time:delta", t("debrief.first_best"), left + 200, top - 114,
-                           ui.GOLD, size=12, bold=True)
+            self.texts.put("time:delta", t("debrief.first_best"), left + 190, top - 114,
+                           ui.GOLD, size=11, bold=True, width=COLUMN_A - 204,
+                           anchor_y="bottom")
         self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
                                 real=format_time(self.real_time_s)) + "   ·   " + self.night_line(),
                        left + 14, top - 142, ui.TEXT_MUTED, size=10)
-        if text is not None:
-            self.texts.put("story", pick(text), left + 14, top - 160, ui.TEXT, size=10,
-                           width=400, anchor_y="top")
-        if self.message:
-            self.texts.put("message", self.message, 24, 76, ui.GOLD, size=10)
 
-    def _splits(self, left: float, top: float) -> None:
+    def _story(self) -> Any:
+        meta = self.level.meta
+        return meta.debrief_win if self.world.outcome == "won" else meta.debrief_loss
+
+    def _splits(self, left: float, top: float, height: float) -> None:
         rows = self.splits()
-        height = 40 + 24 * len(rows)
-        self._panel(left, top, 430, height, t("debrief.splits"), "splits")
+        self._panel(left, top, COLUMN_B, height, t("debrief.splits"), "splits")
         for i, (obj, split, delta) in enumerate(rows):
-            y = top - 48 - i * 24
-            status_mark(self.shapes, left + 20, y + 4, obj.status)
-            title = pick(obj.title)
-            self.texts.put(f"split:{obj.id}:title", title[:36] + ("\u2026" if len(title) > 36
-                                                                  else ""),
-                           left + 34, y, ui.TEXT, size=10)
-            self.texts.put(f"split:{obj.id}:time", format_time(split), left + 340, y,
+            y = top - 46 - i * SPLIT_ROW
+            status_mark(self.shapes, left + 18, y + 4, obj.status)
+            self.texts.put(f"split:{obj.id}:title", pick(obj.title), left + 32, y, ui.TEXT,
+                           size=10, clip=COLUMN_B - 32 - 160)
+            self.texts.put(f"split:{obj.id}:time", format_time(split), left + COLUMN_B - 84, y,
                            ui.TEXT, size=10, mono=True, anchor_x="right")
             if delta is not None:
-                self.texts.put(f"split:{obj.id}:delta", delta_text(delta), left + 420, y,
-                               ui.GOOD if delta <= 0 else ui.BAD, size=10, mono=True,
+                self.texts.put(f"split:{obj.id}:delta", delta_text(delta), left + COLUMN_B - 10,
+                               y, ui.GOOD if delta <= 0 else ui.BAD, size=10, mono=True,
                                anchor_x="right")
 
     def score_rows(self) -> list[tuple[str, tuple[str, float] | None, float]]:
         """(points key, the measure it was earned from or None, points), in the world's order."""
         rows, measure = [], None
-        for name, value in self.world.score().breakdown.items():
+        for name, value in self.score.breakdown.items():
             if name.endswith("_points"):
                 rows.append((name, measure, float(value)))
                 measure = None
@@ -304,19 +375,19 @@ class DebriefScene(ui.UIScene):
 
     def _score(self, left: float, top: float) -> None:
         rows = self.score_rows()
-        self._panel(left, top, 430, 40 + 20 * len(rows), t("debrief.score"), "score")
-        self.texts.put("score:total", str(self.world.score().total), left + 416, top - 19,
-                       ui.GOLD, size=14, bold=True, anchor_x="right")
+        self._panel(left, top, COLUMN_A, 40 + 20 * len(rows), t("debrief.score"), "score")
+        self.texts.put("score:total", str(self.score.total), left + COLUMN_A - 14,
+                       top - 20, ui.GOLD, size=13, bold=True, anchor_x="right")
         known = _known_keys()
         for i, (name, measure, points) in enumerate(rows):
             y = top - 46 - i * 20
             label_key = f"debrief.score.{name}"
             self.texts.put(f"score:{name}", t(label_key) if label_key in known else name,
-                           left + 14, y, ui.TEXT_MUTED, size=9)
+                           left + 14, y, ui.TEXT_MUTED, size=9, clip=COLUMN_A - 150)
             if measure is not None and measure[1] >= 0:
-                self.texts.put(f"score:{name}:m", f"{measure[1]:g}", left + 300, y, ui.TEXT,
-                               size=9, mono=True, anchor_x="right")
-            self.texts.put(f"score:{name}:v", f"{points:+.0f}", left + 416, y,
+                self.texts.put(f"score:{name}:m", f"{measure[1]:g}", left + COLUMN_A - 80, y,
+                               ui.TEXT, size=9, mono=True, anchor_x="right")
+            self.texts.put(f"score:{name}:v", f"{points:+.0f}", left + COLUMN_A - 14, y,
                            ui.GOOD if points > 0 else ui.TEXT_MUTED, size=9, mono=True,
                            anchor_x="right")
 
@@ -324,7 +395,8 @@ class DebriefScene(ui.UIScene):
         """Tension of every site (thin) and the kamtibmas index (thick), per second."""
         top = bottom + height
         self._panel(left, top, width, height, t("debrief.chart"), "chart")
-        plot = (left + 44, bottom + 30, width - 60 - 170, height - 70)
+        legend_w = min(170.0, width * 0.4)
+        plot = (left + 44, bottom + 30, width - 60 - legend_w, height - 70)
         px, py, pw, ph = plot
         self.shapes.rect(px, py, pw, ph, (10, 16, 28, 255))
         for level in (0, 25, 50, 75, 100):
@@ -338,18 +410,22 @@ class DebriefScene(ui.UIScene):
                        ui.TEXT_MUTED, size=8, anchor_x="right")
         self.texts.put("chart:x0", "0:00", px, py - 16, ui.TEXT_MUTED, size=8)
         legend_y = top - 50
+        room = max(0, int((legend_y - bottom - 10) // 16))  # legend rows under the index
         for i, (site_id, series) in enumerate(history.tension.items()):
             color = CHART_LINES[i % len(CHART_LINES)]
             self._series(series, plot, n, 1.6, color)
+            if i >= room:
+                continue
             site = self.world.sites.get(site_id)
-            self.shapes.rect(px + pw + 14, legend_y - i * 18, 14, 4, color)
-            self.texts.put(f"chart:legend:{site_id}", (site.name if site else site_id)[:22],
-                           px + pw + 34, legend_y - i * 18 - 3, ui.TEXT, size=8)
+            y = legend_y - (i + 1) * 16
+            self.shapes.rect(px + pw + 14, y + 3, 14, 4, color)
+            self.texts.put(f"chart:legend:{site_id}", site.name if site else site_id,
+                           px + pw + 32, y, ui.TEXT, size=8, clip=legend_w - 40)
         self._series(history.index, plot, n, 3.0, ui.GOLD)
-        k = len(history.tension)
-        self.shapes.rect(px + pw + 14, legend_y - k * 18, 14, 4, ui.GOLD)
-        self.texts.put("chart:legend:index", t("map.hud.index"), px + pw + 34,
-                       legend_y - k * 18 - 3, ui.GOLD, size=8, bold=True)
+        k = -1  # the index first, at the top of the legend
+        self.shapes.rect(px + pw + 14, legend_y - (k + 1) * 16 + 3, 14, 4, ui.GOLD)
+        self.texts.put("chart:legend:index", t("map.hud.index"), px + pw + 32,
+                       legend_y - (k + 1) * 16, ui.GOLD, size=8, bold=True, clip=legend_w - 40)
 
     def _series(self, values: Any, plot: tuple[float, float, float, float], n: int,
                 width: float, color: Any) -> None:
@@ -363,16 +439,20 @@ class DebriefScene(ui.UIScene):
         ys = py + np.clip(v, 0, 100) / 100 * ph
         self.shapes.polyline(np.column_stack([xs, ys]), width, color)
 
-    def _heat_frame(self, left: float, bottom: float, height: float) -> float:
+    def _heat_frame(self, left: float, bottom: float, width: float, height: float) -> None:
+        """The heat map's panel; the map keeps its aspect, centred in it."""
         w, h = self.level.map.width_m, self.level.map.height_m
-        inner_h = height - 36
-        inner_w = inner_h * w / h
-        self._panel(left, bottom + height, inner_w + 20, height, t("debrief.heat"), "heat")
-        self._heat_rect = (left + 10, bottom + 6, inner_w, inner_h)
+        inner_h = max(10.0, height - 36)
+        inner_w = min(width - 20, inner_h * w / h)
+        inner_h = inner_w * h / w
+        self._panel(left, bottom + height, width, height, t("debrief.heat"), "heat")
+        x = left + (width - inner_w) / 2
+        y = bottom + 6 + (height - 36 - inner_h) / 2
+        f = self.fit
+        self._heat_rect = (x * f, y * f, inner_w * f, inner_h * f)  # pixels, for the camera
         if self.heat_texture is None:
-            self.texts.put("heat:none", t("debrief.no_crowd"), left + 20, bottom + inner_h / 2,
-                           ui.TEXT_MUTED, size=10)
-        return left + inner_w + 20
+            self.texts.put("heat:none", t("debrief.no_crowd"), left + 20, bottom + height / 2,
+                           ui.TEXT_MUTED, size=10, clip=width - 40)
 
     def night_line(self) -> str:
         """Which night this was: its seed (to replay it) and how it was chosen."""
@@ -401,14 +481,19 @@ class DebriefScene(ui.UIScene):
             lines.append((t("debrief.replay"), Path(self.run.replay_path).name))
         return lines
 
-    def _record(self, left: float, top: float, width: float, height: float) -> None:
-        self._panel(left, top, width, height, t("debrief.record"), "record")
-        for i, (label, value) in enumerate(self.record_lines()):
-            y = top - 62 - i * 36
-            self.texts.put(f"record:{i}:label", label, left + 14, y + 14, ui.TEXT_MUTED,
-                           size=9)
-            self.texts.put(f"record:{i}:value", value, left + 14, y - 2, ui.TEXT, size=12,
-                           bold=True)
+    def _record(self, left: float, top: float, width: float) -> None:
+        if self._lines is None:  # the run is over: these do not change
+            self._lines = self.record_lines()
+        lines = self._lines
+        self._panel(left, top, width, 40 + RECORD_ROW * len(lines), t("debrief.record"),
+                    "record")
+        for i, (label, value) in enumerate(lines):
+            y = top - 46 - i * RECORD_ROW
+            value_label = self.texts.put(f"record:{i}:value", value, left + width - 12, y,
+                                         ui.TEXT, size=10, bold=True, anchor_x="right",
+                                         clip=width * 0.55)
+            self.texts.put(f"record:{i}:label", label, left + 14, y, ui.TEXT_MUTED, size=9,
+                           clip=width - 40 - value_label.content_width)
 
     def _heat_map(self) -> None:
         left, bottom, width, height = self._heat_rect

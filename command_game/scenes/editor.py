@@ -15,20 +15,21 @@ from pathlib import Path
 from typing import Any
 
 import arcade
-from arcade.gui import UIManager, UIMessageBox
+from arcade.gui import UIManager
 
 from command_game.editor import edits
 from command_game.editor.autosave import Autosaver, find_recovery
 from command_game.editor.document import COLLECTIONS, Document, EditAction, Ref
 from command_game.editor.files import EditorFile, open_file
 from command_game.editor.template import new_level_data
-from command_game.editor.validation import is_playable, preview_level, validate
+from command_game.editor.validation import is_playable, place_of, preview_level, validate
 from command_game.i18n import t
 from command_game.level.models import Level
 from command_game.level.problems import Problem
 from command_game.level.tiled import export_tiled, import_tiled_data
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import StaticMapLayer
+from command_game.render.text_pool import fit_ellipsis
 from command_game.scenes import editor_overlay as overlay
 from command_game.scenes import ui
 from command_game.scenes.editor_panel import FieldForm, ProblemList, WidgetGroup
@@ -82,7 +83,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.layer: StaticMapLayer | None = None
         self.camera: MapCamera | None = None
         self.autosaver: Autosaver | None = None
-        self.dialog: UIMessageBox | None = None
+        self.dialog: ui.Dialog | None = None
         self._leaving = False
         self._toolbar = WidgetGroup(self.ui)
         self._panel = WidgetGroup(self.ui)
@@ -92,6 +93,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.title_text = ui.text("", 13, ui.TEXT, bold=True)
         self.status_text = ui.text("", 11, ui.TEXT_MUTED)
         self.hint_text = ui.text("", 11, ui.TEXT_MUTED)
+        self._hint_for: tuple[str, int] | None = None
         self.hover_text = ui.text("", 11, ui.GOLD)
         self.hover: Ref | None = None
 
@@ -209,17 +211,18 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
 
     # --- crash recovery -----------------------------------------------------------------
     def ask(self, title: str, body: str, choices: dict[str, Any]) -> None:
-        """A modal question; each choice's text maps to what it does."""
-        box = UIMessageBox(width=480, height=200, title=title, message_text=body,
-                           buttons=tuple(choices))
-        self.dialog = box
+        """A modal question in the game's own style; each choice's text maps to what
+        it does."""
+        def chosen(action: Any) -> Any:
+            def run() -> None:
+                if self.dialog is not None:
+                    self.ui.remove(self.dialog)
+                self.dialog = None
+                action()
+            return run
 
-        @box.event("on_action")
-        def _chosen(event) -> None:
-            self.dialog = None
-            choices[event.action]()
-
-        self.ui.add(box, layer=2)
+        self.dialog = ui.Dialog(title, body, {text: chosen(a) for text, a in choices.items()})
+        self.ui.add(self.dialog, layer=2)
 
     def _offer_recovery(self, recovery) -> None:
         def discard() -> None:
@@ -254,7 +257,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             self.tab = "level" if problem.path.startswith(("meta", "map")) else self.tab
             self._panel_key = None
             self._rebuild_panel()
-            self.say(f"{problem.path}: {problem.fix}")
+            self.say(f"{place_of(problem.path)}: {problem.fix}")
             return
         self.select([ref])
         where = anchor_point(self.doc.get(ref))
@@ -463,6 +466,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.window.default_camera.use()
         self._draw_chrome()
         self.ui.draw()
+        ui.record_widgets(self.ui)
 
     def _draw_chrome(self) -> None:
         width, height = self.window.width, self.window.height
@@ -485,9 +489,10 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             arcade.draw_lbwh_rectangle_filled(TOOLBAR_W, PROBLEMS_H, self.status_text
                                               .content_width + 20, 24, (10, 18, 33, 220))
             self.status_text.draw()
-        hint = t("editor.keys")
         ui.place(self.hint_text, TOOLBAR_W + 10, 8)
-        _set_text(self.hint_text, hint)
+        if self._hint_for != (t("editor.keys"), width):  # cut once, not every frame
+            self._hint_for = (t("editor.keys"), width)
+            fit_ellipsis(self.hint_text, t("editor.keys"), self.problems_rect.width - 20)
         self.hint_text.draw()
         self.problem_list.draw(self.problems_rect)
         self._draw_hover()

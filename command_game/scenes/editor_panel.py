@@ -16,6 +16,7 @@ import arcade
 from arcade.gui import UIDropdown, UIFlatButton, UIInputText, UILabel, UIManager, UIWidget
 
 from command_game.editor.fields import Field, parse, show
+from command_game.editor.validation import place_of
 from command_game.i18n import t
 from command_game.level.problems import Problem
 from command_game.scenes import ui
@@ -103,7 +104,7 @@ class FieldForm:
         """Lays out one row per field from `top` down; returns the y below the last row."""
         self.rows = []
         y = top
-        label_w = 112
+        label_w, gap = 118, 8  # a label never touches its input
         for field in fields:
             y -= self.ROW
             self.group.add(label(t(f"editor.field.{field.name}"), x, y + 4, label_w))
@@ -112,12 +113,14 @@ class FieldForm:
                 options = list(field.choices or ("true", "false")) or [value]
                 if value not in options:
                     options = [value, *options]
-                widget = UIDropdown(x=x + label_w, y=y, width=width - label_w, height=24,
+                widget = UIDropdown(x=x + label_w + gap, y=y, width=width - label_w - gap,
+                                    height=24,
                                     default=value, options=options,
                                     primary_style=STYLE, dropdown_style=STYLE,
                                     active_style=STYLE_ACTIVE)
             else:
-                widget = UIInputText(x=x + label_w, y=y, width=width - label_w, height=24,
+                widget = UIInputText(x=x + label_w + gap, y=y, width=width - label_w - gap,
+                                     height=24,
                                      text=value, font_name=ui.FONT_BODY, font_size=SMALL,
                                      text_color=ui.TEXT, caret_color=ui.GOLD)
             row = FieldRow(field, (*base, *field.key), widget)
@@ -217,7 +220,8 @@ class ProblemList:
         y = rect.top - 28
         for problem in problems[self.page * self.ROWS:(self.page + 1) * self.ROWS]:
             y -= 26
-            text = f"{t('editor.problems.' + problem.severity)} · {problem.path}: {problem.message}"
+            where = place_of(problem.path, problem.ref)
+            text = f"{t('editor.problems.' + problem.severity)} · {where}: {problem.message}"
             style = STYLE_ERROR if problem.severity == "error" else STYLE_WARNING
             self.group.add(flat(_clip(text, 110), lambda p=problem: self.on_pick(p),
                                 rect.left + 8, y, rect.width - 16, 24, style))

@@ -147,8 +147,12 @@ class SidebarMixin:
                               bold=True))
         y = self.form.build(list(LEVEL_FIELDS), (), self.doc.data, x, top - 30, width)
         y -= 44
-        self._panel.add(label(t("editor.panel.tiled", folder=str(levels_dir())), x, y, width,
-                              10, lines=3))
+        folder = levels_dir()
+        self._panel.add(label(t("editor.panel.tiled", folder=f"\u2026/{folder.parent.name}/"
+                                f"{folder.name}"), x, y, width, 10, lines=2))
+        if not tiled_maps():
+            y -= 38
+            self._panel.add(label(t("editor.panel.no_tiled"), x, y, width, 10, lines=2))
         for path in tiled_maps()[:4]:
             y -= 28
             self._panel.add(flat(t("editor.action.import", name=path.name),
@@ -177,8 +181,11 @@ class SidebarMixin:
 
     def _panel_script(self, x: float, top: float, width: float) -> None:
         y = top
-        for collection in ("incidents", "objectives", "triggers", "convoys"):
-            y = self._list_rows(collection, x, y, width) - 6
+        lists = ("incidents", "objectives", "triggers", "convoys")
+        room = top - 100 - len(lists) * 28  # the add buttons and the cards' below the lists
+        rows = max(1, min(LIST_ROWS, int(room // 26) // len(lists)))
+        for collection in lists:
+            y = self._list_rows(collection, x, y, width, rows) - 6
         kind = UIDropdown(x=x, y=y - 24, width=150, height=26, default="hold_site",
                           options=list(OBJECTIVE_KINDS), primary_style=STYLE,
                           dropdown_style=STYLE, active_style=STYLE_ACTIVE)
@@ -217,12 +224,14 @@ class SidebarMixin:
         sites = [o["id"] for o in self.doc.items("offices") if o.get("type") not in HQ_TYPES]
         return sites[0] if sites else (self.doc.ids("offices") or [""])[0]
 
-    def _list_rows(self, collection: str, x: float, top: float, width: float) -> float:
+    def _list_rows(self, collection: str, x: float, top: float, width: float,
+                   rows: int = LIST_ROWS) -> float:
+        """A collection's heading (with its count) and its first ``rows`` items."""
         items = self.doc.items(collection)
         self._panel.add(label(f"{t('editor.kind.' + collection)} ({len(items)})", x, top - 20,
                               width, 12, ui.GOLD, bold=True))
         y = top - 22
-        for item in items[:LIST_ROWS]:
+        for item in items[:rows]:
             y -= 26
             ref = Ref(collection, item.get("id", ""))
             self._panel.add(flat(self._describe(collection, item)[:40],

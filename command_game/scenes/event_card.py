@@ -76,6 +76,7 @@ class EventCardScene(ui.UIScene):
         self.window.default_camera.use()
         w, h = self.window.width, self.window.height
         arcade.draw_lbwh_rectangle_filled(0, 0, w, h, ui.DIM_OVERLAY)
+        ui.cover_beneath()  # the layout test reads the card, not the dimmed map
         s = self.scale
         panel = self.panel()
         ui.draw_panel(panel, header=40 * s)

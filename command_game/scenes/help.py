@@ -10,8 +10,9 @@ from __future__ import annotations
 import arcade
 import pyglet
 
-from command_game import controls, settings
+from command_game import controls
 from command_game.i18n import t
+from command_game.render import layout, ui_scale
 from command_game.scenes import ui
 from command_game.scenes.stack import Scene
 
@@ -29,6 +30,7 @@ LINE = 21
 COLUMN_WIDTH = 380
 KEY_WIDTH = 126
 TALLEST = 22  # lines in the longest column, headings and gaps included
+CHROME = 190  # the panel's title band, footer lines and margins, at 100 %
 
 
 class HelpScene(Scene):
@@ -57,8 +59,8 @@ class HelpScene(Scene):
     def _fit_scale(self, width: float, height: float) -> float:
         """The player's interface scale, as far as the window has room for all of it."""
         room = min((width - 120) / (len(COLUMNS) * COLUMN_WIDTH),
-                   (height - 60 - 220) / (TALLEST * LINE))
-        return max(0.6, min(settings.current().ui_scale / 100, room))
+                   (height - 60) / (TALLEST * LINE + CHROME))
+        return max(0.6, min(ui_scale.effective(width, height), room))
 
     def _lay_out(self) -> None:
         """Places every line for the current window size, scale, bindings and language."""
@@ -67,7 +69,7 @@ class HelpScene(Scene):
         w, h = self.window.width, self.window.height
         self.scale = s = self._fit_scale(w, h)
         self.panel = arcade.XYWH(w / 2, h / 2, min(w - 60, len(COLUMNS) * COLUMN_WIDTH * s + 60),
-                                 min(h - 60, TALLEST * LINE * s + 220))
+                                 min(h - 60, (TALLEST * LINE + CHROME) * s))
         p = self.panel
         self.header = 92 * s
         self._text(t("help.title"), p.left + 28, p.top - 44 * s, 22, ui.GOLD,
@@ -96,8 +98,8 @@ class HelpScene(Scene):
             rows = []
             for name, action in controls.ACTIONS.items():
                 if action.category == section:
-                    self.keys_shown[name] = str(bindings[name])
-                    rows.append((str(bindings[name]), t(action.label_key)))
+                    self.keys_shown[name] = controls.display_name(bindings[name])
+                    rows.append((self.keys_shown[name], t(action.label_key)))
             if section == "interface":
                 rows.append(("Esc", t("controls.fixed.escape")))
         for key_text, label in rows:
@@ -113,9 +115,12 @@ class HelpScene(Scene):
             self._lay_out()
         arcade.draw_lbwh_rectangle_filled(0, 0, self.window.width, self.window.height,
                                           ui.DIM_OVERLAY)
+        if layout.active() is not None:
+            layout.active().cover()  # the scene beneath is dimmed, not read
         arcade.draw_rect_filled(self.panel, ui.BACKGROUND)  # the list must not show through
         ui.draw_panel(self.panel, header=self.header)
         self.batch.draw()
+        layout.record_texts(self.labels)
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool:
         if symbol == arcade.key.ESCAPE or controls.action_for(symbol, modifiers) == "help":

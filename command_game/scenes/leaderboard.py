@@ -21,6 +21,7 @@ from command_game.i18n import pick, t
 from command_game.level.catalog import campaign, my_levels
 from command_game.level.io import level_digest
 from command_game.level.models import Level
+from command_game.render import layout, ui_scale
 from command_game.scenes import ui
 from command_game.speedrun import export, record
 from command_game.speedrun.replay import ReplayData, ReplayError, read_replay
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 TOP = 10
 ROW_H = 34
+NATURAL = (1240, 640)  # interface units the board needs: table, splits panel, buttons
 COLUMNS = (("rank", 24), ("player", 80), ("game", 380), ("real", 520), ("date", 650))
 
 
@@ -69,6 +71,7 @@ class LeaderboardScene(ui.UIScene):
         self.message = ""
         self._was_verifying = False
         self.title_bar = ui.TitleBar(t("speedrun.board.title"), t("speedrun.board.subtitle"))
+        self.fit = self._fit_scale()
         self._build_widgets()
         self.refresh()
 
@@ -144,31 +147,50 @@ class LeaderboardScene(ui.UIScene):
 
     # --- widgets --------------------------------------------------------------------
 
+    def _fit_scale(self) -> float:
+        """The UI scale, as far as the window holds the table beside the splits panel."""
+        w, h = self.window.get_size()
+        return max(0.6, min(self.scale, w / NATURAL[0], (h - ui.TitleBar.HEIGHT) / NATURAL[1]))
+
+    def on_resize(self, width: int, height: int) -> None:
+        super().on_resize(width, height)
+        fit = self._fit_scale()
+        if abs(fit - self.fit) > 1e-6:
+            self.fit = fit
+            self.ui.clear()
+            self._build_widgets()
+            self.refresh()
+
     def _build_widgets(self) -> None:
+        f = self.fit
         self.prev_button = ui.button("<", lambda: self.switch_level(-1), width=48,
-                                     style=STYLE_SWITCH)
+                                     style=STYLE_SWITCH, scale=f)
         self.next_button = ui.button(">", lambda: self.switch_level(1), width=48,
-                                     style=STYLE_SWITCH)
+                                     style=STYLE_SWITCH, scale=f)
         self.category_buttons = {
             cat: ui.button(CATEGORY_NAMES[cat], lambda c=cat: self.set_category(c), width=140,
-                           style=STYLE_SWITCH)
+                           style=STYLE_SWITCH, scale=f)
             for cat in CATEGORIES
         }
-        self.watch_button = ui.button(t("speedrun.board.watch"), self.watch, width=200)
-        self.export_button = ui.button(t("speedrun.board.export"), self.export, width=200)
-        self.back_button = ui.button(t("speedrun.board.back"), self.go_back, width=200)
-        self.seed_button = ui.button(t("speedrun.board.seed_random"), self.toggle_seed_kind,
-                                     width=130, style=STYLE_SWITCH)
+        self.watch_button = ui.button(t("speedrun.board.watch"), self.watch, width=200, scale=f)
+        self.export_button = ui.button(t("speedrun.board.export"), self.export, width=200,
+                                       scale=f)
+        self.back_button = ui.button(t("speedrun.board.back"), self.go_back, width=200, scale=f)
+        self.seed_button = ui.button(t(f"speedrun.board.seed_{self.seed_kind or 'random'}"),
+                                     self.toggle_seed_kind,
+                                     width=130, style=STYLE_SWITCH, scale=f)
         self.global_button = ui.button(t("online.leaderboard.global"), self.open_global,
-                                       width=140)
+                                       width=140, scale=f)
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
-        anchor.add(ui.horizontal(*self.category_buttons.values(), self.seed_button, space=10),
-                   anchor_x="left", align_x=690, anchor_y="top", align_y=-110)
-        anchor.add(ui.horizontal(self.prev_button, self.next_button, space=8),
-                   anchor_x="left", align_x=24, anchor_y="top", align_y=-110)
+        top = -(ui.TitleBar.HEIGHT + 22 * f)
+        anchor.add(ui.horizontal(*self.category_buttons.values(), self.seed_button,
+                                 space=round(10 * f)),
+                   anchor_x="right", align_x=-24 * f, anchor_y="top", align_y=top)
+        anchor.add(ui.horizontal(self.prev_button, self.next_button, space=round(8 * f)),
+                   anchor_x="left", align_x=24 * f, anchor_y="top", align_y=top)
         anchor.add(ui.horizontal(self.global_button, self.watch_button, self.export_button,
-                                 self.back_button),
-                   anchor_x="right", align_x=-24, anchor_y="bottom", align_y=20)
+                                 self.back_button, space=round(14 * f)),
+                   anchor_x="right", align_x=-24 * f, anchor_y="bottom", align_y=20)
         self.focus.set_buttons([*self.category_buttons.values(), self.seed_button,
                                 self.global_button, self.watch_button,
                                 self.export_button, self.back_button])
@@ -176,7 +198,8 @@ class LeaderboardScene(ui.UIScene):
 
     def _style_category_buttons(self) -> None:
         for cat, widget in self.category_buttons.items():
-            widget.style = STYLE_SWITCH_ON if cat == self.category else STYLE_SWITCH
+            widget.style = ui.scaled_style(STYLE_SWITCH_ON if cat == self.category
+                                           else STYLE_SWITCH, self.fit)
             widget.trigger_full_render()
 
     def switch_level(self, step: int) -> None:
@@ -254,14 +277,6 @@ class LeaderboardScene(ui.UIScene):
     def _watched(self, matches: bool) -> None:
         self.message = t("speedrun.board.watched_ok" if matches else "speedrun.board.watched_bad")
         self._build_texts()
-
-    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> bool | None:
-        """A click on a row selects the run Watch replay plays."""
-        for index, rect in enumerate(self._row_rects):
-            if rect.left <= x <= rect.right and rect.bottom <= y <= rect.top:
-                self.selected = index
-                return True
-        return None
 
     # --- texts ----------------------------------------------------------------------
 
@@ -353,12 +368,30 @@ class LeaderboardScene(ui.UIScene):
     # --- drawing --------------------------------------------------------------------
 
     def draw_content(self) -> None:
-        w, h = self.window.width, self.window.height
-        top = h - ui.TitleBar.HEIGHT - 22
+        """The table and the splits panel in interface units (pixels over the fit)."""
+        f = self.fit
+        w, h = self.window.get_size()
+        with ui_scale.camera(f, w, h).activate(), layout.scaled(f, "board"):
+            self._draw_board(w / f, h / f, (ui.TitleBar.HEIGHT + 22) / f + 22)
+        self.window.default_camera.use()
+
+    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> bool | None:
+        """A click on a row selects the run Watch replay plays."""
+        ux, uy = x / self.fit, y / self.fit
+        for index, rect in enumerate(self._row_rects):
+            if rect.left <= ux <= rect.right and rect.bottom <= uy <= rect.top:
+                self.selected = index
+                return True
+        return None
+
+    def _draw_board(self, w: float, h: float, header: float) -> None:
+        top = h - header + 22
         ui.place(self.level_label, 140, top - 24)
-        ui.fit_width(self.level_label, 540, smallest=11)
+        switches = len(CATEGORIES) * 150 + 130 + 24  # the category and seed buttons, right
+        ui.fit_width(self.level_label, min(540, w - switches - 140 - 16), smallest=11)
         self.level_label.draw()
-        table = arcade.LBWH(24, 104, min(820, w - 420), top - 104 - 60)
+        bottom = (20 + 48 * self.fit) / self.fit + 40
+        table = arcade.LBWH(24, bottom, min(820, w - 420), top - bottom - 60)
         ui.draw_panel(table, header=36)
         for (_key, x), header in zip(COLUMNS, self.headers, strict=True):
             ui.place(header, table.left + x, table.top - 24)
@@ -379,11 +412,12 @@ class LeaderboardScene(ui.UIScene):
         if not self.rows:
             ui.place(self.empty, table.left + 24, table.top - 80)
             self.empty.draw()
-        self._draw_side(arcade.LBWH(table.right + 20, 104, w - table.right - 44, table.height))
-        ui.place(self.status, 24, 80)
+        self._draw_side(arcade.LBWH(table.right + 20, bottom, w - table.right - 44, table.height))
+        ui.place(self.status, 24, bottom - 24)
         ui.clip_to_width(self.status, w - 48)
         self.status.draw()
-        ui.place(self.hint, 24, 20)
+        ui.place(self.hint, 24, bottom - 40 + 2)
+        ui.clip_to_width(self.hint, w - 48 - (140 + 3 * 200 + 3 * 14 + 24))  # beside the buttons
         self.hint.draw()
 
     def _draw_side(self, rect: arcade.Rect) -> None:

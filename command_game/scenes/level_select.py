@@ -50,6 +50,7 @@ class LevelSelectScene(ui.UIScene):
         self.title_bar = ui.TitleBar(t("select.title"))
         self.selected: int | None = None
         self.scroll = 0
+        self._was_open: set[str] | None = None  # levels open at the last refresh
         self._visible: list[int] = []
         self._placed: list[tuple[str, object, float]] = []
         self._make_static_widgets()
@@ -69,9 +70,16 @@ class LevelSelectScene(ui.UIScene):
         self._details_for: int | None = None
         self._details: list[tuple[arcade.Text, float]] = []
         keep = self.selected if self.selected is not None and self.selected < len(self.rows) else 0
+        opened = [i for i, r in enumerate(self.rows) if r.open and self._was_open is not None
+                  and r.entry.level_id not in self._was_open]
+        if opened:  # a win opened the next level: that is where the player goes now
+            keep = opened[0]
+        self._was_open = {r.entry.level_id for r in self.rows if r.open}
         self.selected = keep if self.rows else None
         self._update_brief_button()
         self._layout_rows()
+        if opened:
+            self._scroll_to(keep)
 
     # --- data -----------------------------------------------------------------------
 
@@ -199,9 +207,11 @@ class LevelSelectScene(ui.UIScene):
             return
         self.list_width = width
         self._row_labels = [self._row_texts(row) for row in self.rows]
-        for labels in self._row_labels:
-            ui.clip_to_width(labels["title"], width - (70 + 120) * self.scale)
-            ui.clip_to_width(labels["sub"], width - (70 + 110) * self.scale)
+        s = self.scale
+        for labels in self._row_labels:  # each line shares its row with a right-hand text
+            ui.clip_to_width(labels["title"], width - (70 + 32) * s
+                             - labels["status"].content_width)
+            ui.clip_to_width(labels["sub"], width - (70 + 32) * s - labels["best"].content_width)
         self._make_static_texts()
         self._details_for = None
 
@@ -318,13 +328,27 @@ class LevelSelectScene(ui.UIScene):
             self._details = self._detail_texts(row, rect.width - 40)
             self._details_for = self.selected
         y = (map_rect.bottom if not row.broken else rect.top) - 30 * self.scale
-        for label, gap in self._details:
+        for index, (label, gap) in enumerate(self._details):
             if not label.multiline:
                 ui.fit_width(label, rect.width - 40)
+            last = index == len(self._details) - 1
+            if y - label.content_height - (0 if last else 20 * self.scale) < rect.bottom + 6:
+                self._draw_more_splits(rect, y, len(self._details) - index)
+                break
             ui.place(label, rect.left + 20, y)
             label.draw()
             gap *= self.scale
             y -= label.content_height + gap if label.multiline else gap
+
+    def _draw_more_splits(self, rect: arcade.Rect, y: float, hidden: int) -> None:
+        """The lines that do not fit (splits of a long level at a big UI scale)."""
+        text = t("select.more_lines", count=hidden)
+        if getattr(self, "_more_lines", None) is None:
+            self._more_lines = self.label("", 11, ui.TEXT_MUTED)
+        if self._more_lines.text != text:
+            self._more_lines.text = text
+        ui.place(self._more_lines, rect.left + 20, max(y - 14 * self.scale, rect.bottom + 8))
+        self._more_lines.draw()
 
     def _detail_texts(self, row: Row, width: float) -> list[tuple[arcade.Text, float]]:
         """The lines of the details panel and the space below each."""

@@ -17,17 +17,20 @@ right- or middle-drag pans.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from pathlib import Path
 from typing import Any
 
+import arcade
 from pyglet.window import key, mouse
 
-from command_game import controls, settings, sound
+from command_game import controls, sound
 from command_game import progress as campaign_progress
 from command_game.i18n import pick, t
 from command_game.level.io import load_level
-from command_game.render.hud import SPEEDS, TOP_H, Hud, HudState, Notification
+from command_game.render import layout, ui_scale
+from command_game.render.hud import SPEEDS, Hud, HudState, Notification
 from command_game.render.map_cache import CachedMapView
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import BACKGROUND, StaticMapLayer
@@ -78,7 +81,7 @@ class MapScene(Scene):
         width, height = self.window.get_size()
         self.camera = MapCamera(level.map.width_m, level.map.height_m, (0, 0, width, height))
         self.hud = Hud(level, self.static_layer, width, height)
-        self.camera.fit(inset=(0, 0, 0, TOP_H * settings.current().ui_scale / 100))
+        self.fit_view()
         self.selection = Selection()
         self.pending: list[Command] = []
         self.speed = 1
@@ -229,17 +232,31 @@ class MapScene(Scene):
     def on_resize(self, width: int, height: int) -> None:
         self.camera.set_viewport((0, 0, width, height))
         self.hud.resize(width, height)
+        self.fit_view()
+
+    def fit_view(self) -> None:
+        """Shows the whole map in the part of the window no HUD panel covers, so every
+        site starts in view (at the HUD's current scale)."""
+        width, height = self.window.get_size()
+        self.hud.set_scale(ui_scale.effective(width, height))
+        left, bottom, right, top = self.hud.map_area()
+        self.camera.fit(inset=(left, bottom, width - right, height - top))
 
     def on_draw(self) -> None:
         started = time.perf_counter()
+        if abs(ui_scale.effective(*self.window.get_size()) - self.hud.scale) > 1e-6:
+            self.fit_view()  # back from Settings with another UI scale
         hover = self._hover_target()
+        self.static_layer.covered = self.hud.covered()  # map labels keep off the panels
         self.map_view.draw(self.camera)  # the static map; stands in for the clear
-        with self.camera.activate():
+        with self.camera.activate(), layout.scaled(1.0, "world"):
             if self.show_heat:
                 self.world_view.draw_heat(self.world)
             focus = self.focus.target(self.world)
             self.world_view.draw(self.world, self.camera, self.selection.ids,
                                  self.real_time_s, hover or focus, self._hover_unit())
+            self._draw_queued()
+        self.static_layer.draw_labels(self.camera.camera)
         self.window.default_camera.use()
         self.hud.draw(self.world, self._hud_state())
         if self._drag_box is not None:
@@ -247,8 +264,37 @@ class MapScene(Scene):
         if self.tutorial is not None:
             self.tutorial.draw(self.window.width, self.window.height)
         hit = self.hud.hit(*self._mouse) if self._mouse_inside else None
-        self.tooltip.draw(hit, self.world, self._mouse, self.real_time_s, self.window.get_size())
+        prompt = self.tutorial.rect if self.tutorial is not None else None
+        self.tooltip.draw(hit, self.world, self._mouse, self.real_time_s, self.window.get_size(),
+                          avoid=prompt)
         self.frame_ms = (time.perf_counter() - started) * 1000
+
+    def _draw_queued(self) -> None:
+        """Orders waiting for the clock (given while paused): a dashed gold line from each
+        unit to where it was sent, so the order visibly took (one draw call)."""
+        dash = 10 / self.camera.zoom
+        points: list[tuple[float, float]] = []
+        for command in self.pending:
+            end = self._command_point(command)
+            for unit_id in command.unit_ids if end is not None else ():
+                unit = self.world.units.get(unit_id)
+                if unit is not None:
+                    points += _dashes(unit.x, unit.y, *end, dash)
+        if points:
+            arcade.draw_lines(points, (234, 180, 62, 230), 2.5 / self.camera.zoom)
+
+    def _command_point(self, command: Command) -> tuple[float, float] | None:
+        if command.point is not None:
+            return command.point
+        target = command.target or (command.route[-1] if command.route else None)
+        if target in self.world.sites:
+            site = self.world.sites[target]
+            return site.x, site.y
+        incident = next((i for i in self.world.incidents if i.id == target), None)
+        if incident is not None:
+            return incident.x, incident.y
+        node = next((n for n in self.level.roads.nodes if n.id == target), None)
+        return (node.x, node.y) if node is not None else None
 
     def _hud_state(self) -> HudState:
         return HudState(
@@ -256,6 +302,7 @@ class MapScene(Scene):
             groups=dict(self.selection.groups), real_time_s=self.real_time_s,
             targeting=self.targeting, menu=self.menu, notifications=self.notifications,
             camera_rect=self.camera.visible_rect(), mouse=self._mouse,
+            queued=tuple(u for c in self.pending for u in c.unit_ids),
         )
 
     def _draw_drag_box(self) -> None:
@@ -388,6 +435,8 @@ class MapScene(Scene):
     def _hud_click(self, hit: Any, x: float, y: float, shift: bool) -> None:
         if hit.kind == "speed":
             self.set_speed(hit.value)
+        elif hit.kind == "collapse":
+            self.hud.toggle(hit.value)
         elif hit.kind == "unit":
             self.selection.click(hit.value, add=shift)
         elif hit.kind == "incident":
@@ -487,10 +536,21 @@ class MapScene(Scene):
         over_map = self._mouse_inside and self.hud.hit(*self._mouse) is None
         if target is None and over_map:
             target = self.target_at(*self._mouse)
-        if target is not None and (target.kind != "point" or kind == "move"):
+        if target is not None and target.kind == "point" and kind != "move" and over_map:
+            target = self._nearest_node(target.point) or target  # P on a road: its node
+        if target is not None and kind in ORDER_MENU[target.kind]:
             self.order(kind, target)
         else:
             self.targeting = kind
+
+    def _nearest_node(self, point: tuple[float, float]) -> Target | None:
+        """The road node nearest a point on the map, if one is within a few clicks' reach."""
+        reach = self.click_radius_m() * 4
+        best = min(self.level.roads.nodes, default=None,
+                   key=lambda n: (n.x - point[0]) ** 2 + (n.y - point[1]) ** 2)
+        if best is None or (best.x - point[0]) ** 2 + (best.y - point[1]) ** 2 > reach ** 2:
+            return None
+        return Target("node", best.id, (best.x, best.y))
 
     def _centre_selection(self) -> None:
         units = [self.world.units[u] for u in self.selection.ids if u in self.world.units]
@@ -517,6 +577,18 @@ class MapScene(Scene):
 
     def _toggle_heat(self) -> None:
         self.show_heat = not self.show_heat
+
+
+def _dashes(x0: float, y0: float, x1: float, y1: float,
+            dash: float) -> list[tuple[float, float]]:
+    """Start and end points of every other ``dash``-long piece of a line."""
+    steps = max(1, int(math.hypot(x1 - x0, y1 - y0) / dash))
+    points = []
+    for i in range(0, steps, 2):
+        a, b = i / steps, min(1.0, (i + 1) / steps)
+        points += [(x0 + (x1 - x0) * a, y0 + (y1 - y0) * a),
+                   (x0 + (x1 - x0) * b, y0 + (y1 - y0) * b)]
+    return points
 
 
 def _plus_minus(symbol: int, modifiers: int) -> str | None:

@@ -20,6 +20,7 @@ import arcade
 import arcade.gui
 
 from command_game.i18n import pick, t
+from command_game.render import layout
 from command_game.scenes import ui
 
 PANEL_W, PANEL_H = 420, 420
@@ -83,12 +84,14 @@ class PauseScene(ui.UIScene):
         self.window.default_camera.use()  # the mission beneath drew under its map camera
         w, h = self.window.width, self.window.height
         arcade.draw_lbwh_rectangle_filled(0, 0, w, h, ui.DIM_OVERLAY)
+        if layout.active() is not None:
+            layout.active().cover()  # the mission beneath is dimmed, not read
         s = self.scale
         panel = arcade.XYWH(w / 2, h / 2, PANEL_W * s, PANEL_H * s)
-        ui.draw_panel(panel, header=86 * s)
+        ui.draw_panel(panel, header=96 * s)
         arcade.draw_lbwh_rectangle_filled(panel.left, panel.top - 3, panel.width, 3, ui.GOLD)
         ui.place(self.heading, w / 2, panel.top - 36 * s)
-        ui.place(self.detail, w / 2, panel.top - 68 * s)
+        ui.place(self.detail, w / 2, panel.top - 78 * s)
         ui.place(self.hint, w / 2, panel.bottom + 22 * s)
         for label in (self.heading, self.detail, self.hint):
             label.draw()

@@ -12,11 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import arcade
-
 from command_game.i18n import t
 from command_game.level.models import Level
-from command_game.scenes import ui
 from command_game.scenes.map import MapScene
 from command_game.sim.commands import Command
 from command_game.speedrun.replay import ReplayData
@@ -35,18 +32,14 @@ class ReplayViewerScene(MapScene):
         for command in replay.command_list():
             self.script.setdefault(command.tick, []).append(command)
         self.matches: bool | None = None
-        self.banner = ui.text(t("speedrun.viewer.banner", player=replay.player,
-                                time=format_time(replay.game_time_s)), 14, ui.GOLD,
-                              bold=True, anchor_x="center")
 
-    def on_draw(self) -> None:
-        super().on_draw()
-        width = self.banner.content_width + 28
-        cx = self.window.width / 2
-        arcade.draw_lbwh_rectangle_filled(cx - width / 2, 34, width, 30, ui.PANEL)
-        arcade.draw_lbwh_rectangle_outline(cx - width / 2, 34, width, 30, ui.GOLD_DIM)
-        ui.place(self.banner, cx, 44)
-        self.banner.draw()
+    def _hud_state(self):
+        """The map's HUD with the REPLAY line where the order hints go (in the language
+        of the moment: a switch in Settings reaches it)."""
+        state = super()._hud_state()
+        state.banner = t("speedrun.viewer.banner", player=self.replay.player,
+                         time=format_time(self.replay.game_time_s))
+        return state
 
     def _escape(self) -> None:
         """The pause menu, with Restart replaying from the start and Quit back to the board."""

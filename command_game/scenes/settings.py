@@ -23,7 +23,7 @@ from arcade.gui import UIFlatButton, UILabel
 
 from command_game import controls, settings, sound
 from command_game.i18n import LANGUAGES, t
-from command_game.render import palette
+from command_game.render import palette, ui_scale
 from command_game.scenes import ui
 
 ROW_HEIGHT = 36
@@ -86,6 +86,10 @@ class SettingsScene(ui.UIScene):
         self.key_buttons: dict[str, UIFlatButton] = {}
         self.arrows: dict[str, tuple[UIFlatButton, UIFlatButton]] = {}
         self.boxes: list[arcade.gui.UIBoxLayout] = []
+        self._general: list[Item] = []  # the first column's rows, kept across key groups
+        self._general_names: list[str] = []
+        self._general_count = 0  # keyboard rows of the first column
+        self.page: str | None = None  # "general" or "keys" when one column shows at a time
         self.offsets: list[int] = []  # first row shown, per column
         self.more: list[tuple[bool, bool]] = []  # rows hidden above / below, per column
         self._shown: set[int] = set()
@@ -93,26 +97,60 @@ class SettingsScene(ui.UIScene):
         notice = settings.current().notice_text()
         if notice:
             self.say(notice, ui.BAD)
+        elif self._scale_note():
+            self.say(self._scale_note(), ui.GOLD)
 
     # --- building -------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, keep_general: bool = False) -> None:
+        self._tabs: arcade.gui.UIBoxLayout | None = None
+        self.tab_buttons: dict[str, UIFlatButton] = {}
+        self._build_rows(keep_general)
+
+    def _build_rows(self, keep_general: bool) -> None:
         """(Re)builds the widgets: on entry, after the language or scale changes, and when
-        the focus moves to a row scrolled out of view."""
+        the focus moves to a row scrolled out of view. ``keep_general``: only the key
+        group changed, so the first column's widgets are kept (making them is slow)."""
         self.ui.clear()
-        self.rows, self.value_buttons, self.key_buttons, self.arrows = [], {}, {}, {}
+        general = self._general if keep_general and self._general else None
+        if general is None:
+            self.rows, self.value_buttons, self.key_buttons, self.arrows = [], {}, {}, {}
+        else:
+            count = sum(1 for _, row in general if row is not None)
+            names = self._general_names
+            self.rows = self.rows[:count]
+            self.value_buttons = {n: b for n, b in self.value_buttons.items() if n in names}
+            self.arrows = {n: a for n, a in self.arrows.items() if n in names}
+            self.key_buttons = {}
         self.title_bar = ui.TitleBar(t("settings.title"), t("settings.subtitle"))
-        self.scale = s = settings.current().ui_scale / 100  # this screen follows it at once
+        self.scale = s = ui_scale.effective()  # this screen follows it at once
         self._style = _scaled(ui.STYLE_DEFAULT, s)
         self._label_font = round(13 * s)
-        general, keys = self._general_rows(), self._key_rows()
+        if general is None:
+            general = self._general = self._general_rows()
+            self._general_names = list(self.value_buttons)
+            self._general_count = len(self.rows)
+        keys = self._key_rows()
         back = self._button(t("settings.back"), self.go_back, 200, style=_scaled(
             ui.STYLE_PRIMARY, s))
         self.rows.append(Row(back, activate=self.go_back))
         self.focus_index = min(self.focus_index, len(self.rows) - 1)
         side_by_side = 2 * COLUMN_WIDTH * s + 3 * MARGIN <= self.window.width
-        columns = [general, keys] if side_by_side else [general + keys]
         top = -ui.TitleBar.HEIGHT - 24 * s
+        if side_by_side:
+            columns = [general, keys]
+            self.page = None
+        else:  # one column at a time, under two tabs: the key bindings never vanish below
+            in_keys = {row for _, row in keys if row is not None}
+            in_general = {row for _, row in general if row is not None}
+            if self.focus_index in in_keys:
+                self.page = "keys"
+            elif self.focus_index in in_general:
+                self.page = "general"
+            self.page = self.page or "general"
+            columns = [general if self.page == "general" else keys]
+            self._add_tabs(top)
+            top -= (ROW_HEIGHT + 14) * s
         back_top = BACK_Y + ROW_HEIGHT * s + 12
         room = self.window.height + top - back_top - 18 - STRIP * s + ROW_SPACE * s
         fit = max(3, int(room // ((ROW_HEIGHT + ROW_SPACE) * s)))
@@ -122,6 +160,9 @@ class SettingsScene(ui.UIScene):
             self.boxes.append(_column(self._visible(i, column, fit)))
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         anchor.add(self.boxes[0], anchor_x="left", align_x=MARGIN, anchor_y="top", align_y=top)
+        if self._tabs is not None:
+            anchor.add(self._tabs, anchor_x="left", align_x=MARGIN - 18,
+                       anchor_y="top", align_y=top + (ROW_HEIGHT + 14) * s)
         if side_by_side:
             anchor.add(self.boxes[1], anchor_x="right", align_x=-MARGIN, anchor_y="top",
                        align_y=top)
@@ -136,9 +177,27 @@ class SettingsScene(ui.UIScene):
         self._palette_labels[1].text = t("settings.palette.agitated")
         self._show_focus()
 
+    def _add_tabs(self, top: float) -> None:
+        """General | Keys: which column a narrow window (or a big UI) shows."""
+        def show(page: str) -> None:
+            self.page = page
+            items = self._general if page == "general" else None
+            first = next((row for _, row in items if row is not None), 0) if items else \
+                self._general_count
+            self.focus_index = first
+            self._build(keep_general=True)
+
+        self.tab_buttons = {
+            page: self._button(t(f"settings.section.{page}"), lambda p=page: show(p), 240,
+                               style=_scaled(ui.STYLE_PRIMARY if page == self.page
+                                             else ui.STYLE_DEFAULT, self.scale))
+            for page in ("general", "keys")}
+        self._tabs = ui.horizontal(*self.tab_buttons.values(), space=round(6 * self.scale))
+
     @property
-    def general_box(self) -> arcade.gui.UIBoxLayout:
-        return self.boxes[0]
+    def general_box(self) -> arcade.gui.UIBoxLayout | None:
+        """The column with the general settings, when it is on screen."""
+        return self.boxes[0] if self.page != "keys" else None
 
     @property
     def keys_box(self) -> arcade.gui.UIBoxLayout:
@@ -182,9 +241,9 @@ class SettingsScene(ui.UIScene):
             self.change(name, values[index])
 
         row_number = len(self.rows)
-        middle = self._button(choices[index][1], lambda: self._click(row_number, 1), 190)
-        less = self._button("<", lambda: self._click(row_number, -1), 36)
-        more = self._button(">", lambda: self._click(row_number, 1), 36)
+        middle = self._button(choices[index][1], lambda: self._click(row_number, 1, 1), 190)
+        less = self._button("<", lambda: self._click(row_number, -1, 0), 36)
+        more = self._button(">", lambda: self._click(row_number, 1, 2), 36)
         box = ui.horizontal(self._label(label, 210), less, middle, more, space=4)
         self.rows.append(Row(middle, adjust=adjust))
         self.value_buttons[name] = middle
@@ -195,8 +254,8 @@ class SettingsScene(ui.UIScene):
         s = settings.current()
         on_off = [(True, t("settings.on")), (False, t("settings.off"))]
         percent = [(v / 100, f"{v}%") for v in range(0, 101, 10)]
-        sizes = list(settings.WINDOW_SIZES)
-        if s.window_size not in sizes:
+        sizes = [size for size in settings.WINDOW_SIZES if _fits_screen(self.window, size)]
+        if s.window_size not in sizes:  # the current one stays, whatever it is
             sizes.append(s.window_size)
         return [
             self._section(t("settings.section.general")),
@@ -267,7 +326,9 @@ class SettingsScene(ui.UIScene):
         """Applies and saves one setting; the key group only changes this screen."""
         if name == "category":
             self.category = value
-            self._build()
+            if self.page is not None:  # one column at a time: the keys' one, on the group row
+                self.page, self.focus_index = "keys", self._general_count
+            self._build(keep_general=True)
             return
         if not self._save(**{name: value}):
             return
@@ -275,7 +336,16 @@ class SettingsScene(ui.UIScene):
             sound.play("order")  # hear the new level at once
         if name in ("language", "ui_scale", "window_size", "fullscreen"):
             self._build()
-        self.say(t("settings.saved"), ui.TEXT_MUTED)
+        self.say(self._scale_note() or t("settings.saved"), ui.TEXT_MUTED)
+
+    def _scale_note(self) -> str:
+        """Says so when this window cannot hold the chosen UI scale and a smaller one is
+        used (200 % on 1280x720)."""
+        w, h = self.window.get_size()
+        if not ui_scale.capped(w, h):
+            return ""
+        return t("settings.scale_capped", chosen=settings.current().ui_scale,
+                 used=round(ui_scale.effective(w, h) * 100), width=w, height=h)
 
     def _save(self, **changes: Any) -> bool:
         """Applies and saves; a disk that refuses the file is reported, not a crash (the
@@ -287,14 +357,32 @@ class SettingsScene(ui.UIScene):
             return False
         return True
 
-    def _click(self, row: int, step: int) -> None:
-        """A mouse click on a row's control: focus the row, then change or select it."""
+    def _click(self, row: int, step: int, part: int | None = None) -> None:
+        """A mouse click on a row's control: focus the row, then change or select it.
+
+        A change that rebuilds the screen at another size (the UI scale) moves the
+        pointer onto the same control again, so a second click changes the same row
+        rather than whatever came to lie under the cursor."""
         self.focus_index = row
         self._show_focus()
+        before = self.rows[row].main
+        name = next((n for n, b in self.value_buttons.items() if b is before), None)
         if step:
             self.rows[row].adjust(step)
         else:
             self.rows[row].activate()
+        if name is not None and part is not None and self.value_buttons.get(name) is not before:
+            self._follow_pointer(name, part)
+
+    def _follow_pointer(self, name: str, part: int) -> None:
+        """Puts the mouse pointer on the control just clicked, after a rebuild moved it
+        (part 0: <, 1: the value, 2: >)."""
+        self.ui.execute_layout()
+        less, more = self.arrows[name]
+        target = (less, self.value_buttons[name], more)[part]
+        if target.rect.width:
+            x, y = target.rect.center
+            self.window.set_mouse_position(int(x), int(y))
 
     def start_capture(self, action: str) -> None:
         self.capturing, self.pending_swap = action, None
@@ -401,8 +489,8 @@ class SettingsScene(ui.UIScene):
             if not box.rect.width:
                 continue
             r, s = box.rect, self.scale
-            strip = STRIP * s if i == 0 else 0
-            ui.draw_panel(arcade.LRBT(r.left - 18, r.right + 18, r.bottom - 18 - strip,
+            strip = STRIP * s if box is self.general_box else 0
+            ui.draw_panel(arcade.LRBT(r.left - 18, r.right + 18, r.bottom - 24 - strip,
                                       r.top + 14))
             above, below = self.more[i]
             if above:
@@ -435,6 +523,15 @@ class SettingsScene(ui.UIScene):
         ui.place(agitated, r.right, bottom - 14 * self.scale)
         calm.draw()
         agitated.draw()
+
+
+def _fits_screen(window: Any, size: tuple[int, int]) -> bool:
+    """A window size is offered only if the screen can show all of it."""
+    try:
+        screen = window.screen if window is not None else None
+    except Exception:  # no display information: offer every size
+        screen = None
+    return screen is None or (size[0] <= screen.width and size[1] <= screen.height)
 
 
 def _arrow(x: float, y: float, direction: int) -> None:

@@ -64,7 +64,7 @@ class TitleScene(ui.UIScene):
 
     def _place_buttons(self, height: float) -> None:
         """Under the tagline when the window is tall enough; else where the tagline was."""
-        below_tagline = 282 + self.tagline.content_height
+        below_tagline = 290 + self.tagline.content_height
         tall = height - below_tagline - BUTTON_COLUMN_H * self.button_scale >= 40
         if tall == self._tall:
             return
@@ -79,13 +79,13 @@ class TitleScene(ui.UIScene):
         self._place_buttons(h)
         ui.draw_badge(150, h - 150, 44)
         ui.place(self.name, 210, h - 176)
-        ui.place(self.subtitle, 214, h - 220)
-        ui.place(self.tagline, 122, h - 270)
+        ui.place(self.subtitle, 214, h - 232)
+        ui.place(self.tagline, 122, h - 276)
         self.name.draw()
         self.subtitle.draw()
         if self._tall:  # on a short window the buttons need the tagline's place
             self.tagline.draw()
-        arcade.draw_lbwh_rectangle_filled(122, h - 240, 420, 3, ui.GOLD)
+        arcade.draw_lbwh_rectangle_filled(122, h - 250, 420, 3, ui.GOLD)
         ui.place(self.footer, 24, 18)
         self.footer.draw()
         if self.settings_notice is not None:

@@ -24,7 +24,7 @@ import arcade
 
 from command_game import controls, settings
 from command_game.i18n import t
-from command_game.render import palette
+from command_game.render import palette, ui_scale
 from command_game.scenes import ui
 
 STEPS: tuple[str, ...] = ("select", "dispatch", "dialogue", "pause")
@@ -47,6 +47,7 @@ class Tutorial:
         self.step = 0
         self.state = "running"  # running, done, skipped
         self.closed_for_s = 0.0
+        self.rect: arcade.Rect | None = None  # the prompt last drawn: tooltips keep off it
         self._selected_at_start: tuple[str, ...] = ()
         self._seen_running = False
         self._start_step: bool = True
@@ -171,9 +172,10 @@ class Tutorial:
         }[self.current]()
 
     def draw(self, width: float, height: float) -> None:
+        self.rect = None  # where the prompt is: tooltips keep off it
         if not self.visible:
             return
-        hud = settings.current().ui_scale / 100  # the HUD is laid out at this scale
+        hud = ui_scale.effective()  # the HUD is laid out at this scale
         s = min(hud, 1.5)
         left, right = SIDE * hud, width - SIDE * hud
         if right - left < 480 * s:  # side panels too wide at this scale: overlap them
@@ -183,6 +185,7 @@ class Tutorial:
         labels = self._labels
         tall = max(HEIGHT * s, 36 * s + labels["body"].content_height + 34 * s)
         rect = arcade.LRBT(left, right, top - tall, top)  # grows for a long (Indonesian) line
+        self.rect = rect
         glow = palette.pulse(self._time_s, rate_hz=0.5, low=0.45)
         self.pointer = self._point_at(self._scene) if self._scene is not None else None
         if self.state == "running" and self.pointer is not None:  # under the prompt

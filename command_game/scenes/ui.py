@@ -21,6 +21,8 @@ from arcade.gui import UIFlatButton, UIManager, UIOnClickEvent
 from arcade.shape_list import ShapeElementList, create_rectangle_filled
 
 from command_game import i18n
+from command_game.render import layout
+from command_game.render.text_pool import Label
 from command_game.scenes.stack import Scene
 
 # --- colours -------------------------------------------------------------------------
@@ -191,7 +193,7 @@ def text(
     align: str = "left",
 ) -> arcade.Text:
     """An arcade.Text in the house style; multiline when a width is given."""
-    return arcade.Text(
+    return Label(
         value, 0, 0, color, size, width=width or 0, align=align, font_name=font, bold=bold,
         anchor_x=anchor_x, anchor_y=anchor_y, multiline=width is not None,
     )
@@ -229,6 +231,7 @@ def draw_backdrop(width: float, height: float, spacing: int = 48) -> None:
 
 def draw_panel(rect: arcade.Rect, header: float = 0) -> None:
     """A raised panel; `header` pixels at its top get a darker band."""
+    layout.record_panel(rect.left, rect.bottom, rect.width, rect.height)
     arcade.draw_rect_filled(rect, PANEL)
     if header:
         arcade.draw_lbwh_rectangle_filled(rect.left, rect.top - header, rect.width, header,
@@ -256,6 +259,7 @@ class TitleBar:
     def draw(self, width: float, height: float) -> None:
         fit_width(self.title, width - 96 - 40, smallest=16)
         top = height
+        layout.record_panel(0, top - self.HEIGHT, width, self.HEIGHT, "title")
         arcade.draw_lbwh_rectangle_filled(0, top - self.HEIGHT, width, self.HEIGHT, PANEL_HEADER)
         arcade.draw_lbwh_rectangle_filled(0, top - self.HEIGHT - 3, width, 3, GOLD)
         draw_badge(52, top - self.HEIGHT / 2, 26)
@@ -325,10 +329,10 @@ def format_time(seconds: float | None) -> str:
 
 
 def interface_scale() -> float:
-    """The player's UI scale from Settings (0.75 .. 2.0)."""
-    from command_game import settings
+    """The player's UI scale from Settings (0.75 .. 2.0), as far as the window holds it."""
+    from command_game.render import ui_scale
 
-    return settings.current().ui_scale / 100
+    return ui_scale.effective()
 
 
 # --- the base scene ------------------------------------------------------------------
@@ -362,6 +366,8 @@ class UIScene(Scene):
         return None
 
     def on_resume(self) -> None:
+        for widget in self.focus.buttons:  # the pointer left them for the screen above
+            widget.hovered = False
         changed = (self.built_language, self.scale) != (i18n.language(), interface_scale())
         if changed and self.stack is not None:
             fresh = self.relocalized()
@@ -385,6 +391,7 @@ class UIScene(Scene):
             self.title_bar.draw(self.window.width, self.window.height)
         self.draw_content()
         self.ui.draw()
+        record_widgets(self.ui)
         self.draw_over()
 
     def draw_background(self) -> None:
@@ -396,6 +403,14 @@ class UIScene(Scene):
 
     def draw_over(self) -> None:
         """Drawn over the widgets."""
+
+    def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
+        """The button under the pointer takes the keyboard focus: one highlight at a time
+        (coming back from the editor, the focused button and a hovered one both lit)."""
+        for index, widget in enumerate(self.focus.buttons):
+            if widget.rect.point_in_rect((x, y)) and index != self.focus.index:
+                self.focus._set_focus(index)
+                break
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
         if self.focus.on_key_press(symbol, modifiers):
@@ -410,6 +425,67 @@ class UIScene(Scene):
         """Leaves this screen for the one beneath it."""
         if self.stack is not None and len(self.stack) > 1:
             self.stack.pop()
+
+
+class Dialog(arcade.gui.UIMouseFilterMixin, arcade.gui.UIAnchorLayout):
+    """A modal question in the house style (the game's navy panel, gold title, house
+    buttons), over a dimmed screen that takes every click: arcade's UIMessageBox has a
+    style of its own. Each choice's text maps to what it does; the first is the primary."""
+
+    def __init__(self, title: str, body: str, choices: dict[str, Callable[[], object]],
+                 width: float = 520) -> None:
+        super().__init__(size_hint=(1, 1))
+        self.with_background(color=DIM_OVERLAY)
+        panel = arcade.gui.UIBoxLayout(vertical=True, space_between=16, align="left")
+        panel.with_padding(all=22).with_background(color=PANEL_HEADER)
+        panel.with_border(color=GOLD, width=2)
+        panel.add(arcade.gui.UILabel(text=title, font_name=FONT_DISPLAY, font_size=18,
+                                     text_color=GOLD))
+        panel.add(arcade.gui.UILabel(text=body, width=width - 44, multiline=True,
+                                     font_name=FONT_BODY, font_size=13, text_color=TEXT))
+        self.buttons = [button(text, action, width=150, height=40,
+                               style=STYLE_PRIMARY if i == 0 else STYLE_DEFAULT)
+                        for i, (text, action) in enumerate(choices.items())]
+        panel.add(horizontal(*self.buttons, space=10))
+        self.add(panel, anchor_x="center", anchor_y="center")
+
+
+def cover_beneath() -> None:
+    """An overlay dimmed the scenes beneath: the layout recorder forgets what they drew."""
+    recording = layout.active()
+    if recording is not None:
+        recording.cover()
+
+
+def record_widgets(manager: UIManager) -> None:
+    """Tells the layout recorder (under test) where the widgets are and whether their
+    text fits: buttons as buttons, labels as texts inside their own box."""
+    if layout.active() is None:
+        return
+    for widget in manager.walk_widgets(layer=None):
+        if not widget.visible or not _shown(widget):
+            continue
+        r = widget.rect
+        if isinstance(widget, arcade.gui.UIFlatButton):
+            inner = widget.ui_label._label
+            layout.record_button(r.left, r.bottom, r.width, r.height, widget.text,
+                                 inner.content_width if widget.text else 0.0)
+        elif isinstance(widget, arcade.gui.UILabel) and widget.parent is not None and \
+                not isinstance(widget.parent, arcade.gui.UIFlatButton):
+            label = widget._label
+            layout.record_panel(r.left, r.bottom, r.width, r.height, "widget")
+            layout.current_text(label.text, r.left, r.bottom, label.content_width,
+                                label.content_height)
+
+
+def _shown(widget: arcade.gui.UIWidget) -> bool:
+    """A widget is on screen only while every parent up to the manager is visible."""
+    parent = widget.parent
+    while isinstance(parent, arcade.gui.UIWidget):
+        if not parent.visible:
+            return False
+        parent = parent.parent
+    return True
 
 
 def vertical(*widgets: arcade.gui.UIWidget, space: int = 14) -> arcade.gui.UIBoxLayout:
