@@ -49,6 +49,10 @@ def nesting_depth(raw: bytes) -> int:
     return int(np.cumsum(steps).max(initial=0))
 
 
+class JsonSyntaxError(JsonInputError):
+    """Not JSON at all (as opposed to JSON that breaks one of the limits above)."""
+
+
 class _Refused(Exception):
     """Raised inside the decoder's hooks, which are not told where they are; `token` is
     the text to look for to say where."""
@@ -106,5 +110,5 @@ def parse_json(data: bytes | str) -> Any:
     except _Refused as exc:
         raise JsonInputError(exc.reason, exc.fix, text, max(text.find(exc.token), 0)) from None
     except json.JSONDecodeError as exc:
-        raise JsonInputError(f"invalid JSON: {exc.msg}", "fix the JSON syntax at that "
+        raise JsonSyntaxError(f"invalid JSON: {exc.msg}", "fix the JSON syntax at that "
                              "position", text, exc.pos) from None

@@ -108,7 +108,8 @@ class Meta(Strict):
     debrief_loss: Bilingual | None = None
     region: str = Field(min_length=1, description="place name, e.g. 'Singkawang, Kalimantan Barat'")
     phase: Phase
-    par_time_s: Seconds = Field(gt=0, description="a good player's in-game time to win")
+    par_time_s: Seconds = Field(gt=0,
+                                description="a good player's in-game time to win")
     difficulty: Count = Field(default=1, ge=1, le=5)
     campaign_order: Count | None = Field(
         default=None, ge=1, le=10_000, description="position in the campaign; None for custom levels"
@@ -256,7 +257,8 @@ class HoldSite(ObjectiveBase):
 class ResolveIncidents(ObjectiveBase):
     kind: Literal["resolve_incidents"]
     incident_type: IncidentType | None = Field(default=None, description="None means every kind")
-    count: Count | None = Field(default=None, ge=1, le=10_000, description="None means all that open")
+    count: Count | None = Field(default=None, ge=1, le=10_000,
+                                description="None means all that open")
 
 
 class KeepIndexAbove(ObjectiveBase):
