@@ -112,7 +112,8 @@ class Meta(Strict):
                                 description="a good player's in-game time to win")
     difficulty: Count = Field(default=1, ge=1, le=5)
     campaign_order: Count | None = Field(
-        default=None, ge=1, le=10_000, description="position in the campaign; None for custom levels"
+        default=None, ge=1, le=10_000,
+        description="position in the campaign; None for custom levels"
     )
     unlock_after: str | None = Field(
         default=None, description="id of the level whose win unlocks this one"
