@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from command_game.level.io import load_level
+from command_game.level.lint import require_playable
 from command_game.level.problems import LevelError
 from command_game.sim.autopilot import play
 from command_game.sim.world import TICK_RATE, World
@@ -32,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = None,
         replay_out: Path | None = None) -> dict:
     """Play one level headless; returns the result record the CLI prints."""
-    level = load_level(level_path)
+    level = require_playable(load_level(level_path), str(level_path))
     started = time.perf_counter()
     world = World.from_level(level, seed=seed)
     stepping = time.perf_counter()

@@ -45,7 +45,7 @@ def _fix_for(err: dict[str, Any]) -> str:
         return f"keep it to at most {ctx.get('max_length')} entries or characters"
     if kind == "finite_number":
         return "use an ordinary number: NaN and Infinity cannot be simulated"
-    if kind == "int_from_float":
+    if kind == "int_from_float" or (kind == "int_type" and isinstance(err.get("input"), float)):
         return "use a whole number (no fraction): it would not be rounded for you"
     if kind == "level_limit":
         return str(ctx.get("fix"))
@@ -59,10 +59,15 @@ def _fix_for(err: dict[str, Any]) -> str:
 _MESSAGES = {"finite_number": "not a finite number (NaN or Infinity)"}
 
 
+def _message(err: dict[str, Any]) -> str:
+    if err["type"] == "int_type" and isinstance(err.get("input"), float):
+        return f"{err['input']!r} is not a whole number"
+    return _MESSAGES.get(err["type"], err["msg"])
+
+
 def problems_from_validation(exc: ValidationError) -> list[Problem]:
     return [
-        Problem("error", json_path(tuple(e["loc"])), _MESSAGES.get(e["type"], e["msg"]),
-                _fix_for(e))
+        Problem("error", json_path(tuple(e["loc"])), _message(e), _fix_for(e))
         for e in exc.errors(include_url=False)
     ]
 
