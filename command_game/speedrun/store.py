@@ -147,23 +147,28 @@ def _row_to_run(row: sqlite3.Row) -> RunRecord:
     )
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Brings a board from an older game up to SCHEMA_VERSION, inside _prepare's transaction
-    (so two processes opening an old board at once cannot both add a column). A board of a
-    newer or unknown layout is refused, untouched, with what to do about it."""
+def _check_layout(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuses, before anything is written (not even WAL mode), a board of a newer game or
+    of a layout this game does not know, naming its version and what to do."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise BoardSchemaError(t("speedrun.store.newer_schema", file=str(path),
                                  found=version, supported=SCHEMA_VERSION))
     present = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
+    missing = sorted(_COLUMNS - present - set(_ADDED_COLUMNS))
+    if present and missing:
+        raise BoardSchemaError(t("speedrun.store.unknown_schema", file=str(path),
+                                 found=version, missing=", ".join(missing[:5])))
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Brings a board from an older game up to SCHEMA_VERSION, inside _prepare's transaction
+    (so two processes opening an old board at once cannot both add a column)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    present = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
     for column, decl in _ADDED_COLUMNS.items():
         if column not in present:
             conn.execute(f"ALTER TABLE runs ADD COLUMN {column} {decl}")
-            present.add(column)
-    missing = sorted(_COLUMNS - present)
-    if missing:
-        raise BoardSchemaError(t("speedrun.store.unknown_schema", file=str(path),
-                                 found=version, missing=", ".join(missing[:5])))
     if version < 3:
         _fill_identities(conn)
     if version < SCHEMA_VERSION:
@@ -243,11 +248,12 @@ class Leaderboard:
         """WAL mode and the schema; retried because another process may be doing the same."""
         for attempt in range(50):
             try:
+                _check_layout(conn, self.path)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("BEGIN IMMEDIATE")
                 conn.execute(_SCHEMA)
-                _migrate(conn, self.path)
+                _migrate(conn)
                 for statement in _INDEXES.split(";"):
                     if statement.strip():
                         conn.execute(statement)
