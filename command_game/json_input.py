@@ -26,6 +26,8 @@ MAX_DEPTH = 64
 MAX_INT_DIGITS = 24
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A \uD800-\uDFFF escape: only the candidates for a lone surrogate, confirmed on the values.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _OPEN = np.frombuffer(b"[{", dtype=np.uint8)
 _CLOSE = np.frombuffer(b"]}", dtype=np.uint8)
 
@@ -105,10 +107,32 @@ def parse_json(data: bytes | str) -> Any:
                              f"{MAX_DEPTH} deep: no file of the game needs more", text,
                              positioned=False)
     try:
-        return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant,
-                          object_pairs_hook=_object)
+        value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant,
+                           object_pairs_hook=_object)
+        if _SURROGATE_ESCAPE.search(raw):
+            _refuse_lone_surrogates(value)
+        return value
     except _Refused as exc:
         raise JsonInputError(exc.reason, exc.fix, text, max(text.find(exc.token), 0)) from None
     except json.JSONDecodeError as exc:
         raise JsonSyntaxError(f"invalid JSON: {exc.msg}", "fix the JSON syntax at that "
                              "position", text, exc.pos) from None
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    """A string holding half of a UTF-16 pair ("\\ud800" alone) is no text at all: it
+    cannot be saved, hashed or shown. Walks the value (no deeper than MAX_DEPTH)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _Refused("a text holds half of a UTF-16 surrogate pair (\\ud800-\\udfff "
+                           "alone)", "write the character itself, or both halves of the pair",
+                           "\\u") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_lone_surrogates(key)
+            _refuse_lone_surrogates(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_lone_surrogates(item)
