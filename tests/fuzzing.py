@@ -65,7 +65,8 @@ def NUDGE(value: float) -> st.SearchStrategy:  # noqa: N802 (reads like a strate
     """A plausible other number of the same kind: the edit an author makes, often still
     valid, so the world gets built from it; sometimes a limit of models.py, or past it."""
     if isinstance(value, int):
-        near = st.integers(value // 2, value * 2 + 1)
+        low, high = sorted((value // 2, value * 2 + 1))
+        near = st.integers(low, high)
     else:
         near = st.floats(min_value=min(value * 0.5, value * 1.5),
                          max_value=max(value * 0.5, value * 1.5) + 1e-9)
