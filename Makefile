@@ -25,7 +25,7 @@ lint: $(STAMP)
 # is kept under tests/data/fuzz/ (see tests/fuzzing.py) to become a regression test.
 FUZZ ?= 20
 fuzz: $(STAMP)
-	KAMTIBMAS_FUZZ=$(FUZZ) $(BIN)/python -m pytest -q -p no:randomly tests/test_fuzz_*.py \
+	KAMTIBMAS_FUZZ=$(FUZZ) $(BIN)/python -m pytest -q tests/test_fuzz_*.py \
 		--hypothesis-show-statistics
 
 bench: $(STAMP)
