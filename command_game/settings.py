@@ -45,7 +45,7 @@ class Notice:
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
     version: Literal[1] = SETTINGS_VERSION
     language: Literal["en", "id"] = "en"

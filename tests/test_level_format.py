@@ -22,6 +22,7 @@ from command_game.level.problems import LevelError
 from tests.conftest import LEVELS
 
 SAMPLE = LEVELS / "01_singkawang.json"
+REPO_DATA = LEVELS.parent / "tests" / "data"
 
 
 def sample() -> dict:
@@ -273,3 +274,13 @@ def test_cli_validate_of_hostile_files_exits_1_without_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert f"{len(paths)} of {len(paths)} file(s) invalid" in result.stdout
+
+
+def test_sim_seeds_a_replay_cannot_hold_are_refused_by_argparse(capsys):
+    from command_game.cli import main
+
+    for seed in ("-1", str(2**63), "x"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["sim", str(REPO_DATA / "map_tiny.json"), "--seed", seed])
+        assert exit_.value.code == 2
+        assert "0 to 2**63-1" in capsys.readouterr().err

@@ -22,12 +22,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     sim.add_argument("level", type=Path, metavar="LEVEL", help="a level .json file")
     sim.add_argument("--autopilot", action="store_true",
                      help="let the reference commander play (default: no orders at all)")
-    sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sim.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     sim.add_argument("--ticks", type=int, default=None,
                      help="stop after this many ticks (default: until the mission ends)")
     sim.add_argument("--replay-out", type=Path, default=None, metavar="FILE",
                      help="write the run's replay (see docs/replay-format.md)")
     sim.set_defaults(func=cmd_sim)
+
+
+def _seed(text: str) -> int:
+    """A seed a replay can hold: a whole number from 0 to 2**63 - 1."""
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed < 2**63:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from 0 to 2**63-1")
+    return seed
 
 
 def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = None,
@@ -77,8 +88,8 @@ def cmd_sim(args: argparse.Namespace) -> int:
             print(problem.format(str(args.level)), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"{args.level}: cannot read the level ({exc.strerror or exc}); "
-              "check the path", file=sys.stderr)
+        print(f"{exc.filename or args.level}: {exc.strerror or exc}; check the path",
+              file=sys.stderr)
         return 2
     print(json.dumps(result, ensure_ascii=False))
     return 0

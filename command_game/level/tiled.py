@@ -103,8 +103,8 @@ class TiledObject(_Tiled):
     name: str = ""
     type: str = ""
     class_: str = Field("", alias="class")
-    x: TiledNumber = 0.0
-    y: TiledNumber = 0.0
+    x: TiledNumber  # Tiled always writes both: a missing one is a hand edit gone wrong
+    y: TiledNumber
     width: TiledNumber = 0.0
     height: TiledNumber = 0.0
     rotation: TiledNumber = 0.0
