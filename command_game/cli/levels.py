@@ -41,7 +41,8 @@ def schema_text() -> str:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     out = args.output or bundled_levels_dir() / "schema.json"
-    atomic_write_text(out, schema_text())
+    if not _write(out, lambda: atomic_write_text(out, schema_text()), keep=False):
+        return 1
     print(f"wrote {out}")
     return 0
 
@@ -115,11 +116,12 @@ def cmd_export_tiled(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(path: Path, save) -> bool:
-    """Writes an output file, keeping a copy of one that is already there; a path that
-    cannot be written ends the command with one line instead of a traceback."""
+def _write(path: Path, save, keep: bool = True) -> bool:
+    """Writes an output file, keeping a copy of one that is already there (keep=False for
+    a generated file such as the schema); a path that cannot be written ends the command
+    with one line instead of a traceback."""
     try:
-        if path.is_file():
+        if keep and path.is_file():
             print(f"{path} exists: kept as {backup_file(path)}")
         save()
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path

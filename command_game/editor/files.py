@@ -20,7 +20,7 @@ from command_game.editor.document import Document
 from command_game.editor.validation import is_playable, validate
 from command_game.json_input import parse_json
 from command_game.level.io import level_to_dict, load_level, save_level
-from command_game.level.problems import LevelError
+from command_game.level.problems import LevelError, Problem
 from command_game.storage import atomic_write_text, backup_file
 from command_game.userdata import levels_dir
 
@@ -103,8 +103,14 @@ def open_file(path: str | Path) -> EditorFile:
     """
     path = Path(path)
     if path.name.endswith(DRAFT_SUFFIX):
-        data = parse_json(path.read_bytes())
+        data = _json_object(path)
+        if data is None:
+            raise LevelError(str(path), [Problem("error", "(file)", "the draft is not a JSON "
+                                                 "object", "delete the draft, or restore it "
+                                                 "from a backup")])
         marker = data.pop(DRAFT_KEY, {}) or {}
+        if not isinstance(marker, dict):
+            marker = {}
         return EditorFile(Document(data, marker.get("target")), draft_path=path)
     try:
         level = load_level(path)
