@@ -284,3 +284,14 @@ def test_sim_seeds_a_replay_cannot_hold_are_refused_by_argparse(capsys):
             main(["sim", str(REPO_DATA / "map_tiny.json"), "--seed", seed])
         assert exit_.value.code == 2
         assert "0 to 2**63-1" in capsys.readouterr().err
+
+
+def test_too_many_crowd_goals_on_a_fine_grid_are_named():
+    data = sample()
+    data["map"]["grid_m"] = 1.2  # 750,000 cells
+    data["crowd_sources"] = [dict(data["crowd_sources"][0], id=f"s{i}", max_agents=10)
+                             for i in range(20)]
+    with pytest.raises(LevelError) as err:
+        parse_level(data, "many.json")
+    text = str(err.value)
+    assert "21 crowd goals" in text and "12,000,000" in text and "raise map.grid_m" in text

@@ -25,6 +25,10 @@ MAX_MAP_M = 10_000.0
 #: Most crowd flow-field cells (width / grid_m x height / grid_m): each cell is walked by
 #: the flow field of every crowd goal; a million take about two seconds to build.
 MAX_GRID_CELLS = 1_000_000
+#: Most flow-field cells of all crowd goals together (cells x (attractors + sources): each
+#: goal has a field over the whole grid, a source's home one for citizens leaving). The
+#: largest shipped level, Banyuasin, needs 6.6 million.
+MAX_FIELD_CELLS = 12_000_000
 #: Latest time of anything in a level, seconds: one election night is well under a day.
 MAX_TIME_S = 86_400.0
 #: Most citizens all crowd sources together may bring (sum of max_agents).
@@ -297,6 +301,19 @@ class Level(Strict):
     objectives: list[Objective] = Field(min_length=1, max_length=200)
     tni_backup_calls: Count = Field(default=0, ge=0, le=10,
                                     description="TNI backup calls allowed")
+
+    @model_validator(mode="after")
+    def _fields_within_limit(self) -> Level:
+        m = self.map
+        cells = math.ceil(m.width_m / m.grid_m) * math.ceil(m.height_m / m.grid_m)
+        goals = len({s.attractor for s in self.crowd_sources}) + len(self.crowd_sources)
+        if cells * goals > MAX_FIELD_CELLS:
+            raise limit_error(
+                f"{goals} crowd goals (attractors and sources' homes) x {cells:,} cells is "
+                f"{cells * goals:,} flow-field cells, over the limit of {MAX_FIELD_CELLS:,} "
+                "(every goal's field covers the whole map)",
+                "raise map.grid_m, make the map smaller, or use fewer crowd sources")
+        return self
 
     @model_validator(mode="after")
     def _agents_within_limit(self) -> Level:
