@@ -252,3 +252,15 @@ def test_a_board_from_schema_2_gets_identities_from_its_replays(sealed_bytes, tm
 
 def test_header_layout_is_what_the_docs_say():
     assert HEADER.size == 24 and struct.calcsize(">8sHHIII") == 24
+
+
+def test_an_order_edited_without_changing_the_outcome_is_caught(sealed_bytes, tmp_path):
+    """Found by the replay fuzzer: dropping a patrol stop the unit had not reached yet left
+    the hashed state unchanged, so a different run verified (and got a new identity, a
+    way around the duplicate check). The state hash now covers the units' orders."""
+    doc = payload(sealed_bytes)
+    patrol = next(c for _, cmds in doc["commands"] for c in cmds if c["kind"] == "patrol")
+    assert len(patrol["route"]) > 2
+    del patrol["route"][1]
+    verdict = verify(write(tmp_path, forge(doc)))
+    assert not verdict.valid and verdict.key == "speedrun.verify.diverged", verdict.message
