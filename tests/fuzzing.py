@@ -96,7 +96,7 @@ def mutated(draw, doc: Any, max_edits: int = 3) -> Any:
         if action == "nudge" and numbers:
             parent[key] = draw(NUDGE(parent[key]))
         elif action in ("hostile", "nudge"):
-            parent[key] = draw(HOSTILE)
+            parent[key] = copy.deepcopy(draw(HOSTILE))  # st.just() hands out one object
         elif action == "swap":
             parent[key] = copy.deepcopy(_at(doc, draw(st.sampled_from(places))))
         elif action == "delete":
