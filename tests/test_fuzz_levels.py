@@ -69,6 +69,54 @@ def test_levels_generated_from_the_schema(workdir, doc):
     check(workdir, "schema.json", dumps(doc).encode("utf-8", "surrogatepass"))
 
 
+def connected(doc: dict) -> dict:
+    """A schema-generated level with its references tied together (ids made unique, every
+    reference pointing at something that exists, every point on the map), so the lint
+    passes and the world is built from the schema's extreme values (tiny maps, long
+    times, many citizens) instead of the lint stopping almost every one."""
+    w, h = doc["map"]["width_m"], doc["map"]["height_m"]
+
+    def on_map(item: dict) -> None:
+        item["x"], item["y"] = min(max(item["x"], 0.0), w), min(max(item["y"], 0.0), h)
+
+    for name in ("districts", "buildings", "triggers", "convoys"):
+        doc.pop(name, None)
+    nodes, edges = doc["roads"]["nodes"], doc["roads"]["edges"]
+    for i, item in enumerate(nodes):
+        item["id"] = f"n{i}"
+        on_map(item)
+    for i, edge in enumerate(edges):
+        edge.update(id=f"e{i}", a="n0", b="n1")
+    offices = doc["offices"]
+    for i, office in enumerate(offices):
+        office.update(id=f"o{i}", node="n0")
+        on_map(office)
+    offices[0]["type"] = "polres"
+    for i, unit in enumerate(doc["units"]):
+        unit.update(id=f"u{i}", base="o0")
+    for i, source in enumerate(doc.get("crowd_sources", [])):
+        source.update(id=f"s{i}", attractor=offices[-1]["id"])
+        on_map(source)
+        source.pop("end_s", None)
+    for i, incident in enumerate(doc.get("incidents", [])):
+        incident.update(id=f"i{i}", site=offices[-1]["id"])
+    objectives = [ob for ob in doc["objectives"] if ob["kind"] != "escort_convoy"] or [
+        {"id": "x", "kind": "no_riot", "title": {"en": "x", "id": "x"}}]
+    for i, ob in enumerate(objectives):
+        ob["id"] = f"ob{i}"
+        if ob["kind"] == "hold_site":
+            ob["site"] = offices[-1]["id"]
+    objectives[0]["optional"] = False
+    doc["objectives"] = objectives
+    return doc
+
+
+@fuzz_settings(12)
+@given(from_schema(SCHEMA).map(connected))
+def test_levels_generated_from_the_schema_and_connected_run(workdir, doc):
+    check(workdir, "connected.json", dumps(doc).encode("utf-8", "surrogatepass"))
+
+
 @fuzz_settings(100)
 @given(st.sampled_from(SEED_DOCS).flatmap(mutated))
 def test_shipped_levels_with_random_edits(workdir, doc):
