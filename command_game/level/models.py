@@ -173,7 +173,8 @@ class RoadEdge(Strict):
     id: Identifier
     a: str = Field(description="road node id")
     b: str = Field(description="road node id")
-    speed_kmh: Number = Field(default=40.0, gt=0, le=130)
+    speed_kmh: Number = Field(default=40.0, ge=1, le=130,
+                             description="at least walking pace: travel times divide by it")
     width_m: Number = Field(default=8.0, gt=0, le=60)
 
 
@@ -239,7 +240,7 @@ class Convoy(Strict):
     origin: str = Field(description="office id, usually a warehouse")
     destination: str = Field(description="office id, usually a KPU office")
     depart_s: Seconds = Field(ge=0)
-    speed_kmh: Number = Field(default=30.0, gt=0, le=100)
+    speed_kmh: Number = Field(default=30.0, ge=1, le=100)
 
 
 class ObjectiveBase(Strict):
