@@ -234,6 +234,7 @@ def test_map_screenshot_of_a_live_mission(stack, clean_window):
     settings.update(show_tutorial=False)  # a returning player: no tutorial prompt
     path = LEVELS / "01_singkawang.json"
     scene = stack.push(MapScene(load_level(path), str(path)))
+    scene.shows_cards = False  # a picture of the map, not of an event card over it
     assert scene.tutorial is None
     world = scene.world
     from command_game.scenes import orders

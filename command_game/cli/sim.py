@@ -63,6 +63,7 @@ def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = No
         "score": score.total,
         "breakdown": score.breakdown,
         "objectives": {o.id: o.status for o in world.objectives},
+        "cards": [[card, choice] for card, choice, _, _ in world.cards.answers],  # answered
         "ticks_per_s": round(world.tick / elapsed, 1),
         "realtime_x": round(world.tick / elapsed / TICK_RATE, 2),
         "setup_s": round(stepping - started, 3),

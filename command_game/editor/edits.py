@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from command_game.editor import cards as card_edits
 from command_game.editor.document import (
     COLLECTIONS,
     Document,
@@ -228,6 +229,7 @@ def rename(doc: Document, ref: Ref, new_id: str) -> EditAction:
         for i, item in enumerate(doc.items(collection)):
             if item.get(key) == ref.id:
                 steps.append(SetValue((*COLLECTIONS[collection], i, key), ref.id, new_id))
+    steps += card_edits.renamed(doc, ref.collection, ref.id, new_id)  # cards, variation
     return EditAction(f"rename {ref.id} to {new_id}", steps)
 
 

@@ -17,6 +17,7 @@ from shapely.ops import unary_union
 from shapely.validation import explain_validity
 
 from command_game.level.models import HQ_TYPES, Level
+from command_game.level.night_checks import check_cards, check_variation
 from command_game.level.problems import LevelError, Problem
 
 LintPass = Callable[[Level], Iterator[Problem]]
@@ -215,6 +216,8 @@ PASSES: tuple[LintPass, ...] = (
     check_placement,
     check_objectives,
     check_timing,
+    check_cards,
+    check_variation,
 )
 
 

@@ -286,6 +286,12 @@ Objective = Annotated[
 ]
 
 
+# the night's choices and its seeded variation live in their own modules (they need the
+# models above)
+from command_game.level.cards import EventCard  # noqa: E402
+from command_game.level.variation import Variation  # noqa: E402
+
+
 class Level(Strict):
     format_version: Literal[1] = FORMAT_VERSION
     meta: Meta
@@ -302,6 +308,9 @@ class Level(Strict):
     objectives: list[Objective] = Field(min_length=1, max_length=200)
     tni_backup_calls: Count = Field(default=0, ge=0, le=10,
                                     description="TNI backup calls allowed")
+    event_cards: list[EventCard] | None = Field(default=None, max_length=500,
+                                                description="the cards' pool")
+    variation: Variation | None = Field(default=None, description="what each seed changes")
 
     @model_validator(mode="after")
     def _fields_within_limit(self) -> Level:

@@ -43,6 +43,8 @@ MERGE_TOLERANCE_M = 1.0
 LAYERS = ("districts", "buildings", "roads", "offices", "crowd")
 #: Map properties holding JSON lists, for what has no geometry.
 LIST_PROPERTIES = ("units", "incidents", "triggers", "convoys", "objectives")
+#: Map properties holding JSON for optional blocks, written only when a level has them.
+OPTIONAL_PROPERTIES = ("event_cards", "variation")
 #: Map properties for the metadata: (property, path in the level, Tiled type).
 META_PROPERTIES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("id", ("meta", "id"), "string"),
@@ -368,17 +370,24 @@ def tiled_to_data(raw: Any, file: str = "<tmj>",
     data["offices"] = _read_offices(reader, layers.get("offices"), data["roads"]["nodes"])
     data["crowd_sources"] = _read_crowd(reader, layers.get("crowd"))
     for name in LIST_PROPERTIES:
-        data[name] = _list_property(file, name, reader.props.get(name))
+        data[name] = _json_property(file, name, reader.props.get(name), list) or []
+    for name in OPTIONAL_PROPERTIES:
+        value = _json_property(file, name, reader.props.get(name),
+                               dict if name == "variation" else list)
+        if value is not None:
+            data[name] = value
     if "tni_backup_calls" not in data:
         data["tni_backup_calls"] = 0
     return data
 
 
-def _list_property(file: str, name: str, text: Any) -> list[Any]:
-    """A map property holding a JSON list, read through the guarded JSON reader."""
+def _json_property(file: str, name: str, text: Any, kind: type) -> Any:
+    """A map property holding JSON text (a list, or for 'variation' an object), read
+    through the guarded JSON reader; None when it is absent or empty."""
     if text in (None, ""):
-        return []
-    fix = f"write '{name}' as a JSON list in a string property, e.g. [{{\"id\": \"...\"}}]"
+        return None
+    shape = "a JSON list" if kind is list else "a JSON object"
+    fix = f"write '{name}' as {shape} in a string property"
     if not isinstance(text, str):
         raise _fail(file, f"map property '{name}'", "is not text holding JSON", fix)
     try:
@@ -386,8 +395,8 @@ def _list_property(file: str, name: str, text: Any) -> list[Any]:
     except JsonInputError as exc:
         raise _fail(file, f"map property '{name}'", f"not valid JSON: {exc.reason}",
                     fix) from None
-    if not isinstance(value, list):
-        raise _fail(file, f"map property '{name}'", "holds JSON but not a list", fix)
+    if not isinstance(value, kind):
+        raise _fail(file, f"map property '{name}'", f"holds JSON but not {shape}", fix)
     return value
 
 
@@ -624,6 +633,9 @@ def level_to_tiled(level: Level) -> dict[str, Any]:
             props[prop] = float(value) if kind == "float" else value
     for name in LIST_PROPERTIES:
         props[name] = json.dumps(data[name], ensure_ascii=False)
+    for name in OPTIONAL_PROPERTIES:
+        if data.get(name) is not None:
+            props[name] = json.dumps(data[name], ensure_ascii=False)
     layers = [_layer(i + 1, name, objs) for i, (name, objs) in enumerate(
         zip(LAYERS, (districts, buildings, roads, offices, crowd), strict=True))]
     return {

@@ -21,6 +21,7 @@ from command_game.level.models import Level
 from command_game.level.problems import LevelError
 from command_game.render.preview import OFFICE_COLORS, MapPreview
 from command_game.scenes import ui
+from command_game.scenes.seed_picker import SeedPicker
 
 MARGIN = 40
 GAP = 24
@@ -59,12 +60,16 @@ class BriefingScene(ui.UIScene):
         self.back_button = ui.button(t("menus.back"), self.go_back, width=160, scale=self.scale)
         self.start_button.disabled = self.level is None
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
+        self.night = SeedPicker(self.level.meta.id, self.scale) if self.level else None
+        if self.night is not None:  # which seed the mission plays (shown, typed, daily)
+            anchor.add(self.night.row, anchor_x="center", anchor_y="bottom", align_y=24)
         anchor.add(self.back_button, anchor_x="left", align_x=MARGIN, anchor_y="bottom",
                    align_y=24)
         anchor.add(self.start_button, anchor_x="right", align_x=-MARGIN, anchor_y="bottom",
                    align_y=24)
-        buttons = [self.start_button, self.back_button]
-        self.focus.set_buttons(buttons, index=0 if self.level else 1)
+        buttons = [self.start_button, *(self.night.buttons if self.night else []),
+                   self.back_button]
+        self.focus.set_buttons(buttons, index=0 if self.level else len(buttons) - 1)
 
     def _columns(self) -> tuple[arcade.Rect, arcade.Rect]:
         """Left (situation, objectives) and right (map, roster) column rectangles."""
@@ -319,7 +324,8 @@ class BriefingScene(ui.UIScene):
             return
         from command_game.scenes.map import MapScene
 
-        self.stack.replace(MapScene(self.level, self.level_path))
+        self.stack.replace(MapScene(self.level, self.level_path, seed=self.night.seed,
+                                    seed_kind=self.night.kind))
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
         rect = self._objectives_rect
@@ -332,3 +338,9 @@ class BriefingScene(ui.UIScene):
             self.go_back()
             return True
         return None
+
+    def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
+        if self.night is not None and self.night.typing() and symbol not in (
+                arcade.key.ENTER, arcade.key.RETURN, arcade.key.ESCAPE):
+            return None  # digits typed into the seed field are not shortcuts
+        return super().on_key_press(symbol, modifiers)

@@ -48,10 +48,11 @@ def delta_text(seconds: float | None) -> str:
 class DebriefScene(ui.UIScene):
     def __init__(self, world: Any, level_path: str | Path | None, real_time_s: float,
                  previous_best: Any = None, run: Any = None,
-                 real_splits: Sequence[tuple[str, float]] = ()) -> None:
+                 real_splits: Sequence[tuple[str, float]] = (), seed_kind: str = "set") -> None:
         super().__init__()
         self.world = world
-        self.level = world.level
+        self.level = getattr(world, "base_level", world.level)  # as written, not the night
+        self.seed_kind = seed_kind
         self.level_path = str(level_path) if level_path is not None else None
         self.real_time_s = float(real_time_s)
         self.previous_best = previous_best
@@ -124,10 +125,15 @@ class DebriefScene(ui.UIScene):
         return buttons
 
     def retry(self) -> None:
+        """Another attempt: a new night after a random one, the same night after a set or
+        daily seed."""
+        from command_game.night_seed import draw_seed
         from command_game.scenes.map import MapScene
 
+        seed = draw_seed() if self.seed_kind == "random" else self.world.seed
         if self.stack is not None:
-            self.stack.replace(MapScene(self.level, self.level_path, seed=self.world.seed))
+            self.stack.replace(MapScene(self.level, self.level_path, seed=seed,
+                                        seed_kind=self.seed_kind))
 
     def _next_entry(self) -> Any:
         from command_game.level.catalog import campaign
@@ -252,7 +258,7 @@ class DebriefScene(ui.UIScene):
             self.texts.put("time:delta", t("debrief.first_best"), left + 200, top - 114,
                            ui.GOLD, size=12, bold=True)
         self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
-                                real=format_time(self.real_time_s)),
+                                real=format_time(self.real_time_s)) + "   ·   " + self.night_line(),
                        left + 14, top - 142, ui.TEXT_MUTED, size=10)
         if text is not None:
             self.texts.put("story", pick(text), left + 14, top - 160, ui.TEXT, size=10,
@@ -360,6 +366,11 @@ class DebriefScene(ui.UIScene):
             self.texts.put("heat:none", t("debrief.no_crowd"), left + 20, bottom + inner_h / 2,
                            ui.TEXT_MUTED, size=10)
         return left + inner_w + 20
+
+    def night_line(self) -> str:
+        """Which night this was: its seed (to replay it) and how it was chosen."""
+        return t("debrief.night_line", seed=self.world.seed,
+                 kind=t(f"night.kind.{self.seed_kind}"))
 
     def record_lines(self) -> list[tuple[str, str]]:
         """(label, value) rows of the run's record: categories, best, force used."""

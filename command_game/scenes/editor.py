@@ -341,6 +341,12 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.stack.push(MapScene(self.level.model_copy(deep=True), level_path=self.doc.path,
                                  on_finish=self._playtest_finished))
 
+    def open_cards(self) -> None:
+        """The event cards and variation block, as JSON (undoable edits like the rest)."""
+        from command_game.scenes.editor_cards import EditorCardsScene
+
+        self.stack.push(EditorCardsScene(self))
+
     def _playtest_finished(self, world) -> None:
         while self.stack is not None and self.stack.top is not self:
             self.stack.pop()

@@ -197,6 +197,7 @@ class SidebarMixin:
         self._panel.add(flat(t("editor.action.add_convoy"),
                              lambda: self.add_and_select(edits.add_convoy(self.doc)),
                              x + 216, y - 56, width - 216))
+        self._panel.add(flat(t("editor.action.cards"), self.open_cards, x, y - 88, width))
 
     @staticmethod
     def _describe(collection: str, item: dict[str, Any]) -> str:

@@ -59,6 +59,8 @@ class LeaderboardScene(ui.UIScene):
         ids = list(self.levels)
         self.level_index = ids.index(level_id) if level_id in ids else 0
         self.category = category if category in CATEGORIES else "any"
+        self.seed_kind: str | None = None  # random or set seeds (apart); first: the latest
+        # run's, so a debrief's Leaderboard shows the board its run ranks on
         self.summary: BoardSummary | None = None
         self.latest_id: int | None = None
         self.selected = 0  # the row Watch replay plays
@@ -109,9 +111,12 @@ class LeaderboardScene(ui.UIScene):
         if self.level_id is not None:
             digest = level_digest(self.level) if self.level is not None else None
             try:
-                self.summary = summarize(self.board, self.level_id, self.category,
-                                         self.player, TOP, digest)
                 mine = self.board.runs(self.level_id, player=self.player, digest=digest)
+                if self.seed_kind is None:
+                    self.seed_kind = mine[-1].seed_kind if mine else "random"
+                    self.seed_button.text = t(f"speedrun.board.seed_{self.seed_kind}")
+                self.summary = summarize(self.board, self.level_id, self.category,
+                                         self.player, TOP, digest, seed_kind=self.seed_kind)
             except sqlite3.Error as exc:
                 self._unreadable(exc)
                 mine = []
@@ -152,14 +157,17 @@ class LeaderboardScene(ui.UIScene):
         self.watch_button = ui.button(t("speedrun.board.watch"), self.watch, width=200)
         self.export_button = ui.button(t("speedrun.board.export"), self.export, width=200)
         self.back_button = ui.button(t("speedrun.board.back"), self.go_back, width=200)
+        self.seed_button = ui.button(t("speedrun.board.seed_random"), self.toggle_seed_kind,
+                                     width=130, style=STYLE_SWITCH)
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
-        anchor.add(ui.horizontal(*self.category_buttons.values(), space=10), anchor_x="left",
-                   align_x=700, anchor_y="top", align_y=-110)
+        anchor.add(ui.horizontal(*self.category_buttons.values(), self.seed_button, space=10),
+                   anchor_x="left", align_x=690, anchor_y="top", align_y=-110)
         anchor.add(ui.horizontal(self.prev_button, self.next_button, space=8),
                    anchor_x="left", align_x=24, anchor_y="top", align_y=-110)
         anchor.add(ui.horizontal(self.watch_button, self.export_button, self.back_button),
                    anchor_x="right", align_x=-24, anchor_y="bottom", align_y=20)
-        self.focus.set_buttons([*self.category_buttons.values(), self.watch_button,
+        self.focus.set_buttons([*self.category_buttons.values(), self.seed_button,
+                                self.watch_button,
                                 self.export_button, self.back_button])
         self._style_category_buttons()
 
@@ -173,6 +181,12 @@ class LeaderboardScene(ui.UIScene):
             self.level_index = (self.level_index + step) % len(self.levels)
             self.message = ""
             self.refresh()
+
+    def toggle_seed_kind(self) -> None:
+        """Random nights or set seeds: the two boards of a level."""
+        self.seed_kind = "set" if self.seed_kind == "random" else "random"
+        self.seed_button.text = t(f"speedrun.board.seed_{self.seed_kind}")
+        self.refresh()
 
     def set_category(self, category: str) -> None:
         self.category = category

@@ -57,14 +57,17 @@ NOTE_COLORS = {
 
 
 class MapScene(Scene):
+    shows_cards = True  # event cards open their overlay (a replay's answers are recorded)
+
     def __init__(self, level: Any, level_path: str | Path | None = None, seed: int = 0,
-                 on_finish: Any = None) -> None:
+                 on_finish: Any = None, seed_kind: str = "set") -> None:
         super().__init__()
         if isinstance(level, (str, Path)):
             level_path, level = level, load_level(level)
         self.level = level
         self.level_path = str(level_path) if level_path is not None else None
         self.seed = seed
+        self.seed_kind = seed_kind  # random, set or daily (night_seed.KINDS)
         self.on_finish = on_finish
         self.world = World.from_level(level, seed=seed)
         self.static_layer = StaticMapLayer(level)
@@ -123,6 +126,8 @@ class MapScene(Scene):
             self.pending = []
             self.ticks_last_update += 1
             self._on_events(events)
+            if self._card_waiting(events):
+                return
             if self.world.finished:
                 self._finish()
                 return
@@ -165,9 +170,24 @@ class MapScene(Scene):
                 self.notifications.append(Notification(text, color, self.real_time_s))
         del self.notifications[:-20]
 
+    def _card_waiting(self, events: list[Any]) -> bool:
+        """An event card came up: its overlay stops game time until it is answered."""
+        if not self.shows_cards or self.stack is None or self.stack.top is not self \
+                or self.world.cards.showing is None \
+                or not any(e.kind == "event_card" for e in events):
+            return False
+        from command_game.scenes.event_card import EventCardScene
+
+        self.stack.push(EventCardScene(self, self.world.cards.showing))
+        return True
+
+    def note(self, text: str) -> None:
+        self.notifications.append(Notification(text, NOTE_COLORS["objective_met"],
+                                               self.real_time_s))
+
     def _describe(self, event: Any) -> str | None:
         """A notification line for an event the player should notice, else None."""
-        if event.kind in ("unit_dispatched", "unit_rerouted"):
+        if event.kind in ("unit_dispatched", "unit_rerouted", "event_card", "card_chosen"):
             return None
         if event.kind == "tension_crossed" and (event.value or 0) < 75:
             return None
@@ -193,13 +213,14 @@ class MapScene(Scene):
             return
         previous_best = _personal_best(self.level.meta.id)
         run = _record(self.level_path, self.level, self.world, self.real_time_s,
-                      self.real_splits)
+                      self.real_splits, self.seed_kind)
         from command_game.scenes.debrief import DebriefScene
 
         if self.stack is not None:
             self.stack.replace(DebriefScene(self.world, self.level_path, self.real_time_s,
                                             previous_best=previous_best, run=run,
-                                            real_splits=self.real_splits))
+                                            real_splits=self.real_splits,
+                                            seed_kind=self.seed_kind))
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -515,13 +536,14 @@ def _personal_best(level_id: str) -> Any:
 
 
 def _record(level_path: str | None, level: Any, world: World, real_time_s: float,
-            real_splits: list[tuple[str, float]]) -> Any:
+            real_splits: list[tuple[str, float]], seed_kind: str = "set") -> Any:
     """Records the run; a failing disk or board must not take the debrief down with it."""
+    from command_game.night_seed import board_kind
     from command_game.speedrun.record import record_finished_run
 
     try:
         return record_finished_run(level_path, level, world, real_time_s,
-                                   real_splits=real_splits)
+                                   real_splits=real_splits, seed_kind=board_kind(seed_kind))
     except Exception:
         log.exception("run not recorded: the speedrun record failed")
         return None

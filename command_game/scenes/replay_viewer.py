@@ -24,6 +24,7 @@ from command_game.speedrun.timing import format_time
 
 
 class ReplayViewerScene(MapScene):
+    shows_cards = False  # the replay's own choose_card commands answer the cards
     def __init__(self, replay: ReplayData, level: Level, level_path: str | Path | None = None,
                  on_done: Callable[[bool], None] | None = None) -> None:
         super().__init__(level, level_path, seed=replay.seed, on_finish=self._ended)

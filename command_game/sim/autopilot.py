@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from command_game.sim import rules
+from command_game.sim import event_cards, rules
 from command_game.sim.commands import Command
 from command_game.sim.state import IncidentState, UnitState
 from command_game.sim.world import World
@@ -39,7 +39,7 @@ class Autopilot:
         self._forget_finished(world)
         out: list[Command] = []
         for decide in (self._escort, self._incidents, self._hold, self._calm, self._station,
-                       self._scout, self._emergency):
+                       self._scout, self._emergency, event_cards.policy_commands):
             out += decide(world)
         return out
 

@@ -20,6 +20,7 @@ CommandKind = Literal[
     "recall",  # return to base
     "cyber_response",  # Siber: answer a hoax or hacking incident (target) remotely
     "call_tni",  # call TNI backup to the target site
+    "choose_card",  # answer the waiting event card (target) with one of its choices
 ]
 COMMAND_KINDS: tuple[str, ...] = CommandKind.__args__  # type: ignore[attr-defined]
 
@@ -32,6 +33,7 @@ class Command:
     target: str | None = None  # office, road node, incident or convoy id
     point: tuple[float, float] | None = None  # a map point in metres, for "move"
     route: tuple[str, ...] = field(default=())  # office/node ids, for "patrol"
+    choice: str | None = None  # the card's choice id, for "choose_card"
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -50,4 +52,5 @@ class Command:
             target=data.get("target"),
             point=(float(point[0]), float(point[1])) if point is not None else None,
             route=tuple(str(r) for r in data.get("route", ())),
+            choice=str(data["choice"]) if data.get("choice") is not None else None,
         )

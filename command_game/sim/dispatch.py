@@ -8,7 +8,7 @@ import math
 from typing import TYPE_CHECKING
 
 from command_game.level.models import HQ_TYPES
-from command_game.sim import rules
+from command_game.sim import event_cards, rules
 from command_game.sim.commands import Command
 from command_game.sim.state import ConvoyState, UnitState
 
@@ -41,6 +41,9 @@ def strength(unit: UnitState) -> float:
 def apply(world: World, cmd: Command) -> None:
     if cmd.kind == "call_tni":
         _call_tni(world, cmd)
+        return
+    if cmd.kind == "choose_card":
+        event_cards.choose(world, cmd)
         return
     if not cmd.unit_ids:
         world.emit("command_rejected", detail=f"{cmd.kind}: no units")

@@ -20,6 +20,8 @@ EventKind = Literal[
     "objective_failed",
     "tension_crossed",  # a site's tension crossed a threshold (value says which, up or down)
     "riot",
+    "event_card",  # an event card comes up and waits for a choice (subject: card id)
+    "card_chosen",  # a card was answered (detail: choice id; value 1 when by its default)
     "command_rejected",  # a command that could not apply (detail says why)
     "mission_won",
     "mission_lost",

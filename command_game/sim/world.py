@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from command_game.level.models import HQ_TYPES, Level
-from command_game.sim import dispatch, incidents, objectives, rules
+from command_game.sim import dispatch, event_cards, incidents, objectives, rules, scenario
 from command_game.sim.commands import Command
 from command_game.sim.crowd import Crowd
 from command_game.sim.events import Event
@@ -39,8 +39,9 @@ class World:
     """All gameplay state of one mission. Views read it; only ``step`` changes it."""
 
     def __init__(self, level: Level, seed: int = 0) -> None:
-        self.level = level
         self.seed = int(seed)
+        self.base_level = level  # as written; self.level is the night this seed plays
+        self.level = level = scenario.vary(level, self.seed)
         self.rng = np.random.default_rng(self.seed)
         self.tick = 0
         self.outcome: str | None = None
@@ -80,6 +81,7 @@ class World:
             home = self.crowd.add_goal(src.x, src.y, 6.0, 0.0, now=False)
             self._sources.append([i, src, goal, home, 0.0, 0])  # .., spawn credit, spawned
         self.history.tension = {s: [] for s in self.sites}
+        self.cards = event_cards.Deck.for_level(level)
         self.crowd.update_density()
 
     @classmethod
@@ -125,6 +127,7 @@ class World:
     def _slow_update(self, dt: float) -> None:
         self.crowd.spread_agitation(dt)
         incidents.open_scripted(self)
+        event_cards.update(self, dt)
         dispatch.update_units(self, dt)
         incidents.update(self, dt)
         incidents.update_sites(self, dt)
@@ -215,6 +218,7 @@ class World:
             h.update(f"{o.id}:{o.status}".encode())
         for c in self.convoys.values():
             h.update(f"{c.id}:{c.status}:{c.x!r}:{c.y!r}:{c.escort}".encode())
+        h.update(self.cards.digest().encode())
         return h.hexdigest()
 
     # --- helpers -----------------------------------------------------------------------------

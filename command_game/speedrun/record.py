@@ -108,7 +108,8 @@ def save_replay(path: str | Path, level: Level, world: Any, real_time_s: float,
 
 
 def run_from_replay(replay: ReplayData, replay_path: Path, level_path: str = "",
-                    status: str = "pending", note: str = "", comment: str = "") -> RunRecord:
+                    status: str = "pending", note: str = "", comment: str = "",
+                    seed_kind: str = "set") -> RunRecord:
     return RunRecord(
         player=replay.player, level_id=replay.level_id, level_digest=replay.level_digest,
         seed=replay.seed, outcome=replay.outcome, categories=tuple(replay.categories),
@@ -118,6 +119,7 @@ def run_from_replay(replay: ReplayData, replay_path: Path, level_path: str = "",
         game_version=replay.game_version, replay_path=str(replay_path),
         level_path=level_path, status=status, note=note, comment=comment,
         identity=replay.run_identity(),
+        seed_kind=seed_kind,
     )
 
 
@@ -131,17 +133,21 @@ def replay_path_for(replay: ReplayData) -> Path:
 def record_finished_run(level_path: str | Path | None, level: Level, world: Any,
                         real_time_s: float, player: str = "player", *,
                         background: bool = True,
-                        real_splits: Sequence[tuple[str, float]] | None = None) -> RunRecord:
+                        real_splits: Sequence[tuple[str, float]] | None = None,
+                        seed_kind: str = "set") -> RunRecord:
     """Writes the replay, stores the run (pending), updates the personal best, and starts
     verifying it; with background=False the run is verified before this returns.
 
     real_splits: (objective, real seconds) as the player's clock read when each objective
-    was met; without them only the whole run has a real time."""
+    was met; without them only the whole run has a real time. seed_kind: "random" when
+    the game drew the seed for this attempt, "set" when the player chose it (the board
+    ranks them apart; a replay cannot prove which, so imported runs are "set")."""
     replay = replay_from_world(level, world, real_time_s, player, real_splits=real_splits)
     path = replay_path_for(replay)
     write_replay(path, replay)
     board = Leaderboard()
-    run = board.add_run(run_from_replay(replay, path, str(level_path or "")))
+    run = board.add_run(run_from_replay(replay, path, str(level_path or ""),
+                                        seed_kind=seed_kind))
     new_best = _update_personal_best(level, world, replay, real_time_s)
     if background:
         _start_worker(lambda: verify_run(run.id, board, level))

@@ -76,6 +76,7 @@ class CommandBody(BaseModel):
     target: Id | None = None
     point: tuple[Coordinate, Coordinate] | None = None
     route: list[Id] = Field(default_factory=list, max_length=MAX_IDS)
+    choice: Id | None = None  # an event card's answer, for "choose_card"
 
 
 class ReplayData(BaseModel):

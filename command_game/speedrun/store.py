@@ -27,7 +27,9 @@ from command_game.userdata import leaderboard_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 2: real_splits (real time per split); 3: run_identity
+SCHEMA_VERSION = 3  # 2: real_splits (real time per split) and seed_kind (random or set);
+#                      3: run_identity (duplicates by content)
+SEED_KINDS = ("random", "set")  # a seed drawn for the player, or one the player chose
 STATUSES = ("pending", "valid", "invalid")
 PLAYER_MAX = 32
 
@@ -53,6 +55,7 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL DEFAULT 'pending',
     status_note TEXT NOT NULL DEFAULT '',
     comment TEXT NOT NULL DEFAULT '',
+    seed_kind TEXT NOT NULL DEFAULT 'set',
     run_identity TEXT NOT NULL DEFAULT ''
 );
 """
@@ -62,9 +65,10 @@ CREATE INDEX IF NOT EXISTS runs_by_identity ON runs(run_identity);
 """
 _CAT_COLUMN = {"any": "cat_any", "100": "cat_100", "cooling": "cat_cooling"}
 # Columns added since version 1, for boards written by an older game: ALTER TABLE keeps
-# every run and gives old ones the default (no real time per split; the identity is then
-# read from each run's replay file).
+# every run and gives old ones the default (no real time per split; runs from before
+# seed_kind all played seed 0, a set seed; the identity is read from each run's replay).
 _ADDED_COLUMNS = {"real_splits": "TEXT NOT NULL DEFAULT '[]'",
+                  "seed_kind": "TEXT NOT NULL DEFAULT 'set'",
                   "run_identity": "TEXT NOT NULL DEFAULT ''"}
 #: Every column this version reads: a board without them is of a layout we do not know.
 _COLUMNS = frozenset(line.split()[0] for line in _SCHEMA.splitlines()
@@ -114,6 +118,7 @@ class RunRecord:
     status: str = "pending"
     note: str = ""
     comment: str = ""
+    seed_kind: str = "set"  # "random" and "set" runs rank on separate boards
     identity: str = ""  # ReplayData.run_identity(): what makes two runs the same run
     id: int | None = field(default=None)
     new_personal_best: bool = False  # set by record_finished_run only, not stored
@@ -143,7 +148,8 @@ def _row_to_run(row: sqlite3.Row) -> RunRecord:
         recorded_at=row["recorded_at"], game_version=row["game_version"],
         replay_path=row["replay_path"], level_path=row["level_path"], status=row["status"],
         note=row["status_note"],
-        comment=row["comment"], identity=row["run_identity"], id=row["id"],
+        comment=row["comment"], seed_kind=row["seed_kind"], identity=row["run_identity"],
+        id=row["id"],
     )
 
 
@@ -282,14 +288,15 @@ class Leaderboard:
                 "INSERT INTO runs (player, level_id, level_digest, seed, outcome, cat_any,"
                 " cat_100, cat_cooling, game_ticks, real_time_s, splits, real_splits,"
                 " recorded_at, game_version, replay_path, level_path, status, status_note,"
-                " comment, run_identity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " comment, seed_kind, run_identity)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (clean_player(run.player), run.level_id, run.level_digest, run.seed,
                  run.outcome, cats["cat_any"], cats["cat_100"], cats["cat_cooling"],
                  run.game_ticks, run.real_time_s,
                  json.dumps([[s.objective, s.tick] for s in run.splits]),
                  json.dumps([[o, float(sec)] for o, sec in run.real_splits]), run.recorded_at,
                  run.game_version, run.replay_path, run.level_path, run.status, run.note,
-                 run.comment, run.identity),
+                 run.comment, run.seed_kind, run.identity),
             )
             run_id = cur.lastrowid
         return replace(run, id=run_id, player=clean_player(run.player))
@@ -308,12 +315,13 @@ class Leaderboard:
 
     def runs(self, level_id: str | None = None, category: str | None = None,
              player: str | None = None, status: str | None = None,
-             digest: str | None = None) -> list[RunRecord]:
+             digest: str | None = None, seed_kind: str | None = None) -> list[RunRecord]:
         """Runs matching every filter given, oldest first. `digest` keeps only runs on
         that exact version of the level."""
         where, args = [], []
         for column, value in (("level_id", level_id), ("player", player),
-                              ("status", status), ("level_digest", digest)):
+                              ("status", status), ("level_digest", digest),
+                              ("seed_kind", seed_kind)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
@@ -325,12 +333,15 @@ class Leaderboard:
         return [_row_to_run(r) for r in rows]
 
     def board(self, level_id: str, category: str, limit: int | None = None,
-              player: str | None = None, digest: str | None = None) -> list[RunRecord]:
-        """Verified runs of a level in a category, fastest in-game time first.
+              player: str | None = None, digest: str | None = None,
+              seed_kind: str | None = None) -> list[RunRecord]:
+        """Verified runs of a level in a category, fastest in-game time first; with
+        seed_kind, only random-seed or only set-seed runs.
 
         Ties on in-game time go to the faster real time, then to the earlier run.
         """
-        runs = self.runs(level_id, category, player=player, status="valid", digest=digest)
+        runs = self.runs(level_id, category, player=player, status="valid", digest=digest,
+                         seed_kind=seed_kind)
         ranked = sorted(runs, key=lambda r: (r.game_ticks, r.real_time_s, r.recorded_at, r.id))
         return ranked[:limit] if limit is not None else ranked
 
@@ -339,7 +350,8 @@ class Leaderboard:
         run = self.get_run(run_id)
         if run is None or not run.verified or category not in run.categories:
             return None
-        board = self.board(run.level_id, category, digest=run.level_digest)
+        board = self.board(run.level_id, category, digest=run.level_digest,
+                           seed_kind=run.seed_kind)
         return next(i for i, r in enumerate(board, 1) if r.id == run_id)
 
     def level_ids(self) -> list[str]:

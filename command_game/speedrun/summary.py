@@ -46,10 +46,12 @@ class BoardSummary:
 
 
 def summarize(board: Leaderboard, level_id: str, category: str, player: str,
-              limit: int = 10, digest: str | None = None) -> BoardSummary:
+              limit: int = 10, digest: str | None = None,
+              seed_kind: str | None = None) -> BoardSummary:
     """`digest`: rank only runs on this version of the level (times on an edited level
-    are not comparable); None ranks every version together."""
-    ranked = board.board(level_id, category, digest=digest)
+    are not comparable); None ranks every version together. `seed_kind`: only
+    random-seed or only set-seed runs (they rank apart); None ranks them together."""
+    ranked = board.board(level_id, category, digest=digest, seed_kind=seed_kind)
     player = clean_player(player)
     mine = [r for r in ranked if r.player == player]
     pb = mine[0] if mine else None
@@ -68,7 +70,7 @@ def summarize(board: Leaderboard, level_id: str, category: str, player: str,
         sob = sum_of_best(verified, route, category)
         sob_real = sum_of_best(verified, route, category, real=True)
     others = board.runs(level_id, digest=digest)
-    every_version = board.board(level_id, category)
+    every_version = board.board(level_id, category, seed_kind=seed_kind)
     return BoardSummary(
         level_id=level_id, category=category, top=tuple(ranked[:limit]), personal_best=pb,
         personal_rank=rank, segments=segments, sum_of_best_ticks=sob,
