@@ -59,7 +59,7 @@ def check(workdir: Path, name: str, data: bytes) -> str:
         return outcome
     except Exception:
         if FUZZING:  # keep the input that crashed, to become a regression file
-            keep_regression(f"level-{name}-{abs(hash(data)) % 10**8}.json", data)
+            keep_regression(f"level-{Path(name).stem}-{abs(hash(data)) % 10**8}.json", data)
         raise
 
 
