@@ -1,12 +1,20 @@
-"""Crowd tick at 1,000 / 5,000 / 10,000 citizens walking to four offices across a 600 x 600 m
-city of blocks, beside (a) the bare ``space.step`` of the same bodies inside the same run
-and (b) the ORCA library ``pyrvo`` stepping the same scenario (same start points, same
-preferred velocities from the same flow fields, the same buildings as obstacles).
-Then the peak memory of a process holding a 10,000-citizen world.
+"""The crowd tick, in two cases, each beside the bare ``space.step`` of the same bodies
+measured inside the same run:
 
-Targets (issue 3): crowd tick at 10,000 <= 1.5x the bare step and faster than pyrvo;
-peak memory < 400 MB. Times are CPU time of this process (``time.process_time``), so
-other programs competing for the cores do not inflate them.
+- *packed* (the game's real case, issue 11): 6,000 and 10,000 citizens massed at four
+  offices at 2-4 persons per m2 (``benchmarks/packed.py``), pressing toward the front;
+- *spread*: 1,000 and 10,000 citizens walking to the four offices across a 600 x 600 m
+  city of blocks, also beside the ORCA library ``pyrvo`` stepping the same scenario (same
+  start points, same preferred velocities from the same flow fields, the same buildings
+  as obstacles).
+
+Then the peak memory of a process holding a 10,000-citizen world, and the flow-field
+setup time and memory of every shipped level.
+
+Targets: crowd tick <= 1.5x the bare step (packed and spread) and faster than pyrvo; peak
+memory < 400 MB. Times are CPU time of this process (``time.process_time``), so other
+programs competing for the cores inflate them less, but a shared CPU (caches, turbo)
+still makes them noisy: compare ratios, not milliseconds.
 """
 
 from __future__ import annotations
@@ -17,7 +25,8 @@ import time
 
 import numpy as np
 
-SIZES = (1000, 5000, 10000)
+SPREAD_SIZES = (1000, 10000)
+PACKED_SIZES = (6000, 10000)
 WARMUP, TICKS = 20, 60
 OFFICES = ((100.0, 100.0), (500.0, 100.0), (100.0, 500.0), (500.0, 500.0))
 
@@ -63,25 +72,27 @@ def start_points(fields, n: int, rng) -> np.ndarray:
 
 
 def build_world(n: int, seed: int = 0):
+    """The spread case: n citizens scattered over the city, each bound for an office."""
+    from command_game.level.gather import gather_area
     from command_game.sim.world import World
 
     world = World.from_level(city_level(), seed=seed)
     rng = np.random.default_rng(seed)
-    goals = [world.crowd.add_goal(x + 30.0, y + 30.0, 15.0, 0.0) for x, y in OFFICES]
+    goals = [world.crowd.add_goal(gather_area(o)) for o in world.level.offices
+             if o.type == "kpu"]
     xy = start_points(world.fields, n, rng)
     which = rng.integers(0, len(goals), n)
     for g in range(len(goals)):
         sel = which == g
-        world.crowd.spawn(xy[sel], goals[g], goals[g], 0, 0.3)
+        world.crowd.spawn(xy[sel], goals[g], goals[g], 0, 0.3, world.rng)
     world.crowd.update_density()
     return world
 
 
-def crowd_tick(n: int) -> tuple[float, float]:
+def crowd_tick(world) -> tuple[float, float]:
     """Seconds per crowd tick and per bare space.step inside it (same bodies, same run)."""
     from command_game.sim import rules
 
-    world = build_world(n)
     crowd = world.crowd
     real_step = crowd.space.step
     spent = [0.0]
@@ -112,8 +123,9 @@ def pyrvo_tick(n: int) -> tuple[float, float]:
 
     world = build_world(n)
     crowd, fields = world.crowd, world.fields
-    sim = pyrvo.RVOSimulator(rules.DT, 2.0, 10, 2.0, 2.0, rules.CITIZEN_RADIUS_M,
-                             rules.FREE_WALK_MPS * 1.5)
+    walk = rules.PEOPLE.speed_mean_mps
+    sim = pyrvo.RVOSimulator(rules.DT, 2.0, 10, 2.0, 2.0, rules.PEOPLE.radius_mean_m,
+                             walk * 1.5)
     for x, y in crowd.pos.tolist():
         sim.add_agent((x, y))
     for b in world.level.buildings:
@@ -129,7 +141,7 @@ def pyrvo_tick(n: int) -> tuple[float, float]:
         pref = np.empty_like(pos)
         for g in np.unique(crowd.goal).tolist():
             sel = crowd.goal == g
-            pref[sel] = crowd.goal_direction(g, cells[sel]) * rules.FREE_WALK_MPS
+            pref[sel] = crowd.goal_direction(g, cells[sel]) * walk
         for k, (vx, vy) in enumerate(pref.tolist()):
             sim.set_agent_pref_velocity(k, (vx, vy))
         t0 = time.process_time()
@@ -159,9 +171,45 @@ def peak_memory_mb() -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def field_setup() -> None:
+    """Per shipped level: seconds to build the walking grid and every goal's field (the
+    world's setup, almost all of it fields), and the memory that setup allocates (peak
+    while building, and what stays), traced by tracemalloc (numpy reports to it)."""
+    import tracemalloc
+
+    from command_game.level.catalog import campaign
+    from command_game.sim.world import World
+
+    for entry in campaign():
+        if entry.level is None:
+            continue
+        tracemalloc.start()
+        started = time.process_time()
+        world = World.from_level(entry.level, seed=0)
+        seconds = time.process_time() - started
+        kept, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        m = entry.level.map
+        print(f"fields_{entry.level_id}: setup {seconds:.2f} s CPU, {kept / 2**20:.0f} MB "
+              f"kept, {peak / 2**20:.0f} MB peak ({m.width_m:.0f} x {m.height_m:.0f} m, "
+              f"{len(entry.level.offices)} offices, {len(entry.level.crowd_sources)} "
+              "sources)", flush=True)
+        del world
+
+
 def main() -> None:
-    for n in SIZES:
-        tick, step = crowd_tick(n)
+    from benchmarks.packed import describe, packed_world
+
+    for n in PACKED_SIZES:
+        world = packed_world(n)
+        print(f"packed_{n}: {describe(world)}")
+        tick, step = crowd_tick(world)
+        print(f"packed_crowd_tick_{n} = {tick * 1e3:.2f} ms; packed_bare_step_{n} = "
+              f"{step * 1e3:.2f} ms")
+        print(f"packed_crowd_tick_{n} / packed_bare_step_{n} = {tick / step:.2f}x  "
+              "(target <= 1.5x)", flush=True)
+    for n in SPREAD_SIZES:
+        tick, step = crowd_tick(build_world(n))
         orca, orca_step = pyrvo_tick(n)
         print(f"crowd_tick_{n} = {tick * 1e3:.2f} ms; bare_step_{n} = {step * 1e3:.2f} ms; "
               f"pyrvo_tick_{n} = {orca * 1e3:.2f} ms (do_step {orca_step * 1e3:.2f} ms)")
@@ -171,6 +219,7 @@ def main() -> None:
     mb = peak_memory_mb()
     print(f"peak_rss_world_10000 = {mb:.0f} MB")
     print(f"peak_rss_world_10000 / 400 MB = {mb / 400.0:.2f}x  (target < 1x)", flush=True)
+    field_setup()
 
 
 if __name__ == "__main__":

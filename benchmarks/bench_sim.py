@@ -1,14 +1,16 @@
 """Headless simulation speed of the shipped levels as a multiple of real time (target >=
-30x on a shipped level): the reference autopilot plays each campaign level, up to
-``GAME_SECONDS_CAP`` of game time so ``make bench`` stays short; world setup (flow fields)
-is timed apart. Reported on CPU time of this process and on the wall clock."""
+30x): the reference autopilot plays each campaign level but the finale (bench_verify
+plays that one, against its own target), up to ``GAME_SECONDS_CAP`` of game time so
+``make bench`` stays short; world setup (flow fields) is timed apart. Reported on CPU
+time of this process and on the wall clock (noisy on a shared CPU)."""
 
 from __future__ import annotations
 
 import time
 
 TARGET_X = 30.0
-GAME_SECONDS_CAP = 240.0
+GAME_SECONDS_CAP = 150.0
+MEASURED_ELSEWHERE = ("nusantara",)  # bench_verify: the finale headless and verified
 
 
 def main() -> None:
@@ -17,6 +19,8 @@ def main() -> None:
     from command_game.sim.world import TICK_RATE, World
 
     for entry in campaign():
+        if entry.level_id in MEASURED_ELSEWHERE:
+            continue
         if entry.level is None:
             print(f"sim_{entry.path.stem}: cannot load ({entry.error})")
             continue

@@ -61,6 +61,8 @@ class Settings(BaseModel):
     key_bindings: dict[str, str] = Field(
         default_factory=dict, description="action -> key, only where it differs from default")
     show_tutorial: bool = Field(default=True, description="offer the first-mission tutorial")
+    board_url: str = Field(default="", max_length=300, description="online board; empty: offline")
+    player_name: str = Field(default="", max_length=64, description="your name on the board")
     _notice: Notice | None = PrivateAttr(default=None)
 
     @field_validator("window_size")

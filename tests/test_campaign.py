@@ -155,6 +155,17 @@ def test_autopilot_wins_headless(level_id):
     assert result["time_s"] <= level(level_id).meta.duration_s
 
 
+def test_crowds_at_their_peak_are_as_large_as_the_reports_suggest():
+    """Most citizens on the map at once in the autopilot's runs (issue 11): the finale's
+    6,000+, Banyuasin's polling day and the crowd at Bontang's KPU."""
+    peaks = {i: r["peak_citizens"] for i, r in autopilot_results().items()}
+    print("citizens at peak:", peaks)  # for levels/README.md's table (pytest -rP)
+    assert peaks["nusantara"] >= 6000, peaks
+    assert peaks["banyuasin"] >= 3000, peaks
+    assert peaks["bontang"] >= 1000, peaks
+    assert peaks["nusantara"] == max(peaks.values())
+
+
 @pytest.mark.parametrize("level_id", ["singkawang", "sekotong"])
 def test_doing_nothing_loses(level_id):
     result = sim(level_id, autopilot=False)

@@ -33,6 +33,8 @@ CHANGED = {
     "edge_scrolling": False,
     "key_bindings": {"order_dialogue": "K"},
     "show_tutorial": False,
+    "board_url": "http://127.0.0.1:8765",
+    "player_name": "Rani",
 }
 
 

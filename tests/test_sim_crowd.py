@@ -4,6 +4,7 @@ around buildings; it reaches its attractor."""
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
 from command_game.sim import rules
 from command_game.sim.sandbox import sandbox_level
@@ -15,7 +16,7 @@ def _walkers(n: int, side_m: float, seed: int = 0) -> tuple[World, float]:
     """n citizens packed into a square on the open street x 236..294 heading north to the
     polsek; returns the world and their mean northward speed over two seconds."""
     world = World.from_level(sandbox_level(), seed=seed)
-    goal = world.crowd.add_goal(262.0, 290.0, 5.0, 0.0)
+    goal = world.crowd.add_goal(shapely.Point(262.0, 290.0).buffer(5.0))
     rng = np.random.default_rng(seed)
     xy = np.column_stack([rng.uniform(265 - side_m / 2, 265 + side_m / 2, n),
                           rng.uniform(150.0, 150.0 + side_m, n)])
@@ -71,3 +72,55 @@ def test_units_push_through_the_crowd():
     # nobody stands inside the vehicle
     d = np.hypot(world.crowd_positions()[:, 0] - unit.x, world.crowd_positions()[:, 1] - unit.y)
     assert d.min() > rules.UNIT_RADIUS_M
+
+
+def test_a_crowd_at_its_site_stands_as_a_mass_facing_the_office():
+    """600 citizens reaching the KPU fill the ground around it at standing density,
+    densest at the front and thinning outward (not a ring on the site disc's rim), and
+    face the office."""
+    level = sandbox_level(crowd_sources=[
+        {"id": "warga", "x": 262.0, "y": 200.0, "attractor": "kpu", "rate_per_min": 1200.0,
+         "max_agents": 600, "agitation": 0.3}])
+    world = World.from_level(level, seed=4)
+    run_until(world, 150.0)
+    pos = world.crowd_positions()
+    site = world.sites["kpu"]
+    r = np.hypot(pos[:, 0] - site.x, pos[:, 1] - site.y)
+
+    def density(a: float, b: float) -> float:
+        return float(((r >= a) & (r < b)).sum() / (np.pi * (b * b - a * a)))
+
+    assert len(pos) == 600 and site.crowd >= 590
+    assert 1.8 <= density(0.0, 5.0) <= 3.8  # the front: a tight standing crowd
+    assert density(0.0, 5.0) > density(10.0, 15.0) > density(17.0, 20.0)  # thinning
+    assert np.percentile(r, 90) < 16.0  # a mass, well inside the 20 m disc
+    facing = np.cos(world.crowd_headings() - np.arctan2(site.y - pos[:, 1], site.x - pos[:, 0]))
+    assert np.median(facing[r > 3.0]) > 0.7
+
+
+def _door_distance(gap_m: float) -> tuple[float, float]:
+    """A 10 m thick wall across most of a 2 x 1.5 km map (a lattice of 1.4 m) with one gap
+    of gap_m off the lattice's nodes; the walking distance from 100 m before the gap to a
+    goal 100 m behind it, and the lattice spacing."""
+    from command_game.sim.flowfield import build_fields
+
+    y0 = 700.3  # the gap: 700.3 .. 700.3 + gap_m, nowhere near a node row in particular
+    level = sandbox_level(
+        map={"width_m": 2000.0, "height_m": 1500.0, "grid_m": 5.0},
+        buildings=[{"id": "south", "polygon": [[1000, 100], [1010, 100], [1010, y0],
+                                               [1000, y0]]},
+                   {"id": "north", "polygon": [[1000, y0 + gap_m], [1010, y0 + gap_m],
+                                               [1010, 1400], [1000, 1400]]}])
+    fields = build_fields(level)
+    mid = y0 + gap_m / 2
+    goal = fields.goal(shapely.Point(1110.0, mid).buffer(5.0))
+    dist, _, _ = fields.sample(goal.distance, np.zeros(1, np.int64), np.array([[900.0, mid]]))
+    return float(dist[0]), fields.spacing
+
+
+def test_a_door_is_open_wherever_it_falls_in_the_lattice_and_a_crack_is_not():
+    door, spacing = _door_distance(0.8)
+    assert spacing > 1.0  # the door is narrower than the lattice
+    assert abs(door - 205.0) < 0.03 * 205.0  # straight through: 210 m less the 5 m disc
+    crack, _ = _door_distance(0.4)  # no body fits: the way round the wall's end
+    assert crack > 2.0 * 600.0

@@ -21,6 +21,7 @@ TOOL_MODULES = (
     "command_game.cli.sim",
     "command_game.cli.edit",
     "command_game.cli.settings",
+    "command_game.cli.board",
 )
 
 

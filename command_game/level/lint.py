@@ -16,6 +16,7 @@ from shapely.geometry import Polygon
 from shapely.ops import unary_union
 from shapely.validation import explain_validity
 
+from command_game.level.gather import check_gather
 from command_game.level.models import HQ_TYPES, Level
 from command_game.level.night_checks import check_cards, check_variation
 from command_game.level.problems import LevelError, Problem
@@ -214,6 +215,7 @@ PASSES: tuple[LintPass, ...] = (
     check_polygons,
     check_bounds,
     check_placement,
+    check_gather,
     check_objectives,
     check_timing,
     check_cards,

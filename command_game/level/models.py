@@ -14,6 +14,8 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
+from command_game.level.gather import GatherArea
+
 FORMAT_VERSION = 1
 
 # Limits that keep every level the schema accepts playable: World.from_level builds it in
@@ -191,6 +193,9 @@ class Office(Strict):
     x: Coordinate
     y: Coordinate
     radius_m: Number = Field(default=25.0, gt=0, le=500, description="site radius for presence")
+    gather: GatherArea | None = Field(
+        default=None, description="where its crowd gathers: a disc (default: the site "
+        "disc), a polygon, or a line (a gate); see command_game/level/gather.py")
 
 
 class CrowdSource(Strict):

@@ -1,8 +1,8 @@
-"""Bulk GPU drawing fed straight from numpy: the crowd as points, overlays as triangles.
+"""Bulk GPU drawing fed straight from numpy: the crowd as discs, overlays as triangles.
 
 Thousands of agents cannot be sprites (one Python object and one buffer write each).
-Instead each frame writes the simulation's position array and a colour array into two
-GL buffers and draws them with ONE call through a tiny shader. The same idea draws the
+Instead each frame writes the simulation's position, colour and body arrays into GL
+buffers and draws them with ONE call through a tiny point-sprite shader. The same idea draws the
 frame's dynamic flat shapes (units, rings, markers, HUD panels): Python collects
 triangles into numpy arrays and one draw call puts them on screen.
 
@@ -42,18 +42,6 @@ in vec4 v_color;
 out vec4 out_color;
 void main() { out_color = v_color; }
 """
-_FRAGMENT_ROUND = """
-#version 330
-in vec4 v_color;
-out vec4 out_color;
-void main() {
-    vec2 d = gl_PointCoord - vec2(0.5);
-    if (dot(d, d) > 0.25) discard;
-    out_color = v_color;
-}
-"""
-
-
 class _StreamBuffers:
     """A position buffer and a colour buffer that grow (orphan) as the data grows."""
 
@@ -84,29 +72,124 @@ class _StreamBuffers:
         return n
 
 
-class CrowdPoints:
-    """Every agent as a round point, coloured per agent, in one draw call."""
+_CROWD_VERTEX = """
+#version 330
+uniform WindowBlock {
+    mat4 projection;
+    mat4 view;
+} window;
+uniform float px_per_m;
+uniform float min_px;
+in vec2 in_pos;
+in vec4 in_color;
+in vec2 in_body;  // radius (m), heading (radians, counter-clockwise from +x)
+out vec4 v_color;
+out vec2 v_facing;
+out float v_size;
+void main() {
+    gl_Position = window.projection * window.view * vec4(in_pos, 0.0, 1.0);
+    gl_PointSize = max(min_px, 2.0 * in_body.x * px_per_m);
+    v_color = in_color;
+    v_facing = vec2(cos(in_body.y), -sin(in_body.y));  // gl_PointCoord's y points down
+    v_size = gl_PointSize;
+}
+"""
+_CROWD_FRAGMENT_DISC = """
+#version 330
+in vec4 v_color;
+in vec2 v_facing;
+in float v_size;
+out vec4 out_color;
+void main() {
+    vec2 d = gl_PointCoord - vec2(0.5);
+    float r2 = dot(d, d);
+    if (r2 > 0.25) discard;
+    vec3 c = v_color.rgb;
+    if (v_size >= 7.0) {
+        // a dark rim keeps neighbours apart in a packed crowd; a lighter front shows
+        // which way each person faces
+        float rim = smoothstep(0.13, 0.25, r2);
+        float front = smoothstep(0.12, 0.32, dot(d, v_facing));
+        c = mix(c, c * 0.45, rim * 0.8);
+        c = mix(c, min(c * 1.35 + 0.12, vec3(1.0)), front * (1.0 - rim));
+    }
+    out_color = vec4(c, v_color.a);
+}
+"""
+_CROWD_FRAGMENT_FLAT = """
+#version 330
+in vec4 v_color;
+in vec2 v_facing;
+in float v_size;
+out vec4 out_color;
+void main() { out_color = v_color; }
+"""
+ROUND_FROM_PX = 4.5  # smaller dots are drawn square: see CrowdDiscs.draw
+
+
+class CrowdDiscs:
+    """Every citizen as a disc of its own body size in metres (never smaller than
+    ``min_px`` on screen), coloured per citizen and facing its heading, in one draw call.
+
+    Positions, colours and (radius, heading) go from the simulation's arrays into three
+    stream buffers each frame; the vertex shader sizes each point sprite from the
+    camera's pixels per metre, so zoomed in a packed crowd is bodies shoulder to
+    shoulder, and zoomed out it is a solid mass.
+    """
 
     def __init__(self, ctx: arcade.ArcadeContext | None = None, capacity: int = 4096) -> None:
         self.ctx = ctx or arcade.get_window().ctx
-        self.round = self.ctx.program(vertex_shader=_VERTEX, fragment_shader=_FRAGMENT_ROUND)
-        self.square = self.ctx.program(vertex_shader=_VERTEX, fragment_shader=_FRAGMENT_FLAT)
-        self.buffers = _StreamBuffers(self.ctx, capacity)
+        self.disc = self.ctx.program(vertex_shader=_CROWD_VERTEX,
+                                     fragment_shader=_CROWD_FRAGMENT_DISC)
+        self.square = self.ctx.program(vertex_shader=_CROWD_VERTEX,
+                                       fragment_shader=_CROWD_FRAGMENT_FLAT)
         self.count = 0
+        self.largest_radius_m = 0.0
+        self._allocate(max(capacity, 64))
 
-    def update(self, positions: np.ndarray, colors: np.ndarray) -> None:
-        self.count = self.buffers.write(positions, colors)
+    def _allocate(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.positions = self.ctx.buffer(reserve=capacity * 8, usage="stream")
+        self.colors = self.ctx.buffer(reserve=capacity * 4, usage="stream")
+        self.bodies = self.ctx.buffer(reserve=capacity * 8, usage="stream")
+        self.geometry = self.ctx.geometry([
+            BufferDescription(self.positions, "2f", ["in_pos"]),
+            BufferDescription(self.colors, "4f1", ["in_color"], normalized=["in_color"]),
+            BufferDescription(self.bodies, "2f", ["in_body"]),
+        ])
 
-    def draw(self, point_size_px: float) -> None:
+    def update(self, positions: np.ndarray, colors: np.ndarray, radii: np.ndarray,
+               headings: np.ndarray) -> None:
+        """(N, 2) positions in metres, (N, 4) uint8 colours, (N,) radii in metres and
+        (N,) headings in radians."""
+        n = len(positions)
+        if n > self.capacity:
+            self._allocate(int(n * 1.5))
+        self.count = n
+        if not n:
+            return
+        bodies = np.empty((n, 2), np.float32)
+        bodies[:, 0] = radii
+        bodies[:, 1] = headings
+        self.largest_radius_m = float(bodies[:, 0].max())
+        for buffer in (self.positions, self.colors, self.bodies):
+            buffer.orphan()
+        self.positions.write(np.ascontiguousarray(positions, dtype=np.float32))
+        self.colors.write(np.ascontiguousarray(colors, dtype=np.uint8))
+        self.bodies.write(bodies)
+
+    def draw(self, px_per_m: float, min_px: float) -> None:
         if not self.count:
             return
-        # Small dots are drawn square: the round shader's discard costs about half as
-        # much again on software OpenGL and a 3-pixel dot looks the same either way.
-        program = self.round if point_size_px >= 4.5 else self.square
-        program["point_size"] = float(point_size_px)
+        # Small dots are drawn square: the disc shader's discard costs about half as much
+        # again on software OpenGL and a 3-pixel dot looks the same either way.
+        biggest_px = max(min_px, 2.0 * self.largest_radius_m * px_per_m)
+        program = self.disc if biggest_px >= ROUND_FROM_PX else self.square
+        program["px_per_m"] = float(px_per_m)
+        program["min_px"] = float(min_px)
         # the shader sets the size (arcade 3.3's ctx.point_size setter applies the old value)
         self.ctx.enable(self.ctx.BLEND, gl.GL_PROGRAM_POINT_SIZE)
-        self.buffers.geometry.render(program, mode=self.ctx.POINTS, vertices=self.count)
+        self.geometry.render(program, mode=self.ctx.POINTS, vertices=self.count)
         self.ctx.disable(gl.GL_PROGRAM_POINT_SIZE)
 
 

@@ -10,6 +10,7 @@ import arcade
 
 MIN_ZOOM_FACTOR = 0.5  # relative to the zoom that fits the whole map
 MAX_ZOOM_FACTOR = 12.0
+MAX_ZOOM_PX_PER_M = 40.0  # on any map, zoom in until one person (0.4 m) is 16 px across
 
 
 class MapCamera:
@@ -84,7 +85,7 @@ class MapCamera:
         before = self.to_world(sx, sy)
         fit = self.fit_zoom()
         self.camera.zoom = min(max(self.zoom * factor, fit * MIN_ZOOM_FACTOR),
-                               fit * MAX_ZOOM_FACTOR)
+                               max(fit * MAX_ZOOM_FACTOR, MAX_ZOOM_PX_PER_M))
         after = self.to_world(sx, sy)
         x, y = self.position
         self.centre_on(x + before[0] - after[0], y + before[1] - after[1])

@@ -2,9 +2,9 @@
 units with their routes and states, the selection and the hovered target.
 
 It only reads the world. The crowd goes to the GPU in one call straight from the
-simulation's arrays; everything else (a few dozen units, sites and incidents) is
-collected into one triangle batch per frame, and the unit letters are world-space labels
-in one batch that move only when their unit moves.
+simulation's arrays, each citizen a disc of its own size in metres; everything else (a
+few dozen units, sites and incidents) is collected into one triangle batch per frame, and
+the unit letters are world-space labels in one batch that move only when their unit moves.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import arcade
 import numpy as np
 
 from command_game.render import palette
-from command_game.render.gpu import CrowdPoints, GridImage, Triangles
+from command_game.render.gpu import CrowdDiscs, GridImage, Triangles
 from command_game.render.static_map import icon_polygon, icon_size_m
 from command_game.render.text_pool import TextPool
+from command_game.sim import rules
 
 #: Unit type -> (icon shape, colour, letter). Police blues, Brimob dark, TNI olive.
 UNIT_ICONS: dict[str, tuple[str, tuple[int, int, int, int], str]] = {
@@ -47,6 +48,9 @@ HOVER = (255, 230, 120, 200)
 ROUTE = (120, 190, 255, 170)
 ROUTE_SELECTED = (170, 220, 255, 240)
 CONVOY = (235, 225, 200, 255)
+CROWD_MIN_PX = 3.0  # a citizen is never drawn smaller than this, however far out
+MARKER_MAX_PX = 32.0  # unit, incident and convoy markers stop growing on screen here
+UNIT_BODY_M = 2 * rules.UNIT_RADIUS_M  # the body a unit pushes through the crowd with
 
 
 def fade(color: tuple[int, int, int, int], alpha: float) -> tuple[int, int, int, int]:
@@ -57,8 +61,9 @@ class WorldView:
     """The dynamic layer of the map; draw under the map camera after the static map."""
 
     def __init__(self, level: Any) -> None:
-        self.size = icon_size_m(level)
-        self.crowd = CrowdPoints()
+        self.map_size = icon_size_m(level)
+        self.size = self.map_size  # this frame's marker size in metres (see draw)
+        self.crowd = CrowdDiscs()
         self.shapes = Triangles()
         self.markers = Triangles()  # drawn over the crowd
         self.labels = TextPool()
@@ -72,6 +77,9 @@ class WorldView:
         selected = set(selected)
         self.camera = camera
         zoom = camera.zoom
+        # markers scale with the map, but zoomed in close (to see people) they stop
+        # growing on screen, or one unit's icon would hide the crowd it stands in
+        self.size = min(self.map_size, MARKER_MAX_PX / zoom)
         self.shapes.clear()
         self.markers.clear()
         self.labels.begin()
@@ -104,13 +112,15 @@ class WorldView:
         self._heat.draw(0.8)
 
     def _crowd(self, world: Any, zoom: float) -> None:
+        """Each citizen a disc of its body's size; zoomed out, never under CROWD_MIN_PX,
+        so a crowd far away still shows (and a packed one merges into a mass)."""
         positions = world.crowd_positions()
         if len(positions):
-            colors = palette.agitation_colors(world.crowd_agitation())
-            self.crowd.update(positions, lift(colors))
+            colors = lift(palette.agitation_colors(world.crowd_agitation()))
+            self.crowd.update(positions, colors, world.crowd_radii(), world.crowd_headings())
         else:
-            self.crowd.count = 0
-        self.crowd.draw(max(3.0, min(8.0, 1.6 * zoom)))
+            self.crowd.update(positions, np.zeros((0, 4), np.uint8), np.zeros(0), np.zeros(0))
+        self.crowd.draw(zoom, CROWD_MIN_PX)
 
     def _sites(self, world: Any) -> None:
         """A tension ring per office: the arc's length and colour both say how tense."""
@@ -159,7 +169,9 @@ class WorldView:
             self.markers.rect(convoy.x - s * 0.7, convoy.y - s * 0.35, s * 1.4, s * 0.7, CONVOY)
 
     def _units(self, world: Any, selected: set[str]) -> None:
-        s = self.size * 0.95
+        """Unit icons; zoomed in, never smaller than the unit's body, so the gap a unit
+        opens in a crowd is the icon's own outline."""
+        s = max(self.size * 0.95, UNIT_BODY_M / 1.15)
         for unit in world.units.values():
             if unit.route:
                 self.markers.polyline([(unit.x, unit.y), *unit.route], s * 0.14,

@@ -110,6 +110,7 @@ class DebriefScene(ui.UIScene):
             ("debrief.level_select", self.level_select, ui.STYLE_DEFAULT),
             ("debrief.leaderboard", self.leaderboard, ui.STYLE_DEFAULT),
             ("debrief.save_replay", self.save_replay, ui.STYLE_DEFAULT),
+            ("online.submit.button", self.submit_online, ui.STYLE_DEFAULT),
         ]
         row = arcade.gui.UIBoxLayout(vertical=False, space_between=12)
         buttons = []
@@ -175,6 +176,12 @@ class DebriefScene(ui.UIScene):
             return
         if self.stack is not None:
             self.stack.push(LeaderboardScene(self.level.meta.id))
+
+    def submit_online(self) -> None:
+        """Sends this run to the online board once it verifies (in the background)."""
+        from command_game.scenes.leaderboard_global import submit_from_debrief
+
+        self.submission = submit_from_debrief(self)
 
     def save_replay(self) -> Path | None:
         """Keeps this run's replay under replays/saved (the automatic ones may be pruned)."""

@@ -159,15 +159,18 @@ class LeaderboardScene(ui.UIScene):
         self.back_button = ui.button(t("speedrun.board.back"), self.go_back, width=200)
         self.seed_button = ui.button(t("speedrun.board.seed_random"), self.toggle_seed_kind,
                                      width=130, style=STYLE_SWITCH)
+        self.global_button = ui.button(t("online.leaderboard.global"), self.open_global,
+                                       width=140)
         anchor = self.ui.add(arcade.gui.UIAnchorLayout())
         anchor.add(ui.horizontal(*self.category_buttons.values(), self.seed_button, space=10),
                    anchor_x="left", align_x=690, anchor_y="top", align_y=-110)
         anchor.add(ui.horizontal(self.prev_button, self.next_button, space=8),
                    anchor_x="left", align_x=24, anchor_y="top", align_y=-110)
-        anchor.add(ui.horizontal(self.watch_button, self.export_button, self.back_button),
+        anchor.add(ui.horizontal(self.global_button, self.watch_button, self.export_button,
+                                 self.back_button),
                    anchor_x="right", align_x=-24, anchor_y="bottom", align_y=20)
         self.focus.set_buttons([*self.category_buttons.values(), self.seed_button,
-                                self.watch_button,
+                                self.global_button, self.watch_button,
                                 self.export_button, self.back_button])
         self._style_category_buttons()
 
@@ -193,6 +196,12 @@ class LeaderboardScene(ui.UIScene):
         self._style_category_buttons()
         self.message = ""
         self.refresh()
+
+    def open_global(self) -> None:
+        """The Global tab: the online board for this level and category."""
+        from command_game.scenes.leaderboard_global import GlobalBoardScene
+
+        self.stack.push(GlobalBoardScene(self.level_id, self.category))
 
     def export(self) -> None:
         """Writes the board as CSV and the player's splits as .lss, and says where."""

@@ -220,7 +220,18 @@ class SettingsScene(ui.UIScene):
             self._choice("edge_scrolling", t("settings.edge_scrolling"), on_off,
                          s.edge_scrolling),
             self._choice("show_tutorial", t("settings.show_tutorial"), on_off, s.show_tutorial),
+            self._board_row(),
         ]
+
+    def _board_row(self) -> Item:
+        """The online board's URL and player name are typed on their own screen."""
+        from command_game.scenes.board_settings import BoardSettingsScene
+
+        row = len(self.rows)
+        button = self._button(t("online.settings.open"), lambda: self._click(row, 0), 440)
+        self.rows.append(Row(button, activate=lambda: self.stack.push(BoardSettingsScene())))
+        self.value_buttons["board_url"] = self.value_buttons["player_name"] = button
+        return button, row
 
     def _section(self, title: str) -> Item:
         return UILabel(text=title.upper(), font_name=ui.FONT_BODY, bold=True,

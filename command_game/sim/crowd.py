@@ -12,14 +12,19 @@ from __future__ import annotations
 import numpy as np
 import pymunk
 import pymunk.batch as batch
+import shapely
+from scipy import ndimage
 
 from command_game.sim import rules
 from command_game.sim.flowfield import FlowFields
+from command_game.sim.headway import headway_speed
+from command_game.sim.massing import press_factor
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
 _PER_CITIZEN = ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
-                "going_home", "source", "local_density", "arrived_home")
+                "going_home", "source", "local_density", "arrived_home", "radius",
+                "heading", "free_speed", "headway_limit", "citizen_id")
 
 
 class Crowd:
@@ -31,11 +36,17 @@ class Crowd:
         self.space = pymunk.Space()
         self.space.iterations = 4  # 6 cost ~12 % more step time in packed crowds, same wins
         self._add_walls(walls, width_m, height_m)
-        self._goal_specs: list[tuple[float, float, float, float]] = []  # x, y, radius, stop
+        self._goal_keys: list[tuple[bytes, float]] = []  # area wkb, stop_m
+        self._goal_areas: list[shapely.Geometry] = []
         self._goal_slot = np.zeros(0, np.int64)  # goal index -> slot in the stack, -1: none
-        self._dx_all = self._dy_all = self._dists_all = np.zeros(0, np.float32)
+        self._dists_all = np.zeros(0, np.float32)  # ready goals' fields, one after another
         self._stops_all = np.zeros(0, np.float32)
+        self._fronts_all = np.zeros(0)  # each ready goal's lowest distance: its front
         self.ids = np.zeros(0, np.int64)  # pymunk body ids
+        # 1, 2, 3... in spawn order, never reused (body ids are addresses, which are):
+        # who is who across frames of an exported trajectory
+        self.citizen_id = np.zeros(0, np.int64)
+        self._next_citizen_id = 1
         self.bodies: list[pymunk.Body] = []
         self.pos = np.zeros((0, 2))
         self.vel = np.zeros((0, 2))
@@ -51,9 +62,16 @@ class Crowd:
         self._touched = np.zeros(0, np.int64)  # padded cells holding counts
         self._sums_touched = np.zeros(0, np.int64)  # padded cells holding agitation sums
         self._counts = np.zeros(fields.rows * fields.cols, np.int32)
+        self._ground9 = _ground_around(fields)
+        self._ground1 = np.maximum(np.pad(fields.walkable, 1), rules.MIN_GROUND_M2).ravel()
         self._counts_fresh = True
         self.local_density = np.zeros(0)  # persons per m2 around each citizen
         self.arrived_home = np.zeros(0, bool)
+        self.radius = np.zeros(0)  # body radius, m
+        self.heading = np.zeros(0)  # facing, radians (0: +x, counter-clockwise)
+        self.free_speed = np.zeros(0)  # desired walking speed on an empty street, m/s
+        self.headway_limit = np.zeros(0)  # m/s the one in the way allows (inf: nobody)
+        self._steers = 0
         self._cells = np.zeros(0, np.int64)
         self._buf = batch.Buffer()
         self._out = batch.Buffer()
@@ -72,44 +90,52 @@ class Crowd:
         border = [(0, 0), (width_m, 0), (width_m, height_m), (0, height_m)]
         for poly in [*walls, border]:
             for a, b in zip(poly, [*poly[1:], poly[0]], strict=True):
-                seg = pymunk.Segment(static, a, b, 0.1)
+                seg = pymunk.Segment(static, a, b, rules.WALL_RADIUS_M)
                 seg.friction = 0.0
                 seg.filter = pymunk.ShapeFilter(categories=WALL_CAT, mask=CITIZEN_CAT)
                 self.space.add(seg)
 
-    def add_goal(self, x: float, y: float, radius: float, stop_m: float,
-                 now: bool = True) -> int:
-        """Register a place to walk to; returns its goal index (the same place twice gives
-        the same index). Its field is computed now, or with ``now=False`` on first use
-        (``ensure_goal``): a home field nobody walks yet costs neither time nor memory."""
-        spec = (float(x), float(y), float(radius), float(stop_m))
-        if spec in self._goal_specs:
-            index = self._goal_specs.index(spec)
+    def add_goal(self, area: shapely.Geometry, stop_m: float = 0.0, now: bool = True) -> int:
+        """Register an area to walk to (a disc ``Point.buffer(r)``, a polygon, or a line:
+        "reach the line"); returns its goal index (the same geometry twice, compared by
+        ``area.wkb``, gives the same index). Its field is computed now, or with
+        ``now=False`` on first use (``ensure_goal``): a home field nobody walks yet costs
+        neither time nor memory."""
+        key = (shapely.to_wkb(area), float(stop_m))
+        if key in self._goal_keys:
+            index = self._goal_keys.index(key)
         else:
-            self._goal_specs.append(spec)
+            self._goal_keys.append(key)
+            self._goal_areas.append(area)
             self._goal_slot = np.append(self._goal_slot, -1)
-            index = len(self._goal_specs) - 1
+            index = len(self._goal_keys) - 1
         if now:
             self.ensure_goal(index)
         return index
 
     def ensure_goal(self, index: int) -> None:
         """Compute the goal's field if it is not ready; all ready fields are stacked in one
-        array so steering is a single gather for every citizen."""
+        array so steering is a few gathers for every citizen."""
         if self._goal_slot[index] >= 0:
             return
-        x, y, radius, stop = self._goal_specs[index]
-        goal = self.fields.goal(x, y, radius)
+        goal = self.fields.goal(self._goal_areas[index])
         self._goal_slot[index] = len(self._stops_all)
-        self._dx_all = np.concatenate([self._dx_all, goal.direction[:, 0]])
-        self._dy_all = np.concatenate([self._dy_all, goal.direction[:, 1]])
         self._dists_all = np.concatenate([self._dists_all, goal.distance])
-        self._stops_all = np.append(self._stops_all, np.float32(stop))
+        self._stops_all = np.append(self._stops_all, np.float32(self._goal_keys[index][1]))
+        self._fronts_all = np.append(self._fronts_all, goal.front)
+
+    def walk(self, index: int, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distance left (m) and (n, 2) unit walking directions of a ready goal at points."""
+        base = np.full(len(xy), self._goal_slot[index] * self.fields.nodes, np.int64)
+        dist, dx, dy = self.fields.sample(self._dists_all, base, xy)
+        return dist, np.column_stack([dx, dy])
 
     def goal_direction(self, index: int, cells: np.ndarray) -> np.ndarray:
-        """(n, 2) unit directions of a ready goal's field at the given cells."""
-        flat = self._goal_slot[index] * (self.fields.rows * self.fields.cols) + cells
-        return np.column_stack([self._dx_all[flat], self._dy_all[flat]])
+        """(n, 2) unit directions of a ready goal's field at the centres of level-grid
+        cells."""
+        f = self.fields
+        xy = np.column_stack([(cells % f.cols + 0.5) * f.cell, (cells // f.cols + 0.5) * f.cell])
+        return self.walk(index, xy)[1]
 
     def add_unit_body(self, x: float, y: float) -> pymunk.Body:
         body = pymunk.Body(rules.UNIT_MASS_KG, float("inf"))
@@ -126,21 +152,27 @@ class Crowd:
 
     # --- population --------------------------------------------------------------------
     def spawn(self, xy: np.ndarray, goal: int, home_goal: int, source: int,
-              agitation: float) -> None:
-        """Add citizens at the given points (already checked to be on free ground)."""
+              agitation: float, rng: np.random.Generator | None = None) -> None:
+        """Add citizens at the given points (already checked to be on free ground). With
+        ``rng`` (the world's), each draws its own free walking speed and body size
+        (``rules.PEOPLE``); without it everyone is the average person."""
         self.ensure_goal(goal)
+        n = len(xy)
+        radius, free_speed = _draw_people(rng, n)
         new_ids = []
-        for x, y in xy.tolist():
+        for (x, y), r in zip(xy.tolist(), radius.tolist(), strict=True):
             body = pymunk.Body(rules.CITIZEN_MASS_KG, float("inf"))
             body.position = (x, y)
-            shape = pymunk.Circle(body, rules.CITIZEN_RADIUS_M)
+            shape = pymunk.Circle(body, r)
             shape.friction = 0.0
             shape.filter = pymunk.ShapeFilter(categories=CITIZEN_CAT)
             self.space.add(body, shape)
             self.bodies.append(body)
             new_ids.append(body.id)
-        n = len(new_ids)
         self.ids = np.concatenate([self.ids, np.asarray(new_ids, np.int64)])
+        first = self._next_citizen_id
+        self.citizen_id = np.concatenate([self.citizen_id, np.arange(first, first + n)])
+        self._next_citizen_id = first + n
         self.pos = np.concatenate([self.pos, xy])
         self.vel = np.concatenate([self.vel, np.zeros((n, 2))])
         self.agitation = np.concatenate([self.agitation, np.full(n, agitation)])
@@ -151,7 +183,16 @@ class Crowd:
         self.source = np.concatenate([self.source, np.full(n, source, np.int32)])
         self.local_density = np.concatenate([self.local_density, np.zeros(n)])
         self.arrived_home = np.concatenate([self.arrived_home, np.zeros(n, bool)])
+        self.radius = np.concatenate([self.radius, radius])
+        self.free_speed = np.concatenate([self.free_speed, free_speed])
+        self.headway_limit = np.concatenate([self.headway_limit, np.full(n, np.inf)])
+        self.heading = np.concatenate([self.heading, self._initial_heading(goal, xy)])
         self._rows_dirty = True
+
+    def _initial_heading(self, goal: int, xy: np.ndarray) -> np.ndarray:
+        """New citizens face the way their goal's field points."""
+        d = self.walk(goal, xy)[1]
+        return np.arctan2(d[:, 1], d[:, 0])
 
     def remove(self, mask: np.ndarray) -> None:
         """Take the marked citizens out of the world (they went home)."""
@@ -172,8 +213,10 @@ class Crowd:
 
     # --- per tick ----------------------------------------------------------------------
     def update_density(self) -> None:
-        """Bin citizens into grid cells; each citizen's density is that of the 3x3 cells
-        around it. A padded grid turns the neighbourhood sum into nine gathers."""
+        """Bin citizens into grid cells; each citizen's density is the count in the 3x3
+        cells around it over the free ground there (a wall or a building in the
+        neighbourhood does not dilute it). A padded grid turns the neighbourhood sum into
+        nine gathers."""
         if self._rows_dirty:
             self._map_rows()  # may reorder citizens: before anything derived from the order
         f = self.fields
@@ -184,7 +227,8 @@ class Crowd:
         self._pcells = (row + 1) * pc + col + 1
         self._touched = self._bin(self._pcounts, None, self._touched)
         self._counts_fresh = False
-        self.local_density = self._neighbourhood(self._pcounts) / (9.0 * f.cell * f.cell)
+        self.local_density = self._neighbourhood(self._pcounts)
+        self.local_density /= self._ground9[self._pcells]
 
     def _bin(self, grid: np.ndarray, weights: np.ndarray | None,
              touched: np.ndarray | None) -> np.ndarray | None:
@@ -233,16 +277,16 @@ class Crowd:
 
     def steer(self, rng: np.random.Generator, dt: float) -> None:
         """Wanted velocity for every citizen, relaxed into its current velocity: down the
-        flow field at the walking speed its local density allows (Weidmann), slowing to a
-        stop at the goal, where agitated citizens mill about."""
+        walking field at the walking speed its local density allows (Weidmann) and the
+        time gap to whoever is ahead allows (headway); in the goal area they fill it
+        toward its front to standing density (massing), agitated ones milling about."""
         if not self.count:
             return
         goal = np.where(self.going_home, self.home_goal, self.goal) \
             if self.going_home.any() else self.goal
         slot = self._goal_slot[goal]
-        flat = slot * (self.fields.rows * self.fields.cols)
-        flat += self._cells
-        dist = self._dists_all[flat]
+        dist, dir_x, dir_y = self.fields.sample(self._dists_all, slot * self.fields.nodes,
+                                                self.pos)
         # Weidmann: 1 - exp(gamma (1/jam - 1/rho)), in place (one array, not six)
         factor = np.maximum(self.local_density, 1e-3)
         np.divide(1.0, factor, out=factor)
@@ -253,19 +297,23 @@ class Crowd:
         np.maximum(factor, rules.MIN_SPEED_FACTOR, out=factor)
         np.minimum(factor, 1.0, out=factor)
         dist_left = dist - self._stops_all[slot]
-        approach = _clamp01(dist_left * 0.25)
-        approach[~np.isfinite(dist)] = 1.0
+        there = dist_left <= 0.0
         speed = factor
-        speed *= approach * rules.FREE_WALK_MPS
+        speed *= self._own_pace()
         stirred = self.agitation * 0.3
         stirred += 1.0
         speed *= stirred
-        want_x = self._dx_all[flat] * speed
-        want_y = self._dy_all[flat] * speed
-        milling = np.flatnonzero((approach < 1.0) & (self.agitation > 0.0))
+        self._keep_distance(speed, dir_x, dir_y, goal, dist, there)
+        if there.any():  # in the goal area: fill it toward the front, then press
+            front_gap = np.maximum(dist[there] - self._fronts_all[slot[there]], 0.0)
+            speed[there] *= press_factor(front_gap, self.local_density[there])
+        want_x = dir_x * speed
+        want_y = dir_y * speed
+        self._spread(want_x, want_y, dir_x, dir_y, there)
+        milling = np.flatnonzero(there & (self.agitation > 0.0))
         if len(milling):
             wander = rng.standard_normal((2, len(milling)))
-            amount = rules.WANDER_MPS * self.agitation[milling] * (1.0 - approach[milling])
+            amount = rules.WANDER_MPS * self.agitation[milling]
             want_x[milling] += wander[0] * amount
             want_y[milling] += wander[1] * amount
         relax = min(1.0, dt / rules.STEER_RELAX_S)
@@ -273,19 +321,83 @@ class Crowd:
             want -= self.vel[:, axis]
             want *= relax
             self.vel[:, axis] += want
-        self.arrived_home = self.going_home & (dist_left <= 0.0)
+        self.arrived_home = self.going_home & there
+        self._face(dir_x, dir_y)
+
+    def _spread(self, want_x: np.ndarray, want_y: np.ndarray, dir_x: np.ndarray,
+                dir_y: np.ndarray, there: np.ndarray) -> None:
+        """Citizens step toward emptier ground, down the crowd's density gradient:
+        walkers only across their way (a stream rounding a corner widens instead of
+        piling into the corner along the one shortest line), those standing in their
+        goal's area in any direction (the mass spreads around the front instead of
+        growing back along the way it came)."""
+        k = rules.SPREAD
+        who = np.flatnonzero(self.local_density >= k.min_density)
+        if not len(who):
+            return
+        pc, f = self.fields.cols + 2, self.fields
+        cells = self._pcells[who]
+
+        def rho(offset: int) -> np.ndarray:
+            at = cells + offset
+            return self._pcounts.take(at) / self._ground1.take(at)
+
+        gx = (rho(1) - rho(-1)) / (2.0 * f.cell)
+        gy = (rho(pc) - rho(-pc)) / (2.0 * f.cell)
+        walking = ~there[who]
+        ex, ey = dir_x[who], dir_y[who]
+        along = np.where(walking, gx * ex + gy * ey, 0.0)
+        gx -= along * ex
+        gy -= along * ey
+        side_x, side_y = -k.gain * gx, -k.gain * gy
+        size = np.hypot(side_x, side_y)
+        top = np.where(walking, k.max_mps, k.max_standing_mps)
+        scale = np.minimum(1.0, top / np.maximum(size, 1e-9))
+        want_x[who] += side_x * scale
+        want_y[who] += side_y * scale
+
+    def _own_pace(self) -> np.ndarray:
+        """Free speed each citizen walks at in its company: its own on an empty street,
+        the crowd's average in a dense one (people fall into step with a crowd)."""
+        p = rules.PEOPLE
+        alone = np.exp(-self.local_density / p.in_step_density)
+        return p.speed_mean_mps + (self.free_speed - p.speed_mean_mps) * alone
+
+    def _keep_distance(self, speed: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray,
+                       goal: np.ndarray, dist: np.ndarray, there: np.ndarray) -> None:
+        """Walkers in company slow to keep a time gap to whoever is in their way (not
+        those already standing in their goal's crowd). The neighbour search runs every
+        HEADWAY.every steering ticks; in between each walker keeps its last limit."""
+        if self._steers % rules.HEADWAY.every == 0:
+            self.headway_limit[:] = np.inf
+            who = np.flatnonzero((speed > 0.05) & ~there
+                                 & (self.local_density >= rules.HEADWAY.min_density))
+            if len(who):
+                self.headway_limit[who] = headway_speed(self.pos, self.radius, dir_x, dir_y,
+                                                        goal, dist, who)
+        self._steers += 1
+        np.minimum(speed, self.headway_limit, out=speed)
+
+    def _face(self, dir_x: np.ndarray, dir_y: np.ndarray) -> None:
+        """Walkers face where they walk; those standing face their goal (the front)."""
+        vx, vy = self.vel[:, 0], self.vel[:, 1]
+        moving = vx * vx + vy * vy > rules.FACE_WALKING_MPS ** 2
+        self.heading = np.where(moving, np.arctan2(vy, vx), np.arctan2(dir_y, dir_x))
 
     def tick(self, rng: np.random.Generator, tick: int) -> None:
-        """One crowd tick. Steering (density, wanted velocities, the batch write) runs every
-        STEER_EVERY ticks; pymunk steps and positions are read back every tick, and unit
-        bodies get their velocities every tick."""
+        """One crowd tick. The crowd's physics steps every PHYSICS_EVERY ticks (30 Hz: a
+        packed crowd's cost is the contact solver) and steering (density, wanted
+        velocities, the batch write) every STEER_EVERY ticks; positions are read back
+        after each step, and unit bodies get their velocities before it."""
+        if tick % rules.PHYSICS_EVERY:
+            return
         if tick % rules.STEER_EVERY == 0:
             self.update_density()
             self.steer(rng, rules.DT * rules.STEER_EVERY)
             self._write_velocities()
         else:
             self._drive_unit_bodies()
-        self._step_and_read(rules.DT)
+        self._step_and_read(rules.DT * rules.PHYSICS_EVERY)
 
     def _write_velocities(self) -> None:
         if self._rows_dirty:
@@ -363,6 +475,26 @@ class Crowd:
         sums = np.bincount(self._cells, weights=self.agitation, minlength=f.rows * f.cols) \
             if self.count else np.zeros(f.rows * f.cols)
         return (sums / np.maximum(self.counts, 1)).reshape(f.rows, f.cols)
+
+
+def _ground_around(fields: FlowFields) -> np.ndarray:
+    """Free ground (m2) in the 3x3 level-grid cells around each padded cell, at least a
+    body's share so a citizen pressed into a building's corner sees a finite density."""
+    padded = np.pad(fields.walkable, 1)
+    total = ndimage.uniform_filter(padded, size=3, mode="constant") * 9.0
+    return np.maximum(total, rules.MIN_GROUND_M2).ravel()
+
+
+def _draw_people(rng: np.random.Generator | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Body radius (m) and free walking speed (m/s) of n new citizens (rules.PEOPLE)."""
+    p = rules.PEOPLE
+    if rng is None:
+        return np.full(n, p.radius_mean_m), np.full(n, p.speed_mean_mps)
+    radius = np.clip(rng.normal(p.radius_mean_m, p.radius_sd_m, n),
+                     p.radius_min_m, p.radius_max_m)
+    speed = np.clip(rng.normal(p.speed_mean_mps, p.speed_sd_mps, n),
+                    p.speed_min_mps, p.speed_max_mps)
+    return radius, speed
 
 
 def _clamp_index(v: np.ndarray, size: int) -> np.ndarray:

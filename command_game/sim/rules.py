@@ -12,17 +12,21 @@ TICK_RATE = 60  # ticks per second of game time
 DT = 1.0 / TICK_RATE
 SLOW_EVERY = 6  # tension, incidents, objectives update at 10 Hz (every 6 ticks)
 SLOW_DT = SLOW_EVERY * DT
-STEER_EVERY = 2  # citizens' steering runs at 30 Hz; physics and reading back at 60 Hz
+STEER_EVERY = 2  # citizens' steering runs at 30 Hz
+PHYSICS_EVERY = 2  # and the crowd's physics too (same fidelity numbers as at 60 Hz, half
+# the contact solving: docs/simulation.md)
 
 # --- crowd -------------------------------------------------------------------------------
-CITIZEN_RADIUS_M = 0.25
 CITIZEN_MASS_KG = 70.0
-FREE_WALK_MPS = 1.3  # free walking speed
+WALL_RADIUS_M = 0.05  # building edges are segments this thick (a door keeps its width)
 JAM_DENSITY = 5.4  # persons per m2 where walking stops (Weidmann's fundamental diagram)
 WEIDMANN_GAMMA = 1.913
+MIN_GROUND_M2 = 1.0  # a citizen's density counts at least this much ground around it
 MIN_SPEED_FACTOR = 0.04  # a packed crowd still shuffles
+FACE_WALKING_MPS = 0.2  # faster than this a citizen faces where it walks, else its goal
 STEER_RELAX_S = 0.5  # how fast a citizen's velocity turns toward the wanted one
 SPAWN_JITTER_M = 3.0
+HOME_RADIUS_M = 6.0  # a citizen going home leaves the world within this of its source
 WANDER_MPS = 0.35  # restless milling of an agitated crowd at its site, at agitation 1
 AGITATION_SPREAD = 0.25  # per s, pull of a citizen's agitation toward its neighbourhood
 AGITATION_FROM_TENSION = 0.003  # per s at a site of tension 100, on citizens gathered there
@@ -30,6 +34,101 @@ AGITATION_RELAX = 0.01  # per s, natural cooling toward the source's starting ag
 DISPERSE_AGITATION = 0.12  # a calm citizen below this may go home
 DISPERSE_CHANCE = 0.01  # per s, chance that a calm citizen at its site goes home
 CROWD_NEAR_FACTOR = 2.0  # citizens within radius_m * this count as "at" a site
+
+
+@dataclass(frozen=True)
+class People:
+    """Who walks: each citizen draws its own free walking speed and body size at spawn.
+
+    Speeds after Weidmann (1993), "Transporttechnik der Fussgaenger", whose survey of 58
+    studies gives a mean free speed of 1.34 m/s with a standard deviation of 0.26 m/s;
+    clipped to what healthy adults walk. Bodies are circles of the size pedestrian models
+    commonly use for the shoulder ellipse (JuPedSim's collision-free speed model: radius
+    0.2 m), with a small spread. The spread of both is what breaks the stable arches
+    identical frictionless discs form in a narrow door.
+    """
+
+    speed_mean_mps: float = 1.34
+    speed_sd_mps: float = 0.26
+    speed_min_mps: float = 0.7
+    speed_max_mps: float = 2.0
+    in_step_density: float = 0.5  # persons/m2: the spread of speeds fades as exp(-rho/this)
+    radius_mean_m: float = 0.2
+    radius_sd_m: float = 0.015
+    radius_min_m: float = 0.17
+    radius_max_m: float = 0.23
+
+
+PEOPLE = People()
+
+
+@dataclass(frozen=True)
+class WalkLattice:
+    """Where walking distances are computed (``sim/flowfield.py``): the fast marching
+    method (Sethian 1996, "A fast marching level set method for monotonically advancing
+    fronts", PNAS 93) on a lattice finer than the level's grid."""
+
+    min_spacing_m: float = 0.1  # small maps: a lattice this fine
+    max_nodes: int = 1_500_000  # per goal (6 MB of float32); big maps get a coarser lattice
+    narrowest_gap_m: float = 0.6  # between buildings: narrower gaps count as closed
+    erode_factor: float = 0.75  # obstacles shrink by this many spacings (> 1/sqrt 2 keeps
+    # any open gap connected for the 4-neighbour march, even diagonal to the lattice)
+
+
+WALK = WalkLattice()
+
+
+@dataclass(frozen=True)
+class Headway:
+    """The collision-free speed model's distance keeping (``sim/headway.py``; Tordeux,
+    Chraibi & Seyfried 2016), on top of Weidmann's density speed."""
+
+    time_gap_s: float = 0.42  # T: a walker allows itself (gap to the one ahead) / T
+    path_width: float = 0.5  # of the two radii: who is "in the way" laterally
+    press_mps: float = 0.15  # touching the one ahead, one still presses on this gently
+    look_ahead_m: float = 1.5  # neighbours further away never limit (> v_max T + 2 r)
+    neighbours: int = 6  # nearest ones looked at (the one in the way is among them)
+    every: int = 2  # steering ticks between neighbour searches (15 Hz)
+    min_density: float = 0.5  # persons/m2: sparser neighbourhoods skip the search
+
+
+HEADWAY = Headway()
+
+
+@dataclass(frozen=True)
+class Mass:
+    """How a crowd stands at its site (``sim/massing.py``). Standing densities after
+    Fruin (1971), "Pedestrian planning and design": 2-3 persons/m2 is a tight standing
+    crowd without body contact pressure (levels of service D-E for queuing areas), and
+    below 1 person/m2 people stand freely."""
+
+    front_density: float = 3.0  # persons/m2 at the front (the goal area's deepest ground)
+    thinning_m: float = 12.0  # the standing density halves this far behind the front
+    edge_density: float = 0.8  # never thinner than this while inside the area
+    fill_band: float = 0.3  # walking fades over the last 30 % below the standing density
+    press_mps: float = 0.05  # standing citizens still press toward the front this fast,
+    press_band: float = 0.15  # until the crowd is this much denser than people stand
+
+
+MASS = Mass()
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Walkers sidestep down the crowd's density gradient, across their way: the local
+    route choice of density-aware flow models (Hughes 2002, "A continuum theory for the
+    flow of pedestrians", Transp. Res. B 36: people avoid denser ground), without
+    recomputing the walking fields."""
+
+    gain: float = 0.6  # m/s of sidestep per (persons/m2 per m) of gradient
+    max_mps: float = 0.5
+    max_standing_mps: float = 0.3  # in a goal area's crowd
+    min_density: float = 0.3  # persons/m2 around the walker, else no sidestep
+
+
+SPREAD = Spread()
+CITIZEN_RADIUS_M = PEOPLE.radius_mean_m  # the average citizen
+FREE_WALK_MPS = PEOPLE.speed_mean_mps
 
 # --- units -------------------------------------------------------------------------------
 UNIT_RADIUS_M = 1.5

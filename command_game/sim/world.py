@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import shapely
 
+from command_game.level.gather import gather_area
 from command_game.level.models import HQ_TYPES, Level
 from command_game.sim import dispatch, event_cards, incidents, objectives, rules, scenario
 from command_game.sim.commands import Command
@@ -77,8 +78,9 @@ class World:
             site = self.sites.get(src.attractor)
             if site is None:
                 continue
-            goal = self.crowd.add_goal(site.x, site.y, site.radius_m, 0.0)
-            home = self.crowd.add_goal(src.x, src.y, 6.0, 0.0, now=False)
+            goal = self.crowd.add_goal(gather_area(level.office(src.attractor)))
+            home = self.crowd.add_goal(shapely.Point(src.x, src.y).buffer(rules.HOME_RADIUS_M),
+                                       now=False)
             self._sources.append([i, src, goal, home, 0.0, 0])  # .., spawn credit, spawned
         self.history.tension = {s: [] for s in self.sites}
         self.cards = event_cards.Deck.for_level(level)
@@ -157,7 +159,7 @@ class World:
                 free = self.fields.free.ravel()[self.fields.cell_index(xy)]
                 xy[~free] = (src.x, src.y)
                 xy[~free] += self.rng.uniform(-0.5, 0.5, (int((~free).sum()), 2))
-                self.crowd.spawn(xy, goal, home, entry[0], src.agitation)
+                self.crowd.spawn(xy, goal, home, entry[0], src.agitation, self.rng)
                 credit -= n
                 spawned += n
             entry[4], entry[5] = credit, spawned
@@ -189,6 +191,14 @@ class World:
 
     def crowd_agitation(self) -> np.ndarray:
         return self.crowd.agitation
+
+    def crowd_radii(self) -> np.ndarray:
+        """Each citizen's body radius in metres, in the order of crowd_positions()."""
+        return self.crowd.radius
+
+    def crowd_headings(self) -> np.ndarray:
+        """Where each citizen faces, radians counter-clockwise from +x (map east)."""
+        return self.crowd.heading
 
     def density_grid(self) -> tuple[np.ndarray, float]:
         f = self.fields
