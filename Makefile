@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-board balance clean
+.PHONY: run test lint bench bench-board balance fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The fuzz tests of `make test` with FUZZ times as many examples, freshly random; a crash
+# is kept under tests/data/fuzz/ (see tests/fuzzing.py) to become a regression test.
+FUZZ ?= 20
+fuzz: $(STAMP)
+	KAMTIBMAS_FUZZ=$(FUZZ) $(BIN)/python -m pytest -q tests/test_fuzz_*.py \
+		--hypothesis-show-statistics
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

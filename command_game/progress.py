@@ -29,6 +29,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from command_game.json_input import parse_json
 from command_game.level.models import Level
 from command_game.sim.rules import START_TRUST
 from command_game.storage import atomic_write_text, backup_file
@@ -139,7 +140,7 @@ def load_progress(path: Path | None = None) -> Progress:
     if not path.exists():
         return Progress()
     try:
-        return Progress.model_validate(json.loads(path.read_text("utf-8")))
+        return Progress.model_validate(parse_json(path.read_bytes()))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValidationError) as exc:
         return _reset(path, exc)
 

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from command_game.json_input import JsonInputError, parse_json
 from command_game.storage import atomic_write_text, backup_file
 from command_game.userdata import settings_path
 
@@ -44,7 +45,7 @@ class Notice:
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
     version: Literal[1] = SETTINGS_VERSION
     language: Literal["en", "id"] = "en"
@@ -106,6 +107,11 @@ def load_settings(path: Path | None = None) -> Settings:
     if not target.exists():
         _current = Settings()
         return _current
+    if not target.is_file():
+        _current = Settings()
+        _current._notice = Notice(target, None, "it is a folder, not a settings file; left "
+                                  "as it is (`command-game settings reset` moves it aside)")
+        return _current
     try:
         _current = parse_settings(target.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -115,7 +121,7 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def parse_settings(text: str) -> Settings:
     """Settings from the file's text; ValueError (with the field and the fix) when unusable."""
-    data: Any = json.loads(text)
+    data: Any = parse_json(text)
     if not isinstance(data, dict):
         raise ValueError("the file does not hold a JSON object")
     version = data.get("version")
@@ -130,6 +136,8 @@ def _reason(exc: Exception) -> str:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(file)"
         return f"field '{where}': {first['msg']} ({exc.error_count()} problem(s))"
+    if isinstance(exc, JsonInputError) and not exc.positioned:
+        return f"{exc.reason}: {exc.fix}"
     if isinstance(exc, json.JSONDecodeError):
         return f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
     return str(exc)

@@ -28,16 +28,31 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def _free_name(src: Path, suffix: str) -> Path:
+    """NAME+suffix, or NAME+suffix+N for the first N not taken: a backup never overwrites."""
+    dst = src.with_name(src.name + suffix)
+    n = 1
+    while dst.exists():
+        dst = src.with_name(f"{src.name}{suffix}{n}")
+        n += 1
+    return dst
+
+
 def backup_file(path: str | os.PathLike[str], suffix: str = ".bak") -> Path:
     """Copies a file aside before it is replaced; returns where the copy went.
 
     An existing backup is never overwritten: the new one gets a numbered name.
     """
     src = Path(path)
-    dst = src.with_name(src.name + suffix)
-    n = 1
-    while dst.exists():
-        dst = src.with_name(f"{src.name}{suffix}{n}")
-        n += 1
+    dst = _free_name(src, suffix)
     shutil.copy2(src, dst)
+    return dst
+
+
+def move_aside(path: str | os.PathLike[str], suffix: str = ".bak") -> Path:
+    """Renames something that stands where a file must go (a folder named like the
+    settings file, say) to a free backup name, so nothing in it is lost."""
+    src = Path(path)
+    dst = _free_name(src, suffix)
+    src.rename(dst)
     return dst

@@ -14,17 +14,34 @@ import platformdirs
 APP_NAME = "kamtibmas"
 
 
+class UserDataError(OSError):
+    """The user data folder cannot be made or used; the message names it and the fix.
+    An OSError, so code that already survives a failed write survives this too."""
+
+
+def _folder(path: Path, what: str) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UserDataError(f"{what} {path} is a file, not a folder: move the file away, "
+                            "or point COMMAND_GAME_HOME at a folder") from None
+    except OSError as exc:
+        raise UserDataError(f"{what} {path} cannot be created ({exc.strerror or exc}): "
+                            "check its permissions, or point COMMAND_GAME_HOME at a "
+                            "folder you can write") from None
+    return path
+
+
 def data_dir() -> Path:
     override = os.environ.get("COMMAND_GAME_HOME")
-    base = Path(override) if override else platformdirs.user_data_path(APP_NAME, appauthor=False)
-    base.mkdir(parents=True, exist_ok=True)
-    return base
+    if override:
+        return _folder(Path(override), "COMMAND_GAME_HOME")
+    return _folder(platformdirs.user_data_path(APP_NAME, appauthor=False),
+                   "the user data folder")
 
 
 def _subdir(name: str) -> Path:
-    path = data_dir() / name
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _folder(data_dir() / name, "the folder")
 
 
 def levels_dir() -> Path:

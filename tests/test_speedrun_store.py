@@ -15,7 +15,7 @@ from command_game.speedrun.segments import (
     sum_of_best,
     times_along,
 )
-from command_game.speedrun.store import Leaderboard, RunRecord, clean_player
+from command_game.speedrun.store import SCHEMA_VERSION, Leaderboard, RunRecord, clean_player
 from command_game.speedrun.summary import summarize
 from command_game.speedrun.timing import Split, categories_for, format_time, parse_category
 
@@ -153,7 +153,7 @@ def test_a_board_from_before_real_splits_opens_and_keeps_its_runs(tmp_path):
     assert board.get_run(new.id).real_split_s("b") == 80.25
     assert [r.player for r in board.board("singkawang", "any")] == ["baru", "dulu", "lama"]
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert Leaderboard(path).count() == 3  # opening the migrated board again changes nothing
 
 

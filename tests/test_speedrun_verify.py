@@ -165,7 +165,7 @@ def test_false_claims_are_caught(sealed):
     fewer = rewrite(sealed, final_tick=replay.final_tick - 1, commands=replay.commands)
     assert "outcome" in verify(fewer).message
     split = [(replay.splits[0][0], replay.splits[0][1] - 60)] + replay.splits[1:]
-    assert "split for" in verify(rewrite(sealed, splits=split)).message
+    assert "split 1:" in verify(rewrite(sealed, splits=split)).message
     assert "qualifies" in verify(rewrite(sealed, categories=["any"])).message
     late = group_commands([Command(replay.final_tick + 5, "recall", ("samapta_1",))])
     assert "after its last tick" in verify(rewrite(sealed, commands=replay.commands + late)

@@ -138,3 +138,140 @@ def test_cli_export_then_import(tmp_path, capsys):
     assert main(["levels", "import-tiled", str(tmp_path / "missing.tmj"), "-o",
                  str(out)]) == 1
     assert "missing.tmj" in capsys.readouterr().out
+
+
+# --- hardening (issue 12): every hand-written variant is either imported as drawn or
+# refused with a message naming the object and the fix; never a traceback ---------------
+
+def _import(tmp_path, raw) -> object:
+    path = tmp_path / "variant.tmj"
+    path.write_text(json.dumps(raw))
+    return import_tiled(path)
+
+
+def _refused(tmp_path, raw, *words) -> str:
+    with pytest.raises(LevelError) as err:
+        _import(tmp_path, raw)
+    text = str(err.value)
+    assert "variant.tmj" in text
+    for word in words:
+        assert word in text, text
+    return text
+
+
+def _layer(raw, name):
+    for layer in raw["layers"]:
+        if layer.get("name") == name:
+            return layer
+        for inner in layer.get("layers", []):
+            if inner.get("name", "").lower() == name:
+                return inner
+    raise KeyError(name)
+
+
+def test_non_numeric_properties_are_named_not_a_traceback(tmp_path):
+    raw = hand_made_map()
+    _layer(raw, "roads")["objects"][1]["properties"] = [_prop("speed_kmh", "fast")]
+    _refused(tmp_path, raw, "object 2", "speed_kmh", "'fast' is not a finite number")
+    raw = hand_made_map()
+    _layer(raw, "offices")["objects"][1]["properties"][2] = _prop("radius", "wide")
+    _refused(tmp_path, raw, "object 4", "radius")
+    raw = hand_made_map()
+    _layer(raw, "roads")["objects"][1]["properties"] = [_prop("speed_kmh", "nan")]
+    _refused(tmp_path, raw, "not a finite number")
+
+
+def test_numeric_text_and_fractions_in_properties(tmp_path):
+    raw = hand_made_map()
+    _layer(raw, "roads")["objects"][1]["properties"] = [_prop("speed_kmh", "30")]
+    assert _import(tmp_path, raw).roads.edges[2].speed_kmh == 30.0
+    raw = hand_made_map()
+    _layer(raw, "crowd")["objects"][0]["properties"][1] = _prop("max_agents", 120.5, "float")
+    _refused(tmp_path, raw, "max_agents", "not a whole number")  # never silently 120
+
+
+def test_property_without_value_and_bad_shapes_are_named(tmp_path):
+    raw = hand_made_map()
+    _layer(raw, "roads")["objects"][1]["properties"] = [{"name": "speed_kmh", "type": "float"}]
+    _refused(tmp_path, raw, "layer 'Roads' object 2", "value")
+    raw = hand_made_map()
+    _layer(raw, "buildings")["objects"][0]["polygon"] = []
+    _refused(tmp_path, raw, "object 5", "fewer than 3")
+    raw = hand_made_map()
+    _layer(raw, "roads")["objects"][0]["polyline"][1] = {"x": 5}
+    _refused(tmp_path, raw, "object 1", "polyline[1].y", "Field required")
+    raw = hand_made_map()
+    raw["layers"] = {"roads": []}
+    _refused(tmp_path, raw, "layers", "valid list")
+    raw = hand_made_map()
+    raw["width"] = "25"  # text, not a number: never "25" * 16
+    _refused(tmp_path, raw, "width", "number")
+
+
+def test_old_dict_style_properties_are_read(tmp_path):
+    """Tiled before 1.2 wrote {name: value}; a property called "name" is just a name."""
+    raw = hand_made_map()
+    kpu = _layer(raw, "offices")["objects"][1]
+    kpu["properties"] = {"id": "kpu_kota", "name": "KPU Kota", "radius": 40.0}
+    level = _import(tmp_path, raw)
+    assert (level.offices[1].id, level.offices[1].name, level.offices[1].radius_m) == (
+        "kpu_kota", "KPU Kota", 40.0)
+    raw["properties"] = {p["name"]: p["value"] for p in raw["properties"]}
+    assert _import(tmp_path, raw).meta.title.en == "Count night"
+
+
+def test_layer_and_group_offsets_move_their_objects(tmp_path):
+    raw = hand_made_map()
+    raw["layers"][0]["offsetx"] = 10  # the group holding roads and offices
+    _layer(raw, "offices")["offsety"] = -5  # Tiled y down: 5 m up the map
+    level = _import(tmp_path, raw)
+    assert (level.roads.nodes[0].x, level.roads.nodes[0].y) == (30.0, 20.0)
+    assert (level.offices[0].x, level.offices[0].y) == (40.0, 35.0)
+
+
+def test_hidden_layers_are_left_out_and_same_named_layers_merge(tmp_path):
+    raw = hand_made_map()
+    extra = _obj(7, "gudang", "building", 100, 100, width=10, height=10)
+    raw["layers"].append({"id": 6, "name": "buildings", "type": "objectgroup",
+                          "objects": [extra]})
+    raw["layers"].append({"id": 7, "name": "buildings", "type": "objectgroup",
+                          "visible": False, "objects": [_obj(8, "draft", "building", 5, 5,
+                                                             width=9, height=9)]})
+    level = _import(tmp_path, raw)
+    assert [b.id for b in level.buildings] == ["blok", "gudang"]
+
+
+def test_tile_objects_sit_on_their_bottom_left_corner(tmp_path):
+    raw = hand_made_map()
+    _layer(raw, "buildings")["objects"][0] = _obj(5, "blok", "building", 250, 100, width=40,
+                                                  height=20, gid=1)
+    level = _import(tmp_path, raw)
+    # a tile object's y is its bottom edge (Tiled's convention): it spans y 80..100 down
+    ys = sorted({y for _, y in level.buildings[0].polygon})
+    assert ys == [200.0, 220.0]
+
+
+def test_templates_are_refused_with_what_to_do(tmp_path):
+    raw = hand_made_map()
+    _layer(raw, "offices")["objects"][0] = {"id": 3, "template": "polsek.tx", "x": 30,
+                                            "y": 270}
+    _refused(tmp_path, raw, "template 'polsek.tx'", "Detach Template")
+
+
+@pytest.mark.parametrize("text", ['{"type": "map", "layers": ' + "[" * 5000 + "]" * 5000 + "}",
+                                  "[1, 2]", '{"type": "map", "width": 1e999}'])
+def test_structurally_hostile_files_are_refused(tmp_path, text):
+    path = tmp_path / "variant.tmj"
+    path.write_text(text)
+    with pytest.raises(LevelError, match="variant.tmj"):
+        import_tiled(path)
+
+
+def test_cli_import_of_a_broken_map_exits_1_without_traceback(tmp_path, capsys):
+    raw = hand_made_map()
+    _layer(raw, "roads")["objects"][1]["properties"] = [{"name": "speed_kmh"}]
+    path = tmp_path / "variant.tmj"
+    path.write_text(json.dumps(raw))
+    out = tmp_path / "out.json"
+    assert main(["levels", "import-tiled", str(path), "-o", str(out)]) == 1
+    assert "speed_kmh" in capsys.readouterr().out and not out.exists()

@@ -47,10 +47,18 @@ def _play(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs one command. The game's own errors that no command can work around (a user
+    data folder that cannot be used) end it with their message and exit status 2."""
+    from command_game.userdata import UserDataError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", _play)
-    return int(func(args) or 0)
+    try:
+        return int(func(args) or 0)
+    except UserDataError as exc:
+        print(f"command-game: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -63,7 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     imp = bsub.add_parser("import", help="add a run from a replay after verifying it")
     imp.add_argument("replay", type=Path, metavar="REPLAY")
-    imp.add_argument("--player", required=True, help="the runner's name")
+    imp.add_argument("--player", required=True,
+                     help="the runner's name; one that starts with '-' is given as "
+                     "--player=-NAME (e.g. --player=-2+3)")
     imp.add_argument("--comment", default="", help="a note shown with the run")
     imp.add_argument("--level", type=Path, default=None, help="the level file, if not found")
     imp.set_defaults(func=_reporting_board_errors(cmd_import))

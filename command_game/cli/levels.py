@@ -12,7 +12,7 @@ from command_game.level.lint import lint
 from command_game.level.models import Level
 from command_game.level.problems import LevelError
 from command_game.level.tiled import MERGE_TOLERANCE_M, export_tiled, import_tiled
-from command_game.storage import atomic_write_text
+from command_game.storage import atomic_write_text, backup_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +41,8 @@ def schema_text() -> str:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     out = args.output or bundled_levels_dir() / "schema.json"
-    atomic_write_text(out, schema_text())
+    if not _write(out, lambda: atomic_write_text(out, schema_text()), keep=False):
+        return 1
     print(f"wrote {out}")
     return 0
 
@@ -92,7 +93,8 @@ def cmd_import_tiled(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem.format(exc.file))
         return 1
-    save_level(level, args.output)
+    if not _write(args.output, lambda: save_level(level, args.output)):
+        return 1
     problems = lint(level)
     for problem in problems:
         print(problem.format(str(args.output)))
@@ -108,6 +110,22 @@ def cmd_export_tiled(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem.format(exc.file))
         return 1
-    export_tiled(level, args.output)
+    if not _write(args.output, lambda: export_tiled(level, args.output)):
+        return 1
     print(f"wrote {args.output}")
     return 0
+
+
+def _write(path: Path, save, keep: bool = True) -> bool:
+    """Writes an output file, keeping a copy of one that is already there (keep=False for
+    a generated file such as the schema); a path that cannot be written ends the command
+    with one line instead of a traceback."""
+    try:
+        if keep and path.is_file():
+            print(f"{path} exists: kept as {backup_file(path)}")
+        save()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        print(f"{path}: cannot write it ({getattr(exc, 'strerror', None) or exc}); "
+              "choose another path with -o")
+        return False
+    return True

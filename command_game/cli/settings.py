@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from command_game import settings
-from command_game.storage import backup_file
+from command_game.storage import backup_file, move_aside
 from command_game.userdata import settings_path
 
 
@@ -31,18 +31,28 @@ def _path(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     loaded = settings.load_settings()
-    if loaded.notice is not None:
-        backup = loaded.notice.backup or "-"
-        print(f"{loaded.notice.path}: {loaded.notice.reason}; kept as {backup}, "
-              "defaults written", file=sys.stderr)
+    notice = loaded.notice
+    if notice is not None and notice.backup is not None:
+        print(f"{notice.path}: {notice.reason}; kept as {notice.backup}, defaults written",
+              file=sys.stderr)
+    elif notice is not None:
+        print(f"{notice.path}: {notice.reason}; defaults apply, nothing was written",
+              file=sys.stderr)
     print(loaded.model_dump_json(indent=2))
     return 0
 
 
 def _reset(args: argparse.Namespace) -> int:
     path = settings_path()
-    if path.exists():
-        print(f"old settings kept as {backup_file(path)}")
-    settings.save_settings(settings.Settings(), path)
+    try:
+        if path.is_file():
+            print(f"old settings kept as {backup_file(path)}")
+        elif path.exists():
+            print(f"{path} was not a file; moved aside to {move_aside(path)}")
+        settings.save_settings(settings.Settings(), path)
+    except OSError as exc:
+        print(f"{path}: cannot reset the settings ({exc.strerror or exc}); check that the "
+              "folder is writable", file=sys.stderr)
+        return 1
     print(f"defaults written to {path}")
     return 0

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from command_game.level.io import load_level
+from command_game.level.lint import require_playable
 from command_game.level.problems import LevelError
 from command_game.sim.autopilot import Autopilot
 from command_game.sim.dispatch import progress_ratios
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     sim.add_argument("level", type=Path, metavar="LEVEL", help="a level .json file")
     sim.add_argument("--autopilot", action="store_true",
                      help="let the reference commander play (default: no orders at all)")
-    sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sim.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     sim.add_argument("--ticks", type=int, default=None,
                      help="stop after this many ticks (default: until the mission ends)")
     sim.add_argument("--replay-out", type=Path, default=None, metavar="FILE",
@@ -36,6 +37,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help=f"with --trajectories: one frame every N ticks (default "
                           f"{DEFAULT_EVERY}: {TICK_RATE // DEFAULT_EVERY} frames per second)")
     sim.set_defaults(func=cmd_sim)
+
+
+def _seed(text: str) -> int:
+    """A seed a replay can hold: a whole number from 0 to 2**63 - 1."""
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed < 2**63:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from 0 to 2**63-1")
+    return seed
 
 
 def _positive_int(text: str) -> int:
@@ -52,7 +64,7 @@ def run(level_path: Path, autopilot: bool, seed: int = 0, ticks: int | None = No
         replay_out: Path | None = None, trajectories: Path | None = None,
         every: int = DEFAULT_EVERY) -> dict:
     """Play one level headless; returns the result record the CLI prints."""
-    level = load_level(level_path)
+    level = require_playable(load_level(level_path), str(level_path))
     started = time.perf_counter()
     world = World.from_level(level, seed=seed)
     stepping = time.perf_counter()
@@ -136,8 +148,8 @@ def cmd_sim(args: argparse.Namespace) -> int:
             print(problem.format(str(args.level)), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"{args.level}: cannot read the level ({exc.strerror or exc}); "
-              "check the path", file=sys.stderr)
+        print(f"{exc.filename or args.level}: {exc.strerror or exc}; check the path",
+              file=sys.stderr)
         return 2
     print(json.dumps(result, ensure_ascii=False))
     return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from command_game.editor.document import Document
+from command_game.json_input import parse_json
 from command_game.storage import atomic_write_text
 from command_game.userdata import autosave_dir
 
@@ -88,7 +89,7 @@ class Recovery:
 
 def _read(path: Path) -> Recovery | None:
     try:
-        payload = json.loads(path.read_text("utf-8"))
+        payload = parse_json(path.read_bytes())
     except (OSError, ValueError):
         return None
     if payload.get("clean") or not isinstance(payload.get("data"), dict):

@@ -18,8 +18,9 @@ from typing import Any
 
 from command_game.editor.document import Document
 from command_game.editor.validation import is_playable, validate
+from command_game.json_input import parse_json
 from command_game.level.io import level_to_dict, load_level, save_level
-from command_game.level.problems import LevelError
+from command_game.level.problems import LevelError, Problem
 from command_game.storage import atomic_write_text, backup_file
 from command_game.userdata import levels_dir
 
@@ -102,8 +103,14 @@ def open_file(path: str | Path) -> EditorFile:
     """
     path = Path(path)
     if path.name.endswith(DRAFT_SUFFIX):
-        data = json.loads(path.read_text("utf-8"))
+        data = _json_object(path)
+        if data is None:
+            raise LevelError(str(path), [Problem("error", "(file)", "the draft is not a JSON "
+                                                 "object", "delete the draft, or restore it "
+                                                 "from a backup")])
         marker = data.pop(DRAFT_KEY, {}) or {}
+        if not isinstance(marker, dict):
+            marker = {}
         return EditorFile(Document(data, marker.get("target")), draft_path=path)
     try:
         level = load_level(path)
@@ -117,7 +124,7 @@ def open_file(path: str | Path) -> EditorFile:
 
 def _json_object(path: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = parse_json(path.read_bytes())
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     return data if isinstance(data, dict) else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from command_game.level.io import load_level
+from command_game.level.lint import require_playable
 from command_game.level.models import Level
 from command_game.level.problems import LevelError
 from command_game.userdata import levels_dir
@@ -38,8 +39,8 @@ def _scan(folder: Path) -> list[LevelEntry]:
     for path in sorted(folder.glob("*.json")):
         if path.name == "schema.json":
             continue
-        try:
-            entries.append(LevelEntry(path, load_level(path)))
+        try:  # a level the lint rejects is listed with its errors, never played
+            entries.append(LevelEntry(path, require_playable(load_level(path), str(path))))
         except LevelError as exc:
             entries.append(LevelEntry(path, None, exc))
     return entries

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from command_game.json_input import JsonInputError, parse_json
 from command_game.level.models import Level
 from command_game.level.problems import LevelError, Problem, json_path
 from command_game.storage import atomic_write_bytes
@@ -40,6 +41,14 @@ def _fix_for(err: dict[str, Any]) -> str:
         return "use lowercase letters, digits, '_' and '-' (e.g. 'kpu_kota')"
     if kind in ("too_short", "string_too_short"):
         return "add more entries or text: it is too short"
+    if kind in ("too_long", "string_too_long"):
+        return f"keep it to at most {ctx.get('max_length')} entries or characters"
+    if kind == "finite_number":
+        return "use an ordinary number: NaN and Infinity cannot be simulated"
+    if kind == "int_from_float" or (kind == "int_type" and isinstance(err.get("input"), float)):
+        return "use a whole number (no fraction): it would not be rounded for you"
+    if kind == "level_limit":
+        return str(ctx.get("fix"))
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         return "bring the number into range: " + err["msg"].lower()
     if kind.endswith("_type") or kind.endswith("_parsing"):
@@ -47,9 +56,18 @@ def _fix_for(err: dict[str, Any]) -> str:
     return err["msg"]
 
 
+_MESSAGES = {"finite_number": "not a finite number (NaN or Infinity)"}
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err["type"] == "int_type" and isinstance(err.get("input"), float):
+        return f"{err['input']!r} is not a whole number"
+    return _MESSAGES.get(err["type"], err["msg"])
+
+
 def problems_from_validation(exc: ValidationError) -> list[Problem]:
     return [
-        Problem("error", json_path(tuple(e["loc"])), e["msg"], _fix_for(e))
+        Problem("error", json_path(tuple(e["loc"])), _message(e), _fix_for(e))
         for e in exc.errors(include_url=False)
     ]
 
@@ -72,16 +90,20 @@ def load_level(path: str | os.PathLike[str]) -> Level:
     if len(raw) > MAX_LEVEL_BYTES:
         raise LevelError(file, [Problem("error", "(file)", f"file is {len(raw)} bytes",
                                         f"levels must be under {MAX_LEVEL_BYTES} bytes")])
+    return parse_level(read_json(raw, file), file)
+
+
+def read_json(raw: bytes, file: str) -> Any:
+    """JSON from an author's file (a level, a Tiled map), through the one guarded reader;
+    LevelError names the file, where and the fix."""
     try:
-        data = json.loads(raw.decode("utf-8"))
+        return parse_json(raw)
     except UnicodeDecodeError as exc:
         raise LevelError(file, [Problem("error", "(file)", f"not UTF-8 text ({exc.reason})",
                                         "save the file as UTF-8 JSON")]) from None
-    except json.JSONDecodeError as exc:
-        raise LevelError(file, [Problem("error", f"line {exc.lineno} column {exc.colno}",
-                                        f"invalid JSON: {exc.msg}",
-                                        "fix the JSON syntax at that position")]) from None
-    return parse_level(data, file)
+    except JsonInputError as exc:
+        where = f"line {exc.lineno} column {exc.colno}" if exc.positioned else "(file)"
+        raise LevelError(file, [Problem("error", where, exc.reason, exc.fix)]) from None
 
 
 def level_to_dict(level: Level) -> dict[str, Any]:

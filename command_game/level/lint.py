@@ -19,7 +19,7 @@ from shapely.validation import explain_validity
 from command_game.level.gather import check_gather
 from command_game.level.models import HQ_TYPES, Level
 from command_game.level.night_checks import check_cards, check_variation
-from command_game.level.problems import Problem
+from command_game.level.problems import LevelError, Problem
 
 LintPass = Callable[[Level], Iterator[Problem]]
 
@@ -225,3 +225,13 @@ PASSES: tuple[LintPass, ...] = (
 
 def lint(level: Level) -> list[Problem]:
     return [problem for check in PASSES for problem in check(level)]
+
+
+def require_playable(level: Level, file: str) -> Level:
+    """The level if no pass finds an error; else LevelError with every error. What runs a
+    level headless calls this: the world is only built from levels `levels validate`
+    accepts (the schema's limits and these passes together keep them simulable)."""
+    errors = [p for p in lint(level) if p.severity == "error"]
+    if errors:
+        raise LevelError(file, errors)
+    return level

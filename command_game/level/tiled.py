@@ -28,11 +28,14 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from command_game.level.io import level_to_dict, parse_level
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
+
+from command_game.json_input import JsonInputError, parse_json
+from command_game.level.io import MAX_LEVEL_BYTES, level_to_dict, parse_level, read_json
 from command_game.level.models import OFFICE_TYPES, Level
-from command_game.level.problems import LevelError, Problem
+from command_game.level.problems import LevelError, Problem, json_path
 from command_game.storage import atomic_write_text
 
 TILE_PX = 16
@@ -66,6 +69,82 @@ META_PROPERTIES: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 
+# --- import ------------------------------------------------------------------------------
+
+#: A number in a Tiled map: finite, and never text ("50" * 16 is not 800).
+TiledNumber = Annotated[float, Strict(), Field(allow_inf_nan=False, ge=-1e7, le=1e7)]
+
+
+class _Tiled(BaseModel):
+    """The parts of Tiled's JSON format the importer reads, checked before anything is
+    computed from them; everything else Tiled writes is allowed and ignored."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class TiledProperty(_Tiled):
+    name: str
+    type: str = "string"
+    value: Any = Field(description="required: Tiled always writes it")
+
+
+def _old_style(value: Any) -> Any:
+    """Tiled before 1.2 wrote properties as one object {name: value}: read those too."""
+    if isinstance(value, dict):
+        return [{"name": str(k), "value": v} for k, v in value.items()]
+    return value
+
+
+class TiledXY(_Tiled):
+    x: TiledNumber
+    y: TiledNumber
+
+
+class TiledObject(_Tiled):
+    id: Annotated[int, Strict()] | None = None
+    name: str = ""
+    type: str = ""
+    class_: str = Field("", alias="class")
+    x: TiledNumber  # Tiled always writes both: a missing one is a hand edit gone wrong
+    y: TiledNumber
+    width: TiledNumber = 0.0
+    height: TiledNumber = 0.0
+    rotation: TiledNumber = 0.0
+    visible: bool = True
+    point: bool = False
+    ellipse: bool = False
+    polygon: list[TiledXY] | None = None
+    polyline: list[TiledXY] | None = None
+    gid: int | None = None
+    template: str | None = None
+    properties: list[TiledProperty] = Field(default_factory=list)
+
+    _props = field_validator("properties", mode="before")(lambda cls, v: _old_style(v))
+
+
+class TiledLayer(_Tiled):
+    type: str = ""
+    name: str = ""
+    visible: bool = True
+    offsetx: TiledNumber = 0.0
+    offsety: TiledNumber = 0.0
+    objects: list[TiledObject] = Field(default_factory=list)
+    layers: list[TiledLayer] = Field(default_factory=list)
+
+
+class TiledMap(_Tiled):
+    type: str = ""
+    orientation: str = "orthogonal"
+    width: TiledNumber = 0.0
+    height: TiledNumber = 0.0
+    tilewidth: TiledNumber = float(TILE_PX)
+    tileheight: TiledNumber = float(TILE_PX)
+    layers: list[TiledLayer] = Field(default_factory=list)
+    properties: list[TiledProperty] = Field(default_factory=list)
+
+    _props = field_validator("properties", mode="before")(lambda cls, v: _old_style(v))
+
+
 class TiledError(LevelError):
     """A .tmj file that cannot be turned into a level; names the file, object and fix."""
 
@@ -74,30 +153,99 @@ def _fail(file: str, where: str, message: str, fix: str) -> TiledError:
     return TiledError(file, [Problem("error", where, message, fix)])
 
 
-# --- import ------------------------------------------------------------------------------
+def _where_in(raw: Any, loc: tuple[Any, ...]) -> str:
+    """A pydantic error location in a map, as an author finds it in Tiled: the layer by
+    name, the object by id, then the field."""
+    parts, node, rest = [], raw, list(loc)
+    while len(rest) >= 2 and rest[0] in ("layers", "objects") and isinstance(rest[1], int):
+        key, index = rest.pop(0), rest.pop(0)
+        try:
+            node = node[key][index]
+        except (KeyError, IndexError, TypeError):
+            break
+        label = node.get("name", "") if isinstance(node, dict) else ""
+        if key == "layers":
+            parts.append(f"layer '{label}'" if label else f"layer {index + 1}")
+        else:
+            oid = node.get("id", index + 1) if isinstance(node, dict) else index + 1
+            parts.append(f"object {oid}" + (f" ('{label}')" if label else ""))
+    if len(rest) >= 2 and rest[0] == "properties" and isinstance(rest[1], int):
+        try:
+            prop = node["properties"][rest[1]]
+            parts.append(f"property '{prop.get('name', rest[1] + 1)}'")
+            rest = rest[2:]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            pass
+    field = json_path(tuple(rest)) if rest else ""
+    return " ".join(parts + ([field] if field else [])) or "(map)"
 
-def _props(obj: dict[str, Any]) -> dict[str, Any]:
-    return {p["name"]: p.get("value") for p in obj.get("properties", []) if "name" in p}
+
+def check_map(raw: Any, file: str) -> TiledMap:
+    """The map's structure, checked at once; every problem names layer, object and field."""
+    if not isinstance(raw, dict):
+        raise _fail(file, "(map)", "the file holds JSON but not a Tiled map",
+                    "in Tiled use File > Export As... and choose JSON map files (*.tmj)")
+    try:
+        return TiledMap.model_validate(raw)
+    except ValidationError as exc:
+        problems = [Problem("error", _where_in(raw, tuple(e["loc"])),
+                            "not a finite number" if e["type"] == "finite_number" else e["msg"],
+                            "correct it in Tiled (a number must be a number, not text)"
+                            if e["type"] in ("float_type", "int_type", "finite_number")
+                            else "correct it in Tiled, or export the map again")
+                    for e in exc.errors(include_url=False)[:20]]
+        raise TiledError(file, problems) from None
+
+
+def _props(obj: TiledObject | TiledMap) -> dict[str, Any]:
+    return {p.name: p.value for p in obj.properties}
 
 
 def _class(obj: dict[str, Any]) -> str:
     """Tiled 1.9 wrote "class", 1.8 and 1.10+ write "type": accept both."""
-    return str(obj.get("type") or obj.get("class") or "").strip().lower()
+    return str(obj.get("type") or obj.get("class_") or "").strip().lower()
 
 
 def _r(v: float) -> float:
     return round(float(v), 3) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+def _number(file: str, where: str, name: str, value: Any, whole: bool = False) -> float | int:
+    """A custom property that must be a number: Tiled's float and int properties are, a
+    string property may hold one as text; anything else is named with its fix."""
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if number is None or not math.isfinite(number):
+        shown = "no value" if value is None else repr(value)[:40]
+        raise _fail(file, f"{where} property '{name}'", f"{shown} is not a finite number",
+                    f"give '{name}' a number (property type float or int in Tiled)")
+    if whole:
+        if not number.is_integer():
+            raise _fail(file, f"{where} property '{name}'", f"{value!r} is not a whole "
+                        "number", f"give '{name}' a whole number (property type int)")
+        return int(number)
+    return number
+
+
 class _Reader:
-    def __init__(self, raw: dict[str, Any], file: str, merge_m: float) -> None:
+    def __init__(self, raw: TiledMap, file: str, merge_m: float) -> None:
         self.raw, self.file, self.merge_m = raw, file, merge_m
         props = _props(raw)
         self.props = props
-        self.height_m = float(props.get("height_m") or raw.get("height", 0) *
-                              raw.get("tileheight", TILE_PX))
-        self.width_m = float(props.get("width_m") or raw.get("width", 0) *
-                             raw.get("tilewidth", TILE_PX))
+
+        def size(prop: str, tiles: float, tile: float) -> float:
+            if props.get(prop) not in (None, ""):
+                return float(_number(file, "map", prop, props[prop]))
+            return tiles * tile
+
+        self.height_m = size("height_m", raw.height, raw.tileheight)
+        self.width_m = size("width_m", raw.width, raw.tilewidth)
         if self.width_m <= 0 or self.height_m <= 0:
             raise _fail(file, "(map)", "the map has no size",
                         "set the map's width and height in Tiled (Map > Map Properties)")
@@ -105,17 +253,26 @@ class _Reader:
     def where(self, layer: dict[str, Any], obj: dict[str, Any]) -> str:
         return f"layer '{layer.get('name')}' object {obj.get('id')} ('{obj.get('name', '')}')"
 
+    def number(self, layer: dict[str, Any], obj: dict[str, Any], name: str, default: float,
+               props: dict[str, Any]) -> float:
+        value = props.get(name)
+        return default if value is None else float(
+            _number(self.file, self.where(layer, obj), name, value))
+
     def points(self, obj: dict[str, Any]) -> list[tuple[float, float]]:
-        """Absolute points in level metres (y up), rotation applied."""
-        ox, oy = float(obj.get("x", 0)), float(obj.get("y", 0))
-        if "polygon" in obj or "polyline" in obj:
-            rel = [(float(p["x"]), float(p["y"])) for p in obj.get("polygon") or obj["polyline"]]
-        elif obj.get("point"):
+        """Absolute points in level metres (y up), rotation applied. A tile object's (x, y)
+        is its bottom-left corner, a rectangle's its top-left: Tiled's own convention."""
+        ox, oy = obj["x"], obj["y"]
+        shape = obj["polygon"] if obj["polygon"] is not None else obj["polyline"]
+        if shape is not None:
+            rel = [(p["x"], p["y"]) for p in shape]
+        elif obj["point"]:
             rel = [(0.0, 0.0)]
         else:
-            w, h = float(obj.get("width", 0)), float(obj.get("height", 0))
-            rel = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]
-        angle = math.radians(float(obj.get("rotation", 0) or 0))
+            w, h = obj["width"], obj["height"]
+            top = -h if obj["gid"] is not None else 0.0
+            rel = [(0.0, top), (w, top), (w, top + h), (0.0, top + h)]
+        angle = math.radians(obj["rotation"])
         cos, sin = math.cos(angle), math.sin(angle)
         out = []
         for px, py in rel:
@@ -124,16 +281,42 @@ class _Reader:
         return out
 
     def object_layers(self) -> dict[str, dict[str, Any]]:
+        """Object layers by name, as the map shows them: hidden layers (and layers inside
+        hidden groups) are left out, layer and group offsets move their objects, and
+        layers of the same name (say, 'buildings' in two groups) are one layer."""
         found: dict[str, dict[str, Any]] = {}
 
-        def walk(layers: list[dict[str, Any]]) -> None:
+        def walk(layers: list[TiledLayer], dx: float, dy: float) -> None:
             for layer in layers:
-                if layer.get("type") == "group":
-                    walk(layer.get("layers", []))
-                elif layer.get("type") == "objectgroup":
-                    found.setdefault(str(layer.get("name", "")).strip().lower(), layer)
-        walk(self.raw.get("layers", []))
+                if not layer.visible:
+                    continue
+                x, y = dx + layer.offsetx, dy + layer.offsety
+                if layer.type == "group":
+                    walk(layer.layers, x, y)
+                elif layer.type == "objectgroup":
+                    name = layer.name.strip().lower()
+                    merged = found.setdefault(name, {"name": layer.name, "objects": []})
+                    merged["objects"] += [self._placed(layer, o, x, y) for o in layer.objects
+                                          if o.visible]
+        walk(self.raw.layers, 0.0, 0.0)
         return found
+
+    def _placed(self, layer: TiledLayer, obj: TiledObject, dx: float,
+                dy: float) -> dict[str, Any]:
+        data = obj.model_dump()
+        if obj.template is not None:
+            raise _fail(self.file, self.where({"name": layer.name}, data),
+                        f"the object uses the template '{obj.template}', which the importer "
+                        "does not read", "in Tiled select the object and choose Detach "
+                        "Template (or place a plain object)")
+        for shape, least in ((obj.polygon, 3), (obj.polyline, 2)):
+            if shape is not None and len(shape) < least:
+                raise _fail(self.file, self.where({"name": layer.name}, data),
+                            f"the shape has {len(shape)} point(s), fewer than {least}",
+                            "redraw it with at least that many points, or delete it")
+        data["x"], data["y"] = obj.x + dx, obj.y + dy
+        data["properties"] = _props(obj)
+        return data
 
 
 def _set_path(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -162,59 +345,79 @@ class _Ids:
         return obj_id
 
 
-def tiled_to_data(raw: dict[str, Any], file: str = "<tmj>",
+def tiled_to_data(raw: Any, file: str = "<tmj>",
                   merge_m: float = MERGE_TOLERANCE_M) -> dict[str, Any]:
     """Level data from parsed .tmj JSON; may be incomplete (the editor finishes it)."""
-    if raw.get("type") != "map" or raw.get("orientation", "orthogonal") != "orthogonal":
+    tiled = check_map(raw, file)
+    if tiled.type != "map" or tiled.orientation != "orthogonal":
         raise _fail(file, "(map)", "not an orthogonal Tiled map",
                     "export the map from Tiled as JSON (.tmj) with orthogonal orientation")
-    reader = _Reader(raw, file, merge_m)
+    reader = _Reader(tiled, file, merge_m)
     layers = reader.object_layers()
     data: dict[str, Any] = {"format_version": 1, "meta": {}, "map": {
         "width_m": _r(reader.width_m), "height_m": _r(reader.height_m)}}
-    for prop, path, _kind in META_PROPERTIES:
-        if reader.props.get(prop) not in (None, ""):
-            _set_path(data, path, reader.props[prop])
+    for prop, path, kind in META_PROPERTIES:
+        value = reader.props.get(prop)
+        if value in (None, ""):
+            continue
+        if kind in ("float", "int"):
+            value = _number(file, "map", prop, value, whole=kind == "int")
+        _set_path(data, path, value)
     data["meta"].setdefault("id", _slug(Path(file).stem, "tiled_map"))
     data["districts"] = _read_polygons(reader, layers.get("districts"), _Ids(), "district")
     data["buildings"] = _read_polygons(reader, layers.get("buildings"), _Ids(), "building")
     data["roads"] = _read_roads(reader, layers.get("roads"))
     data["offices"] = _read_offices(reader, layers.get("offices"), data["roads"]["nodes"])
     data["crowd_sources"] = _read_crowd(reader, layers.get("crowd"))
-    for name in LIST_PROPERTIES + OPTIONAL_PROPERTIES:
-        text = reader.props.get(name)
-        if text in (None, ""):
-            if name in LIST_PROPERTIES:
-                data[name] = []
-            continue
-        try:
-            data[name] = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise _fail(file, f"map property '{name}'", f"not valid JSON: {exc.msg}",
-                        f"write '{name}' as a JSON list, e.g. [{{\"id\": \"...\"}}]") from None
+    for name in LIST_PROPERTIES:
+        data[name] = _json_property(file, name, reader.props.get(name), list) or []
+    for name in OPTIONAL_PROPERTIES:
+        value = _json_property(file, name, reader.props.get(name),
+                               dict if name == "variation" else list)
+        if value is not None:
+            data[name] = value
     if "tni_backup_calls" not in data:
         data["tni_backup_calls"] = 0
     return data
 
 
+def _json_property(file: str, name: str, text: Any, kind: type) -> Any:
+    """A map property holding JSON text (a list, or for 'variation' an object), read
+    through the guarded JSON reader; None when it is absent or empty."""
+    if text in (None, ""):
+        return None
+    shape = "a JSON list" if kind is list else "a JSON object"
+    fix = f"write '{name}' as {shape} in a string property"
+    if not isinstance(text, str):
+        raise _fail(file, f"map property '{name}'", "is not text holding JSON", fix)
+    try:
+        value = parse_json(text)
+    except JsonInputError as exc:
+        raise _fail(file, f"map property '{name}'", f"not valid JSON: {exc.reason}",
+                    fix) from None
+    if not isinstance(value, kind):
+        raise _fail(file, f"map property '{name}'", f"holds JSON but not {shape}", fix)
+    return value
+
+
 def _objects(layer: dict[str, Any] | None) -> list[dict[str, Any]]:
-    return [] if layer is None else [o for o in layer.get("objects", []) if o.get("visible", True)]
+    return [] if layer is None else layer["objects"]
 
 
 def _read_polygons(reader: _Reader, layer: dict[str, Any] | None, ids: _Ids,
                    kind: str) -> list[dict[str, Any]]:
     out = []
     for obj in _objects(layer):
-        if obj.get("point") or "polyline" in obj or obj.get("ellipse"):
+        if obj["point"] or obj["polyline"] is not None or obj["ellipse"]:
             raise _fail(reader.file, reader.where(layer, obj), f"a {kind} must be a polygon",
                         f"draw {kind}s with the polygon or rectangle tool")
-        props = _props(obj)
-        name = str(obj.get("name") or "").strip()
+        props = obj["properties"]
+        name = str(obj["name"]).strip()
         if kind == "district":
-            item = {"id": ids.take(props.get("id") or name, f"district_{obj.get('id')}"),
-                    "name": name or f"District {obj.get('id')}"}
+            item = {"id": ids.take(props.get("id") or name, f"district_{obj['id']}"),
+                    "name": name or f"District {obj['id']}"}
         else:
-            item = {"id": ids.take(props.get("id") or name, f"building_{obj.get('id')}")}
+            item = {"id": ids.take(props.get("id") or name, f"building_{obj['id']}")}
         item["polygon"] = [list(p) for p in reader.points(obj)]
         out.append(item)
     return out
@@ -235,26 +438,26 @@ def _read_roads(reader: _Reader, layer: dict[str, Any] | None) -> dict[str, Any]
 
     objects = _objects(layer)
     for obj in objects:  # named nodes first, so polylines snap onto them
-        if obj.get("point") and _class(obj) in ("road_node", "node", ""):
+        if obj["point"] and _class(obj) in ("road_node", "node", ""):
             (x, y), = reader.points(obj)
-            node_at(x, y, obj.get("name") or None)
+            node_at(x, y, obj["name"] or None)
     for obj in objects:
-        if "polyline" not in obj:
+        if obj["polyline"] is None:
             continue
-        props = _props(obj)
+        props = obj["properties"]
         points = reader.points(obj)
         if len(points) < 2:
             raise _fail(reader.file, reader.where(layer, obj), "a road needs two points",
                         "draw the road as a polyline with at least two points")
+        speed = reader.number(layer, obj, "speed_kmh", 40.0, props)
+        width = reader.number(layer, obj, "width_m", 8.0, props)
         chain = [node_at(x, y) for x, y in points]
         segments = [(a, b) for a, b in zip(chain, chain[1:], strict=False) if a != b]
-        base = props.get("id") or obj.get("name") or f"road_{obj.get('id')}"
+        base = props.get("id") or obj["name"] or f"road_{obj['id']}"
         for i, (a, b) in enumerate(segments):
             wanted = base if len(segments) == 1 else f"{base}_{i + 1}"
-            edge = {"id": edge_ids.take(wanted, f"road_{obj.get('id')}_{i + 1}"), "a": a, "b": b,
-                    "speed_kmh": float(props.get("speed_kmh", 40.0)),
-                    "width_m": float(props.get("width_m", 8.0))}
-            edges.append(edge)
+            edges.append({"id": edge_ids.take(wanted, f"road_{obj['id']}_{i + 1}"), "a": a,
+                          "b": b, "speed_kmh": speed, "width_m": width})
     return {"nodes": nodes, "edges": edges}
 
 
@@ -267,15 +470,16 @@ def _read_offices(reader: _Reader, layer: dict[str, Any] | None,
             raise _fail(reader.file, reader.where(layer, obj),
                         f"office class '{office_type}' is not an office type",
                         f"set the object's class to one of {', '.join(OFFICE_TYPES)}")
-        props = _props(obj)
-        x, y = reader.points(obj)[0] if obj.get("point") else _centre(reader.points(obj))
+        props = obj["properties"]
+        x, y = reader.points(obj)[0] if obj["point"] else _centre(reader.points(obj))
         node = props.get("node") or _nearest_node(nodes, x, y)
-        name = str(props.get("name") or obj.get("name") or "").strip() or \
+        name = str(props.get("name") or obj["name"] or "").strip() or \
             f"{office_type.upper()} {len(out) + 1}"
-        radius = props.get("radius_m", props.get("radius", 25.0))
-        out.append({"id": ids.take(props.get("id") or name, f"{office_type}_{obj.get('id')}"),
+        radius_key = "radius_m" if props.get("radius_m") is not None else "radius"
+        radius = reader.number(layer, obj, radius_key, 25.0, props)
+        out.append({"id": ids.take(props.get("id") or name, f"{office_type}_{obj['id']}"),
                     "type": office_type, "name": name, "node": node, "x": x, "y": y,
-                    "radius_m": float(radius)})
+                    "radius_m": radius})
     return out
 
 
@@ -290,37 +494,46 @@ def _nearest_node(nodes: list[dict[str, Any]], x: float, y: float) -> str:
     return min(nodes, key=lambda n: math.hypot(n["x"] - x, n["y"] - y))["id"]
 
 
-CROWD_FIELDS = {"rate_per_min": float, "start_s": float, "end_s": float, "max_agents": int,
-                "agitation": float}
+#: Crowd source properties that are numbers: name -> whole number?
+CROWD_FIELDS = {"rate_per_min": False, "start_s": False, "end_s": False, "max_agents": True,
+                "agitation": False}
 
 
 def _read_crowd(reader: _Reader, layer: dict[str, Any] | None) -> list[dict[str, Any]]:
     ids, out = _Ids(), []
     for obj in _objects(layer):
-        props = _props(obj)
+        props = obj["properties"]
         x, y = reader.points(obj)[0]
         item: dict[str, Any] = {
-            "id": ids.take(props.get("id") or obj.get("name"), f"crowd_{obj.get('id')}"),
+            "id": ids.take(props.get("id") or obj["name"], f"crowd_{obj['id']}"),
             "x": x, "y": y, "attractor": str(props.get("attractor", "")),
             "rate_per_min": 30.0, "start_s": 0.0, "max_agents": 150, "agitation": 0.2}
-        for key, kind in CROWD_FIELDS.items():
+        for key, whole in CROWD_FIELDS.items():
             if props.get(key) not in (None, ""):
-                item[key] = kind(props[key])
+                item[key] = _number(reader.file, reader.where(layer, obj), key, props[key],
+                                    whole)
         out.append(item)
     return out
 
 
-def read_tmj(path: str | os.PathLike[str]) -> dict[str, Any]:
+def read_tmj(path: str | os.PathLike[str]) -> Any:
+    """The JSON of a .tmj file, through the guarded reader (LevelError when it is not)."""
     file = str(path)
     try:
-        raw = json.loads(Path(path).read_text("utf-8"))
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise _fail(file, "(file)", exc.strerror or str(exc),
                     "check the path and that the file is readable") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _fail(file, "(file)", f"not Tiled JSON ({exc})",
-                    "in Tiled use File > Export As... and choose JSON map files (*.tmj)") from None
-    return raw
+    if len(raw) > MAX_LEVEL_BYTES * 4:
+        raise _fail(file, "(file)", f"the file is {len(raw)} bytes",
+                    f"maps must be under {MAX_LEVEL_BYTES * 4} bytes")
+    try:
+        return read_json(raw, file)
+    except LevelError as exc:
+        first = exc.problems[0]
+        raise _fail(file, first.path, f"not Tiled JSON ({first.message})",
+                    "in Tiled use File > Export As... and choose JSON map files (*.tmj)"
+                    ) from None
 
 
 def import_tiled_data(path: str | os.PathLike[str],

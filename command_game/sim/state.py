@@ -42,8 +42,12 @@ class UnitState:
     dest_site: str | None = None  # office the current route ends at, if any
 
     def summary(self) -> str:
+        # the unit's orders too (patrol stops, destination): a changed order is a changed
+        # state even before the unit acts on it, so a replay cannot edit it unnoticed
         return (f"{self.id}:{self.state}:{self.x:.6f}:{self.y:.6f}:{self.target}:"
-                f"{self.fatigue:.6f}:{self.personnel}:{len(self.route)}")
+                f"{self.fatigue:.6f}:{self.personnel}:{len(self.route)}:"
+                f"{','.join(self.patrol)}:{self.patrol_next}:{self.destination}:{self.point}:"
+                f"{self.dest_site}")
 
 
 @dataclass

@@ -40,7 +40,7 @@ FORMATS = ("csv", "json", "lss", "src")
 GAME_NAME = "Kamtibmas"
 BOARD_FIELDS = ("rank", "run_id", "player", "level", "level_digest", "category", "game_time",
                 "game_time_s", "game_ticks", "real_time_s", "splits", "real_splits", "date",
-                "game_version", "replay", "verified", "comment")
+                "game_version", "replay", "verified", "real_time_verified", "comment")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -70,7 +70,9 @@ def _row(rank: int, run: RunRecord, category: str) -> dict[str, Any]:
         "splits": [[s.objective, s.tick] for s in run.splits],
         "real_splits": [[objective, seconds] for objective, seconds in run.real_splits],
         "date": run.recorded_at, "game_version": run.game_version,
-        "replay": run.replay_path, "verified": run.verified, "comment": run.comment,
+        "replay": run.replay_path, "verified": run.verified,
+        "real_time_verified": False,  # the player's clock: no replay can prove it
+        "comment": run.comment,
     }
 
 
@@ -116,6 +118,7 @@ def read_csv(text: str) -> list[dict[str, Any]]:
         row["splits"] = json.loads(row["splits"])
         row["real_splits"] = json.loads(row["real_splits"])
         row["verified"] = row["verified"] == "true"
+        row["real_time_verified"] = row["real_time_verified"] == "true"
         rows.append(row)
     return rows
 
@@ -123,7 +126,8 @@ def read_csv(text: str) -> list[dict[str, Any]]:
 # -- JSON ------------------------------------------------------------------------------
 
 def to_json(rows: Sequence[dict[str, Any]]) -> str:
-    doc = {"game": GAME_NAME, "game_version": __version__, "runs": list(rows)}
+    doc = {"game": GAME_NAME, "game_version": __version__, "trust": t("speedrun.export.trust"),
+           "runs": list(rows)}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -241,7 +245,9 @@ def to_lss(attempts: Sequence[RunRecord], category: str, level: Level | None = N
     _segments(root, runs, category, pb, route, level)
     ET.SubElement(root, "AutoSplitterSettings")
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+    note = xml_text(t("speedrun.export.trust")).replace("--", "-")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' f"<!-- {note} -->\n"
+            + ET.tostring(root, "unicode") + "\n")
 
 
 def _level_route(level: Level | None) -> tuple[str, ...]:

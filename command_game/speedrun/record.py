@@ -33,7 +33,7 @@ from command_game.speedrun.replay import (
     read_replay,
     write_replay,
 )
-from command_game.speedrun.store import Leaderboard, RunRecord, clean_player
+from command_game.speedrun.store import DuplicateRun, Leaderboard, RunRecord, clean_player
 from command_game.speedrun.timing import categories_of, game_seconds, splits_of
 from command_game.speedrun.verify import (
     LevelIndex,
@@ -126,6 +126,7 @@ def run_from_replay(replay: ReplayData, replay_path: Path, level_path: str = "",
         recorded_at=replay.recorded_at,
         game_version=replay.game_version, replay_path=str(replay_path),
         level_path=level_path, status=status, note=note, comment=comment,
+        identity=replay.run_identity(),
         seed_kind=seed_kind,
     )
 
@@ -242,19 +243,15 @@ def rebuild_from_replays(board: Leaderboard | None = None) -> list[RunRecord]:
     them: how a lost or damaged leaderboard file is recovered."""
     board = board or Leaderboard()
     known = {Path(r.replay_path).resolve() for r in board.runs()}
-    seen = {(r.recorded_at, r.game_ticks, r.seed, r.player) for r in board.runs()}
     added = []
     for path in sorted(replays_dir().rglob(f"*{REPLAY_SUFFIX}")):
         if path.resolve() in known:
             continue
         try:
             replay = read_replay(path)
-        except ReplayError:
+            added.append(board.add_run(run_from_replay(replay, path), unique=True))
+        except (ReplayError, DuplicateRun):
             continue
-        key = (replay.recorded_at, replay.final_tick, replay.seed, replay.player)
-        if key not in seen:
-            seen.add(key)
-            added.append(board.add_run(run_from_replay(replay, path)))
     return [verify_run(run.id, board) for run in added]
 
 
@@ -322,15 +319,18 @@ def import_replay(path: str | Path, player: str, level_path: Path | None = None,
     if not replay.checkpoints:
         replay = replay.model_copy(update={"checkpoints": list(verdict.checkpoints)})
     board = Leaderboard()
-    for other in board.runs(level_id=replay.level_id):
-        if (other.recorded_at, other.game_ticks, other.seed) == (
-                replay.recorded_at, replay.final_tick, replay.seed):
-            return Verdict(str(path), False, "speedrun.import.duplicate",
-                           {"run": other.id, "player": other.player}), None
     dest = replay_path_for(replay)
-    if Path(path).resolve() != dest.resolve():
+    record = run_from_replay(replay, dest, str(verdict.level_path or ""), status="valid",
+                             comment=comment)
+    written = Path(path).resolve() != dest.resolve() and not dest.exists()
+    if written:  # before the run, so a stored run always has its replay
         write_replay(dest, replay)
-    run = board.add_run(run_from_replay(replay, dest, str(verdict.level_path or ""),
-                                        status="valid", comment=comment))
+    try:
+        run = board.add_run(record, unique=True)
+    except DuplicateRun as dup:
+        if written:
+            dest.unlink(missing_ok=True)
+        return Verdict(str(path), False, "speedrun.import.duplicate",
+                       {"run": dup.existing.id, "player": dup.existing.player}), None
     return verdict, run
 

@@ -17,6 +17,7 @@ import json
 import os
 import struct
 import zlib
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,13 +25,15 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     ValidationInfo,
     field_validator,
 )
 
 from command_game.i18n import t
-from command_game.sim.commands import Command
+from command_game.json_input import JsonInputError, JsonSyntaxError, parse_json
+from command_game.sim.commands import Command, CommandKind
 from command_game.speedrun.timing import TICK_RATE, Split
 from command_game.storage import atomic_write_bytes
 
@@ -41,9 +44,14 @@ CHECKPOINT_EVERY = 60  # ticks between state hashes: one per second of game time
 CHECKPOINT_HEX = 16  # hex digits kept per checkpoint hash (64 bits: plenty to spot drift)
 MAX_REPLAY_BYTES = 4 * 1024 * 1024  # a 2-hour mission's replay is a few hundred kB
 MAX_JSON_BYTES = 32 * 1024 * 1024  # refuse zip bombs before inflating them
+MAX_TICKS = 24 * 3600 * TICK_RATE  # no mission lasts a day (level.models.MAX_TIME_S)
+MAX_IDS = 500  # unit ids or route stops in one command (a level has at most 500 units)
 REPLAY_SUFFIX = ".kmrp"
 OPTIONAL_KEYS = ("real_splits", "start_trust")  # left out when empty: older replays unchanged
 RealSeconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Tick = Annotated[int, Strict(), Field(ge=0, le=MAX_TICKS)]
+Id = Annotated[str, Strict(), Field(min_length=1, max_length=64)]
+Coordinate = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
 
 class ReplayError(Exception):
@@ -56,32 +64,47 @@ class ReplayError(Exception):
         super().__init__(f"{file}: {t(key, **params)}")
 
 
+class CommandBody(BaseModel):
+    """The shape of one command in a replay, checked before Command.from_json sees it, so
+    a `point` that is an int or [null], or `unit_ids` that is a number, is a named field
+    error and never a TypeError in the simulation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: CommandKind
+    unit_ids: list[Id] = Field(default_factory=list, max_length=MAX_IDS)
+    target: Id | None = None
+    point: tuple[Coordinate, Coordinate] | None = None
+    route: list[Id] = Field(default_factory=list, max_length=MAX_IDS)
+    choice: Id | None = None  # an event card's answer, for "choose_card"
+
+
 class ReplayData(BaseModel):
     """The JSON inside a replay. Unknown fields are refused: a replay must mean one thing."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     format: Literal[2] = FORMAT_VERSION
     game_version: str = Field(min_length=1, max_length=64)
     level_id: str = Field(min_length=1, max_length=64)
     level_digest: str = Field(pattern=r"^[0-9a-f]{64}$")
-    seed: int = Field(ge=0, lt=2**63)
+    seed: Annotated[int, Strict()] = Field(ge=0, lt=2**63)
     tick_rate: Literal[60] = TICK_RATE
-    checkpoint_every: int = Field(default=CHECKPOINT_EVERY, ge=1, le=3600)
+    checkpoint_every: Annotated[int, Strict()] = Field(default=CHECKPOINT_EVERY, ge=1, le=3600)
     player: str = Field(max_length=64)
     recorded_at: str = Field(max_length=40, description="ISO 8601 UTC time the run ended")
     real_time_s: float = Field(ge=0)
     outcome: Literal["won", "lost"] | None
     categories: list[Literal["any", "100", "cooling"]] = Field(default_factory=list)
     brimob_used: bool
-    start_trust: float | None = Field(default=None, ge=0, le=100,
+    start_trust: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False,
                                       description="campaign reputation the night started from")
-    final_tick: int = Field(ge=0, le=10**8)
+    final_tick: Tick
     final_hash: str = Field(pattern=r"^[0-9a-f]{16,128}$")
-    splits: list[tuple[str, int]] = Field(default_factory=list, description="objective, tick")
-    real_splits: list[tuple[str, RealSeconds]] = Field(
+    splits: list[tuple[Id, Tick]] = Field(default_factory=list, description="objective, tick")
+    real_splits: list[tuple[Id, RealSeconds]] = Field(
         default_factory=list, description="objective, real seconds; the player's clock")
-    commands: list[tuple[int, list[dict[str, Any]]]] = Field(
+    commands: list[tuple[Tick, list[dict[str, Any]]]] = Field(
         default_factory=list, description="[tick, [command without its tick, ...]] by tick")
     checkpoints: list[str] = Field(default_factory=list, description="hash prefix per interval")
 
@@ -96,8 +119,23 @@ class ReplayData(BaseModel):
             for cmd in cmds:
                 if "tick" in cmd:
                     raise ValueError(f"a command at tick {tick} repeats its tick inside")
-                Command.from_json({**cmd, "tick": tick})
+                try:
+                    CommandBody.model_validate(cmd)
+                except ValidationError as exc:
+                    first = exc.errors(include_url=False)[0]
+                    where = ".".join(str(p) for p in first["loc"]) or "(command)"
+                    raise ValueError(f"the command at tick {tick}: '{where}': "
+                                     f"{first['msg']}") from None
         return groups
+
+    @field_validator("recorded_at")
+    @classmethod
+    def _recorded_at_is_a_date(cls, value: str) -> str:
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not an ISO 8601 date and time") from None
+        return value
 
     @field_validator("checkpoints")
     @classmethod
@@ -143,12 +181,14 @@ class ReplayData(BaseModel):
 
     def run_identity(self) -> str:
         """What makes two replays the same run: only what the simulation depends on (the
-        level's digest, the seed, the commands, the game and format versions), never
+        level's digest, the seed, the reputation the night started from, the commands, the
+        game and format versions), never
         metadata a player can edit freely (player name, recorded_at, real time). The
         local board and the online board both refuse a second run of the same identity."""
         doc = {"format": self.format, "game_version": self.game_version,
                "level_digest": self.level_digest, "seed": self.seed,
                "tick_rate": self.tick_rate, "final_tick": self.final_tick,
+               "start_trust": self.start_trust,
                "commands": self.model_dump(mode="json")["commands"]}
         canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -193,12 +233,14 @@ def decode(data: bytes, file: str = "<replay>") -> ReplayData:
             raise ReplayError(file, "speedrun.replay.truncated", size=len(data),
                               expected=HEADER.size)
         raise ReplayError(file, "speedrun.replay.not_a_replay")
-    _, version, _flags, packed_size, json_size, crc = HEADER.unpack_from(data)
+    _, version, flags, packed_size, json_size, crc = HEADER.unpack_from(data)
     if version != FORMAT_VERSION:
         older = version < FORMAT_VERSION  # other rules: it cannot be re-checked, not forged
         raise ReplayError(file, "speedrun.replay.older_version" if older
                           else "speedrun.replay.format_version", found=version,
                           supported=FORMAT_VERSION)
+    if flags != 0:
+        raise ReplayError(file, "speedrun.replay.flags", flags=flags)
     payload = data[HEADER.size:]
     if len(payload) < packed_size:
         raise ReplayError(file, "speedrun.replay.truncated", size=len(data),
@@ -226,9 +268,11 @@ def _inflate(payload: bytes, json_size: int, file: str) -> bytes:
 
 def _parse_payload(raw: bytes, file: str) -> ReplayData:
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = parse_json(raw)
+    except (UnicodeDecodeError, JsonSyntaxError):
         raise ReplayError(file, "speedrun.replay.bad_json") from None
+    except JsonInputError as exc:
+        raise ReplayError(file, "speedrun.replay.refused_json", reason=exc.reason) from None
     try:
         return ReplayData.model_validate(data)
     except ValidationError as exc:

@@ -27,7 +27,8 @@ from command_game.userdata import leaderboard_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: real_splits (real time per split) and seed_kind (random or set)
+SCHEMA_VERSION = 3  # 2: real_splits (real time per split) and seed_kind (random or set);
+#                      3: run_identity (duplicates by content)
 SEED_KINDS = ("random", "set")  # a seed drawn for the player, or one the player chose
 STATUSES = ("pending", "valid", "invalid")
 PLAYER_MAX = 32
@@ -54,16 +55,39 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL DEFAULT 'pending',
     status_note TEXT NOT NULL DEFAULT '',
     comment TEXT NOT NULL DEFAULT '',
-    seed_kind TEXT NOT NULL DEFAULT 'set'
+    seed_kind TEXT NOT NULL DEFAULT 'set',
+    run_identity TEXT NOT NULL DEFAULT ''
 );
+"""
+_INDEXES = """
 CREATE INDEX IF NOT EXISTS runs_by_level ON runs(level_id, status, game_ticks);
+CREATE INDEX IF NOT EXISTS runs_by_identity ON runs(run_identity);
 """
 _CAT_COLUMN = {"any": "cat_any", "100": "cat_100", "cooling": "cat_cooling"}
 # Columns added since version 1, for boards written by an older game: ALTER TABLE keeps
-# every run and gives old ones the default (no real time per split).
-# Runs from before seed_kind all played seed 0, a set seed.
+# every run and gives old ones the default (no real time per split; runs from before
+# seed_kind all played seed 0, a set seed; the identity is read from each run's replay).
 _ADDED_COLUMNS = {"real_splits": "TEXT NOT NULL DEFAULT '[]'",
-                  "seed_kind": "TEXT NOT NULL DEFAULT 'set'"}
+                  "seed_kind": "TEXT NOT NULL DEFAULT 'set'",
+                  "run_identity": "TEXT NOT NULL DEFAULT ''"}
+#: Every column this version reads: a board without them is of a layout we do not know.
+_COLUMNS = frozenset(line.split()[0] for line in _SCHEMA.splitlines()
+                     if line.startswith("    "))
+
+
+class BoardSchemaError(sqlite3.OperationalError):
+    """A leaderboard file of a layout this game cannot read (a newer game's, or another
+    program's). It is left untouched; the message says which version it is and what to do.
+    An sqlite3 error, so every place that reports a board it cannot open reports this."""
+
+
+class DuplicateRun(Exception):
+    """The board already holds a run with the same identity (same level, seed, commands
+    and version: the same run, whatever its player name or date say)."""
+
+    def __init__(self, existing: RunRecord):
+        super().__init__(f"run #{existing.id} by {existing.player} is the same run")
+        self.existing = existing
 
 
 def clean_player(name: str) -> str:
@@ -95,6 +119,7 @@ class RunRecord:
     note: str = ""
     comment: str = ""
     seed_kind: str = "set"  # "random" and "set" runs rank on separate boards
+    identity: str = ""  # ReplayData.run_identity(): what makes two runs the same run
     id: int | None = field(default=None)
     new_personal_best: bool = False  # set by record_finished_run only, not stored
 
@@ -123,19 +148,51 @@ def _row_to_run(row: sqlite3.Row) -> RunRecord:
         recorded_at=row["recorded_at"], game_version=row["game_version"],
         replay_path=row["replay_path"], level_path=row["level_path"], status=row["status"],
         note=row["status_note"],
-        comment=row["comment"], seed_kind=row["seed_kind"], id=row["id"],
+        comment=row["comment"], seed_kind=row["seed_kind"], identity=row["run_identity"],
+        id=row["id"],
     )
+
+
+def _check_layout(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuses, before anything is written (not even WAL mode), a board of a newer game or
+    of a layout this game does not know, naming its version and what to do."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise BoardSchemaError(t("speedrun.store.newer_schema", file=str(path),
+                                 found=version, supported=SCHEMA_VERSION))
+    present = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
+    missing = sorted(_COLUMNS - present - set(_ADDED_COLUMNS))
+    if present and missing:
+        raise BoardSchemaError(t("speedrun.store.unknown_schema", file=str(path),
+                                 found=version, missing=", ".join(missing[:5])))
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
     """Brings a board from an older game up to SCHEMA_VERSION, inside _prepare's transaction
     (so two processes opening an old board at once cannot both add a column)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
     present = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
     for column, decl in _ADDED_COLUMNS.items():
         if column not in present:
             conn.execute(f"ALTER TABLE runs ADD COLUMN {column} {decl}")
-    if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+    if version < 3:
+        _fill_identities(conn)
+    if version < SCHEMA_VERSION:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _fill_identities(conn: sqlite3.Connection) -> None:
+    """Runs stored before version 3 get their identity from their replay file; a run whose
+    replay is gone keeps none (it stays on the board, and cannot be imported again)."""
+    from command_game.speedrun.replay import ReplayError, read_replay
+
+    rows = conn.execute("SELECT id, replay_path FROM runs WHERE run_identity = ''").fetchall()
+    for run_id, replay_path in rows:
+        try:
+            identity = read_replay(replay_path).run_identity()
+        except ReplayError:
+            continue
+        conn.execute("UPDATE runs SET run_identity = ? WHERE id = ?", (identity, run_id))
 
 
 class Leaderboard:
@@ -197,39 +254,49 @@ class Leaderboard:
         """WAL mode and the schema; retried because another process may be doing the same."""
         for attempt in range(50):
             try:
+                _check_layout(conn, self.path)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA.split(";"):
+                conn.execute(_SCHEMA)
+                _migrate(conn)
+                for statement in _INDEXES.split(";"):
                     if statement.strip():
                         conn.execute(statement)
-                _migrate(conn)
                 conn.execute("COMMIT")
                 self._ready = True
                 return
-            except sqlite3.OperationalError:
+            except sqlite3.OperationalError as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                if attempt == 49:
+                if attempt == 49 or isinstance(exc, BoardSchemaError):
                     raise
                 time.sleep(0.05)
 
-    def add_run(self, run: RunRecord) -> RunRecord:
-        """Stores a run and returns it with its id."""
+    def add_run(self, run: RunRecord, unique: bool = False) -> RunRecord:
+        """Stores a run and returns it with its id. With unique=True a run whose identity
+        the board already holds is refused (DuplicateRun), in the same transaction as the
+        insert, so two importers of one replay at once cannot both add it."""
         cats = {col: int(cat in run.categories) for cat, col in _CAT_COLUMN.items()}
         with self._connect(write=True) as conn:
+            if unique and run.identity:
+                row = conn.execute("SELECT * FROM runs WHERE run_identity = ? ORDER BY id"
+                                   " LIMIT 1", (run.identity,)).fetchone()
+                if row is not None:
+                    raise DuplicateRun(_row_to_run(row))
             cur = conn.execute(
                 "INSERT INTO runs (player, level_id, level_digest, seed, outcome, cat_any,"
                 " cat_100, cat_cooling, game_ticks, real_time_s, splits, real_splits,"
                 " recorded_at, game_version, replay_path, level_path, status, status_note,"
-                " comment, seed_kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " comment, seed_kind, run_identity)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (clean_player(run.player), run.level_id, run.level_digest, run.seed,
                  run.outcome, cats["cat_any"], cats["cat_100"], cats["cat_cooling"],
                  run.game_ticks, run.real_time_s,
                  json.dumps([[s.objective, s.tick] for s in run.splits]),
                  json.dumps([[o, float(sec)] for o, sec in run.real_splits]), run.recorded_at,
                  run.game_version, run.replay_path, run.level_path, run.status, run.note,
-                 run.comment, run.seed_kind),
+                 run.comment, run.seed_kind, run.identity),
             )
             run_id = cur.lastrowid
         return replace(run, id=run_id, player=clean_player(run.player))

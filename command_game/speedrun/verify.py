@@ -8,6 +8,7 @@ replay part ways. Nothing is drawn, so a replay runs many times faster than real
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from command_game.level.problems import LevelError
 from command_game.speedrun.replay import ReplayData, ReplayError, checkpoint_of, read_replay
 from command_game.speedrun.timing import (
     CATEGORY_NAMES,
+    TICK_RATE,
     categories_for,
     format_time,
     game_seconds,
@@ -44,6 +46,7 @@ class Verdict:
     replay: ReplayData | None = None
     level_path: Path | None = None
     checkpoints: tuple[str, ...] = ()  # the re-simulated ones, to seal a fresh replay
+    score: int | None = None  # the re-simulated score (a replay does not claim one)
 
     @property
     def message(self) -> str:
@@ -145,7 +148,13 @@ def verify_replay(replay: ReplayData, file: str, index: LevelIndex, *,
     path, level = found
     verdict = simulate(replay, level, file, progress)
     return Verdict(verdict.file, verdict.valid, verdict.key, verdict.params,
-                   verdict.divergence_tick, replay, path, verdict.checkpoints)
+                   verdict.divergence_tick, replay, path, verdict.checkpoints, verdict.score)
+
+
+def last_tick(level: Level) -> int:
+    """The latest tick a run of this level can reach: the mission ends once its duration
+    has passed (checked every slow update), so one second past it is never reached."""
+    return math.ceil(level.meta.duration_s * TICK_RATE) + TICK_RATE
 
 
 def simulate(replay: ReplayData, level: Level, file: str,
@@ -153,10 +162,18 @@ def simulate(replay: ReplayData, level: Level, file: str,
     """Steps a fresh world through the replay's commands and compares as it goes."""
     from command_game.sim.world import World
 
+    limit = last_tick(level)
+    if replay.final_tick > limit:
+        return _fail(file, replay, "speedrun.verify.too_long", ticks=replay.final_tick,
+                     level=level.meta.id, limit=limit)
     by_tick = _commands_by_tick(replay)
     if max(by_tick, default=-1) >= replay.final_tick:
         return _fail(file, replay, "speedrun.verify.commands_after_end", tick=replay.final_tick)
-    world = World.from_level(level, seed=replay.seed, reputation=replay.start_trust)
+    try:
+        world = World.from_level(level, seed=replay.seed, reputation=replay.start_trust)
+    except Exception as exc:  # a level that loads yet cannot be built must not crash it
+        return _fail(file, replay, "speedrun.verify.sim_error", tick=0,
+                     error=f"{type(exc).__name__}: {exc}")
     every = replay.checkpoint_every
     expected = replay.checkpoints
     made: list[str] = []
@@ -188,7 +205,8 @@ def simulate(replay: ReplayData, level: Level, file: str,
     return Verdict(file, True, "speedrun.verify.valid",
                    {"categories": cats, "time": format_time(replay.game_time_s),
                     "ticks": replay.final_tick, "player": replay.player,
-                    "level": replay.level_id}, replay=replay, checkpoints=tuple(made))
+                    "level": replay.level_id}, replay=replay, checkpoints=tuple(made),
+                   score=int(world.score().total))
 
 
 def _commands_by_tick(replay: ReplayData) -> dict[int, list[Any]]:
@@ -196,6 +214,25 @@ def _commands_by_tick(replay: ReplayData) -> dict[int, list[Any]]:
     for cmd in replay.command_list():
         grouped.setdefault(cmd.tick, []).append(cmd)
     return grouped
+
+
+def _compare_splits(file: str, replay: ReplayData, world: Any) -> Verdict | None:
+    """Every split, in order: a list compare, so a split added twice, moved earlier or
+    swapped with another is caught (a dict of the splits would hide all three)."""
+    found = [(s.objective, s.tick) for s in splits_of(world)]
+    claimed = [(objective, tick) for objective, tick in replay.splits]
+    if found == claimed:
+        return None
+    n = next(i for i in range(max(len(found), len(claimed)))
+             if i >= len(found) or i >= len(claimed) or found[i] != claimed[i])
+
+    def said(splits: list[tuple[str, int]]) -> str:
+        if n >= len(splits):
+            return t("speedrun.verify.no_split")
+        return t("speedrun.verify.split_at", objective=splits[n][0], tick=splits[n][1])
+
+    return _fail(file, replay, "speedrun.verify.splits", n=n + 1, found=said(found),
+                 recorded=said(claimed))
 
 
 def _diverged(file: str, replay: ReplayData, tick: int, last_good: int) -> Verdict:
@@ -221,12 +258,9 @@ def _compare_end(file: str, replay: ReplayData, world: Any, last_good: int,
                         "tick": world.tick}, divergence_tick=world.tick, replay=replay)
     if world.state_hash() != replay.final_hash:
         return _diverged(file, replay, world.tick, last_good)
-    found = {s.objective: s.tick for s in splits_of(world)}
-    claimed = dict(replay.splits)
-    for objective in sorted(set(found) | set(claimed)):
-        if found.get(objective) != claimed.get(objective):
-            return _fail(file, replay, "speedrun.verify.splits", objective=objective,
-                         found=found.get(objective, "-"), recorded=claimed.get(objective, "-"))
+    problem = _compare_splits(file, replay, world)
+    if problem is not None:
+        return problem
     all_met = all(o.status == "met" for o in world.objectives)
     cats = categories_for(world.outcome, all_met, bool(world.brimob_used))
     if list(cats) != list(replay.categories) or bool(world.brimob_used) != replay.brimob_used:
