@@ -18,7 +18,14 @@ from command_game.level.io import load_level
 from command_game.sim.autopilot import play
 from command_game.sim.world import World
 from command_game.speedrun.record import replay_from_world
-from command_game.speedrun.replay import HEADER, MAGIC, ReplayError, decode, encode
+from command_game.speedrun.replay import (
+    FORMAT_VERSION,
+    HEADER,
+    MAGIC,
+    ReplayError,
+    decode,
+    encode,
+)
 from command_game.speedrun.verify import LevelIndex, simulate, verify_replay
 from tests.conftest import REPO
 from tests.fuzzing import FUZZING, damaged_bytes, fuzz_settings, keep_regression, mutated
@@ -50,7 +57,8 @@ def forge(doc: dict, flags: int = 0) -> bytes:
     raw = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                      allow_nan=True).encode()
     packed = zlib.compress(raw, 9)
-    return HEADER.pack(MAGIC, 1, flags, len(packed), len(raw), zlib.crc32(packed)) + packed
+    header = HEADER.pack(MAGIC, FORMAT_VERSION, flags, len(packed), len(raw), zlib.crc32(packed))
+    return header + packed
 
 
 def read_and_verify(data: bytes) -> str:

@@ -21,6 +21,7 @@ from command_game.sim.world import World
 from command_game.speedrun import export
 from command_game.speedrun.record import import_replay, replay_from_world
 from command_game.speedrun.replay import (
+    FORMAT_VERSION,
     HEADER,
     MAGIC,
     MAX_JSON_BYTES,
@@ -55,7 +56,8 @@ def forge(doc: dict, flags: int = 0) -> bytes:
     """A replay written by hand from its JSON, with a valid CRC: what anyone can do."""
     raw = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
     packed = zlib.compress(raw, 9)
-    return HEADER.pack(MAGIC, 1, flags, len(packed), len(raw), zlib.crc32(packed)) + packed
+    header = HEADER.pack(MAGIC, FORMAT_VERSION, flags, len(packed), len(raw), zlib.crc32(packed))
+    return header + packed
 
 
 def write(tmp_path: Path, data: bytes, name: str = "forged.kmrp") -> Path:
@@ -148,7 +150,8 @@ def test_resource_bounds_are_checked_before_inflating_or_simulating(sealed_bytes
     doc = payload(sealed_bytes)
     raw = json.dumps(doc).encode()
     packed = zlib.compress(raw)
-    bomb = HEADER.pack(MAGIC, 1, 0, len(packed), MAX_JSON_BYTES + 1, zlib.crc32(packed))
+    bomb = HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(packed), MAX_JSON_BYTES + 1,
+                       zlib.crc32(packed))
     with pytest.raises(ReplayError, match="over the"):
         decode(bomb + packed, "bomb.kmrp")
     # a run claiming far more ticks than the level lasts: refused before simulating
@@ -166,13 +169,14 @@ def test_resource_bounds_are_checked_before_inflating_or_simulating(sealed_bytes
 def test_a_replay_that_is_hostile_json_is_refused(sealed_bytes):
     raw = b"[" * 10000 + b"]" * 10000
     packed = zlib.compress(raw)
-    data = HEADER.pack(MAGIC, 1, 0, len(packed), len(raw), zlib.crc32(packed)) + packed
+    data = HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(packed), len(raw), zlib.crc32(packed)) + packed
     with pytest.raises(ReplayError, match="nest"):
         decode(data, "deep.kmrp")
     doc = payload(sealed_bytes)
     text = json.dumps(doc).replace('"real_time_s": 41.5', '"real_time_s": NaN').encode()
     packed = zlib.compress(text)
-    data = HEADER.pack(MAGIC, 1, 0, len(packed), len(text), zlib.crc32(packed)) + packed
+    data = HEADER.pack(MAGIC, FORMAT_VERSION, 0, len(packed), len(text), zlib.crc32(packed))
+    data += packed
     with pytest.raises(ReplayError, match="not a finite number"):
         decode(data, "nan.kmrp")
 
