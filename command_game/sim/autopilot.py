@@ -56,14 +56,8 @@ class Autopilot:
     def _forget_finished(self, world: World) -> None:
         for uid, job in list(self.busy.items()):
             kind, _, ref = job.partition(":")
-            if kind == "incident":
-                inc = next((i for i in world.incidents if i.id == ref), None)
-                if inc is None or not inc.active:
-                    del self.busy[uid]
-            elif kind == "escort":
-                convoy = world.convoys.get(ref)
-                if convoy is None or convoy.status in ("arrived", "disrupted"):
-                    del self.busy[uid]
+            if job_over(world, job):
+                del self.busy[uid]
             elif kind == "hold" and ref in self._held(world):
                 self.busy[uid] = f"station:{ref}"  # done: it stays, but may be re-tasked
 
@@ -264,6 +258,19 @@ def _tour(world: World, unit: UnitState) -> list[str]:
         tour.append(site.id)
         x, y = site.x, site.y
     return tour
+
+
+def job_over(world: World, job: str) -> bool:
+    """A unit's incident job ends when the incident does, an escort when its convoy is
+    in or lost; other jobs (holds, stations) end only when the commander says so."""
+    kind, _, ref = job.partition(":")
+    if kind == "incident":
+        inc = next((i for i in world.incidents if i.id == ref), None)
+        return inc is None or not inc.active
+    if kind == "escort":
+        convoy = world.convoys.get(ref)
+        return convoy is None or convoy.status in ("arrived", "disrupted")
+    return False
 
 
 def _nearest(units: list[UnitState], x: float, y: float) -> UnitState | None:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from command_game.sim import rules
-from command_game.sim.autopilot import Autopilot
+from command_game.sim.autopilot import Autopilot, job_over
 from command_game.sim.commands import Command
 from command_game.sim.state import UnitState
 from command_game.sim.world import World
@@ -119,15 +119,8 @@ class _Tasks(Policy):
 
     def _forget(self, world: World) -> None:
         for uid, job in list(self.busy.items()):
-            kind, _, ref = job.partition(":")
-            if kind == "incident":
-                inc = next((i for i in world.incidents if i.id == ref), None)
-                if inc is None or not inc.active:
-                    del self.busy[uid]
-            elif kind == "escort":
-                convoy = world.convoys.get(ref)
-                if convoy is None or convoy.status in ("arrived", "disrupted"):
-                    del self.busy[uid]
+            if job_over(world, job):
+                del self.busy[uid]
 
     def _objective_tasks(self, world: World, pick: Callable) -> list[Command]:
         """Holds and escorts the objectives name, each with ``pick(units, x, y)``."""
