@@ -170,23 +170,11 @@ def save_progress(progress: Progress, path: Path | None = None) -> None:
     atomic_write_text(path or progress_path(), progress.model_dump_json(indent=2) + "\n")
 
 
-def record_run(
-    level_id: str,
-    *,
-    won: bool,
-    time_s: float,
-    splits: Mapping[str, float] | None = None,
-    real_time_s: float | None = None,
-    score: int | None = None,
-    end_trust: float | None = None,
-    path: Path | None = None,
-) -> bool:
-    """Loads, counts one finished run and saves; True when it set a new personal best."""
+def record_run(level_id: str, *, path: Path | None = None, **run) -> bool:
+    """Loads, counts one finished run (the keywords of `Progress.record_run`) and saves;
+    True when it set a new personal best."""
     progress = load_progress(path)
-    new_best = progress.record_run(
-        level_id, won=won, time_s=time_s, splits=splits, real_time_s=real_time_s, score=score,
-        end_trust=end_trust,
-    )
+    new_best = progress.record_run(level_id, **run)
     save_progress(progress, path)
     return new_best
 

@@ -15,22 +15,18 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from command_game.level.io import load_level
-from command_game.sim.autopilot import play
-from command_game.sim.world import World
-from command_game.speedrun.record import replay_from_world
 from command_game.speedrun.replay import (
     FORMAT_VERSION,
     HEADER,
     MAGIC,
     ReplayError,
     decode,
-    encode,
 )
-from command_game.speedrun.verify import LevelIndex, simulate, verify_replay
-from tests.conftest import REPO
+from command_game.speedrun.verify import LevelIndex, verify_replay
+from tests import sprint
 from tests.fuzzing import FUZZING, damaged_bytes, fuzz_settings, keep_regression, mutated
 
-SPRINT = REPO / "tests" / "data" / "speedrun_sprint.json"
+SPRINT = sprint.SPRINT
 #: What re-simulation cannot check (docs/replay-format.md, "What the game trusts").
 UNVERIFIABLE = {"player", "recorded_at", "real_time_s", "real_splits"}
 #: Inputs: they may change only where the state stays the same, tick by tick.
@@ -38,14 +34,8 @@ INPUTS = {"commands"}
 
 
 def _sealed() -> bytes:
-    world = World.from_level(load_level(SPRINT), seed=3)
-    play(world, max_ticks=6000)
-    replay = replay_from_world(world.level, world, 41.5, "Rani",
-                               real_splits=[(o, 20.0) for o, _ in
-                                            [(s.id, 0) for s in world.objectives]])
-    verdict = simulate(replay, world.level, "sealed")
-    assert verdict.valid, verdict.message
-    return encode(replay.model_copy(update={"checkpoints": list(verdict.checkpoints)}))
+    world = sprint.sprint_win()
+    return sprint.sealed_bytes(world, real_splits=[(o.id, 20.0) for o in world.objectives])
 
 
 SEALED = _sealed()

@@ -16,10 +16,8 @@ import pytest
 
 from command_game.cli import main
 from command_game.level.io import load_level
-from command_game.sim.autopilot import play
-from command_game.sim.world import World
 from command_game.speedrun import export
-from command_game.speedrun.record import import_replay, replay_from_world
+from command_game.speedrun.record import import_replay
 from command_game.speedrun.replay import (
     FORMAT_VERSION,
     HEADER,
@@ -27,25 +25,18 @@ from command_game.speedrun.replay import (
     MAX_JSON_BYTES,
     ReplayError,
     decode,
-    encode,
     read_replay,
 )
 from command_game.speedrun.store import Leaderboard
-from command_game.speedrun.verify import LevelIndex, simulate, verify_file
-from tests.conftest import REPO
+from command_game.speedrun.verify import LevelIndex, verify_file
+from tests import sprint
 
-SPRINT = REPO / "tests" / "data" / "speedrun_sprint.json"
+SPRINT = sprint.SPRINT
 
 
 @pytest.fixture(scope="module")
 def sealed_bytes() -> bytes:
-    world = World.from_level(load_level(SPRINT), seed=3)
-    play(world, max_ticks=6000)
-    assert world.outcome == "won" and len(world.objectives) >= 2
-    replay = replay_from_world(world.level, world, 41.5, "Rani")
-    verdict = simulate(replay, world.level, "sealed")
-    assert verdict.valid, verdict.message
-    return encode(replay.model_copy(update={"checkpoints": list(verdict.checkpoints)}))
+    return sprint.sealed_bytes(sprint.sprint_win())
 
 
 def payload(data: bytes) -> dict:

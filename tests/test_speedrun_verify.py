@@ -24,34 +24,29 @@ from command_game.speedrun.record import (
 )
 from command_game.speedrun.replay import (
     REPLAY_SUFFIX,
-    encode,
     group_commands,
     read_replay,
     write_replay,
 )
 from command_game.speedrun.store import Leaderboard
-from command_game.speedrun.verify import LevelIndex, simulate, verify_file
+from command_game.speedrun.verify import LevelIndex, verify_file
 from command_game.userdata import levels_dir, replays_dir
-from tests.conftest import REPO
+from tests import sprint
 
-SPRINT = REPO / "tests" / "data" / "speedrun_sprint.json"
+SPRINT = sprint.SPRINT
 
 
 @pytest.fixture(scope="module")
 def won_world() -> World:
-    world = World.from_level(load_level(SPRINT), seed=3)
-    play(world, max_ticks=6000)
-    assert world.outcome == "won" and len(world.command_log) >= 1
+    world = sprint.sprint_win()
+    assert len(world.command_log) >= 1
     return world
 
 
 @pytest.fixture(scope="module")
 def sealed_bytes(won_world) -> bytes:
     """The replay of the autopilot's win, sealed with the checkpoints a verification makes."""
-    replay = replay_from_world(won_world.level, won_world, 41.5, "Rani")
-    verdict = simulate(replay, won_world.level, "sealed")
-    assert verdict.valid, verdict.message
-    return encode(replay.model_copy(update={"checkpoints": list(verdict.checkpoints)}))
+    return sprint.sealed_bytes(won_world)
 
 
 @pytest.fixture

@@ -87,11 +87,8 @@ def _register_tiled(lsub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import_tiled(args: argparse.Namespace) -> int:
-    try:
-        level = import_tiled(args.map, args.merge_m)
-    except LevelError as exc:
-        for problem in exc.problems:
-            print(problem.format(exc.file))
+    level = _read(import_tiled, args.map, args.merge_m)
+    if level is None:
         return 1
     if not _write(args.output, lambda: save_level(level, args.output)):
         return 1
@@ -104,16 +101,24 @@ def cmd_import_tiled(args: argparse.Namespace) -> int:
 
 
 def cmd_export_tiled(args: argparse.Namespace) -> int:
-    try:
-        level = load_level(args.level)
-    except LevelError as exc:
-        for problem in exc.problems:
-            print(problem.format(exc.file))
+    level = _read(load_level, args.level)
+    if level is None:
         return 1
     if not _write(args.output, lambda: export_tiled(level, args.output)):
         return 1
     print(f"wrote {args.output}")
     return 0
+
+
+def _read(reader, *args):
+    """A level from `reader(*args)`, or None after printing each problem of a refused file
+    (file, field and fix), so a bad input ends the command with its reasons."""
+    try:
+        return reader(*args)
+    except LevelError as exc:
+        for problem in exc.problems:
+            print(problem.format(exc.file))
+        return None
 
 
 def _write(path: Path, save, keep: bool = True) -> bool:
