@@ -17,6 +17,8 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from command_game.level.problems import LevelError
+
 REGRESSIONS = Path(__file__).parent / "data" / "fuzz"
 SCALE = max(1, int(os.environ.get("KAMTIBMAS_FUZZ", "1") or 1))
 FUZZING = SCALE > 1
@@ -28,6 +30,17 @@ def fuzz_settings(examples: int) -> settings:
                     database=None, print_blob=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much])
+
+
+def read_fuzzed(reader, path: Path) -> Any:
+    """What `reader(path)` makes of a fuzzed file, or None when it refused the file the way
+    the game must: a LevelError whose every problem names a fix. Any other exception
+    escapes, as the bug it is."""
+    try:
+        return reader(path)
+    except LevelError as exc:
+        assert exc.problems and all(p.fix for p in exc.problems)
+        return None
 
 
 # Values a hand-edited or hostile file puts where something else was expected.
