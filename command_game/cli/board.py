@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="submissions a player may make per minute (default 20)")
     serve.add_argument("--registrations-per-hour", type=int, default=None, metavar="N",
                        help="names one address may register per hour (default 30)")
-    _timing(serve)
+    _worker_options(serve)
     serve.set_defaults(func=cmd_serve)
 
     worker = bsub.add_parser("worker", help="one more verification worker")
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     worker.add_argument("--name", default=None, help="worker name in the logs")
     worker.add_argument("--exit-with-parent", action="store_true",
                         help="stop when the process that started this worker ends")
-    _timing(worker)
+    _worker_options(worker)
     worker.set_defaults(func=cmd_worker)
 
     migrate = bsub.add_parser("migrate", help="bring a board database's schema up to date")
@@ -89,11 +89,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     top.set_defaults(func=cmd_top)
 
 
-def _timing(parser: argparse.ArgumentParser) -> None:
+def _worker_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--heartbeat", type=float, default=2.0, metavar="S",
                         help="seconds between a worker's heartbeats")
     parser.add_argument("--stalled-after", type=float, default=10.0, metavar="S",
                         help="a worker silent this long is taken as dead; its job is retried")
+    parser.add_argument("--nice", type=int, default=10, metavar="N",
+                        help="how much lower than normal a worker's CPU priority is "
+                             "(default 10; 0 keeps it), so board reads stay quick on a "
+                             "machine that also serves the API")
 
 
 def _url(parser: argparse.ArgumentParser) -> None:
@@ -120,14 +124,14 @@ def _client(args: argparse.Namespace):
 def cmd_serve(args: argparse.Namespace) -> int:
     from command_game.online.cluster import ClusterError
     from command_game.online.limits import Limits
-    from command_game.online.service import WorkerTiming, serve
+    from command_game.online.service import WorkerOptions, serve
 
     changes = {"submissions_per_minute": args.per_minute,
                "registrations_per_hour": args.registrations_per_hour}
     limits = Limits(**{k: v for k, v in changes.items() if v is not None})
     try:
         return serve(args.database_url, args.workers, args.host, args.port, limits,
-                     WorkerTiming(args.heartbeat, args.stalled_after))
+                     WorkerOptions(args.heartbeat, args.stalled_after, args.nice))
     except ClusterError as exc:
         _say(str(exc), err=True)
         return 1
@@ -141,7 +145,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         _say(t("online.cli.no_database", env=URL_ENV), err=True)
         return 2
     run_worker(url, name=args.name, heartbeat=args.heartbeat,
-               stalled_after=args.stalled_after, with_parent=args.exit_with_parent)
+               stalled_after=args.stalled_after, with_parent=args.exit_with_parent,
+               nice=args.nice)
     return 0
 
 
