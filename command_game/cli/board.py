@@ -12,7 +12,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from command_game.i18n import t
 from command_game.speedrun.timing import CATEGORY_NAMES, parse_category
@@ -170,18 +172,33 @@ def cmd_ban(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_register(args: argparse.Namespace) -> int:
-    from command_game.online import account
+def _ask(args: argparse.Namespace, request: Callable[[Any], Any]) -> tuple[Any, Any] | int:
+    """(client, the board's answer to `request(client)`), or the exit code when the
+    command is done: 0 once the answer is printed as JSON (`--json`), 2 without a board
+    URL, 1 when the board refused or did not answer (said on stderr with its URL)."""
     from command_game.online.client import BoardClientError
 
     client = _client(args)
     if client is None:
         return 2
     try:
-        answer = client.register(args.name)
+        answer = request(client)
     except BoardClientError as exc:
         _say(f"{client.url}: {exc.message}", err=True)
         return 1
+    if getattr(args, "json", False):
+        _say(json.dumps(answer, ensure_ascii=False))
+        return 0
+    return client, answer
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from command_game.online import account
+
+    asked = _ask(args, lambda client: client.register(args.name))
+    if isinstance(asked, int):
+        return asked
+    client, answer = asked
     account.save_player(client.url, answer["name"], answer["token"])
     _say(t("online.cli.registered", name=answer["name"], url=client.url,
            file=str(account.credentials_path())))
@@ -217,19 +234,10 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from command_game.online.client import BoardClientError
-
-    client = _client(args)
-    if client is None:
-        return 2
-    try:
-        run = client.status(args.run_id)
-    except BoardClientError as exc:
-        _say(f"{client.url}: {exc.message}", err=True)
-        return 1
-    if args.json:
-        _say(json.dumps(run, ensure_ascii=False))
-        return 0
+    asked = _ask(args, lambda client: client.status(args.run_id))
+    if isinstance(asked, int):
+        return asked
+    run = asked[1]
     line = t("online.cli.status", run=run["run_id"], status=run["status"],
              player=run["player"], level=run["level"], time=run["time"])
     if run["reason"]:
@@ -241,25 +249,18 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_top(args: argparse.Namespace) -> int:
     from command_game import settings
-    from command_game.online.client import BoardClientError
 
     try:
         category = CATEGORY_NAMES[parse_category(args.category)]
     except ValueError as exc:
         _say(str(exc), err=True)
         return 2
-    client = _client(args)
-    if client is None:
-        return 2
-    try:
-        board = client.top(args.level, category, settings.current().player_name or None,
-                           args.seed, args.limit)
-    except BoardClientError as exc:
-        _say(f"{client.url}: {exc.message}", err=True)
-        return 1
-    if args.json:
-        _say(json.dumps(board, ensure_ascii=False))
-        return 0
+    me = settings.current().player_name or None
+    asked = _ask(args, lambda client: client.top(args.level, category, me, args.seed,
+                                                 args.limit))
+    if isinstance(asked, int):
+        return asked
+    board = asked[1]
     _say(f"{board['level']} - {board['category']}")
     if not board["runs"]:
         _say(t("speedrun.cli.no_runs"))
