@@ -322,6 +322,8 @@ def test_a_real_browser_shows_the_board_and_names_as_text(board, replays):
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
         driver.get(f"{board.url}/boards/speedrun_sprint?category=any")
+        title = driver.find_element(By.ID, "board-title").text  # the level's own title
+        assert title == "Speedrun test: sprint to the KPU \u00b7 Any%"
         players = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#board td.player")]
         assert name in players
         assert driver.find_elements(By.ID, "x") == []
@@ -333,9 +335,15 @@ def test_a_real_browser_shows_the_board_and_names_as_text(board, replays):
         assert "verified" in driver.find_element(By.ID, "status").text
         assert driver.find_elements(By.CSS_SELECTOR, "#tension-chart polyline")
         assert len(driver.find_elements(By.CSS_SELECTOR, "#splits tr")) >= 2
+        first = driver.find_element(By.CSS_SELECTOR, "#splits tr:nth-child(2) td").text
+        assert first == "Keep a unit at the KPU office for 3 seconds"
+        axes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#tension-chart text")]
+        assert axes[:5] == ["0", "25", "50", "75", "100"] and "0:00" in axes
         driver.save_screenshot(str(ARTIFACTS / "online_run.png"))
         driver.get(f"{board.url}/runs/{run_id}?lang=id")
         assert "terverifikasi" in driver.find_element(By.ID, "status").text
+        first = driver.find_element(By.CSS_SELECTOR, "#splits tr:nth-child(2) td").text
+        assert first == "Jaga kantor KPU selama 3 detik"
         assert driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "id"
         driver.save_screenshot(str(ARTIFACTS / "online_run_id.png"))
         driver.find_element(By.CSS_SELECTOR, "a.player").click()
