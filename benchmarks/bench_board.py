@@ -333,7 +333,7 @@ def main() -> None:
               f"made in {time.perf_counter() - made:.1f} s")
         port = free_port()
         api = subprocess.Popen([sys.executable, "-m", "command_game", "board", "serve",
-                                "--database-url", url, "--workers", "0", "--port", str(port),
+                                "--workers", "0", "--port", str(port),  # the URL: by env
                                 "--per-minute", "100000",
                                 "--registrations-per-hour", "100000"], env={**env, URL_ENV: url},
                                stdout=subprocess.DEVNULL)

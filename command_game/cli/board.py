@@ -28,8 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     serve = bsub.add_parser("serve", help="start the board: database, workers and API")
     serve.add_argument("--database-url", default=None, metavar="URL",
-                       help="an existing PostgreSQL (default: a private cluster in your "
-                            "user data directory)")
+                       help="an existing PostgreSQL (or $KAMTIBMAS_BOARD_DATABASE_URL, which "
+                            "keeps the password out of the process list; default: a "
+                            "private cluster in your user data directory)")
     serve.add_argument("--workers", type=int, default=2, metavar="N",
                        help="verification worker processes (default 2)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -51,14 +52,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     worker.set_defaults(func=cmd_worker)
 
     migrate = bsub.add_parser("migrate", help="bring a board database's schema up to date")
-    migrate.add_argument("--database-url", required=True, metavar="URL")
+    migrate.add_argument("--database-url", default=None, metavar="URL",
+                         help="default: $KAMTIBMAS_BOARD_DATABASE_URL")
     migrate.set_defaults(func=cmd_migrate)
 
     ban = bsub.add_parser("ban", help="moderators: take a player off the boards")
     ban.add_argument("name", metavar="NAME")
     ban.add_argument("--reason", default=None, help="shown to the player when they submit")
     ban.add_argument("--lift", action="store_true", help="undo a ban")
-    ban.add_argument("--database-url", required=True, metavar="URL")
+    ban.add_argument("--database-url", default=None, metavar="URL",
+                     help="default: $KAMTIBMAS_BOARD_DATABASE_URL")
     ban.set_defaults(func=cmd_ban)
 
     reg = bsub.add_parser("register", help="register a player name on a board")
@@ -132,19 +135,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
                "registrations_per_hour": args.registrations_per_hour}
     limits = Limits(**{k: v for k, v in changes.items() if v is not None})
     try:
-        return serve(args.database_url, args.workers, args.host, args.port, limits,
+        return serve(_database_url(args), args.workers, args.host, args.port, limits,
                      WorkerOptions(args.heartbeat, args.stalled_after, args.nice))
     except ClusterError as exc:
         _say(str(exc), err=True)
         return 1
 
 
-def cmd_worker(args: argparse.Namespace) -> int:
-    from command_game.online.jobs import URL_ENV, run_worker
+def _database_url(args: argparse.Namespace) -> str | None:
+    from command_game.online.jobs import URL_ENV
 
-    url = args.database_url or os.environ.get(URL_ENV)
+    return args.database_url or os.environ.get(URL_ENV) or None
+
+
+def _needs_database(args: argparse.Namespace) -> str | None:
+    """The database URL, or None after saying how to give one."""
+    from command_game.online.jobs import URL_ENV
+
+    url = _database_url(args)
     if not url:
         _say(t("online.cli.no_database", env=URL_ENV), err=True)
+    return url
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from command_game.online.jobs import run_worker
+
+    url = _needs_database(args)
+    if not url:
         return 2
     run_worker(url, name=args.name, heartbeat=args.heartbeat,
                stalled_after=args.stalled_after, with_parent=args.exit_with_parent,
@@ -155,17 +173,23 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from command_game.online.migrations import migrate, schema_version
 
-    applied = migrate(args.database_url)
+    url = _needs_database(args)
+    if not url:
+        return 2
+    applied = migrate(url)
     _say(t("online.cli.migrated", applied=", ".join(applied) or "-",
-           version=schema_version(args.database_url)))
+           version=schema_version(url)))
     return 0
 
 
 def cmd_ban(args: argparse.Namespace) -> int:
     from command_game.online import store
 
+    url = _needs_database(args)
+    if not url:
+        return 2
     reason = None if args.lift else (args.reason or t("online.cli.ban_default"))
-    if not store.ban(args.database_url, args.name, reason):
+    if not store.ban(url, args.name, reason):
         _say(t("online.cli.no_player", name=args.name), err=True)
         return 1
     _say(t("online.cli.lifted" if args.lift else "online.cli.banned", name=args.name))
