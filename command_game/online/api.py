@@ -177,10 +177,8 @@ def _routes(app: FastAPI, limits: Limits) -> None:
                 raise BoardError(404, "run_not_found", f"there is no run {run_id}")
             ranks = {}
             if run["status"] == "verified":
-                for cat in run["categories"]:
-                    rank = await store.rank_of(conn, run, cat)
-                    if rank is not None:
-                        ranks[CATEGORY_NAMES[cat]] = rank
+                ranks = {CATEGORY_NAMES[cat]: rank for cat, rank
+                         in (await store.ranks_of(conn, run)).items() if rank is not None}
         return run_json(run) | {"ranks": ranks, "profile": run["profile"]}
 
     @app.get("/api/runs/{run_id}/replay", tags=["runs"],

@@ -146,10 +146,7 @@ def add_pages(app: FastAPI, names: LevelNames) -> None:
             run = await store.get_run(conn, run_id)
             if run is None:
                 return page(request, "missing.html", 404, what=f"#{run_id}")
-            ranks = {}
-            if run["status"] == "verified":
-                for cat in run["categories"]:
-                    ranks[cat] = await store.rank_of(conn, run, cat)
+            ranks = await store.ranks_of(conn, run) if run["status"] == "verified" else {}
         profile = run["profile"] or {}
         every = int(profile.get("seconds_per_sample", 1))
         score = score_rows(profile.get("breakdown", []), translator(language_of(request)))
