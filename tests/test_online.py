@@ -130,6 +130,24 @@ def edited(path: Path, **changes) -> bytes:
     return encode(read_replay(path).model_copy(update=changes))
 
 
+def test_a_run_is_simulated_once_for_its_verdict_and_its_profile(replays, monkeypatch):
+    from command_game.online import jobs
+    from command_game.sim.world import World
+    from command_game.userdata import levels_dir
+
+    shutil.copy(SPRINT, levels_dir() / SPRINT.name)  # the levels a worker checks against
+    monkeypatch.setattr(jobs, "_levels", None)
+    built = []
+    make = World.from_level.__func__
+    monkeypatch.setattr(World, "from_level", classmethod(
+        lambda cls, *args, **kwargs: built.append(args) or make(cls, *args, **kwargs)))
+    verdict, profile = jobs.check(replays["sprint1"].read_bytes(), "run 1")
+    assert verdict.valid and len(built) == 1
+    assert profile["score"] == verdict.score and dict(profile["breakdown"])["win_points"] > 0
+    forged, none = jobs.check(edited(replays["sprint2"], outcome="lost", categories=[]), "2")
+    assert (forged.valid, forged.key, none) == (False, "speedrun.verify.outcome", None)
+
+
 def test_submitted_run_verifies_and_ranks_with_splits_and_profile(board, replays):
     token = board.player("Rani")
     data = replays["sprint1"].read_bytes()
