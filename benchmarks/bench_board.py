@@ -218,7 +218,14 @@ class Bench:
         return cur.fetchall() if cur.description else []
 
     def reset(self) -> None:
-        """An empty queue and the seeded board only (the phase's players stay)."""
+        """An empty queue and the seeded board only (the phase's players stay), once every
+        worker has closed its last job (a run's verdict commits just before its job does)."""
+        deadline = time.monotonic() + 30
+        while self.sql("SELECT count(*) FROM procrastinate_jobs"
+                       " WHERE status IN ('todo', 'doing')")[0][0]:
+            if time.monotonic() > deadline:
+                raise SystemExit("bench_board: a job stayed open")
+            time.sleep(0.05)
         self.sql("TRUNCATE verifications, procrastinate_jobs CASCADE")
         self.sql(f"DELETE FROM runs WHERE {MEASURED}")
 
