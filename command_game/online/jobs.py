@@ -57,7 +57,8 @@ def database_url() -> str:
 def verify_run(context: procrastinate.JobContext, run_id: int) -> str:
     """Re-simulates one submitted run and writes its verdict; returns the new status."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    with psycopg.connect(database_url()) as conn:
+    url = database_url()
+    with psycopg.connect(url) as conn:
         row = conn.execute("SELECT status, replay FROM runs WHERE id = %s",
                            (run_id,)).fetchone()
         if row is None or row[0] != "queued":
@@ -66,21 +67,22 @@ def verify_run(context: procrastinate.JobContext, run_id: int) -> str:
             "INSERT INTO verifications (run_id, job_id, worker) VALUES (%s, %s, %s) "
             "RETURNING id", (run_id, context.job.id, worker)).fetchone()[0]
         conn.commit()
-        verdict, profile = check(bytes(row[1]), f"run {run_id}")
-        status = "verified" if verdict.valid else "rejected"
-        with conn.transaction():
-            changed = conn.execute(
-                "UPDATE runs SET status = %s, reason_key = %s, reason = %s,"
-                " divergence_tick = %s, profile = %s, verified_at = now()"
-                " WHERE id = %s AND status = 'queued'",
-                (status, "" if verdict.valid else verdict.key,
-                 "" if verdict.valid else verdict.message, verdict.divergence_tick,
-                 Jsonb(profile) if profile is not None else None, run_id)).rowcount
-            conn.execute("UPDATE verifications SET finished_at = now(), outcome = %s "
-                         "WHERE id = %s", (status if changed else "superseded", attempt))
-            if changed and verdict.valid:  # API processes drop that level's cached boards
-                conn.execute("SELECT pg_notify(%s, level_id) FROM runs WHERE id = %s"
-                             " AND categories <> '{}'", (CHANNEL, run_id))  # (if it ranks)
+    # no connection is held while simulating: a long run outlives a database restart
+    verdict, profile = check(bytes(row[1]), f"run {run_id}")
+    status = "verified" if verdict.valid else "rejected"
+    with psycopg.connect(url) as conn, conn.transaction():
+        changed = conn.execute(
+            "UPDATE runs SET status = %s, reason_key = %s, reason = %s,"
+            " divergence_tick = %s, profile = %s, verified_at = now()"
+            " WHERE id = %s AND status = 'queued'",
+            (status, "" if verdict.valid else verdict.key,
+             "" if verdict.valid else verdict.message, verdict.divergence_tick,
+             Jsonb(profile) if profile is not None else None, run_id)).rowcount
+        conn.execute("UPDATE verifications SET finished_at = now(), outcome = %s "
+                     "WHERE id = %s", (status if changed else "superseded", attempt))
+        if changed and verdict.valid:  # API processes drop that level's cached boards
+            conn.execute("SELECT pg_notify(%s, level_id) FROM runs WHERE id = %s"
+                         " AND categories <> '{}'", (CHANNEL, run_id))  # (if it can rank)
     return status
 
 
