@@ -130,6 +130,24 @@ def edited(path: Path, **changes) -> bytes:
     return encode(read_replay(path).model_copy(update=changes))
 
 
+def test_a_run_is_simulated_once_for_its_verdict_and_its_profile(replays, monkeypatch):
+    from command_game.online import jobs
+    from command_game.sim.world import World
+    from command_game.userdata import levels_dir
+
+    shutil.copy(SPRINT, levels_dir() / SPRINT.name)  # the levels a worker checks against
+    monkeypatch.setattr(jobs, "_levels", None)
+    built = []
+    make = World.from_level.__func__
+    monkeypatch.setattr(World, "from_level", classmethod(
+        lambda cls, *args, **kwargs: built.append(args) or make(cls, *args, **kwargs)))
+    verdict, profile = jobs.check(replays["sprint1"].read_bytes(), "run 1")
+    assert verdict.valid and len(built) == 1
+    assert profile["score"] == verdict.score and dict(profile["breakdown"])["win_points"] > 0
+    forged, none = jobs.check(edited(replays["sprint2"], outcome="lost", categories=[]), "2")
+    assert (forged.valid, forged.key, none) == (False, "speedrun.verify.outcome", None)
+
+
 def test_submitted_run_verifies_and_ranks_with_splits_and_profile(board, replays):
     token = board.player("Rani")
     data = replays["sprint1"].read_bytes()
@@ -322,6 +340,8 @@ def test_a_real_browser_shows_the_board_and_names_as_text(board, replays):
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
         driver.get(f"{board.url}/boards/speedrun_sprint?category=any")
+        title = driver.find_element(By.ID, "board-title").text  # the level's own title
+        assert title == "Speedrun test: sprint to the KPU \u00b7 Any%"
         players = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#board td.player")]
         assert name in players
         assert driver.find_elements(By.ID, "x") == []
@@ -333,9 +353,15 @@ def test_a_real_browser_shows_the_board_and_names_as_text(board, replays):
         assert "verified" in driver.find_element(By.ID, "status").text
         assert driver.find_elements(By.CSS_SELECTOR, "#tension-chart polyline")
         assert len(driver.find_elements(By.CSS_SELECTOR, "#splits tr")) >= 2
+        first = driver.find_element(By.CSS_SELECTOR, "#splits tr:nth-child(2) td").text
+        assert first == "Keep a unit at the KPU office for 3 seconds"
+        axes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#tension-chart text")]
+        assert axes[:5] == ["0", "25", "50", "75", "100"] and "0:00" in axes
         driver.save_screenshot(str(ARTIFACTS / "online_run.png"))
         driver.get(f"{board.url}/runs/{run_id}?lang=id")
         assert "terverifikasi" in driver.find_element(By.ID, "status").text
+        first = driver.find_element(By.CSS_SELECTOR, "#splits tr:nth-child(2) td").text
+        assert first == "Jaga kantor KPU selama 3 detik"
         assert driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "id"
         driver.save_screenshot(str(ARTIFACTS / "online_run_id.png"))
         driver.find_element(By.CSS_SELECTOR, "a.player").click()
@@ -437,6 +463,12 @@ def test_the_game_sets_up_submits_and_shows_the_global_tab(board, clean_window):
     names = [row[1].text for row in tab.rows]
     assert "Kiki" in names and tab.status.startswith("Your rank: #")
     save_frame(clean_window, "online_global_tab")
+    press(clean_window, arcade.key.C)  # the local board's keys: C, the next category
+    assert tab.category == "100"
+    pump_until(clean_window, lambda: tab.call is None)
+    assert tab.status.startswith("Your rank: #")
+    press(clean_window, arcade.key.ESCAPE)
+    assert stack.top is scene
     while len(stack):
         stack.pop()
 
@@ -453,17 +485,20 @@ def test_a_moderator_ban_takes_a_player_off_the_boards(board, replays, capsys):
             assert time.monotonic() < deadline
             time.sleep(0.1)
 
-    assert "Ayu" in ranked()
-    assert main(["board", "ban", "ayu", "--reason", "rude name",
+    if not ranked():  # run on its own: a run to take off the board first
+        sent = board.client.submit(replays["sprint5"].read_bytes(), board.player("Ayu"))
+        board.wait_done(sent["run_id"])
+    victim = ranked()[0]
+    assert main(["board", "ban", victim.upper(), "--reason", "rude name",
                  "--database-url", board.database_url]) == 0
-    eventually(lambda: "Ayu" not in ranked())
+    eventually(lambda: victim not in ranked())
     token = board.player("Mallory")
     assert main(["board", "ban", "Mallory", "--database-url", board.database_url]) == 0
     with pytest.raises(BoardClientError) as err:
         board.client.submit(edited(replays["sprint8"], seed=800), token)
     assert (err.value.status, err.value.code) == (403, "player_banned")
-    assert main(["board", "ban", "Ayu", "--lift", "--database-url", board.database_url]) == 0
-    eventually(lambda: "Ayu" in ranked())
+    assert main(["board", "ban", victim, "--lift", "--database-url", board.database_url]) == 0
+    eventually(lambda: victim in ranked())
     assert main(["board", "ban", "Nobody", "--database-url", board.database_url]) == 1
     capsys.readouterr()
 

@@ -12,7 +12,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from command_game.i18n import t
 from command_game.speedrun.timing import CATEGORY_NAMES, parse_category
@@ -26,8 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     serve = bsub.add_parser("serve", help="start the board: database, workers and API")
     serve.add_argument("--database-url", default=None, metavar="URL",
-                       help="an existing PostgreSQL (default: a private cluster in your "
-                            "user data directory)")
+                       help="an existing PostgreSQL (or $KAMTIBMAS_BOARD_DATABASE_URL, which "
+                            "keeps the password out of the process list; default: a "
+                            "private cluster in your user data directory)")
     serve.add_argument("--workers", type=int, default=2, metavar="N",
                        help="verification worker processes (default 2)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -36,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="submissions a player may make per minute (default 20)")
     serve.add_argument("--registrations-per-hour", type=int, default=None, metavar="N",
                        help="names one address may register per hour (default 30)")
-    _timing(serve)
+    _worker_options(serve)
     serve.set_defaults(func=cmd_serve)
 
     worker = bsub.add_parser("worker", help="one more verification worker")
@@ -45,18 +48,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     worker.add_argument("--name", default=None, help="worker name in the logs")
     worker.add_argument("--exit-with-parent", action="store_true",
                         help="stop when the process that started this worker ends")
-    _timing(worker)
+    _worker_options(worker)
     worker.set_defaults(func=cmd_worker)
 
     migrate = bsub.add_parser("migrate", help="bring a board database's schema up to date")
-    migrate.add_argument("--database-url", required=True, metavar="URL")
+    migrate.add_argument("--database-url", default=None, metavar="URL",
+                         help="default: $KAMTIBMAS_BOARD_DATABASE_URL")
     migrate.set_defaults(func=cmd_migrate)
 
     ban = bsub.add_parser("ban", help="moderators: take a player off the boards")
     ban.add_argument("name", metavar="NAME")
     ban.add_argument("--reason", default=None, help="shown to the player when they submit")
     ban.add_argument("--lift", action="store_true", help="undo a ban")
-    ban.add_argument("--database-url", required=True, metavar="URL")
+    ban.add_argument("--database-url", default=None, metavar="URL",
+                     help="default: $KAMTIBMAS_BOARD_DATABASE_URL")
     ban.set_defaults(func=cmd_ban)
 
     reg = bsub.add_parser("register", help="register a player name on a board")
@@ -89,11 +94,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     top.set_defaults(func=cmd_top)
 
 
-def _timing(parser: argparse.ArgumentParser) -> None:
+def _worker_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--heartbeat", type=float, default=2.0, metavar="S",
                         help="seconds between a worker's heartbeats")
     parser.add_argument("--stalled-after", type=float, default=10.0, metavar="S",
                         help="a worker silent this long is taken as dead; its job is retried")
+    parser.add_argument("--nice", type=int, default=10, metavar="N",
+                        help="how much lower than normal a worker's CPU priority is "
+                             "(default 10; 0 keeps it), so board reads stay quick on a "
+                             "machine that also serves the API")
 
 
 def _url(parser: argparse.ArgumentParser) -> None:
@@ -120,63 +129,100 @@ def _client(args: argparse.Namespace):
 def cmd_serve(args: argparse.Namespace) -> int:
     from command_game.online.cluster import ClusterError
     from command_game.online.limits import Limits
-    from command_game.online.service import WorkerTiming, serve
+    from command_game.online.service import WorkerOptions, serve
 
     changes = {"submissions_per_minute": args.per_minute,
                "registrations_per_hour": args.registrations_per_hour}
     limits = Limits(**{k: v for k, v in changes.items() if v is not None})
     try:
-        return serve(args.database_url, args.workers, args.host, args.port, limits,
-                     WorkerTiming(args.heartbeat, args.stalled_after))
+        return serve(_database_url(args), args.workers, args.host, args.port, limits,
+                     WorkerOptions(args.heartbeat, args.stalled_after, args.nice))
     except ClusterError as exc:
         _say(str(exc), err=True)
         return 1
 
 
-def cmd_worker(args: argparse.Namespace) -> int:
-    from command_game.online.jobs import URL_ENV, run_worker
+def _database_url(args: argparse.Namespace) -> str | None:
+    from command_game.online.jobs import URL_ENV
 
-    url = args.database_url or os.environ.get(URL_ENV)
+    return args.database_url or os.environ.get(URL_ENV) or None
+
+
+def _needs_database(args: argparse.Namespace) -> str | None:
+    """The database URL, or None after saying how to give one."""
+    from command_game.online.jobs import URL_ENV
+
+    url = _database_url(args)
     if not url:
         _say(t("online.cli.no_database", env=URL_ENV), err=True)
+    return url
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from command_game.online.jobs import run_worker
+
+    url = _needs_database(args)
+    if not url:
         return 2
     run_worker(url, name=args.name, heartbeat=args.heartbeat,
-               stalled_after=args.stalled_after, with_parent=args.exit_with_parent)
+               stalled_after=args.stalled_after, with_parent=args.exit_with_parent,
+               nice=args.nice)
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from command_game.online.migrations import migrate, schema_version
 
-    applied = migrate(args.database_url)
+    url = _needs_database(args)
+    if not url:
+        return 2
+    applied = migrate(url)
     _say(t("online.cli.migrated", applied=", ".join(applied) or "-",
-           version=schema_version(args.database_url)))
+           version=schema_version(url)))
     return 0
 
 
 def cmd_ban(args: argparse.Namespace) -> int:
     from command_game.online import store
 
+    url = _needs_database(args)
+    if not url:
+        return 2
     reason = None if args.lift else (args.reason or t("online.cli.ban_default"))
-    if not store.ban(args.database_url, args.name, reason):
+    if not store.ban(url, args.name, reason):
         _say(t("online.cli.no_player", name=args.name), err=True)
         return 1
     _say(t("online.cli.lifted" if args.lift else "online.cli.banned", name=args.name))
     return 0
 
 
-def cmd_register(args: argparse.Namespace) -> int:
-    from command_game.online import account
+def _ask(args: argparse.Namespace, request: Callable[[Any], Any]) -> tuple[Any, Any] | int:
+    """(client, the board's answer to `request(client)`), or the exit code when the
+    command is done: 0 once the answer is printed as JSON (`--json`), 2 without a board
+    URL, 1 when the board refused or did not answer (said on stderr with its URL)."""
     from command_game.online.client import BoardClientError
 
     client = _client(args)
     if client is None:
         return 2
     try:
-        answer = client.register(args.name)
+        answer = request(client)
     except BoardClientError as exc:
         _say(f"{client.url}: {exc.message}", err=True)
         return 1
+    if getattr(args, "json", False):
+        _say(json.dumps(answer, ensure_ascii=False))
+        return 0
+    return client, answer
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from command_game.online import account
+
+    asked = _ask(args, lambda client: client.register(args.name))
+    if isinstance(asked, int):
+        return asked
+    client, answer = asked
     account.save_player(client.url, answer["name"], answer["token"])
     _say(t("online.cli.registered", name=answer["name"], url=client.url,
            file=str(account.credentials_path())))
@@ -212,19 +258,10 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from command_game.online.client import BoardClientError
-
-    client = _client(args)
-    if client is None:
-        return 2
-    try:
-        run = client.status(args.run_id)
-    except BoardClientError as exc:
-        _say(f"{client.url}: {exc.message}", err=True)
-        return 1
-    if args.json:
-        _say(json.dumps(run, ensure_ascii=False))
-        return 0
+    asked = _ask(args, lambda client: client.status(args.run_id))
+    if isinstance(asked, int):
+        return asked
+    run = asked[1]
     line = t("online.cli.status", run=run["run_id"], status=run["status"],
              player=run["player"], level=run["level"], time=run["time"])
     if run["reason"]:
@@ -236,25 +273,18 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_top(args: argparse.Namespace) -> int:
     from command_game import settings
-    from command_game.online.client import BoardClientError
 
     try:
         category = CATEGORY_NAMES[parse_category(args.category)]
     except ValueError as exc:
         _say(str(exc), err=True)
         return 2
-    client = _client(args)
-    if client is None:
-        return 2
-    try:
-        board = client.top(args.level, category, settings.current().player_name or None,
-                           args.seed, args.limit)
-    except BoardClientError as exc:
-        _say(f"{client.url}: {exc.message}", err=True)
-        return 1
-    if args.json:
-        _say(json.dumps(board, ensure_ascii=False))
-        return 0
+    me = settings.current().player_name or None
+    asked = _ask(args, lambda client: client.top(args.level, category, me, args.seed,
+                                                 args.limit))
+    if isinstance(asked, int):
+        return asked
+    board = asked[1]
     _say(f"{board['level']} - {board['category']}")
     if not board["runs"]:
         _say(t("speedrun.cli.no_runs"))

@@ -73,7 +73,10 @@ class ServerTiming:
 
 
 def create_app(database_url: str, limits: Limits | None = None) -> FastAPI:
+    from command_game.online.pages import LevelNames, add_pages
+
     limits = limits or Limits()
+    names = LevelNames()  # the pages' level and objective titles, read once at start
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -82,6 +85,7 @@ def create_app(database_url: str, limits: Limits | None = None) -> FastAPI:
         await pool.open(wait=True, timeout=30)
         app.state.board_cache = BoardCache(database_url)
         await app.state.board_cache.start()
+        await anyio.to_thread.run_sync(names.load)
         with job_app.replace_connector(procrastinate.PsycopgConnector()):
             async with job_app.open_async(pool):
                 app.state.pool = pool
@@ -106,9 +110,7 @@ def create_app(database_url: str, limits: Limits | None = None) -> FastAPI:
 
     app.add_middleware(ServerTiming)
     _routes(app, limits)
-    from command_game.online.pages import add_pages
-
-    add_pages(app)
+    add_pages(app, names)
     return app
 
 
@@ -175,10 +177,8 @@ def _routes(app: FastAPI, limits: Limits) -> None:
                 raise BoardError(404, "run_not_found", f"there is no run {run_id}")
             ranks = {}
             if run["status"] == "verified":
-                for cat in run["categories"]:
-                    rank = await store.rank_of(conn, run, cat)
-                    if rank is not None:
-                        ranks[CATEGORY_NAMES[cat]] = rank
+                ranks = {CATEGORY_NAMES[cat]: rank for cat, rank
+                         in (await store.ranks_of(conn, run)).items() if rank is not None}
         return run_json(run) | {"ranks": ranks, "profile": run["profile"]}
 
     @app.get("/api/runs/{run_id}/replay", tags=["runs"],

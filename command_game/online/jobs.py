@@ -19,7 +19,6 @@ import logging
 import os
 import signal
 import socket
-from pathlib import Path
 from typing import Any
 
 import procrastinate
@@ -27,7 +26,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from command_game.online.board_cache import CHANNEL
-from command_game.online.profile import profile_run
+from command_game.online.profile import profile_of
 from command_game.speedrun.replay import ReplayError, decode
 from command_game.speedrun.verify import LevelIndex, Verdict, verify_replay
 
@@ -68,8 +67,8 @@ def verify_run(context: procrastinate.JobContext, run_id: int) -> str:
             "INSERT INTO verifications (run_id, job_id, worker) VALUES (%s, %s, %s) "
             "RETURNING id", (run_id, context.job.id, worker)).fetchone()[0]
         conn.commit()
-    verdict = check(bytes(row[1]), f"run {run_id}")
-    profile = _profile(verdict) if verdict.valid else None
+    # no connection is held while simulating: a long run outlives a database restart
+    verdict, profile = check(bytes(row[1]), f"run {run_id}")
     status = "verified" if verdict.valid else "rejected"
     with psycopg.connect(url) as conn, conn.transaction():
         changed = conn.execute(
@@ -87,24 +86,18 @@ def verify_run(context: procrastinate.JobContext, run_id: int) -> str:
     return status
 
 
-def check(data: bytes, name: str) -> Verdict:
+def check(data: bytes, name: str) -> tuple[Verdict, dict[str, Any] | None]:
     """The speedrun module's verification, as the local board uses it: nothing else decides
-    whether a run is real. The server checks against its own levels only."""
+    whether a run is real. The server checks against its own levels only. With the verdict
+    comes the verified run's profile for its page, read from the same simulation."""
     try:
         replay = decode(data, name)
     except ReplayError as exc:
-        return Verdict(name, False, exc.key, exc.params)
-    return verify_replay(replay, name, _level_index())
-
-
-def _profile(verdict: Verdict) -> dict[str, Any] | None:
-    """Score breakdown and tension over time, for the run's page."""
-    replay, path = verdict.replay, verdict.level_path
-    if replay is None or path is None:
-        return None
-    level = next((lv for p, lv in _level_index().candidates(replay.level_id)
-                  if Path(p) == Path(path)), None)
-    return profile_run(replay, level) if level is not None else None
+        return Verdict(name, False, exc.key, exc.params), None
+    seen: list[dict[str, Any]] = []
+    verdict = verify_replay(replay, name, _level_index(),
+                            observe=lambda world: seen.append(profile_of(world)))
+    return verdict, (seen[0] if verdict.valid and seen else None)
 
 
 async def _watch_stalled(stalled_after: float) -> None:
@@ -156,7 +149,11 @@ async def run_worker_async(url: str, name: str | None = None, heartbeat: float =
                             await side
 
 
-def run_worker(url: str, **kwargs: Any) -> None:
+def run_worker(url: str, nice: int = 0, **kwargs: Any) -> None:
+    """`nice` lowers this process's CPU priority first: verification is batch work, and on
+    a machine that also runs the API a board read should not wait behind a simulation."""
     logging.basicConfig(level=os.environ.get("KAMTIBMAS_BOARD_LOG", "INFO"),
                         format="%(asctime)s %(name)s %(message)s")
+    if nice > 0:
+        os.nice(nice)
     asyncio.run(run_worker_async(url, **kwargs))

@@ -19,11 +19,14 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from command_game.i18n import LANGUAGES, catalog
+from command_game.level.models import Level
 from command_game.online import store
 from command_game.speedrun.timing import CATEGORIES, CATEGORY_NAMES, format_time
+from command_game.speedrun.verify import LevelIndex
 
 TEMPLATES = Path(__file__).parent / "templates"
-CHART_W, CHART_H = 640, 200
+CHART_W, CHART_H = 640, 200  # the plot; the axes' labels sit in a margin round it
+TICK_STEPS_S = (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)  # the first giving <= 8 marks
 
 
 def environment() -> Environment:
@@ -64,24 +67,61 @@ def score_rows(breakdown: list, tr: Callable[..., str]) -> list[tuple[str, str, 
 
 
 def chart(series: list[float], seconds_per_sample: int) -> dict[str, Any] | None:
-    """SVG polyline points for a 0-100 series over game time."""
+    """SVG polyline points for a 0-100 series over game time, and the time axis' marks."""
     if len(series) < 2:
         return None
     step = CHART_W / (len(series) - 1)
     points = " ".join(f"{i * step:.1f},{CHART_H - CHART_H * min(max(v, 0), 100) / 100:.1f}"
                       for i, v in enumerate(series))
-    return {"points": points, "seconds": (len(series) - 1) * seconds_per_sample,
-            "width": CHART_W, "height": CHART_H}
+    seconds = (len(series) - 1) * seconds_per_sample
+    every = next((s for s in TICK_STEPS_S if seconds / s <= 8), TICK_STEPS_S[-1])
+    marks = [(CHART_W * at / seconds, f"{at // 60}:{at % 60:02d}")
+             for at in range(0, seconds + 1, every)]
+    return {"points": points, "seconds": seconds, "width": CHART_W, "height": CHART_H,
+            "marks": marks}
 
 
-def add_pages(app: FastAPI) -> None:
+class LevelNames:
+    """The titles of the levels this server checks runs against, so a page names
+    "Singkawang: the count at the KPU" and its objectives as the game does, in the page's
+    language; a level the server does not have (a run rejected for it) shows its id."""
+
+    def __init__(self, index: LevelIndex | None = None):
+        self.index = index or LevelIndex()
+
+    def load(self) -> None:
+        self.index.candidates("")  # reads every level file once (call it off the loop)
+
+    def _level(self, level_id: str) -> Level | None:
+        found = self.index.candidates(level_id)
+        return found[0][1] if found else None
+
+    def level(self, level_id: str, lang: str) -> str:
+        level = self._level(level_id)
+        return _in(level.meta.title, lang) if level else level_id
+
+    def objective(self, level_id: str, objective_id: str, lang: str) -> str:
+        level = self._level(level_id)
+        found = next((o for o in level.objectives if o.id == objective_id), None) \
+            if level else None
+        return _in(found.title, lang) if found else objective_id
+
+
+def _in(text: Any, lang: str) -> str:
+    return getattr(text, lang, "") or text.en
+
+
+def add_pages(app: FastAPI, names: LevelNames) -> None:
+    """The pages; `names` must be loaded (`LevelNames.load`) before the first request."""
     templates = Jinja2Templates(env=environment())
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = language_of(request)
-        return templates.TemplateResponse(request, name, {**context, "lang": lang,
-                                                          "t": translator(lang)},
-                                          status_code=status)
+        return templates.TemplateResponse(request, name, {
+            **context, "lang": lang, "t": translator(lang),
+            "level_title": lambda level_id: names.level(level_id, lang),
+            "objective_title": lambda level_id, obj: names.objective(level_id, obj, lang)},
+            status_code=status)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request):
@@ -106,10 +146,7 @@ def add_pages(app: FastAPI) -> None:
             run = await store.get_run(conn, run_id)
             if run is None:
                 return page(request, "missing.html", 404, what=f"#{run_id}")
-            ranks = {}
-            if run["status"] == "verified":
-                for cat in run["categories"]:
-                    ranks[cat] = await store.rank_of(conn, run, cat)
+            ranks = await store.ranks_of(conn, run) if run["status"] == "verified" else {}
         profile = run["profile"] or {}
         every = int(profile.get("seconds_per_sample", 1))
         score = score_rows(profile.get("breakdown", []), translator(language_of(request)))

@@ -25,18 +25,20 @@ from command_game.online.migrations import migrate
 
 
 @dataclass(frozen=True)
-class WorkerTiming:
+class WorkerOptions:
     heartbeat: float = 2.0  # seconds between a worker's heartbeats
     stalled_after: float = 10.0  # a worker silent this long is dead; its job is retried
+    nice: int = 10  # below the API's priority: reads stay quick while workers simulate
 
 
-def start_worker(url: str, timing: WorkerTiming = WorkerTiming(),
+def start_worker(url: str, options: WorkerOptions = WorkerOptions(),
                  name: str | None = None, env: dict[str, str] | None = None
                  ) -> subprocess.Popen:
     """One worker process (`command-game board worker`); the URL goes by environment, so
     the database password never shows in a process list."""
     args = [sys.executable, "-m", "command_game", "board", "worker",
-            "--heartbeat", str(timing.heartbeat), "--stalled-after", str(timing.stalled_after),
+            "--heartbeat", str(options.heartbeat),
+            "--stalled-after", str(options.stalled_after), "--nice", str(options.nice),
             "--exit-with-parent"]
     if name:
         args += ["--name", name]
@@ -48,9 +50,9 @@ class WorkerPool:
     """N worker processes kept alive: one that dies (killed, out of memory) is replaced
     within a second, and its job goes back in the queue once its heartbeat is stale."""
 
-    def __init__(self, url: str, count: int, timing: WorkerTiming):
-        self.url, self.timing = url, timing
-        self.procs = [start_worker(url, timing, f"verify-{i + 1}") for i in range(count)]
+    def __init__(self, url: str, count: int, options: WorkerOptions):
+        self.url, self.options = url, options
+        self.procs = [start_worker(url, options, f"verify-{i + 1}") for i in range(count)]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="worker-pool", daemon=True)
         self._thread.start()
@@ -61,7 +63,7 @@ class WorkerPool:
                 if proc.poll() is not None and not self._stop.is_set():
                     print(f"worker verify-{i + 1} exited ({proc.returncode}); starting "
                           "another", flush=True)
-                    self.procs[i] = start_worker(self.url, self.timing, f"verify-{i + 1}")
+                    self.procs[i] = start_worker(self.url, self.options, f"verify-{i + 1}")
 
     def stop(self) -> None:
         self._stop.set()
@@ -83,7 +85,7 @@ def stop_workers(procs: list[subprocess.Popen], timeout: float = 30.0) -> None:
 
 def serve(database_url: str | None = None, workers: int = 2, host: str = "127.0.0.1",
           port: int = 8765, limits: Limits | None = None,
-          timing: WorkerTiming = WorkerTiming()) -> int:
+          options: WorkerOptions = WorkerOptions()) -> int:
     import uvicorn
 
     from command_game.online.api import create_app
@@ -99,7 +101,7 @@ def serve(database_url: str | None = None, workers: int = 2, host: str = "127.0.
         applied = migrate(database_url)
         if applied:
             print("schema: applied " + "; ".join(applied), flush=True)
-        pool = WorkerPool(database_url, workers, timing)
+        pool = WorkerPool(database_url, workers, options)
         print(f"board: http://{host}:{port}/ with {workers} worker(s); Ctrl+C stops it",
               flush=True)
         config = uvicorn.Config(create_app(database_url, limits), host=host, port=port,

@@ -167,10 +167,29 @@ async def player_runs(conn: psycopg.AsyncConnection, player: Player) -> list[dic
         return await cur.fetchall()
 
 
-async def rank_of(conn: psycopg.AsyncConnection, run: dict, category: str) -> int | None:
-    """The run's place on its board in a category, if it is its player's best there."""
-    rows, _mine, _total = await board(conn, run["level_id"], category, limit=10_000)
-    return next((r["rank"] for r in rows if r["id"] == run["id"]), None)
+_RANKS = """
+WITH best AS (
+    SELECT DISTINCT ON (r.player_id, cat) cat, r.id, r.game_ticks, r.real_time_s
+      FROM runs r JOIN players p ON p.id = r.player_id, unnest(r.categories) AS cat
+     WHERE r.level_id = %(level)s AND r.status = 'verified' AND p.banned_reason IS NULL
+       AND cat = ANY(%(categories)s)
+     ORDER BY r.player_id, cat, r.game_ticks, r.real_time_s, r.id
+), ranked AS (
+    SELECT cat, id, row_number() OVER (PARTITION BY cat
+                                       ORDER BY game_ticks, real_time_s, id) AS rank
+      FROM best
+)
+SELECT cat, rank FROM ranked WHERE id = %(run)s
+"""
+
+
+async def ranks_of(conn: psycopg.AsyncConnection, run: dict) -> dict[str, int | None]:
+    """The run's place on its level's board in each of its categories (None where it is
+    not its player's best), ranked as `board` ranks, in one query."""
+    cur = await conn.execute(_RANKS, {"level": run["level_id"], "run": run["id"],
+                                      "categories": list(run["categories"])})
+    found = dict(await cur.fetchall())
+    return {cat: found.get(cat) for cat in run["categories"]}
 
 
 def ban(url: str, name: str, reason: str | None) -> bool:

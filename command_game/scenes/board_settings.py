@@ -49,8 +49,11 @@ class BoardSettingsScene(ui.UIScene):
         self.focus.set_buttons([save, test, back])
 
     def _field(self, value: str) -> UIInputText:
-        return UIInputText(width=FIELD_W, height=36, text=value, font_name=ui.FONT_BODY,
-                           font_size=14, text_color=ui.TEXT, caret_color=ui.GOLD)
+        """A one-line field whose text sits in the middle (pyglet lays text from the top of
+        the box, so the padding makes the box one line high inside the border)."""
+        field = UIInputText(width=FIELD_W, height=36, text=value, font_name=ui.FONT_BODY,
+                            font_size=14, text_color=ui.TEXT, caret_color=ui.GOLD)
+        return field.with_padding(top=5, bottom=5, left=6, right=6)
 
     def _row(self, key: str, field: UIInputText) -> arcade.gui.UIBoxLayout:
         label = UILabel(text=t(key), width=180, font_name=ui.FONT_BODY, font_size=14,

@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import arcade
 
@@ -441,20 +443,27 @@ class LeaderboardScene(ui.UIScene):
     # --- keys -----------------------------------------------------------------------
 
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
-        if symbol == arcade.key.ESCAPE:
-            self.go_back()
-            return True
-        if symbol in (arcade.key.LEFT, arcade.key.RIGHT):
-            self.switch_level(-1 if symbol == arcade.key.LEFT else 1)
-            return True
-        if symbol == arcade.key.C:
-            cats = list(CATEGORIES)
-            self.set_category(cats[(cats.index(self.category) + 1) % len(cats)])
-            return True
-        if symbol == arcade.key.T:
-            self.toggle_clock()
-            return True
-        return None
+        return browse_key(self, symbol, {arcade.key.T: self.toggle_clock})
 
     def relocalized(self) -> LeaderboardScene:
         return LeaderboardScene(self.level_id, self.category, self.player)
+
+
+def browse_key(scene: Any, symbol: int,
+               more: dict[int, Callable[[], object]] | None = None) -> bool | None:
+    """The keys every board screen (this one and the online Global tab) shares: Esc goes
+    back, Left/Right show another level, C the next category; `more` adds a screen's own."""
+    if more and symbol in more:
+        more[symbol]()
+        return True
+    if symbol == arcade.key.ESCAPE:
+        scene.go_back()
+        return True
+    if symbol in (arcade.key.LEFT, arcade.key.RIGHT):
+        scene.switch_level(-1 if symbol == arcade.key.LEFT else 1)
+        return True
+    if symbol == arcade.key.C:
+        cats = list(CATEGORIES)
+        scene.set_category(cats[(cats.index(scene.category) + 1) % len(cats)])
+        return True
+    return None

@@ -20,6 +20,7 @@ from command_game.online import account
 from command_game.online.background import Background
 from command_game.online.client import BoardClient, BoardClientError
 from command_game.scenes import ui
+from command_game.scenes.leaderboard import STYLE_SWITCH, STYLE_SWITCH_ON, browse_key
 from command_game.speedrun.timing import CATEGORIES, CATEGORY_NAMES
 
 TOP = 10
@@ -95,8 +96,6 @@ class GlobalBoardScene(ui.UIScene):
     # --- widgets and texts ----------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        from command_game.scenes.leaderboard import STYLE_SWITCH
-
         self.category_buttons = {
             cat: ui.button(CATEGORY_NAMES[cat], lambda c=cat: self.set_category(c), width=140,
                            style=STYLE_SWITCH) for cat in CATEGORIES}
@@ -121,8 +120,6 @@ class GlobalBoardScene(ui.UIScene):
         self.refresh()
 
     def _style_category_buttons(self) -> None:
-        from command_game.scenes.leaderboard import STYLE_SWITCH, STYLE_SWITCH_ON
-
         for cat, widget in self.category_buttons.items():
             widget.style = STYLE_SWITCH_ON if cat == self.category else STYLE_SWITCH
             widget.trigger_full_render()
@@ -176,20 +173,7 @@ class GlobalBoardScene(ui.UIScene):
         self.status_label.draw()
 
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
-        if symbol == arcade.key.ESCAPE:
-            self.go_back()
-            return True
-        if symbol in (arcade.key.LEFT, arcade.key.RIGHT):
-            self.switch_level(-1 if symbol == arcade.key.LEFT else 1)
-            return True
-        if symbol == arcade.key.C:
-            cats = list(CATEGORIES)
-            self.set_category(cats[(cats.index(self.category) + 1) % len(cats)])
-            return True
-        if symbol == arcade.key.R:
-            self.refresh()
-            return True
-        return None
+        return browse_key(self, symbol, {arcade.key.R: self.refresh})
 
     def relocalized(self) -> GlobalBoardScene:
         return GlobalBoardScene(self.level_id, self.category)

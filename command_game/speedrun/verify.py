@@ -32,6 +32,7 @@ from command_game.speedrun.timing import (
 from command_game.userdata import levels_dir
 
 Progress = Callable[[int], None]  # told how many more ticks were simulated
+Observer = Callable[[Any], None]  # shown the final world of a run that verified
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,10 @@ def verify_file(path: str | Path, index: LevelIndex | None = None, *,
 
 def verify_replay(replay: ReplayData, file: str, index: LevelIndex, *,
                   level_path: Path | None = None, allow_version_mismatch: bool = False,
-                  progress: Progress | None = None) -> Verdict:
+                  progress: Progress | None = None, observe: Observer | None = None) -> Verdict:
+    """`observe`, if given, sees the re-simulated world once the run has verified, so a
+    caller that wants more than the verdict from it (the board's score breakdown and
+    tension chart) never simulates the run a second time."""
     if replay.game_version != __version__ and not allow_version_mismatch:
         return _fail(file, replay, "speedrun.verify.version_mismatch",
                      recorded=replay.game_version, current=__version__)
@@ -146,7 +150,7 @@ def verify_replay(replay: ReplayData, file: str, index: LevelIndex, *,
     if isinstance(found, Verdict):
         return found
     path, level = found
-    verdict = simulate(replay, level, file, progress)
+    verdict = simulate(replay, level, file, progress, observe)
     return Verdict(verdict.file, verdict.valid, verdict.key, verdict.params,
                    verdict.divergence_tick, replay, path, verdict.checkpoints, verdict.score)
 
@@ -158,7 +162,7 @@ def last_tick(level: Level) -> int:
 
 
 def simulate(replay: ReplayData, level: Level, file: str,
-             progress: Progress | None = None) -> Verdict:
+             progress: Progress | None = None, observe: Observer | None = None) -> Verdict:
     """Steps a fresh world through the replay's commands and compares as it goes."""
     from command_game.sim.world import World
 
@@ -201,6 +205,8 @@ def simulate(replay: ReplayData, level: Level, file: str,
     problem = _compare_end(file, replay, world, last_good, len(made))
     if problem is not None:
         return problem
+    if observe is not None:
+        observe(world)
     cats = " ".join(CATEGORY_NAMES[c] for c in replay.categories) or replay.outcome or "-"
     return Verdict(file, True, "speedrun.verify.valid",
                    {"categories": cats, "time": format_time(replay.game_time_s),
