@@ -62,6 +62,7 @@ def quiet_tiny_scene(stack) -> MapScene:
     data["crowd_sources"], data["incidents"], data["triggers"] = [], [], []
     scene = stack.push(MapScene(parse_level(data)))
     scene.set_speed(0)
+    pump(stack.window)  # the first frame fits the map to the HUD's scale: zoom after it
     return scene
 
 

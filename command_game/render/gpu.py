@@ -20,47 +20,63 @@ import numpy as np
 from arcade.gl import BufferDescription
 from pyglet import gl
 
-_VERTEX = """
+_WINDOW_BLOCK = """
 #version 330
 uniform WindowBlock {
     mat4 projection;
     mat4 view;
 } window;
+"""
+
+
+def _vertex_shader(position: str, declarations: str, body: str) -> str:
+    """A vertex shader that places the 2D world point ``position`` with arcade's
+    WindowBlock (projection and view of the active camera), then runs ``body``."""
+    return (f"{_WINDOW_BLOCK}{declarations}\nvoid main() {{\n    gl_Position = "
+            f"window.projection * window.view * vec4({position}, 0.0, 1.0);\n{body}}}\n")
+
+
+_VERTEX = _vertex_shader("in_pos", """
 uniform float point_size;
 in vec2 in_pos;
 in vec4 in_color;
-out vec4 v_color;
-void main() {
-    gl_Position = window.projection * window.view * vec4(in_pos, 0.0, 1.0);
-    gl_PointSize = point_size;
+out vec4 v_color;""", """    gl_PointSize = point_size;
     v_color = in_color;
-}
-"""
+""")
 _FRAGMENT_FLAT = """
 #version 330
 in vec4 v_color;
 out vec4 out_color;
 void main() { out_color = v_color; }
 """
-class _StreamBuffers:
-    """A position buffer and a colour buffer that grow (orphan) as the data grows."""
 
-    def __init__(self, ctx: arcade.ArcadeContext, capacity: int) -> None:
+
+class _StreamBuffers:
+    """A position buffer and a colour buffer (and, with ``bodies``, a buffer of two floats
+    per vertex for ``in_body``) that grow (orphan) as the data grows."""
+
+    def __init__(self, ctx: arcade.ArcadeContext, capacity: int, bodies: bool = False) -> None:
         self.ctx = ctx
         self.capacity = 0
+        self.with_bodies = bodies
         self._allocate(max(capacity, 64))
 
     def _allocate(self, capacity: int) -> None:
         self.capacity = capacity
         self.positions = self.ctx.buffer(reserve=capacity * 8, usage="stream")
         self.colors = self.ctx.buffer(reserve=capacity * 4, usage="stream")
-        self.geometry = self.ctx.geometry([
-            BufferDescription(self.positions, "2f", ["in_pos"]),
-            BufferDescription(self.colors, "4f1", ["in_color"], normalized=["in_color"]),
-        ])
+        layout = [BufferDescription(self.positions, "2f", ["in_pos"]),
+                  BufferDescription(self.colors, "4f1", ["in_color"], normalized=["in_color"])]
+        self.bodies = None
+        if self.with_bodies:
+            self.bodies = self.ctx.buffer(reserve=capacity * 8, usage="stream")
+            layout.append(BufferDescription(self.bodies, "2f", ["in_body"]))
+        self.geometry = self.ctx.geometry(layout)
 
-    def write(self, positions: np.ndarray, colors: np.ndarray) -> int:
-        """Uploads (N, 2) positions and (N, 4) uint8 colours; returns N."""
+    def write(self, positions: np.ndarray, colors: np.ndarray,
+              bodies: np.ndarray | None = None) -> int:
+        """Uploads (N, 2) positions, (N, 4) uint8 colours (and (N, 2) float32 body data
+        when made with ``bodies``); returns N."""
         n = len(positions)
         if n > self.capacity:
             self._allocate(int(n * 1.5))
@@ -69,15 +85,13 @@ class _StreamBuffers:
             self.colors.orphan()
             self.positions.write(np.ascontiguousarray(positions, dtype=np.float32))
             self.colors.write(np.ascontiguousarray(colors, dtype=np.uint8))
+            if self.bodies is not None and bodies is not None:
+                self.bodies.orphan()
+                self.bodies.write(np.ascontiguousarray(bodies, dtype=np.float32))
         return n
 
 
-_CROWD_VERTEX = """
-#version 330
-uniform WindowBlock {
-    mat4 projection;
-    mat4 view;
-} window;
+_CROWD_VERTEX = _vertex_shader("in_pos", """
 uniform float px_per_m;
 uniform float min_px;
 in vec2 in_pos;
@@ -85,15 +99,11 @@ in vec4 in_color;
 in vec2 in_body;  // radius (m), heading (radians, counter-clockwise from +x)
 out vec4 v_color;
 out vec2 v_facing;
-out float v_size;
-void main() {
-    gl_Position = window.projection * window.view * vec4(in_pos, 0.0, 1.0);
-    gl_PointSize = max(min_px, 2.0 * in_body.x * px_per_m);
+out float v_size;""", """    gl_PointSize = max(min_px, 2.0 * in_body.x * px_per_m);
     v_color = in_color;
     v_facing = vec2(cos(in_body.y), -sin(in_body.y));  // gl_PointCoord's y points down
     v_size = gl_PointSize;
-}
-"""
+""")
 _CROWD_FRAGMENT_DISC = """
 #version 330
 in vec4 v_color;
@@ -116,14 +126,6 @@ void main() {
     out_color = vec4(c, v_color.a);
 }
 """
-_CROWD_FRAGMENT_FLAT = """
-#version 330
-in vec4 v_color;
-in vec2 v_facing;
-in float v_size;
-out vec4 out_color;
-void main() { out_color = v_color; }
-"""
 ROUND_FROM_PX = 4.5  # smaller dots are drawn square: see CrowdDiscs.draw
 
 
@@ -142,41 +144,22 @@ class CrowdDiscs:
         self.disc = self.ctx.program(vertex_shader=_CROWD_VERTEX,
                                      fragment_shader=_CROWD_FRAGMENT_DISC)
         self.square = self.ctx.program(vertex_shader=_CROWD_VERTEX,
-                                       fragment_shader=_CROWD_FRAGMENT_FLAT)
+                                       fragment_shader=_FRAGMENT_FLAT)
         self.count = 0
         self.largest_radius_m = 0.0
-        self._allocate(max(capacity, 64))
-
-    def _allocate(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.positions = self.ctx.buffer(reserve=capacity * 8, usage="stream")
-        self.colors = self.ctx.buffer(reserve=capacity * 4, usage="stream")
-        self.bodies = self.ctx.buffer(reserve=capacity * 8, usage="stream")
-        self.geometry = self.ctx.geometry([
-            BufferDescription(self.positions, "2f", ["in_pos"]),
-            BufferDescription(self.colors, "4f1", ["in_color"], normalized=["in_color"]),
-            BufferDescription(self.bodies, "2f", ["in_body"]),
-        ])
+        self.buffers = _StreamBuffers(self.ctx, capacity, bodies=True)
 
     def update(self, positions: np.ndarray, colors: np.ndarray, radii: np.ndarray,
                headings: np.ndarray) -> None:
         """(N, 2) positions in metres, (N, 4) uint8 colours, (N,) radii in metres and
         (N,) headings in radians."""
         n = len(positions)
-        if n > self.capacity:
-            self._allocate(int(n * 1.5))
-        self.count = n
-        if not n:
-            return
         bodies = np.empty((n, 2), np.float32)
         bodies[:, 0] = radii
         bodies[:, 1] = headings
-        self.largest_radius_m = float(bodies[:, 0].max())
-        for buffer in (self.positions, self.colors, self.bodies):
-            buffer.orphan()
-        self.positions.write(np.ascontiguousarray(positions, dtype=np.float32))
-        self.colors.write(np.ascontiguousarray(colors, dtype=np.uint8))
-        self.bodies.write(bodies)
+        if n:
+            self.largest_radius_m = float(bodies[:, 0].max())
+        self.count = self.buffers.write(positions, colors, bodies)
 
     def draw(self, px_per_m: float, min_px: float) -> None:
         if not self.count:
@@ -189,7 +172,7 @@ class CrowdDiscs:
         program["min_px"] = float(min_px)
         # the shader sets the size (arcade 3.3's ctx.point_size setter applies the old value)
         self.ctx.enable(self.ctx.BLEND, gl.GL_PROGRAM_POINT_SIZE)
-        self.geometry.render(program, mode=self.ctx.POINTS, vertices=self.count)
+        self.buffers.geometry.render(program, mode=self.ctx.POINTS, vertices=self.count)
         self.ctx.disable(gl.GL_PROGRAM_POINT_SIZE)
 
 
@@ -299,20 +282,11 @@ def _circle(x: float, y: float, radius: float, segments: int) -> np.ndarray:
     return np.column_stack([x + radius * np.cos(angles), y + radius * np.sin(angles)])
 
 
-_HEAT_VERTEX = """
-#version 330
-uniform WindowBlock {
-    mat4 projection;
-    mat4 view;
-} window;
+_HEAT_VERTEX = _vertex_shader("in_vert", """
 in vec2 in_vert;
 in vec2 in_uv;
-out vec2 v_uv;
-void main() {
-    gl_Position = window.projection * window.view * vec4(in_vert, 0.0, 1.0);
-    v_uv = in_uv;
-}
-"""
+out vec2 v_uv;""", """    v_uv = in_uv;
+""")
 _HEAT_FRAGMENT = """
 #version 330
 uniform sampler2D heat;

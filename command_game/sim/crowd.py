@@ -39,7 +39,8 @@ class Crowd:
         self._goal_keys: list[tuple[bytes, float]] = []  # area wkb, stop_m
         self._goal_areas: list[shapely.Geometry] = []
         self._goal_slot = np.zeros(0, np.int64)  # goal index -> slot in the stack, -1: none
-        self._dists_all = np.zeros(0, np.float32)  # ready goals' fields, one after another
+        self._stack = np.zeros(0, np.float32)  # ready goals' fields: see _dists_all
+        self._new_fields: list[np.ndarray] = []
         self._stops_all = np.zeros(0, np.float32)
         self._fronts_all = np.zeros(0)  # each ready goal's lowest distance: its front
         self.ids = np.zeros(0, np.int64)  # pymunk body ids
@@ -90,34 +91,43 @@ class Crowd:
                 seg.filter = pymunk.ShapeFilter(categories=WALL_CAT, mask=CITIZEN_CAT)
                 self.space.add(seg)
 
-    def add_goal(self, area: shapely.Geometry, stop_m: float = 0.0, now: bool = True) -> int:
+    def add_goal(self, area: shapely.Geometry, stop_m: float = 0.0) -> int:
         """Register an area to walk to (a disc ``Point.buffer(r)``, a polygon, or a line:
         "reach the line"); returns its goal index (the same geometry twice, compared by
-        ``area.wkb``, gives the same index). Its field is computed now, or with
-        ``now=False`` on first use (``ensure_goal``): a home field nobody walks yet costs
-        neither time nor memory."""
+        ``area.wkb``, gives the same index). Its field is computed now, while the World is
+        built: computing a home field when its first citizen leaves for home stalled a
+        running game for 0.3-1 s on a 3 km map."""
         key = (shapely.to_wkb(area), float(stop_m))
         if key in self._goal_keys:
-            index = self._goal_keys.index(key)
-        else:
-            self._goal_keys.append(key)
-            self._goal_areas.append(area)
-            self._goal_slot = np.append(self._goal_slot, -1)
-            index = len(self._goal_keys) - 1
-        if now:
-            self.ensure_goal(index)
+            return self._goal_keys.index(key)
+        self._goal_keys.append(key)
+        self._goal_areas.append(area)
+        self._goal_slot = np.append(self._goal_slot, -1)
+        index = len(self._goal_keys) - 1
+        self.ensure_goal(index)
         return index
 
     def ensure_goal(self, index: int) -> None:
         """Compute the goal's field if it is not ready; all ready fields are stacked in one
-        array so steering is a few gathers for every citizen."""
+        array so steering is a few gathers for every citizen (stacked once per batch of
+        new goals: see ``_stack``)."""
         if self._goal_slot[index] >= 0:
             return
         goal = self.fields.goal(self._goal_areas[index])
         self._goal_slot[index] = len(self._stops_all)
-        self._dists_all = np.concatenate([self._dists_all, goal.distance])
+        self._new_fields.append(goal.distance)
         self._stops_all = np.append(self._stops_all, np.float32(self._goal_keys[index][1]))
         self._fronts_all = np.append(self._fronts_all, goal.front)
+
+    @property
+    def _dists_all(self) -> np.ndarray:
+        """Every ready goal's field, one after another: fields added since the last use
+        are appended in one concatenation (a World's setup adds a dozen 6 MB fields;
+        appending them one by one copied the growing stack each time)."""
+        if self._new_fields:
+            self._stack = np.concatenate([self._stack, *self._new_fields])
+            self._new_fields.clear()
+        return self._stack
 
     def walk(self, index: int, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Distance left (m) and (n, 2) unit walking directions of a ready goal at points."""

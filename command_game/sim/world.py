@@ -93,8 +93,7 @@ class World:
             if site is None:
                 continue
             goal = self.crowd.add_goal(gather_area(level.office(src.attractor)))
-            home = self.crowd.add_goal(shapely.Point(src.x, src.y).buffer(rules.HOME_RADIUS_M),
-                                       now=False)
+            home = self.crowd.add_goal(shapely.Point(src.x, src.y).buffer(rules.HOME_RADIUS_M))
             self._sources.append([i, src, goal, home, 0.0, 0])  # .., spawn credit, spawned
         self.history.tension = {s: [] for s in self.sites}
         self.cards = event_cards.Deck.for_level(level)
