@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import arcade
 
@@ -297,8 +298,12 @@ class LeaderboardScene(ui.UIScene):
         color = ui.GOLD if run.id == self.latest_id else ui.TEXT
         values = (f"{rank}.", run.player, format_time(run.game_time_s),
                   format_time(run.real_time_s), run.recorded_at[:16].replace("T", " "))
-        return [ui.text(v, 14, color, font=ui.FONT_MONO if i in (2, 3) else ui.FONT_BODY)
-                for i, v in enumerate(values)]
+        labels = [ui.text(v, 14, color, font=ui.FONT_MONO if i in (2, 3) else ui.FONT_BODY)
+                  for i, v in enumerate(values)]
+        # a name as wide as the board allows (the store keeps 32 characters) ends in an
+        # ellipsis before the time column, never under it
+        ui.clip_to_width(labels[1], COLUMNS[2][1] - COLUMNS[1][1] - 14)
+        return labels
 
     def _side_texts(self) -> list[tuple[arcade.Text, int]]:
         """(text, gap above it) lines of the personal-best panel; a split's times ride on
@@ -440,21 +445,21 @@ class LeaderboardScene(ui.UIScene):
 
     # --- keys -----------------------------------------------------------------------
 
+    def shortcut_keys(self) -> dict[int, Any]:
+        """Esc back, Left/Right the level, C the category, T the clock (the Global tab
+        shares the first three)."""
+        return {arcade.key.ESCAPE: self.go_back,
+                arcade.key.LEFT: lambda: self.switch_level(-1),
+                arcade.key.RIGHT: lambda: self.switch_level(1),
+                arcade.key.C: self.next_category,
+                arcade.key.T: self.toggle_clock}
+
+    def next_category(self) -> None:
+        cats = list(CATEGORIES)
+        self.set_category(cats[(cats.index(self.category) + 1) % len(cats)])
+
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
-        if symbol == arcade.key.ESCAPE:
-            self.go_back()
-            return True
-        if symbol in (arcade.key.LEFT, arcade.key.RIGHT):
-            self.switch_level(-1 if symbol == arcade.key.LEFT else 1)
-            return True
-        if symbol == arcade.key.C:
-            cats = list(CATEGORIES)
-            self.set_category(cats[(cats.index(self.category) + 1) % len(cats)])
-            return True
-        if symbol == arcade.key.T:
-            self.toggle_clock()
-            return True
-        return None
+        return ui.run_key(symbol, self.shortcut_keys())
 
     def relocalized(self) -> LeaderboardScene:
         return LeaderboardScene(self.level_id, self.category, self.player)

@@ -22,7 +22,7 @@ from arcade.shape_list import ShapeElementList, create_rectangle_filled
 
 from command_game import i18n
 from command_game.render import layout
-from command_game.render.text_pool import Label
+from command_game.render.text_pool import Label, fit_ellipsis
 from command_game.scenes.stack import Scene
 
 # --- colours -------------------------------------------------------------------------
@@ -279,14 +279,20 @@ def fit_width(label: arcade.Text, width: float, smallest: float = 9) -> None:
         label.font_size -= 1
 
 
+def run_key(symbol: int, actions: dict[int, Callable[[], object]]) -> bool | None:
+    """A screen's shortcut keys: runs the action bound to ``symbol``; True when one ran
+    (the key is used up), None to let it through."""
+    action = actions.get(symbol)
+    if action is None:
+        return None
+    action()
+    return True
+
+
 def clip_to_width(label: arcade.Text, width: float) -> None:
-    """Cuts a one-line Text with an ellipsis until it fits `width` pixels."""
-    if label.content_width <= width:
-        return
-    value = label.text
-    while value and label.content_width > width:
-        value = value[:-1]
-        label.text = value.rstrip() + "…"
+    """Cuts a one-line Text with an ellipsis until it fits `width` pixels (by halving:
+    each try re-lays out the glyphs, and a long name cut a letter at a time took dozens)."""
+    fit_ellipsis(label, label.text, width)
 
 
 def draw_badge(cx: float, cy: float, radius: float) -> None:
