@@ -84,6 +84,10 @@ STYLE_DANGER = _button_style((70, 30, 34), TEXT, (130, 56, 56), (110, 40, 44), T
 #: Rows of a list (level select): the scene draws the row's text itself, over the button.
 STYLE_ROW = _button_style((20, 33, 56), TEXT, (36, 54, 84), (32, 52, 88), TEXT, 12)
 STYLE_ROW_SELECTED = _button_style((44, 66, 104), TEXT, GOLD, (52, 76, 118), TEXT, 12)
+#: A panel's tabs (the briefing's situation / objectives on a short window): the header
+#: band's colours, the chosen one in gold.
+STYLE_TAB = _button_style(PANEL_HEADER[:3], TEXT_MUTED, PANEL_BORDER, (38, 60, 98), TEXT, 12)
+STYLE_TAB_ON = _button_style(PANEL_HEADER[:3], GOLD, GOLD, (38, 60, 98), GOLD, 12)
 
 
 def scaled_style(style: dict[str, _Style], scale: float) -> dict[str, _Style]:
