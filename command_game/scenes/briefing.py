@@ -195,10 +195,7 @@ class BriefingScene(ui.UIScene):
         self._style_tabs()
 
     def _style_tabs(self) -> None:
-        for key, button in self.tab_buttons.items():
-            button.style = ui.scaled_style(ui.STYLE_TAB_ON if key == self.tab
-                                           else ui.STYLE_TAB, self.scale)
-            button.trigger_full_render()
+        ui.mark_chosen(self.tab_buttons, self.tab, ui.STYLE_TAB_ON, ui.STYLE_TAB, self.scale)
 
     def _facts(self) -> str:
         if self.level is None:

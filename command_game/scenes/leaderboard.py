@@ -198,10 +198,8 @@ class LeaderboardScene(ui.UIScene):
         self._style_category_buttons()
 
     def _style_category_buttons(self) -> None:
-        for cat, widget in self.category_buttons.items():
-            widget.style = ui.scaled_style(STYLE_SWITCH_ON if cat == self.category
-                                           else STYLE_SWITCH, self.fit)
-            widget.trigger_full_render()
+        ui.mark_chosen(self.category_buttons, self.category, STYLE_SWITCH_ON, STYLE_SWITCH,
+                       self.fit)
 
     def switch_level(self, step: int) -> None:
         if self.levels:

@@ -116,6 +116,14 @@ def button(
     return widget
 
 
+def mark_chosen(buttons: dict[str, UIFlatButton], chosen: str | None,
+                on: dict[str, _Style], off: dict[str, _Style], scale: float = 1.0) -> None:
+    """A row of tabs or switches: the chosen one in style ``on``, the others ``off``."""
+    for key, widget in buttons.items():
+        widget.style = scaled_style(on if key == chosen else off, scale)
+        widget.trigger_full_render()
+
+
 def click(widget: UIFlatButton) -> None:
     """Clicks a button from the keyboard, the way a mouse release would."""
     if widget.disabled:
