@@ -455,6 +455,9 @@ def test_a_long_objective_list_scrolls_under_the_wheel(game, big_ui):
     game.dispatch_event("on_mouse_scroll", x, y, 0, 5)
     game.dispatch_pending_events()
     assert briefing.objective_offset == 0
+    game.dispatch_event("on_key_press", arcade.key.PAGEDOWN, 0)  # and from the keyboard
+    game.dispatch_pending_events()
+    assert briefing.objective_offset == 2
     frame(game)
 
 

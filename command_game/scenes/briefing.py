@@ -423,17 +423,21 @@ class BriefingScene(ui.UIScene):
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
         rect = self._objectives_rect
         if self.level is not None and rect is not None and rect.point_in_rect((x, y)):
-            last = len(self.objectives) - 1
-            self.objective_offset = int(min(last, max(0, self.objective_offset - scroll_y)))
+            self.scroll_objectives(-round(scroll_y))
 
     def relocalized(self) -> BriefingScene:
         return BriefingScene(self.level_path)
 
+    def scroll_objectives(self, rows: int) -> None:
+        """Moves the objective list (the wheel, or Page Up / Page Down)."""
+        if self.level is not None:
+            last = len(self.level.objectives) - 1
+            self.objective_offset = int(min(last, max(0, self.objective_offset + rows)))
+
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
-        if symbol == arcade.key.ESCAPE:
-            self.go_back()
-            return True
-        return None
+        return ui.run_key(symbol, {arcade.key.ESCAPE: self.go_back,
+                                   arcade.key.PAGEDOWN: lambda: self.scroll_objectives(2),
+                                   arcade.key.PAGEUP: lambda: self.scroll_objectives(-2)})
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
         if self.night is not None and self.night.typing() and symbol not in (
