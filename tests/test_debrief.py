@@ -169,3 +169,60 @@ def test_a_language_switch_reaches_the_debrief(clean_window, tiny_world):
     finally:
         i18n.set_language("en")
     stack.pop()
+
+
+class _Reason:
+    """Shaped like rules' LossReason (sim/loss_reasons.py): the debrief asks it for its
+    line in the current language."""
+
+    def __init__(self, en: str, idn: str) -> None:
+        self.lines = {"en": en, "id": idn}
+
+    def text(self, translate) -> str:
+        from command_game import i18n
+
+        return self.lines[i18n.language()]
+
+
+LONG_REASON = ("Bawaslu Kota Jakarta Pusat rioted at 7:42.000 with 2,850 people massed at its "
+               "gate while no unit held it")
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_lost_night_says_why_and_the_trust_it_ended_on(clean_window, lang):
+    """Up to three reasons under the story, inside the summary panel, none overlapping;
+    the record shows trust from start to end (a riot on the last tick costs 30 points
+    the map never draws: the HUD said 74, the debrief 44)."""
+    from command_game import i18n
+    from command_game.render import layout
+    from tests.test_layout import problems_in
+
+    world = World.from_level(load_level(TINY))
+    while not world.finished:
+        world.step(())
+    world.loss_reasons = [_Reason(LONG_REASON, "Bawaslu Kota Jakarta Pusat rusuh pukul 7:42"),
+                          _Reason("The index fell under 40", "Indeks jatuh di bawah 40"),
+                          _Reason("Intimidation at KPU left unanswered", "Intimidasi di KPU"),
+                          _Reason("a fourth is never shown", "yang keempat tidak tampil")]
+    i18n.set_language(lang)
+    try:
+        stack = SceneStack(clean_window)
+        debrief = stack.push(DebriefScene(world, str(TINY), 80.0))
+        pump(clean_window)
+        rec = layout.start()
+        try:
+            pump(clean_window)
+        finally:
+            layout.stop()
+        drawn = [t.text for t in rec.texts]
+        assert i18n.t("debrief.why_lost").upper() in drawn
+        reasons = [t for t in rec.texts if t.text.startswith("\u2022 ")]
+        assert [r.text[2:] for r in reasons] == [r.text(i18n.t) for r in world.loss_reasons[:3]]
+        assert problems_in(rec, clean_window.get_size()) == []
+        trust = dict(debrief.record_lines())[i18n.t("debrief.trust")]
+        assert trust == f"{world.start_trust:.1f} \u2192 {world.trust:.1f}"
+        assert world.score().breakdown["trust"] == pytest.approx(world.trust, abs=0.01)
+        save_frame(clean_window, f"debrief_why_lost_{lang}")
+        stack.pop()
+    finally:
+        i18n.set_language("en")

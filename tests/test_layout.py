@@ -176,15 +176,39 @@ def _long_board() -> str:
     return level.meta.id
 
 
-class Scenes:
-    """Makes each scene of the matrix; the maps (and their worlds) once per test."""
+class Shared:
+    """What every window size and language can reuse: the missions (their worlds and flow
+    fields are the slowest thing to make) and the finished finale the debrief reads. A
+    mission keeps no text of the language it was made in (its HUD asks the translation
+    layer every frame), so drawing it again after a switch is also the live switch a
+    player makes in Settings."""
 
-    def __init__(self, stack: SceneStack) -> None:
-        self.stack = stack
+    def __init__(self) -> None:
         self.maps: dict[str, object] = {}
+        self.debrief_world = None
+
+
+_SHARED: Shared | None = None
+
+
+@pytest.fixture(scope="module")
+def shared():
+    global _SHARED
+    _SHARED = Shared()
+    yield _SHARED
+    _SHARED = None
+
+
+class Scenes:
+    """Makes each scene of the matrix; the maps, their worlds and the replay viewer once
+    for the whole matrix, the rest at each scale (they lay out when they are made)."""
+
+    def __init__(self, stack: SceneStack, shared: Shared) -> None:
+        self.stack = stack
+        self.maps = shared.maps
+        self.shared = shared
         self.entries = campaign()
         self.finale = self.entries[-1]
-        self.debrief_world = None
         self.cached: dict[object, object] = {}
 
     def all(self) -> list[tuple[str, Callable[[], object]]]:
@@ -298,11 +322,14 @@ class Scenes:
         from command_game.speedrun.record import replay_from_world
 
         level = self.entries[0].level
-        world = World.from_level(level)
-        world.end("won", "test")
-        replay = replay_from_world(level, world, 12.0, LONG_NAME)
+        scene = self.maps.get("replay_viewer")
+        if scene is None:
+            world = World.from_level(level)
+            world.end("won", "test")
+            replay = replay_from_world(level, world, 12.0, LONG_NAME)
+            scene = self.maps["replay_viewer"] = ReplayViewerScene(replay, level)
         self.title()
-        scene = self.stack.push(ReplayViewerScene(replay, level))
+        self.stack.push(scene)
         scene.on_resize(*scene.window.get_size())
         return scene
 
@@ -312,7 +339,7 @@ class Scenes:
         from command_game.scenes.debrief import DebriefScene
         from command_game.sim.world import World
 
-        if self.debrief_world is None:
+        if self.shared.debrief_world is None:
             world = World.from_level(self.finale.level)
             for _ in range(600):
                 world.step(())
@@ -320,8 +347,8 @@ class Scenes:
                 if i != 3:
                     objective.status, objective.met_tick = "met", 900 * (i + 1)
             world.end("won", "test")
-            self.debrief_world = world
-        world = self.debrief_world
+            self.shared.debrief_world = world
+        world = self.shared.debrief_world
         best = PersonalBest(time_s=world.tick / 60 + 10,
                             splits={o.id: 900 * (i + 1) / 60 + 3
                                     for i, o in enumerate(world.objectives)},
@@ -375,12 +402,12 @@ def _resize(window, size: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_screen_fits_at_every_scale(matrix_window, size, lang):
+def test_every_screen_fits_at_every_scale(matrix_window, shared, size, lang):
     window = matrix_window
     _resize(window, size)
     _long_level_list()
     _long_board()
-    scenes = Scenes(window.stack)
+    scenes = Scenes(window.stack, shared)
     failures: list[str] = []
     started, frames = time.perf_counter(), 0
     cost: dict[str, float] = {}

@@ -135,3 +135,21 @@ def test_an_unopenable_board_is_reported_not_a_crash(game, user_home):
     scene = game.stack.push(LeaderboardScene())
     pump(game, 2)
     assert scene.rows == [] and "cannot be opened" in scene.status.text
+
+
+def test_a_name_as_wide_as_the_board_allows_ends_in_an_ellipsis(game):
+    """32 wide letters (the store's limit) are wider than the player column: the name is
+    cut with an ellipsis before the time column, not under it; keys go through run_key."""
+    level = campaign()[0].level
+    wide = "W" * 32
+    Leaderboard().add_run(make_run(wide, 9000, level=level.meta.id, digest=level_digest(level),
+                                   when="2026-11-23T08:00:00+00:00"))
+    scene = game.stack.push(LeaderboardScene(level.meta.id, player=wide))  # its board
+    pump(game)
+    name = scene.rows[0][1]
+    assert name.text.endswith("\u2026") and wide.startswith(name.text[:-1])
+    assert name.content_width <= 380 - 80 - 14
+    category = scene.category
+    game.dispatch_event("on_key_press", arcade.key.C, 0)
+    game.dispatch_pending_events()
+    assert scene.category != category

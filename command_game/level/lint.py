@@ -17,6 +17,7 @@ from shapely.ops import unary_union
 from shapely.validation import explain_validity
 
 from command_game.level.gather import check_gather
+from command_game.level.map_features import check_features
 from command_game.level.models import HQ_TYPES, Level
 from command_game.level.night_checks import check_cards, check_variation
 from command_game.level.problems import LevelError, Problem
@@ -216,6 +217,7 @@ PASSES: tuple[LintPass, ...] = (
     check_bounds,
     check_placement,
     check_gather,
+    check_features,
     check_objectives,
     check_timing,
     check_cards,

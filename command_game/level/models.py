@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
 from command_game.level.gather import GatherArea
+from command_game.level.map_features import MapFeatures
 
 FORMAT_VERSION = 1
 
@@ -316,6 +317,7 @@ class Level(Strict):
     event_cards: list[EventCard] | None = Field(default=None, max_length=500,
                                                 description="the cards' pool")
     variation: Variation | None = Field(default=None, description="what each seed changes")
+    features: MapFeatures | None = Field(default=None, description="parks, water, street names")
 
     @model_validator(mode="after")
     def _fields_within_limit(self) -> Level:

@@ -47,6 +47,13 @@ ROAD_FILL: RGBA = (96, 116, 146, 255)  # local streets
 MAIN_ROAD_FILL: RGBA = (214, 190, 132, 255)  # arterials: the warm lines the eye follows
 ROAD_EXAGGERATION = 1.6  # roads drawn wider than they are, as maps do, to read zoomed out
 SITE_RING: RGBA = (200, 210, 225, 60)
+PARK_FILL: RGBA = (24, 52, 50, 255)  # a dark night green, quieter than the sites
+PARK_EDGE: RGBA = (44, 84, 70, 255)
+WATER_FILL: RGBA = (14, 42, 82, 255)  # deeper and bluer than the ground
+WATER_EDGE: RGBA = (40, 86, 140, 255)
+WATER_LABEL: RGBA = (120, 168, 224, 220)
+STREET_LABEL: RGBA = (222, 206, 160, 210)  # the main roads' warm tone, dimmed
+AREA_LABEL: RGBA = (130, 186, 160, 200)
 LABEL: RGBA = (240, 244, 250, 255)
 LABEL_PLATE: RGBA = (8, 14, 26, 190)
 
@@ -154,6 +161,13 @@ def _collide(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _label_rank(name: str) -> int:
+    """Which labels give way: offices' names never, then streets, then areas' and
+    districts' names."""
+    kind = name.split(":", 1)[0]
+    return {"office": 0, "street": 1}.get(kind, 2)
+
+
 def main_road_width(level: Level) -> float:
     """Roads at least this wide are the level's main roads: its widest class when the
     widths differ (the arterials), none when every road is alike."""
@@ -223,8 +237,10 @@ class StaticMapLayer:
         shapes = TriangleBuilder()
         self._add_ground(shapes)
         self._add_districts(shapes)
+        self._add_areas(shapes)
         self._add_buildings(shapes)
         self._add_roads(shapes)
+        self._add_street_names()
         self._add_offices(shapes)
         self.shape = shapes.build()
 
@@ -255,7 +271,7 @@ class StaticMapLayer:
     def _build_plates(self) -> Shape | None:
         plates = TriangleBuilder()
         for name, label in self.labels.items():
-            if label.visible and name.startswith("office:"):
+            if label.visible and name.startswith(("office:", "street:")):  # over the roads
                 x0, y0 = label.left - 3, label.bottom - 1
                 x1, y1 = label.left + label.content_width + 3, y0 + label.content_height + 2
                 plates.polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], LABEL_PLATE)
@@ -280,7 +296,7 @@ class StaticMapLayer:
             x, y = camera.project((office.x, office.y))
             icons.append((x - icon, y - icon, x + icon, y + icon))
         placed: list[tuple[float, float, float, float]] = list(icons) + list(self.covered)
-        names = sorted(self.anchors, key=lambda n: not n.startswith("office:"))
+        names = sorted(self.anchors, key=_label_rank)  # offices, streets, then areas
         for name in names:
             label = self.labels[name]
             x, y = camera.project(self.anchors[name])
@@ -322,6 +338,42 @@ class StaticMapLayer:
                 anchor_x="center", anchor_y="center", bold=True, batch=self.label_batch,
                 font_name=FONT,
             )
+
+    def _add_areas(self, shapes: TriangleBuilder) -> None:
+        """Parks and water (level.features), over the districts and under the blocks."""
+        features = self.level.features
+        if features is None:
+            return
+        for kind, areas, fill, edge in (("park", features.parks, PARK_FILL, PARK_EDGE),
+                                        ("water", features.water, WATER_FILL, WATER_EDGE)):
+            for area in areas:
+                shapes.polygon(area.polygon, fill)
+                shapes.loop(area.polygon, self.icon_size * 0.08, edge)
+                if area.name:
+                    name = f"{kind}:{area.id}"
+                    self.anchors[name] = polygon_centroid(area.polygon)
+                    self.labels[name] = arcade.Text(
+                        area.name, 0, 0, AREA_LABEL if kind == "park" else WATER_LABEL,
+                        font_size=9, anchor_x="center", anchor_y="center", italic=True,
+                        batch=self.label_batch, font_name=FONT)
+
+    def _add_street_names(self) -> None:
+        """Each street's name at the middle of its longest edge."""
+        features = self.level.features
+        if features is None:
+            return
+        nodes = {n.id: n for n in self.level.roads.nodes}
+        edges = {e.id: e for e in self.level.roads.edges if e.a in nodes and e.b in nodes}
+        for i, street in enumerate(features.streets):
+            lines = [(nodes[edges[e].a], nodes[edges[e].b]) for e in street.edges if e in edges]
+            if not lines:
+                continue
+            a, b = max(lines, key=lambda ab: math.hypot(ab[1].x - ab[0].x, ab[1].y - ab[0].y))
+            name = f"street:{i}"
+            self.anchors[name] = ((a.x + b.x) / 2, (a.y + b.y) / 2)
+            self.labels[name] = arcade.Text(
+                street.name, 0, 0, STREET_LABEL, font_size=9, anchor_x="center",
+                anchor_y="center", italic=True, batch=self.label_batch, font_name=FONT)
 
     def _add_buildings(self, shapes: TriangleBuilder) -> None:
         for building in self.level.buildings:

@@ -43,6 +43,9 @@ class BriefingScene(ui.UIScene):
         self._make_buttons()
         self._layout_for: tuple[int, int] | None = None
         self.objective_offset = 0  # first objective shown; the mouse wheel scrolls
+        self.tab: str | None = None  # "situation" / "objectives" when they take turns
+        self.tab_buttons: dict[str, arcade.gui.UIFlatButton] = {}
+        self._tab_anchor: arcade.gui.UIAnchorLayout | None = None
         self._objectives_rect: arcade.Rect | None = None
         self.title_bar = self._title_bar()
 
@@ -129,6 +132,10 @@ class BriefingScene(ui.UIScene):
         while (self.story.content_height + self._story_padding() + GAP + objectives_h
                > left.height and self.story.font_size > 11 * (1 + sc) / 2):
             self.story.font_size -= 1
+        # still too tall (the finale's nine objectives at 1280x720): the situation and
+        # the objectives take turns in the whole column, behind two tabs
+        both = self.story.content_height + self._story_padding() + GAP + objectives_h
+        self._make_tabs(left if both > left.height else None)
         self.legend = self._legend()
         self.with_ready = any(u.available_s for u in self.level.units)
         columns = self._roster_columns(right)
@@ -145,6 +152,50 @@ class BriefingScene(ui.UIScene):
         ][: 4 if self.with_ready else 3]
         self.more_units = self.label("", 11, ui.TEXT_MUTED)
         self.more_objectives = self.label("", 11, ui.TEXT_MUTED, anchor_x="right")
+
+    def _make_tabs(self, column: arcade.Rect | None) -> None:
+        """The two tab buttons in the column's header band, or none when both panels fit."""
+        focused = self.focus.focused
+        buttons = [b for b in self.focus.buttons if b not in self.tab_buttons.values()]
+        if self._tab_anchor is not None:
+            self.ui.remove(self._tab_anchor)
+            self._tab_anchor, self.tab_buttons = None, {}
+        if column is None:
+            self.tab = None
+            self.focus.set_buttons(buttons, buttons.index(focused) if focused in buttons
+                                   else None)
+            return
+        # the story has the whole column now: back to its own size, as far as it fits
+        self.story.font_size = 14 * self.scale
+        while (self.story.content_height + self._story_padding() > column.height
+               and self.story.font_size > 10):
+            self.story.font_size -= 1
+        self.tab = self.tab or "situation"
+        sc = self.scale
+        height = self._header_h - 6
+        row = arcade.gui.UIBoxLayout(vertical=False, space_between=8)
+        labels = {"situation": t("briefing.situation"),
+                  "objectives": t("briefing.objectives_count", count=len(self.objectives))}
+        for key, text in labels.items():
+            button = ui.button(text.upper(), lambda k=key: self.show_tab(k),
+                               width=(column.width - 40) / 2 / sc, height=height / sc,
+                               scale=sc, style=ui.STYLE_TAB)
+            self.tab_buttons[key] = button
+            row.add(button)
+        self._tab_anchor = arcade.gui.UIAnchorLayout()
+        self._tab_anchor.add(row, anchor_x="left", anchor_y="top", align_x=column.left + 12,
+                             align_y=-(self.window.height - column.top) - 3)
+        self.ui.add(self._tab_anchor)
+        buttons[1:1] = list(self.tab_buttons.values())  # after Start
+        self.focus.set_buttons(buttons, buttons.index(focused) if focused in buttons else None)
+        self._style_tabs()
+
+    def show_tab(self, key: str) -> None:
+        self.tab = key
+        self._style_tabs()
+
+    def _style_tabs(self) -> None:
+        ui.mark_chosen(self.tab_buttons, self.tab, ui.STYLE_TAB_ON, ui.STYLE_TAB, self.scale)
 
     def _facts(self) -> str:
         if self.level is None:
@@ -210,11 +261,18 @@ class BriefingScene(ui.UIScene):
             self._draw_problems()
             return
         left, right = self._columns()
-        story_h = self.story.content_height + self._story_padding()
-        situation = arcade.LRBT(left.left, left.right, left.top - story_h, left.top)
-        self._draw_situation(situation)
-        self._draw_objectives(arcade.LRBT(left.left, left.right, left.bottom,
-                                          situation.bottom - GAP))
+        if self.tab is not None:
+            ui.draw_panel(left, header=self._header_h)
+            if self.tab == "situation":
+                self._draw_story(left)
+            else:
+                self._draw_objective_rows(left)
+        else:
+            story_h = self.story.content_height + self._story_padding()
+            situation = arcade.LRBT(left.left, left.right, left.top - story_h, left.top)
+            self._draw_situation(situation)
+            self._draw_objectives(arcade.LRBT(left.left, left.right, left.bottom,
+                                              situation.bottom - GAP))
         map_h = min(right.height * 0.5, right.width * 0.62)
         map_panel = arcade.LRBT(right.left, right.right, right.top - map_h, right.top)
         self._draw_map(map_panel)
@@ -238,12 +296,18 @@ class BriefingScene(ui.UIScene):
 
     def _draw_situation(self, rect: arcade.Rect) -> None:
         self._panel(rect, "situation")
+        self._draw_story(rect)
+
+    def _draw_story(self, rect: arcade.Rect) -> None:
         ui.place(self.story, rect.left + 20, rect.top - self._header_h - 32 * self.scale)
         self.story.draw()
 
     def _draw_objectives(self, rect: arcade.Rect) -> None:
-        """The objectives from `objective_offset` on (the wheel scrolls a long list)."""
         self._panel(rect, "objectives")
+        self._draw_objective_rows(rect)
+
+    def _draw_objective_rows(self, rect: arcade.Rect) -> None:
+        """The objectives from `objective_offset` on (the wheel scrolls a long list)."""
         self._objectives_rect = rect
         s = self.scale
         y = rect.top - self._header_h - 16 * s
@@ -359,17 +423,21 @@ class BriefingScene(ui.UIScene):
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
         rect = self._objectives_rect
         if self.level is not None and rect is not None and rect.point_in_rect((x, y)):
-            last = len(self.objectives) - 1
-            self.objective_offset = int(min(last, max(0, self.objective_offset - scroll_y)))
+            self.scroll_objectives(-round(scroll_y))
 
     def relocalized(self) -> BriefingScene:
         return BriefingScene(self.level_path)
 
+    def scroll_objectives(self, rows: int) -> None:
+        """Moves the objective list (the wheel, or Page Up / Page Down)."""
+        if self.level is not None:
+            last = len(self.level.objectives) - 1
+            self.objective_offset = int(min(last, max(0, self.objective_offset + rows)))
+
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
-        if symbol == arcade.key.ESCAPE:
-            self.go_back()
-            return True
-        return None
+        return ui.run_key(symbol, {arcade.key.ESCAPE: self.go_back,
+                                   arcade.key.PAGEDOWN: lambda: self.scroll_objectives(2),
+                                   arcade.key.PAGEUP: lambda: self.scroll_objectives(-2)})
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
         if self.night is not None and self.night.typing() and symbol not in (

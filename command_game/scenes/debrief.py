@@ -67,6 +67,7 @@ class DebriefScene(ui.UIScene):
         self.real_splits = list(real_splits)  # objective, player's clock when it was met
         self.message = ""
         self.score = world.score()  # the mission is over: worked out once
+        self.reasons = self.loss_lines()
         self._lines: list[tuple[str, str]] | None = None
         self.texts = TextPool()
         self.shapes = Triangles()
@@ -116,6 +117,8 @@ class DebriefScene(ui.UIScene):
     def _content_height(self) -> float:
         """The taller of the two text columns, in interface units."""
         summary = 150 + 14 * 5  # outcome, times, par and a few lines of the debrief text
+        if self.reasons:  # the heading, and each reason on up to two lines
+            summary += 26 + 30 * len(self.reasons)
         score = 40 + 20 * len(self.score_rows())
         splits = 40 + SPLIT_ROW * len(self.world.objectives)
         record = 40 + RECORD_ROW * len(self.record_lines())
@@ -262,13 +265,8 @@ class DebriefScene(ui.UIScene):
         return fresh
 
     def on_key(self, symbol: int, modifiers: int) -> bool | None:
-        if symbol == arcade.key.ESCAPE:
-            self.level_select()
-            return True
-        if symbol == arcade.key.R:
-            self.retry()
-            return True
-        return None
+        return ui.run_key(symbol, {arcade.key.ESCAPE: self.level_select,
+                                   arcade.key.R: self.retry})
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -321,6 +319,7 @@ class DebriefScene(ui.UIScene):
         label = self.texts.put("story", story, left + 14, top - 150, ui.TEXT, size=10,
                                width=COLUMN_A - 28, anchor_y="top")
         self._summary_h = 160 + (label.content_height if story else 0)
+        self._summary_h += self._reasons(left, top - self._summary_h + 4)
         self._panel(left, top, COLUMN_A, self._summary_h, t("debrief.summary"), "summary")
         won = self.world.outcome == "won"
         meta = self.level.meta
@@ -342,6 +341,24 @@ class DebriefScene(ui.UIScene):
         self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
                                 real=format_time(self.real_time_s)) + "   ·   " + self.night_line(),
                        left + 14, top - 142, ui.TEXT_MUTED, size=10)
+
+    def loss_lines(self) -> list[str]:
+        """Why the night was lost, most decisive first (at most three): the world's
+        ``loss_reasons`` (sim/loss_reasons.py), each in the current language."""
+        return [reason.text(t) for reason in getattr(self.world, "loss_reasons", ())[:3]]
+
+    def _reasons(self, left: float, top: float) -> float:
+        """The reasons under the story, in the summary panel; the height they take."""
+        if not self.reasons:
+            return 0.0
+        self.texts.put("why:title", t("debrief.why_lost").upper(), left + 14, top - 12,
+                       ui.BAD, size=10, bold=True, clip=COLUMN_A - 28)
+        y = top - 22
+        for i, line in enumerate(self.reasons):
+            label = self.texts.put(f"why:{i}", "\u2022 " + line, left + 14, y, ui.TEXT,
+                                   size=10, width=COLUMN_A - 28, anchor_y="top")
+            y -= label.content_height + 4
+        return top - y + 10
 
     def _story(self) -> Any:
         meta = self.level.meta
@@ -476,6 +493,10 @@ class DebriefScene(ui.UIScene):
                                        total=len(shown))),
             (t("debrief.brimob"), t("debrief.yes") if world.brimob_used else t("debrief.no")),
             (t("debrief.final_index"), f"{world.kamtibmas_index:.1f}"),
+            # from where the night started to where it ended: a riot on the last tick
+            # costs trust the map never showed (the debrief follows at once)
+            (t("debrief.trust"), t("debrief.trust_value", start=f"{world.start_trust:.1f}",
+                                   end=f"{world.trust:.1f}")),
         ]
         if self.run is not None:
             lines.append((t("debrief.replay"), Path(self.run.replay_path).name))

@@ -199,10 +199,8 @@ class LeaderboardScene(ui.UIScene):
         self._style_category_buttons()
 
     def _style_category_buttons(self) -> None:
-        for cat, widget in self.category_buttons.items():
-            widget.style = ui.scaled_style(STYLE_SWITCH_ON if cat == self.category
-                                           else STYLE_SWITCH, self.fit)
-            widget.trigger_full_render()
+        ui.mark_chosen(self.category_buttons, self.category, STYLE_SWITCH_ON, STYLE_SWITCH,
+                       self.fit)
 
     def switch_level(self, step: int) -> None:
         if self.levels:
@@ -299,8 +297,12 @@ class LeaderboardScene(ui.UIScene):
         color = ui.GOLD if run.id == self.latest_id else ui.TEXT
         values = (f"{rank}.", run.player, format_time(run.game_time_s),
                   format_time(run.real_time_s), run.recorded_at[:16].replace("T", " "))
-        return [ui.text(v, 14, color, font=ui.FONT_MONO if i in (2, 3) else ui.FONT_BODY)
-                for i, v in enumerate(values)]
+        labels = [ui.text(v, 14, color, font=ui.FONT_MONO if i in (2, 3) else ui.FONT_BODY)
+                  for i, v in enumerate(values)]
+        # a name as wide as the board allows (the store keeps 32 characters) ends in an
+        # ellipsis before the time column, never under it
+        ui.clip_to_width(labels[1], COLUMNS[2][1] - COLUMNS[1][1] - 14)
+        return labels
 
     def _side_texts(self) -> list[tuple[arcade.Text, int]]:
         """(text, gap above it) lines of the personal-best panel; a split's times ride on
@@ -453,17 +455,12 @@ def browse_key(scene: Any, symbol: int,
                more: dict[int, Callable[[], object]] | None = None) -> bool | None:
     """The keys every board screen (this one and the online Global tab) shares: Esc goes
     back, Left/Right show another level, C the next category; `more` adds a screen's own."""
-    if more and symbol in more:
-        more[symbol]()
-        return True
-    if symbol == arcade.key.ESCAPE:
-        scene.go_back()
-        return True
-    if symbol in (arcade.key.LEFT, arcade.key.RIGHT):
-        scene.switch_level(-1 if symbol == arcade.key.LEFT else 1)
-        return True
-    if symbol == arcade.key.C:
-        cats = list(CATEGORIES)
-        scene.set_category(cats[(cats.index(scene.category) + 1) % len(cats)])
-        return True
-    return None
+    cats = list(CATEGORIES)
+    return ui.run_key(symbol, {
+        arcade.key.ESCAPE: scene.go_back,
+        arcade.key.LEFT: lambda: scene.switch_level(-1),
+        arcade.key.RIGHT: lambda: scene.switch_level(1),
+        arcade.key.C: lambda: scene.set_category(
+            cats[(cats.index(scene.category) + 1) % len(cats)]),
+        **(more or {}),
+    })

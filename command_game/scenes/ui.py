@@ -22,7 +22,7 @@ from arcade.shape_list import ShapeElementList, create_rectangle_filled
 
 from command_game import i18n
 from command_game.render import layout
-from command_game.render.text_pool import Label
+from command_game.render.text_pool import Label, fit_ellipsis
 from command_game.scenes.stack import Scene
 
 # --- colours -------------------------------------------------------------------------
@@ -84,6 +84,10 @@ STYLE_DANGER = _button_style((70, 30, 34), TEXT, (130, 56, 56), (110, 40, 44), T
 #: Rows of a list (level select): the scene draws the row's text itself, over the button.
 STYLE_ROW = _button_style((20, 33, 56), TEXT, (36, 54, 84), (32, 52, 88), TEXT, 12)
 STYLE_ROW_SELECTED = _button_style((44, 66, 104), TEXT, GOLD, (52, 76, 118), TEXT, 12)
+#: A panel's tabs (the briefing's situation / objectives on a short window): the header
+#: band's colours, the chosen one in gold.
+STYLE_TAB = _button_style(PANEL_HEADER[:3], TEXT_MUTED, PANEL_BORDER, (38, 60, 98), TEXT, 12)
+STYLE_TAB_ON = _button_style(PANEL_HEADER[:3], GOLD, GOLD, (38, 60, 98), GOLD, 12)
 
 
 def scaled_style(style: dict[str, _Style], scale: float) -> dict[str, _Style]:
@@ -110,6 +114,14 @@ def button(
         on_click()
 
     return widget
+
+
+def mark_chosen(buttons: dict[str, UIFlatButton], chosen: str | None,
+                on: dict[str, _Style], off: dict[str, _Style], scale: float = 1.0) -> None:
+    """A row of tabs or switches: the chosen one in style ``on``, the others ``off``."""
+    for key, widget in buttons.items():
+        widget.style = scaled_style(on if key == chosen else off, scale)
+        widget.trigger_full_render()
 
 
 def click(widget: UIFlatButton) -> None:
@@ -279,14 +291,20 @@ def fit_width(label: arcade.Text, width: float, smallest: float = 9) -> None:
         label.font_size -= 1
 
 
+def run_key(symbol: int, actions: dict[int, Callable[[], object]]) -> bool | None:
+    """A screen's shortcut keys: runs the action bound to ``symbol``; True when one ran
+    (the key is used up), None to let it through."""
+    action = actions.get(symbol)
+    if action is None:
+        return None
+    action()
+    return True
+
+
 def clip_to_width(label: arcade.Text, width: float) -> None:
-    """Cuts a one-line Text with an ellipsis until it fits `width` pixels."""
-    if label.content_width <= width:
-        return
-    value = label.text
-    while value and label.content_width > width:
-        value = value[:-1]
-        label.text = value.rstrip() + "…"
+    """Cuts a one-line Text with an ellipsis until it fits `width` pixels (by halving:
+    each try re-lays out the glyphs, and a long name cut a letter at a time took dozens)."""
+    fit_ellipsis(label, label.text, width)
 
 
 def draw_badge(cx: float, cy: float, radius: float) -> None:
