@@ -15,7 +15,7 @@ import pymunk.batch as batch
 import shapely
 from scipy import ndimage
 
-from command_game.sim import rules
+from command_game.sim import pushing, rules
 from command_game.sim.flowfield import FlowFields
 from command_game.sim.headway import headway_speed
 from command_game.sim.massing import press_factor
@@ -292,9 +292,7 @@ class Crowd:
         there = dist_left <= 0.0
         speed = factor
         speed *= self._own_pace()
-        stirred = self.agitation * 0.3
-        stirred += 1.0
-        speed *= stirred
+        pushing.hurry(self.agitation, speed)
         self._keep_distance(speed, dir_x, dir_y, goal, dist, there)
         if there.any():  # in the goal area: fill it toward the front, then press
             front_gap = np.maximum(dist[there] - self._fronts_all[slot[there]], 0.0)
@@ -313,6 +311,8 @@ class Crowd:
             want -= self.vel[:, axis]
             want *= relax
             self.vel[:, axis] += want
+        self.vel[pushing.wedged(self.pos, self.radius, dir_x, dir_y, goal, dist,
+                                self.agitation, self.local_density, rng, ~there)] = 0.0
         self.arrived_home = self.going_home & there
         self._face(dir_x, dir_y)
 
@@ -368,7 +368,7 @@ class Crowd:
                 self.headway_limit[who] = headway_speed(self.pos, self.radius, dir_x, dir_y,
                                                         goal, dist, who)
         self._steers += 1
-        np.minimum(speed, self.headway_limit, out=speed)
+        np.minimum(speed, pushing.pressing(self.agitation, self.headway_limit), out=speed)
 
     def _face(self, dir_x: np.ndarray, dir_y: np.ndarray) -> None:
         """Walkers face where they walk; those standing face their goal (the front)."""
