@@ -59,7 +59,7 @@ def apply(world: World, cmd: Command) -> None:
         _ORDERS[cmd.kind](world, unit, cmd)
         if unit.type == "brimob" and cmd.kind != "recall":
             world.brimob_used = True
-            trust.lose(world, rules.BRIMOB_TRUST_COST)
+            trust.lose(world, rules.BRIMOB_TRUST_COST, "force")
 
 
 def _refusal(world: World, cmd: Command, unit: UnitState | None) -> str:
@@ -414,7 +414,7 @@ def update_units(world: World, dt: float) -> None:
                     convoy.escort = unit.id
                 world.emit("unit_arrived", subject=unit.id, detail=f"escort:{convoy.id}")
         if unit.type == "brimob" and site is not None and site.crowd > 20:
-            trust.lose(world, rules.BRIMOB_TRUST_DRAIN * dt)
+            trust.lose(world, rules.BRIMOB_TRUST_DRAIN * dt, "force")
 
 
 def _refresh_available(world: World, unit: UnitState) -> None:

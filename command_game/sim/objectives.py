@@ -90,14 +90,14 @@ def _set(world: World, obj: ObjectiveState, status: str) -> None:
 
 def _decide(world: World) -> None:
     required = [o for o in world.objectives if not o.optional]
-    if any(o.status == "failed" for o in required):
-        world.end("lost", "objective_failed")
+    if any(s.crushed for s in world.sites.values()):
+        world.end("lost", "crush")  # the direct cause first (a no_riot objective fails too)
         return
     if any(s.rioted for s in world.sites.values()):
         world.end("lost", "riot")
         return
-    if any(s.crushed for s in world.sites.values()):
-        world.end("lost", "crush")
+    if any(o.status == "failed" for o in required):
+        world.end("lost", "objective_failed")
         return
     at_end = world.time_s >= world.level.meta.duration_s
     tasks = [o for o in required if o.kind not in SURVIVAL_KINDS]

@@ -32,6 +32,7 @@ from command_game.sim.cordon import Cordons
 from command_game.sim.crowd import Crowd
 from command_game.sim.events import Event
 from command_game.sim.flowfield import flow_fields
+from command_game.sim.loss_reasons import Evidence, LossReason, loss_reasons
 from command_game.sim.roads import RoadNetwork
 from command_game.sim.state import (
     ConvoyState,
@@ -68,6 +69,8 @@ class World:
         self.incidents: list[IncidentState] = []
         self.response_s: list[float] = []  # per resolved incident: seconds from seen to done
         self.events: list[Event] = []
+        self.evidence = Evidence()  # what the debrief's "why lost" needs (read-only)
+        self.loss_reasons: list[LossReason] = []  # filled when the night is lost
         fields = flow_fields(level)
         self.fields = fields
         self.crowd = Crowd(fields, level.map.width_m, level.map.height_m,
@@ -151,6 +154,7 @@ class World:
         incidents.update_index(self)
         if self.tick % TICK_RATE == 0:
             dispatch.replan(self)
+        self.evidence.note(self, dt)
         objectives.update(self)
         dispersal.update(self, dt)  # changes the population: last, after all that reads it
         self._spawn(dt)
@@ -237,6 +241,7 @@ class World:
         if self.outcome is None:
             self.outcome = outcome
             self.end_reason = reason
+            self.loss_reasons = loss_reasons(self)
             self.emit("mission_won" if outcome == "won" else "mission_lost", detail=reason)
 
     def _record_history(self) -> None:
