@@ -181,6 +181,8 @@ def _failed_objectives(world: World) -> list[LossReason]:
             out += [_incident_reason(world, i) for i in world.incidents
                     if i.status == "failed" and (spec.incident_type is None
                                                  or i.type == spec.incident_type)]
+            out += [_open_reason(world, i) for i in world.incidents
+                    if i.active and (spec.incident_type is None or i.type == spec.incident_type)]
         elif obj.kind == "keep_index_above":
             out.append(LossReason("loss.index_low", {
                 "threshold": int(spec.threshold),
@@ -211,6 +213,19 @@ def _incident_reason(world: World, inc: IncidentState) -> LossReason:
                           site=site.id)
     return LossReason("loss.incident_failed", {"incident": kind, "site": site.name,
                                                "right": right}, site=site.id)
+
+
+def _open_reason(world: World, inc: IncidentState) -> LossReason:
+    """An incident still open (or still hidden) when the result was read."""
+    if inc.status == "hidden":
+        site = world.sites[inc.site]
+        return LossReason("loss.hidden_open", {
+            "incident": Term((f"map.incident.{inc.type}",)), "site": site.name,
+            "radius": int(rules.REVEAL_RADIUS_M)}, site=site.id)
+    reason = _incident_reason(world, inc)
+    if reason.key == "loss.incident_failed":
+        return LossReason("loss.incident_open", reason.values, reason.site, reason.unit)
+    return reason
 
 
 def _force(world: World) -> list[LossReason]:
