@@ -31,6 +31,7 @@ from command_game.sim.commands import Command
 from command_game.sim.cordon import Cordons
 from command_game.sim.crowd import Crowd
 from command_game.sim.events import Event
+from command_game.sim.exit_route import ExitRoutes
 from command_game.sim.flowfield import flow_fields
 from command_game.sim.loss_reasons import Evidence, LossReason, loss_reasons
 from command_game.sim.roads import RoadNetwork
@@ -77,6 +78,7 @@ class World:
                            [b.polygon for b in level.buildings])
         self.unit_bodies = UnitBodies(self.crowd.space)
         self.cordons = Cordons(self.crowd.space)
+        self.exits = ExitRoutes()
         self.roads = RoadNetwork(level, fields.cell, fields.rows, fields.cols)
         self.sites = {o.id: SiteState(o.id, o.type, o.name, o.x, o.y, o.radius_m, o.node,
                                       _district_of(level, o.x, o.y)) for o in level.offices}
@@ -156,6 +158,7 @@ class World:
             dispatch.replan(self)
         self.evidence.note(self, dt)
         objectives.update(self)
+        self.exits.update(self, dt)
         dispersal.update(self, dt)  # changes the population: last, after all that reads it
         self._spawn(dt)
 
@@ -227,6 +230,7 @@ class World:
         for o in self.objectives:
             h.update(f"{o.id}:{o.status}".encode())
         h.update(self.cordons.summary().encode())
+        h.update(self.exits.summary().encode())
         for c in self.convoys.values():
             h.update(f"{c.id}:{c.status}:{c.x!r}:{c.y!r}:{c.escort}".encode())
         h.update(self.cards.digest().encode())
