@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from command_game.level.models import Bilingual
 from command_game.sim import rules
 
 if TYPE_CHECKING:
@@ -38,17 +39,21 @@ class Term:
 @dataclass(frozen=True)
 class LossReason:
     """One line of the debrief; ``site``/``unit`` are the ids concerned. Values are
-    display-ready numbers and names, or ``Term`` for words the language decides."""
+    display-ready numbers and names, ``Term`` for words the language decides, or a
+    level's own ``Bilingual`` text (an objective's title)."""
 
     key: str
-    values: dict[str, str | int | float | Term] = field(default_factory=dict)
+    values: dict[str, str | int | float | Term | Bilingual] = field(default_factory=dict)
     site: str | None = None
     unit: str | None = None
 
     def text(self, translate: Callable[..., str]) -> str:
         """The line in the current language: ``reason.text(i18n.t)``."""
+        from command_game.i18n import pick
+
         values = {k: ", ".join(translate(key) for key in v.keys) if isinstance(v, Term)
-                  else v for k, v in self.values.items()}
+                  else pick(v) if isinstance(v, Bilingual) else v
+                  for k, v in self.values.items()}
         return translate(self.key, **values)
 
 
@@ -192,6 +197,9 @@ def _failed_objectives(world: World) -> list[LossReason]:
                                   unit=_first_brimob(world)))
     # incidents that failed outside any objective still explain a riot or a low index
     out += [_incident_reason(world, i) for i in world.incidents if i.status == "failed"]
+    if not out:  # nothing more specific: name the objectives that were not met
+        out += [LossReason("loss.objective", {"objective": o.title}) for o in world.objectives
+                if not o.optional and o.status == "failed"]
     return out
 
 
