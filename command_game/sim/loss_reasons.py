@@ -126,6 +126,9 @@ def loss_reasons(world: World) -> list[LossReason]:
         out += _unattended(world, site)
     out += _failed_objectives(world)
     out += _force(world)
+    if not out:  # nothing more specific: name the objectives that were not met
+        out = [LossReason("loss.objective", {"objective": o.title}) for o in world.objectives
+               if not o.optional and o.status == "failed"]
     return _unique(out)[:MAX_REASONS]
 
 
@@ -197,9 +200,6 @@ def _failed_objectives(world: World) -> list[LossReason]:
                                   unit=_first_brimob(world)))
     # incidents that failed outside any objective still explain a riot or a low index
     out += [_incident_reason(world, i) for i in world.incidents if i.status == "failed"]
-    if not out:  # nothing more specific: name the objectives that were not met
-        out += [LossReason("loss.objective", {"objective": o.title}) for o in world.objectives
-                if not o.optional and o.status == "failed"]
     return out
 
 
