@@ -92,7 +92,7 @@ def _actions() -> tuple[Action, ...]:
     listed += [Action(f"order_{kind}", "orders", default) for kind, default in (
         ("move", "M"), ("hold", "H"), ("patrol", "P"), ("dialogue", "D"), ("escort", "E"),
         ("respond", "R"), ("recall", "B"), ("cyber_response", "C"), ("call_tni", "T"),
-        ("cordon", "L"),
+        ("cordon", "L"), ("exit_route", "X"),
     )]
     listed += [Action("help", "interface", "F1"), Action("toggle_heatmap", "interface", "G"),
                Action("skip_tutorial", "interface", "F10")]

@@ -1,18 +1,12 @@
 """The shipped campaign: five levels drawn from the source reports, in unlock order, each
-valid, each won by the reference autopilot and lost by a commander who gives no orders.
-
-The autopilot runs go through the real CLI (`command-game sim LEVEL --autopilot`), all
-levels at once in parallel subprocesses, so the slowest level sets the wall time.
+valid and each won by the reference autopilot (``tests/campaign_runs.py``: through the
+real CLI, shared with ``tests/test_balance.py``, which also shows that a commander who
+gives no orders loses every level).
 The briefing of each level is captured to docs/screenshots/briefing_<id>.png.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -22,18 +16,10 @@ from command_game.level.catalog import campaign
 from command_game.level.io import load_level
 from command_game.level.lint import lint
 from command_game.level.models import Level
+from tests.campaign_runs import CAMPAIGN, FILES, autopilot_results
 from tests.conftest import LEVELS, SCREENSHOTS, pump, save_frame
 
-CAMPAIGN = ["singkawang", "bontang", "banyuasin", "sekotong", "nusantara"]
-FILES = {
-    "singkawang": "01_singkawang.json",
-    "bontang": "02_bontang.json",
-    "banyuasin": "03_banyuasin.json",
-    "sekotong": "04_sekotong.json",
-    "nusantara": "05_nusantara.json",
-}
 SURVIVAL_KINDS = ("keep_index_above", "no_brimob", "no_riot")
-SIM_TIMEOUT_S = 600
 
 
 def level(level_id: str) -> Level:
@@ -129,23 +115,6 @@ def test_finale_hides_a_terror_threat_and_draws_the_largest_crowd():
 # --- playing them -------------------------------------------------------------------------
 
 
-def sim(level_id: str, autopilot: bool) -> dict:
-    args = [sys.executable, "-m", "command_game", "sim", str(LEVELS / FILES[level_id])]
-    if autopilot:
-        args.append("--autopilot")
-    done = subprocess.run(args, capture_output=True, text=True, timeout=SIM_TIMEOUT_S)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-@cache
-def autopilot_results() -> dict[str, dict]:
-    """Every level played by the autopilot, in parallel subprocesses (one run each)."""
-    with ThreadPoolExecutor(max_workers=len(CAMPAIGN)) as pool:
-        results = pool.map(lambda i: sim(i, autopilot=True), CAMPAIGN)
-        return dict(zip(CAMPAIGN, results, strict=True))
-
-
 @pytest.mark.parametrize("level_id", CAMPAIGN)
 def test_autopilot_wins_headless(level_id):
     result = autopilot_results()[level_id]
@@ -164,12 +133,6 @@ def test_crowds_at_their_peak_are_as_large_as_the_reports_suggest():
     assert peaks["banyuasin"] >= 3000, peaks
     assert peaks["bontang"] >= 1000, peaks
     assert peaks["nusantara"] == max(peaks.values())
-
-
-@pytest.mark.parametrize("level_id", ["singkawang", "sekotong"])
-def test_doing_nothing_loses(level_id):
-    result = sim(level_id, autopilot=False)
-    assert result["outcome"] == "lost", result
 
 
 # --- the briefing screen --------------------------------------------------------------

@@ -127,3 +127,29 @@ def test_a_blocked_last_road_is_driven_at_the_cost_it_was_planned_with():
     open_speed = roads.graph.edges[a, b]["length"] / roads.graph.edges[a, b]["open_time"]
     assert roads.edge_speed(a, b, goal) == open_speed
     assert roads.edge_speed(a, b, None) < open_speed / 10
+
+
+def test_an_exit_route_lets_a_packed_crowd_walk_out():
+    """The crowd leaves by walking to the exit point (seen there, going), not by being
+    taken off the map where it stands; without the route it stays."""
+    exit_point = (292.0, 100.0)
+
+    def run(open_route: bool) -> tuple[int, int]:
+        world = World(sandbox_level(units=[unit("s", "samapta", "polsek", personnel=30)]), 0)
+        _crowd_at_kpu(world, 300, 0.2)
+        cmds = {6: [Command(6, "exit_route", ("s",), "kpu", point=exit_point)]} \
+            if open_route else {}
+        seen_at_exit = 0
+        for _ in range(9):
+            events = run_until(world, 10.0, cmds)
+            crowd = world.crowd
+            near = crowd.near(*exit_point, 15.0) & crowd.going_home
+            seen_at_exit = max(seen_at_exit, int(near.sum()))
+            if open_route and any(e.kind == "exit_opened" for e in events):
+                assert world.units["s"].state == "exit_route"
+        return world.sites["kpu"].crowd, seen_at_exit
+
+    closed, _ = run(False)
+    opened, at_exit = run(True)
+    assert closed == 300
+    assert opened < 220 and at_exit >= 5

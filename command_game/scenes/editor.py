@@ -350,6 +350,12 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
 
         self.stack.push(EditorCardsScene(self))
 
+    def open_balance(self) -> None:
+        """The balance table of the level as edited, run on request (F6)."""
+        from command_game.scenes.editor_balance import EditorBalanceScene
+
+        self.stack.push(EditorBalanceScene(self))
+
     def _playtest_finished(self, world) -> None:
         while self.stack is not None and self.stack.top is not self:
             self.stack.pop()
@@ -411,6 +417,8 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             self.set_tool(TOOL_KEYS[symbol])
         elif symbol == arcade.key.F5:
             self.playtest()
+        elif symbol == arcade.key.F6:
+            self.open_balance()
         elif symbol == arcade.key.G:
             self.toggle_snap()
         elif symbol in (arcade.key.DELETE, arcade.key.BACKSPACE):

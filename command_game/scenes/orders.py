@@ -27,7 +27,7 @@ ORDER_MENU: dict[str, tuple[str, ...]] = {
     "office": ("hold", "dialogue", "patrol", "move", "call_tni"),
     "convoy": ("escort", "move"),
     "node": ("move", "patrol"),
-    "point": ("move", "cordon"),
+    "point": ("move", "cordon", "exit_route"),
 }
 #: Orders that need no target at all.
 UNTARGETED = ("recall",)
@@ -136,9 +136,9 @@ def orders_for(world: Any, kind: str, target: Target | None,
         first = world.units[movers[0]]
         start = nearest_node(world, first.x, first.y)
         return [Command(tick, "patrol", movers, route=(start, goal))] if start != goal else []
-    if kind == "cordon" and target.kind == "point":  # a line here, facing the nearest office
+    if kind in ("cordon", "exit_route") and target.kind == "point":  # the nearest office's
         office = min(world.sites.values(), key=lambda s: _dist(s.x, s.y, *target.point))
-        return [Command(tick, "cordon", movers, target=office.id, point=target.point)]
+        return [Command(tick, kind, movers, target=office.id, point=target.point)]
     if kind == "escort" and target.kind == "convoy":
         return [Command(tick, "escort", movers, target=target.id)]
     return []

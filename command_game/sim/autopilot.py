@@ -40,6 +40,7 @@ class Autopilot:
                            if o.kind == "hold_site"]
         self.escorts = [o.convoy for o in self.level.objectives if o.kind == "escort_convoy"]
         self.busy: dict[str, str] = {}  # unit id -> what it was sent for
+        self.sent: dict[str, tuple[str, str | None]] = {}  # unit id -> (order, target) given
         self.resting: set[str] = set()  # recalled to rest until fatigue < REST_UNTIL
 
     def commands(self, world: World) -> list[Command]:
@@ -56,10 +57,19 @@ class Autopilot:
     def _forget_finished(self, world: World) -> None:
         for uid, job in list(self.busy.items()):
             kind, _, ref = job.partition(":")
-            if job_over(world, job):
+            if job_over(world, job) or self._taken(world, uid):
                 del self.busy[uid]
             elif kind == "hold" and ref in self._held(world):
                 self.busy[uid] = f"station:{ref}"  # done: it stays, but may be re-tasked
+
+    def _taken(self, world: World, uid: str) -> bool:
+        """The unit is no longer doing what it was sent for: an event card committed it
+        elsewhere. Its job is forgotten, so it is re-tasked once it can be ordered again."""
+        unit, sent = world.units.get(uid), self.sent.get(uid)
+        if unit is None or sent is None:
+            return False
+        kind, target = sent
+        return unit.order != kind or (kind not in ("patrol", "escort") and unit.target != target)
 
     def _held(self, world: World) -> set[str]:
         """Sites whose hold objectives are all met."""
@@ -101,6 +111,7 @@ class Autopilot:
     def _order(self, world: World, kind: str, unit: UnitState, target: str, job: str
                ) -> Command:
         self.busy[unit.id] = job
+        self.sent[unit.id] = (kind, target)
         return Command(world.tick, kind, (unit.id,), target)
 
     # --- decisions ---------------------------------------------------------------------------
@@ -216,18 +227,23 @@ class Autopilot:
         return out
 
     def _scout(self, world: World) -> list[Command]:
-        """Intelkam patrols the public offices nearest next from where each team stands;
-        with two teams or more, the first keeps watch over the two offices the biggest
-        crowds head for (the likeliest targets), the others tour them all."""
+        """Intelkam patrols the public offices nearest next from where each team stands.
+        The first team keeps watch over the suspects, the places the intelligence (the
+        level as written: a hidden threat's site and its candidates) points to; with
+        more teams, the second watches the two offices the biggest crowds head for (the
+        likeliest targets) and the others tour them all."""
         teams = sorted(u.id for u in world.units.values() if u.type == "intelkam")
-        watch = tuple(self._crowd_targets(world, soon_s=math.inf)[:2])
+        suspects, crowds = _suspects(world), tuple(self._crowd_targets(world, math.inf)[:2])
+        watches = [suspects] if len(suspects) >= 2 else []
+        if len(teams) >= 2 and len(crowds) == 2:
+            watches.append(crowds)
         out = []
         for unit in self._free(world, ("intelkam",)):
-            route = tuple(_tour(world, unit))
-            if len(teams) >= 2 and unit.id == teams[0] and len(watch) == 2:
-                route = watch
+            rank = teams.index(unit.id)
+            route = watches[rank] if rank < len(watches) else tuple(_tour(world, unit))
             if route:
                 self.busy[unit.id] = "scout"
+                self.sent[unit.id] = ("patrol", None)
                 out.append(Command(world.tick, "patrol", (unit.id,), route=route))
         return out
 
@@ -246,6 +262,27 @@ class Autopilot:
                 if unit is not None:
                     out.append(self._order(world, "hold", unit, site.id, f"riot:{site.id}"))
         return out
+
+
+def _suspects(world: World) -> tuple[str, ...]:
+    """Where hidden threats may be, as the level is written (not where this night put
+    them): each hidden incident's site and its variation candidates, nearest-next from
+    the first."""
+    level = world.base_level
+    rules_by_id = {v.incident: v.sites for v in (level.variation.incidents
+                                                  if level.variation else [])}
+    sites: list[str] = []
+    for inc in level.incidents:
+        if inc.hidden:
+            sites += [inc.site, *rules_by_id.get(inc.id, [])]
+    sites = [s for s in dict.fromkeys(sites) if s in world.sites]
+    if len(sites) == 1:  # one place: watch it and the public office nearest it
+        here = world.sites[sites[0]]
+        others = [s for s in world.sites.values() if s.type in PUBLIC_TYPES and s.id != here.id]
+        near = min(others, key=lambda s: (math.hypot(s.x - here.x, s.y - here.y), s.id),
+                   default=None)
+        sites += [near.id] if near is not None else []
+    return tuple(sites)
 
 
 def _tour(world: World, unit: UnitState) -> list[str]:

@@ -21,6 +21,7 @@ CommandKind = Literal[
     "cyber_response",  # Siber: answer a hoax or hacking incident (target) remotely
     "call_tni",  # call TNI backup to the target site
     "cordon",  # hold a line at point, square to the way to the target office
+    "exit_route",  # open a way out at point for the crowd of the target office
     "choose_card",  # answer the waiting event card (target) with one of its choices
 ]
 COMMAND_KINDS: tuple[str, ...] = CommandKind.__args__  # type: ignore[attr-defined]
@@ -32,7 +33,7 @@ class Command:
     kind: CommandKind
     unit_ids: tuple[str, ...] = ()
     target: str | None = None  # office, road node, incident or convoy id
-    point: tuple[float, float] | None = None  # a map point in metres ("move", "cordon")
+    point: tuple[float, float] | None = None  # a map point in metres (move, cordon, exit_route)
     route: tuple[str, ...] = field(default=())  # office/node ids, for "patrol"
     choice: str | None = None  # the card's choice id, for "choose_card"
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from command_game.sim import rules
+from command_game.sim import rules, trust
 
 if TYPE_CHECKING:
     from command_game.sim.state import SiteState
@@ -61,5 +61,5 @@ def crush_clock(world: World, site: SiteState, dt: float) -> None:
         packed = int((crowd.near(site.x, site.y, site.radius_m * rules.CROWD_NEAR_FACTOR)
                       & (crowd.local_density >= rules.CRUSH_DENSITY)).sum())
         site.casualties = max(1, round(packed * rules.CRUSH_CASUALTY_SHARE))
-        world.trust = max(0.0, world.trust - rules.CRUSH_TRUST)
+        trust.lose(world, rules.CRUSH_TRUST, "crush")
         world.emit("crush", subject=site.id, site=site.id, value=float(site.casualties))

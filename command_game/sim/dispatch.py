@@ -17,7 +17,7 @@ from command_game.sim.unit_bodies import push_force
 if TYPE_CHECKING:
     from command_game.sim.world import World
 
-WORKING_STATES = ("on_site", "dialogue", "idle", "patrolling", "cordon")
+WORKING_STATES = ("on_site", "dialogue", "idle", "patrolling", "cordon", "exit_route")
 DRIVE_IN = "~"  # route node marker: off the road, still in the vehicle (see _plan)
 
 
@@ -59,7 +59,7 @@ def apply(world: World, cmd: Command) -> None:
         _ORDERS[cmd.kind](world, unit, cmd)
         if unit.type == "brimob" and cmd.kind != "recall":
             world.brimob_used = True
-            trust.lose(world, rules.BRIMOB_TRUST_COST)
+            trust.lose(world, rules.BRIMOB_TRUST_COST, "force")
 
 
 def _refusal(world: World, cmd: Command, unit: UnitState | None) -> str:
@@ -89,6 +89,8 @@ def _refusal(world: World, cmd: Command, unit: UnitState | None) -> str:
         return "patrol needs a route of offices or road nodes"
     if cmd.kind == "cordon" and (cmd.point is None or cmd.target not in world.sites):
         return "cordon needs an office to face and a point for the line"
+    if cmd.kind == "exit_route" and (cmd.point is None or cmd.target not in world.sites):
+        return "exit route needs the office whose crowd leaves and a point to lead it to"
     if cmd.kind == "escort" and cmd.target not in world.convoys:
         return "unknown convoy"
     if cmd.kind == "respond":
@@ -122,6 +124,11 @@ def _order_site(world: World, unit: UnitState, cmd: Command) -> None:
 def _order_cordon(world: World, unit: UnitState, cmd: Command) -> None:
     node = world.roads.nearest_node(*cmd.point)
     _send(world, unit, node, cmd.point, "cordon", "cordon", cmd.target)
+
+
+def _order_exit(world: World, unit: UnitState, cmd: Command) -> None:
+    node = world.roads.nearest_node(*cmd.point)
+    _send(world, unit, node, cmd.point, "exit_route", "exit_route", cmd.target)
 
 
 def _order_patrol(world: World, unit: UnitState, cmd: Command) -> None:
@@ -186,7 +193,7 @@ def _call_tni(world: World, cmd: Command) -> None:
 _ORDERS = {
     "move": _order_move, "hold": _order_site, "dialogue": _order_site, "patrol": _order_patrol,
     "escort": _order_escort, "respond": _order_respond, "recall": _order_recall,
-    "cyber_response": _order_cyber, "cordon": _order_cordon,
+    "cyber_response": _order_cyber, "cordon": _order_cordon, "exit_route": _order_exit,
 }
 
 
@@ -414,7 +421,7 @@ def update_units(world: World, dt: float) -> None:
                     convoy.escort = unit.id
                 world.emit("unit_arrived", subject=unit.id, detail=f"escort:{convoy.id}")
         if unit.type == "brimob" and site is not None and site.crowd > 20:
-            trust.lose(world, rules.BRIMOB_TRUST_DRAIN * dt)
+            trust.lose(world, rules.BRIMOB_TRUST_DRAIN * dt, "force")
 
 
 def _refresh_available(world: World, unit: UnitState) -> None:

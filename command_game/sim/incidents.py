@@ -126,7 +126,7 @@ def _escalate(world: World, inc: IncidentState) -> None:
                    value=float(inc.severity), detail="unseen")
     _close(world, inc, "failed")
     site.tension = min(100.0, site.tension + rules.FAILURE_TENSION)
-    trust.lose(world, rules.FAILURE_TRUST)
+    trust.lose(world, rules.FAILURE_TRUST, "failure")
     world.emit("incident_failed", subject=inc.id, site=inc.site, detail=inc.type)
 
 
@@ -235,7 +235,7 @@ def _riot_clock(world: World, site, dt: float) -> None:
     site.at_max_s = site.at_max_s + dt if site.tension >= 100.0 else 0.0
     if site.at_max_s >= rules.RIOT_AFTER_S and not site.rioted:
         site.rioted = True
-        trust.lose(world, rules.RIOT_TRUST)
+        trust.lose(world, rules.RIOT_TRUST, "riot")
         world.emit("riot", subject=site.id, site=site.id, value=site.tension)
 
 

@@ -7,7 +7,8 @@ or was stopped, every crowd source has started, every event card has been answer
 its effects are done) and every required task objective is
 met. Won when the result is read with every required objective met (the "until the
 result is read" kinds, keep_index_above, no_brimob and no_riot, count as met while not
-failed). Lost at once when a required objective fails, a site riots or a crowd crushes;
+failed). Lost at once when a required objective fails (a hold fails once the time left
+is shorter than the hold still needed), a site riots or a crowd crushes;
 lost at ``duration_s`` with a required objective still pending. So no scripted content
 is skipped by an early win, and a speedrun's time is the tick the result was read.
 """
@@ -51,7 +52,10 @@ def _judge(world: World, obj: ObjectiveState) -> str:
         site = world.sites.get(spec.site)
         if site is None or site.rioted:
             return "failed"
-        return "met" if site.held_s >= spec.hold_s else ""
+        if site.held_s >= spec.hold_s:
+            return "met"
+        left = world.level.meta.duration_s - world.time_s
+        return "failed" if spec.hold_s - site.held_s > left + rules.SLOW_DT else ""  # too late
     if kind == "resolve_incidents":
         return _judge_resolve(world, spec)
     if kind == "keep_index_above":
@@ -90,14 +94,14 @@ def _set(world: World, obj: ObjectiveState, status: str) -> None:
 
 def _decide(world: World) -> None:
     required = [o for o in world.objectives if not o.optional]
-    if any(o.status == "failed" for o in required):
-        world.end("lost", "objective_failed")
+    if any(s.crushed for s in world.sites.values()):
+        world.end("lost", "crush")  # the direct cause first (a no_riot objective fails too)
         return
     if any(s.rioted for s in world.sites.values()):
         world.end("lost", "riot")
         return
-    if any(s.crushed for s in world.sites.values()):
-        world.end("lost", "crush")
+    if any(o.status == "failed" for o in required):
+        world.end("lost", "objective_failed")
         return
     at_end = world.time_s >= world.level.meta.duration_s
     tasks = [o for o in required if o.kind not in SURVIVAL_KINDS]

@@ -9,7 +9,7 @@ import numpy as np
 from command_game.level.models import Bilingual
 
 UNIT_STATES = ("idle", "moving", "on_site", "dialogue", "returning", "patrolling", "escorting",
-               "cordon")
+               "cordon", "exit_route")
 
 
 @dataclass

@@ -55,8 +55,11 @@ def work_factor(world: World, incident_type: str) -> float:
     return 1.0 + rules.TRUST_COMPLAINTS * _lean(world)
 
 
-def lose(world: World, amount: float) -> None:
+def lose(world: World, amount: float, cause: str) -> None:
+    """Trust lost, and what lost it (the debrief names force when force cost most)."""
+    before = world.trust
     world.trust = max(0.0, world.trust - amount)
+    world.evidence.lost_trust(cause, before - world.trust)
 
 
 def gain(world: World, amount: float) -> None:

@@ -31,7 +31,9 @@ from command_game.sim.commands import Command
 from command_game.sim.cordon import Cordons
 from command_game.sim.crowd import Crowd
 from command_game.sim.events import Event
+from command_game.sim.exit_route import ExitRoutes
 from command_game.sim.flowfield import flow_fields
+from command_game.sim.loss_reasons import Evidence, LossReason, loss_reasons
 from command_game.sim.roads import RoadNetwork
 from command_game.sim.state import (
     ConvoyState,
@@ -68,12 +70,15 @@ class World:
         self.incidents: list[IncidentState] = []
         self.response_s: list[float] = []  # per resolved incident: seconds from seen to done
         self.events: list[Event] = []
+        self.evidence = Evidence()  # what the debrief's "why lost" needs (read-only)
+        self.loss_reasons: list[LossReason] = []  # filled when the night is lost
         fields = flow_fields(level)
         self.fields = fields
         self.crowd = Crowd(fields, level.map.width_m, level.map.height_m,
                            [b.polygon for b in level.buildings])
         self.unit_bodies = UnitBodies(self.crowd.space)
         self.cordons = Cordons(self.crowd.space)
+        self.exits = ExitRoutes()
         self.roads = RoadNetwork(level, fields.cell, fields.rows, fields.cols)
         self.sites = {o.id: SiteState(o.id, o.type, o.name, o.x, o.y, o.radius_m, o.node,
                                       _district_of(level, o.x, o.y)) for o in level.offices}
@@ -150,7 +155,9 @@ class World:
         incidents.update_index(self)
         if self.tick % TICK_RATE == 0:
             dispatch.replan(self)
+        self.evidence.note(self, dt)
         objectives.update(self)
+        self.exits.update(self, dt)
         dispersal.update(self, dt)  # changes the population: last, after all that reads it
         self._spawn(dt)
 
@@ -222,6 +229,7 @@ class World:
         for o in self.objectives:
             h.update(f"{o.id}:{o.status}".encode())
         h.update(self.cordons.summary().encode())
+        h.update(self.exits.summary().encode())
         for c in self.convoys.values():
             h.update(f"{c.id}:{c.status}:{c.x!r}:{c.y!r}:{c.escort}".encode())
         h.update(self.cards.digest().encode())
@@ -236,6 +244,7 @@ class World:
         if self.outcome is None:
             self.outcome = outcome
             self.end_reason = reason
+            self.loss_reasons = loss_reasons(self)
             self.emit("mission_won" if outcome == "won" else "mission_lost", detail=reason)
 
     def _record_history(self) -> None:
