@@ -38,7 +38,8 @@ from command_game.speedrun.timing import TICK_RATE, Split
 from command_game.storage import atomic_write_bytes
 
 MAGIC = b"KMTBRPLY"
-FORMAT_VERSION = 2  # 2: rules v2 (unit bodies, crowd pressure, trust, fatigue, the end)
+FORMAT_VERSION = 3  # 2: rules v2 (unit bodies, crowd pressure, trust, fatigue, the end);
+# 3: headway at 0.2 /m2, agitated pushing and wedging, loss reasons, exit routes
 HEADER = struct.Struct(">8sHHIII")  # magic, version, flags, packed size, json size, crc32
 CHECKPOINT_EVERY = 60  # ticks between state hashes: one per second of game time
 CHECKPOINT_HEX = 16  # hex digits kept per checkpoint hash (64 bits: plenty to spot drift)
@@ -84,7 +85,7 @@ class ReplayData(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    format: Literal[2] = FORMAT_VERSION
+    format: Literal[3] = FORMAT_VERSION
     game_version: str = Field(min_length=1, max_length=64)
     level_id: str = Field(min_length=1, max_length=64)
     level_digest: str = Field(pattern=r"^[0-9a-f]{64}$")
