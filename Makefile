@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/command-game
 
+# both cores: each test file runs whole, in order, on one of two workers (its module
+# fixtures, such as the board's private PostgreSQL, are made once); JOBS=1 runs serially
+JOBS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -144,6 +144,7 @@ def test_finale_at_its_peak_screenshots(stack, clean_window, monkeypatch):
     row, col = np.unravel_index(int(np.argmax(grid)), grid.shape)
     densest = ((col + 0.5) * cell, (row + 0.5) * cell)
 
+    pump(clean_window)  # the first frame fits the map to the HUD's scale: zoom after it
     scene.camera.camera.zoom = 1.5
     scene.camera.centre_on(site.x, site.y)
     district = crowd_footprint(clean_window, scene, monkeypatch)
@@ -163,4 +164,11 @@ def test_finale_at_its_peak_screenshots(stack, clean_window, monkeypatch):
     from scipy import ndimage
 
     _, bodies = ndimage.label(close)
-    assert close.sum() > 150 * 25 and bodies > 20, (close.sum(), bodies)  # a crowd
+    # a crowd: either separate discs, or (packed, touching) a footprint of about one disc
+    # of its own size per person the camera shows, not one smear of a few people
+    left, bottom, right, top = scene.camera.visible_rect()
+    xy, radius = world.crowd_positions(), world.crowd_radii()
+    shown = ((xy[:, 0] > left) & (xy[:, 0] < right) & (xy[:, 1] > bottom) & (xy[:, 1] < top))
+    discs = float(np.sum(np.pi * np.maximum(radius[shown] * 16.0, 1.5) ** 2))
+    assert close.sum() > 150 * 25 and shown.sum() > 20, (close.sum(), shown.sum())
+    assert bodies > 20 or 0.3 * discs < close.sum() < 1.5 * discs, (bodies, close.sum(), discs)
