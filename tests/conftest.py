@@ -82,3 +82,14 @@ def pump(window, frames: int = 1) -> None:
         window.dispatch_pending_events()
         window.flip()
 
+
+
+def click(window, widget) -> None:
+    """A real left click on a widget's centre, then a frame drawn."""
+    import arcade
+
+    x, y = widget.rect.center
+    window.dispatch_event("on_mouse_press", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    window.dispatch_event("on_mouse_release", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    window.dispatch_pending_events()
+    pump(window)

@@ -27,7 +27,7 @@ from command_game.online import account
 from command_game.online.client import BoardClient, BoardClientError
 from command_game.online.cluster import free_port
 from command_game.speedrun.replay import HEADER, MAGIC, decode, encode, read_replay
-from tests.conftest import ARTIFACTS, LEVELS, REPO, pump, save_frame
+from tests.conftest import ARTIFACTS, LEVELS, REPO, click, pump, save_frame
 
 SPRINT = REPO / "tests" / "data" / "speedrun_sprint.json"
 PER_MINUTE = 12
@@ -369,14 +369,6 @@ def test_a_real_browser_shows_the_board_and_names_as_text(board, replays):
         assert len(driver.find_elements(By.CSS_SELECTOR, "#runs tr")) == 3
     finally:
         driver.quit()
-
-
-def click(window, widget) -> None:
-    x, y = widget.rect.center
-    window.dispatch_event("on_mouse_press", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
-    window.dispatch_event("on_mouse_release", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
-    window.dispatch_pending_events()
-    pump(window)
 
 
 def press(window, symbol: int) -> None:

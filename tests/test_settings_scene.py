@@ -12,7 +12,7 @@ from pyglet.window import key
 from command_game import controls, i18n, settings
 from command_game.render import palette
 from command_game.scenes.stack import SceneStack
-from tests.conftest import SCREENSHOTS, pump, save_frame
+from tests.conftest import SCREENSHOTS, click, pump, save_frame
 
 
 @pytest.fixture
@@ -28,14 +28,6 @@ def scene(clean_window):
     stack.pop()
     settings.apply(settings.Settings(), clean_window)
     clean_window.set_size(1280, 800)
-
-
-def click(window, widget) -> None:
-    x, y = widget.rect.center
-    window.dispatch_event("on_mouse_press", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
-    window.dispatch_event("on_mouse_release", x, y, arcade.MOUSE_BUTTON_LEFT, 0)
-    window.dispatch_pending_events()
-    pump(window)
 
 
 def press(window, symbol, modifiers=0) -> None:
