@@ -27,10 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     bsub = board.add_subparsers(dest="board_command", metavar="ACTION", required=True)
 
     serve = bsub.add_parser("serve", help="start the board: database, workers and API")
-    serve.add_argument("--database-url", default=None, metavar="URL",
-                       help="an existing PostgreSQL (or $KAMTIBMAS_BOARD_DATABASE_URL, which "
-                            "keeps the password out of the process list; default: a "
-                            "private cluster in your user data directory)")
+    _database_url_option(serve, "an existing PostgreSQL (or $KAMTIBMAS_BOARD_DATABASE_URL, which "
+                         "keeps the password out of the process list; default: a private "
+                         "cluster in your user data directory)")
     serve.add_argument("--workers", type=int, default=2, metavar="N",
                        help="verification worker processes (default 2)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -43,8 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.set_defaults(func=cmd_serve)
 
     worker = bsub.add_parser("worker", help="one more verification worker")
-    worker.add_argument("--database-url", default=None, metavar="URL",
-                        help="the board's database (default: $KAMTIBMAS_BOARD_DATABASE_URL)")
+    _database_url_option(worker, "the board's database (default: $KAMTIBMAS_BOARD_DATABASE_URL)")
     worker.add_argument("--name", default=None, help="worker name in the logs")
     worker.add_argument("--exit-with-parent", action="store_true",
                         help="stop when the process that started this worker ends")
@@ -52,16 +50,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     worker.set_defaults(func=cmd_worker)
 
     migrate = bsub.add_parser("migrate", help="bring a board database's schema up to date")
-    migrate.add_argument("--database-url", default=None, metavar="URL",
-                         help="default: $KAMTIBMAS_BOARD_DATABASE_URL")
+    _database_url_option(migrate)
     migrate.set_defaults(func=cmd_migrate)
 
     ban = bsub.add_parser("ban", help="moderators: take a player off the boards")
     ban.add_argument("name", metavar="NAME")
     ban.add_argument("--reason", default=None, help="shown to the player when they submit")
     ban.add_argument("--lift", action="store_true", help="undo a ban")
-    ban.add_argument("--database-url", default=None, metavar="URL",
-                     help="default: $KAMTIBMAS_BOARD_DATABASE_URL")
+    _database_url_option(ban)
     ban.set_defaults(func=cmd_ban)
 
     reg = bsub.add_parser("register", help="register a player name on a board")
@@ -92,6 +88,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     top.add_argument("--json", action="store_true")
     _url(top)
     top.set_defaults(func=cmd_top)
+
+
+def _database_url_option(parser: argparse.ArgumentParser,
+                         help: str = "default: $KAMTIBMAS_BOARD_DATABASE_URL") -> None:
+    parser.add_argument("--database-url", default=None, metavar="URL", help=help)
 
 
 def _worker_options(parser: argparse.ArgumentParser) -> None:
