@@ -135,11 +135,10 @@ class DebriefScene(ui.UIScene):
 
     def on_resize(self, width: int, height: int) -> None:
         super().on_resize(width, height)
-        fit = self._fit_scale()
-        if abs(fit - self.fit) > 1e-6:
-            self.fit = fit
-            self.ui.clear()
-            self.buttons = self._make_buttons()
+        self.refit(self._fit_scale(), self._remake_buttons)
+
+    def _remake_buttons(self) -> None:
+        self.buttons = self._make_buttons()
 
     def button_specs(self) -> list[tuple[str, Any, Any]]:
         """The buttons along the bottom: label key, action, style."""

@@ -156,12 +156,11 @@ class LeaderboardScene(ui.UIScene):
 
     def on_resize(self, width: int, height: int) -> None:
         super().on_resize(width, height)
-        fit = self._fit_scale()
-        if abs(fit - self.fit) > 1e-6:
-            self.fit = fit
-            self.ui.clear()
-            self._build_widgets()
-            self.refresh()
+        self.refit(self._fit_scale(), self._rebuild)
+
+    def _rebuild(self) -> None:
+        self._build_widgets()
+        self.refresh()
 
     def _build_widgets(self) -> None:
         f = self.fit

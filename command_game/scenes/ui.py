@@ -397,6 +397,14 @@ class UIScene(Scene):
     def on_return(self) -> None:
         """The screen above this one closed (language and scale did not change)."""
 
+    def refit(self, fit: float, rebuild: Callable[[], object]) -> None:
+        """After a resize, for a screen that shrinks its UI scale (`self.fit`) to what the
+        window holds: when that scale changed, its widgets are made again at it."""
+        if abs(fit - self.fit) > 1e-6:
+            self.fit = fit
+            self.ui.clear()
+            rebuild()
+
     def on_show_view(self) -> None:
         self.ui.enable()
 
