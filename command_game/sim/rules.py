@@ -73,6 +73,8 @@ class WalkLattice:
     narrowest_gap_m: float = 0.6  # between buildings: narrower gaps count as closed
     erode_factor: float = 0.75  # obstacles shrink by this many spacings (> 1/sqrt 2 keeps
     # any open gap connected for the 4-neighbour march, even diagonal to the lattice)
+    thin_wall_nodes: int = 4  # walls up to this many nodes across stay whole: more than
+    # the 1 + 2 x erode_factor the shrinking would take away
 
 
 WALK = WalkLattice()
