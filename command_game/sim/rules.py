@@ -90,7 +90,8 @@ class Headway:
     press_mps: float = 0.15  # touching the one ahead, one still presses on this gently
     look_ahead_m: float = 1.5  # neighbours further away never limit (> v_max T + 2 r)
     neighbours: int = 6  # nearest ones looked at (the one in the way is among them)
-    every: int = 2  # steering ticks between neighbour searches (15 Hz)
+    every: int = 4  # steering ticks between neighbour searches (7.5 Hz: exits, diagram
+    # and faster-is-slower as at 15 Hz, docs/simulation.md; the search was 22 % of the finale)
     min_density: float = 0.2  # persons/m2: sparser neighbourhoods skip the search (a
     # walker in a door sees the nearly empty street beyond in its 3x3 cells: 0.5 let
     # the 1.2 m exit flow 20 % over the experiments)
