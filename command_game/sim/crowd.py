@@ -155,8 +155,7 @@ class Crowd:
         for (x, y), r in zip(xy.tolist(), radius.tolist(), strict=True):
             body = pymunk.Body(rules.CITIZEN_MASS_KG, float("inf"))
             body.position = (x, y)
-            shape = pymunk.Circle(body, r)
-            shape.friction = 0.0
+            shape = pymunk.Circle(body, r)  # frictionless: pymunk's default
             shape.filter = pymunk.ShapeFilter(categories=CITIZEN_CAT)
             self.space.add(body, shape)
             self.bodies.append(body)
