@@ -362,7 +362,7 @@ class Crowd:
         gy = (rho(pc) - rho(-pc)) / (2.0 * f.cell)
         walking = ~there[who]
         ex, ey = dir_x[who], dir_y[who]
-        along = np.where(walking, gx * ex + gy * ey, 0.0)
+        along = gx * ex + gy * ey
         gx -= along * ex
         gy -= along * ey
         side_x, side_y = -k.gain * gx, -k.gain * gy

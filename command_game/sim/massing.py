@@ -49,7 +49,6 @@ class Company:
     dy: np.ndarray
     dist: np.ndarray  # (n, k), inf where missing
 
-
 def company(pos: np.ndarray, who: np.ndarray) -> Company:
     """One neighbour search for the citizens ``who`` among everyone (walkers, other
     goals' crowds): the nearest ``rules.MASS.neighbours`` within ``reach_m``."""
@@ -120,9 +119,27 @@ def step_away(c: Company, spacing: np.ndarray, want_x: np.ndarray, want_y: np.nd
 def keep_to_gap(c: Company, radius: np.ndarray, vel: np.ndarray) -> None:
     """In place on the velocities of ``c.who``: at most the speed the gap to the one in
     the way (within the two radii of one's line of walking) allows,
-    ``(gap - shoulders) / T``, so nobody walks into anyone (people pass between those
-    standing thinly, but do not press into the mass), and stopping is not left to the
-    slow velocity relaxation (an arrival at 1.3 m/s would run on into the mass)."""
+    ``(gap - shoulders) / T``, so nobody walks into anyone, and stopping is not left to
+    the slow velocity relaxation (an arrival at 1.3 m/s would run on into the mass).
+    What the one in the way holds back turns into a sidestep toward the emptier side
+    (as people edge round a crowd to get nearer the front), itself held to its gap: the
+    mass fills in round the front instead of growing back along the street it came by."""
+    held_x, held_y = _held(c, radius, vel)
+    held = np.hypot(held_x, held_y)
+    ux, uy = held_x / np.maximum(held, 1e-9), held_y / np.maximum(held, 1e-9)
+    # neighbours on the left (cross > 0) against those on the right, nearer ones more
+    cross = ux[:, None] * c.dy - uy[:, None] * c.dx
+    crowded_left = np.where(np.isfinite(c.dist), np.sign(cross) / (0.3 + c.dist), 0.0).sum(1)
+    side = np.where(crowded_left > 0.0, -1.0, 1.0)
+    blocked = np.minimum(held, rules.MASS.slide_mps)
+    vel[c.who, 0] += -uy * side * blocked
+    vel[c.who, 1] += ux * side * blocked
+    _held(c, radius, vel)
+
+
+def _held(c: Company, radius: np.ndarray, vel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scale the velocities of ``c.who`` in place to what the gap ahead allows; returns
+    the part held back."""
     vx, vy = vel[c.who, 0], vel[c.who, 1]
     speed = np.hypot(vx, vy)
     ux, uy = vx / np.maximum(speed, 1e-9), vy / np.maximum(speed, 1e-9)
@@ -135,3 +152,4 @@ def keep_to_gap(c: Company, radius: np.ndarray, vel: np.ndarray) -> None:
     scale = np.minimum(1.0, allowed / np.maximum(speed, 1e-9))
     vel[c.who, 0] = vx * scale
     vel[c.who, 1] = vy * scale
+    return vx * (1.0 - scale), vy * (1.0 - scale)

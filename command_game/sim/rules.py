@@ -106,10 +106,10 @@ class Mass:
     model (Tordeux, Chraibi & Seyfried 2016): keep one's spacing, close up only as far as
     the gap ahead allows."""
 
-    front_density: float = 2.5  # persons/m2 at the front (the goal area's deepest ground)
+    front_density: float = 1.9  # persons/m2 at the front (the goal area's deepest ground), calm
     thinning_m: float = 12.0  # the standing density halves this far behind the front
     edge_density: float = 0.8  # never thinner than this while inside the area
-    agitation_press: float = 0.9  # standing density x (1 + this x agitation): 4.75 /m2 at 1
+    agitation_press: float = 1.4  # standing density x (1 + this x agitation): 4.6 /m2 at 1
     fill_band: float = 0.3  # walking fades over the last 30 % below the standing density
     press_mps: float = 0.05  # standing citizens still press toward the front this fast,
     press_band: float = 0.15  # until the crowd is this much denser than people stand
@@ -119,6 +119,7 @@ class Mass:
     min_gap_m: float = 0.04  # between shoulders, at the closest one stands
     space_gain: float = 1.5  # per s: stepping away from one 0.1 m too close is 0.15 m/s
     space_max_mps: float = 0.3
+    slide_mps: float = 0.4  # at most this of a held-back step turns into a sidestep
 
 
 MASS = Mass()
