@@ -13,8 +13,9 @@ recorder on and asserts:
 
 A scale the window cannot hold is capped (``render.ui_scale``): 200 % on 1280x720 draws
 as 135 %, the same layout as 150 %, so it is asserted to be capped and drawn once. The
-editor does not follow the UI scale (its panels have one size), so it is drawn once per
-window size and language.
+editor (each panel tab, and its event-card page) follows the scale as far as its panels
+fit the window (``editor_panel.fit_scale``), and is asserted to have laid itself out at
+that scale.
 
 The window is resized once per test; scenes that are slow to make (the maps and their
 worlds) are made once per test and reused at every scale. Frames of the 150 % Indonesian
@@ -130,6 +131,16 @@ def key_rows_missing(rec: layout.Recording, scene) -> list[str]:
     return [] if shown else [f"no key binding of group {scene.category!r} on screen"]
 
 
+def editor_scale_wrong(scene, size: tuple[int, int]) -> list[str]:
+    """The editor follows the UI scale as far as its panels fit the window."""
+    from command_game.scenes.editor_panel import NEEDS
+
+    wanted = min(ui_scale.effective(*size), size[0] / NEEDS[0], size[1] / NEEDS[1])
+    if abs(scene.s - max(0.6, wanted)) > 1e-6:
+        return [f"the editor is drawn at {scene.s:.2f}, not at {wanted:.2f}"]
+    return []
+
+
 def _same(box, rect) -> bool:
     return rect.width > 0 and abs(box[0] - rect.left) < 1 and abs(box[1] - rect.bottom) < 1
 
@@ -229,6 +240,7 @@ class Scenes:
                    ("debrief", self.debrief)]
         for tab in TABS:
             scenes.append((f"editor_{tab}", lambda tab=tab: self.editor(tab)))
+        scenes.append(("editor_cards", self.editor_cards))
         return scenes
 
     def title(self):
@@ -360,7 +372,7 @@ class Scenes:
         from command_game.editor.document import Ref
         from command_game.scenes.editor import EditorScene
 
-        scene = self.cached.get("editor")  # the editor keeps its size at every UI scale
+        scene = self.cached.get("editor")  # it lays itself out again at another scale
         if scene is None:
             scene = self.cached["editor"] = EditorScene(self.finale.path)
         self.stack.reset(scene)
@@ -370,6 +382,12 @@ class Scenes:
         else:
             scene.set_tab(tab)
         return scene
+
+    def editor_cards(self):
+        from command_game.scenes.editor_cards import EditorCardsScene
+
+        editor = self.editor("script")
+        return self.stack.push(EditorCardsScene(editor))
 
 
 @pytest.fixture
@@ -420,8 +438,6 @@ def test_every_screen_fits_at_every_scale(matrix_window, shared, size, lang):
             continue
         seen.add(effective)
         for name, make in scenes.all():
-            if name.startswith("editor_") and len(seen) > 1:
-                continue  # the editor keeps one size at every UI scale: checked once
             began = time.perf_counter()
             scene = make()
             rec = layout.start()
@@ -436,8 +452,10 @@ def test_every_screen_fits_at_every_scale(matrix_window, shared, size, lang):
                 found += sites_covered(rec, scene)
             if name.startswith("settings_"):
                 found += key_rows_missing(rec, scene)
+            if name.startswith("editor_"):
+                found += editor_scale_wrong(scene, size)
             failures += [f"{where}: {problem}" for problem in found]
-            if lang == "id" and (scale == 150 or name.startswith("editor_")):
+            if lang == "id" and scale == 150:
                 save_frame(window, f"{size[0]}x{size[1]}_{name}", SHOTS)
             cost[name] = cost.get(name, 0.0) + time.perf_counter() - began
     elapsed = time.perf_counter() - started

@@ -2,8 +2,10 @@
 
 Widgets sit at absolute positions in the editor's own UIManager (the layout is fixed:
 tool bar left, panel right, problems along the bottom), and are rebuilt only when what
-they show changes shape (another selection, another tab, another problem list). Typed
-values go back to the scene as (path, value) pairs; the scene turns them into edits.
+they show changes shape (another selection, another tab, another problem list, another
+UI scale). Positions and sizes are given in interface units and made pixels here, at the
+scale the editor is drawn at (``fit_scale``). Typed values go back to the scene as
+(path, value) pairs; the scene turns them into edits.
 """
 
 from __future__ import annotations
@@ -19,10 +21,22 @@ from command_game.editor.fields import Field, parse, show
 from command_game.editor.validation import place_of
 from command_game.i18n import t
 from command_game.level.problems import Problem
+from command_game.render import ui_scale
+from command_game.render.text_pool import fit_ellipsis
 from command_game.scenes import ui
 
 _Style = UIFlatButton.UIStyle
 SMALL = 11
+#: Interface units the editor needs: tool bar, panel and a usable map across; the Level
+#: tab's fourteen fields and the Tiled import below them down.
+NEEDS = (900.0, 620.0)
+
+
+def fit_scale(width: float, height: float) -> float:
+    """The player's UI scale, as far as the editor's panels still fit the window (like
+    the debrief, the editor shrinks a scale the window cannot hold)."""
+    return max(0.6, min(ui_scale.effective(width, height), width / NEEDS[0],
+                        height / NEEDS[1]))
 
 
 def _style(bg, fg, border, size: int = SMALL) -> dict[str, _Style]:
@@ -45,8 +59,11 @@ STYLE_WARNING = _style((56, 48, 26), ui.TEXT, (120, 100, 48))
 
 
 def flat(text: str, on_click: Callable[[], Any], x: float, y: float, width: float,
-         height: float = 26, style: dict[str, _Style] | None = None) -> UIFlatButton:
-    widget = UIFlatButton(text=text, x=x, y=y, width=width, height=height, style=style or STYLE)
+         height: float = 26, style: dict[str, _Style] | None = None,
+         scale: float = 1.0) -> UIFlatButton:
+    """A button at (x, y) in interface units of ``scale`` pixels."""
+    widget = UIFlatButton(text=text, x=x * scale, y=y * scale, width=width * scale,
+                          height=height * scale, style=ui.scaled_style(style or STYLE, scale))
 
     @widget.event("on_click")
     def _clicked(event) -> None:
@@ -56,10 +73,37 @@ def flat(text: str, on_click: Callable[[], Any], x: float, y: float, width: floa
 
 
 def label(text: str, x: float, y: float, width: float, size: int = SMALL,
-          color=ui.TEXT_MUTED, bold: bool = False, lines: int = 1) -> UILabel:
-    return UILabel(text=text, x=x, y=y, width=width, height=20 + (lines - 1) * (size + 4),
-                   font_name=ui.FONT_BODY, font_size=size, text_color=color, bold=bold,
-                   multiline=lines > 1)
+          color=ui.TEXT_MUTED, bold: bool = False, lines: int = 1,
+          scale: float = 1.0) -> UILabel:
+    return UILabel(text=text, x=x * scale, y=y * scale, width=width * scale,
+                   height=(20 + (lines - 1) * (size + 4)) * scale, font_name=ui.FONT_BODY,
+                   font_size=size * scale, text_color=color, bold=bold, multiline=lines > 1)
+
+
+def dropdown(default: str, options: list[str], x: float, y: float, width: float,
+             height: float = 26, scale: float = 1.0) -> UIDropdown:
+    """A choice list in the editor's style, in interface units of ``scale`` pixels."""
+    return UIDropdown(x=x * scale, y=y * scale, width=width * scale, height=height * scale,
+                      default=default, options=options,
+                      primary_style=ui.scaled_style(STYLE, scale),
+                      dropdown_style=ui.scaled_style(STYLE, scale),
+                      active_style=ui.scaled_style(STYLE_ACTIVE, scale))
+
+
+_measure: arcade.Text | None = None
+
+
+def clip_text(text: str, width: float, scale: float = 1.0, size: float = SMALL) -> str:
+    """``text`` cut with an ellipsis to ``width`` interface units, measured in the font
+    a button draws it in at ``scale`` (its size rounded to whole points)."""
+    global _measure
+    size = round(size * scale)
+    if _measure is None:
+        _measure = arcade.Text("", 0, 0, font_name=ui.FONT_BODY, font_size=size)
+    if _measure.font_size != size:
+        _measure.font_size = size
+    fit_ellipsis(_measure, text, width * scale)
+    return _measure.text
 
 
 class WidgetGroup:
@@ -90,7 +134,7 @@ class FieldRow:
 class FieldForm:
     """Label + input rows for a list of fields; typing commits each valid value."""
 
-    ROW = 30
+    ROW = 27
 
     def __init__(self, group: WidgetGroup, commit: Callable[[tuple, Any], None],
                  report: Callable[[str], None]) -> None:
@@ -98,30 +142,29 @@ class FieldForm:
         self.commit = commit
         self.report = report
         self.rows: list[FieldRow] = []
+        self.scale = 1.0
 
     def build(self, fields: list[Field], base: tuple[str | int, ...], values: dict[str, Any],
               x: float, top: float, width: float) -> float:
-        """Lays out one row per field from `top` down; returns the y below the last row."""
+        """Lays out one row per field from `top` down (interface units, at the form's
+        ``scale``); returns the y below the last row."""
         self.rows = []
-        y = top
+        y, s = top, self.scale
         label_w, gap = 118, 8  # a label never touches its input
         for field in fields:
             y -= self.ROW
-            self.group.add(label(t(f"editor.field.{field.name}"), x, y + 4, label_w))
+            self.group.add(label(clip_text(t(f"editor.field.{field.name}"), label_w - 4, s),
+                                 x, y + 2, label_w, scale=s))
             value = show(field, _read(values, field.key))
+            left, room = x + label_w + gap, width - label_w - gap
             if field.kind in ("choice", "bool"):
                 options = list(field.choices or ("true", "false")) or [value]
                 if value not in options:
                     options = [value, *options]
-                widget = UIDropdown(x=x + label_w + gap, y=y, width=width - label_w - gap,
-                                    height=24,
-                                    default=value, options=options,
-                                    primary_style=STYLE, dropdown_style=STYLE,
-                                    active_style=STYLE_ACTIVE)
+                widget = dropdown(value, options, left, y, room, 23, s)
             else:
-                widget = UIInputText(x=x + label_w + gap, y=y, width=width - label_w - gap,
-                                     height=24,
-                                     text=value, font_name=ui.FONT_BODY, font_size=SMALL,
+                widget = UIInputText(x=left * s, y=y * s, width=room * s, height=23 * s,
+                                     text=value, font_name=ui.FONT_BODY, font_size=SMALL * s,
                                      text_color=ui.TEXT, caret_color=ui.GOLD)
             row = FieldRow(field, (*base, *field.key), widget)
             widget.event("on_change")(lambda event, row=row: self._changed(row))
@@ -190,14 +233,16 @@ class ProblemList:
         self.shown: list[Problem] | None = None
         self.page = 0
         self.rect: arcade.Rect | None = None
+        self.scale = 1.0
         self.header = ui.text("", 12, ui.TEXT, bold=True)
 
-    def show(self, problems: list[Problem], rect: arcade.Rect) -> None:
-        if problems == self.shown and rect == self.rect:
+    def show(self, problems: list[Problem], rect: arcade.Rect, scale: float = 1.0) -> None:
+        """Lists ``problems`` in ``rect`` (interface units of ``scale`` pixels)."""
+        if problems == self.shown and rect == self.rect and scale == self.scale:
             return
         if problems != self.shown:
             self.page = 0
-        self.shown, self.rect = list(problems), rect
+        self.shown, self.rect, self.scale = list(problems), rect, scale
         self._build()
 
     def next_page(self) -> None:
@@ -206,7 +251,7 @@ class ProblemList:
         self._build()
 
     def _build(self) -> None:
-        problems, rect = self.shown or [], self.rect
+        problems, rect, s = self.shown or [], self.rect, self.scale
         self.group.clear()
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
@@ -216,20 +261,19 @@ class ProblemList:
         if len(problems) > self.ROWS:
             pages = -(-len(problems) // self.ROWS)
             self.group.add(flat(t("editor.problems.page", page=self.page + 1, pages=pages),
-                                self.next_page, rect.right - 128, rect.top - 26, 120, 22))
+                                self.next_page, rect.right - 128, rect.top - 26, 120, 22,
+                                scale=s))
         y = rect.top - 28
         for problem in problems[self.page * self.ROWS:(self.page + 1) * self.ROWS]:
             y -= 26
             where = place_of(problem.path, problem.ref)
             text = f"{t('editor.problems.' + problem.severity)} · {where}: {problem.message}"
             style = STYLE_ERROR if problem.severity == "error" else STYLE_WARNING
-            self.group.add(flat(_clip(text, 110), lambda p=problem: self.on_pick(p),
-                                rect.left + 8, y, rect.width - 16, 24, style))
+            self.group.add(flat(clip_text(text, rect.width - 30, s), lambda p=problem:
+                                self.on_pick(p), rect.left + 8, y, rect.width - 16, 24, style,
+                                scale=s))
 
     def draw(self, rect: arcade.Rect) -> None:
         ui.place(self.header, rect.left + 10, rect.top - 20)
         self.header.draw()
 
-
-def _clip(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
