@@ -376,7 +376,15 @@ class StaticMapLayer:
                 anchor_y="center", italic=True, batch=self.label_batch, font_name=FONT)
 
     def _add_buildings(self, shapes: TriangleBuilder) -> None:
+        """The blocks; one lying in water (a river drawn as an obstacle, as Banyuasin's)
+        is drawn as the water it is, not as a block."""
+        water = [ShapelyPolygon(a.polygon).buffer(2.0) for a in
+                 (self.level.features.water if self.level.features else ())]
         for building in self.level.buildings:
+            if water and any(area.contains(ShapelyPolygon(building.polygon))
+                             for area in water):
+                shapes.polygon(building.polygon, WATER_FILL)
+                continue
             shapes.polygon(building.polygon, BUILDING_FILL)
             shapes.loop(building.polygon, self.icon_size * 0.05, BUILDING_EDGE)
 
