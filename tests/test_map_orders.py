@@ -199,3 +199,56 @@ def test_a_panel_header_click_folds_the_panel(clean_window):
     pump(clean_window)
     assert sum(1 for _, hit in scene.hud.hits if hit.kind == "unit") == rows
     stack.pop()
+
+
+def test_cordons_and_open_exit_routes_are_drawn_on_the_map(clean_window):
+    """A police line and an open way out change where the crowd walks: the map shows
+    both (a blue bar; a green ring at the exit point with a dashed way from the site)."""
+    import numpy as np
+
+    from command_game.level.catalog import campaign
+    from command_game.render.world_view import CORDON, EXIT
+    from command_game.scenes.map import MapScene
+    from command_game.scenes.stack import SceneStack
+    from command_game.sim.commands import Command
+    from tests.conftest import pump, save_frame
+
+    stack = SceneStack(clean_window)
+    entry = campaign()[0]
+    scene = stack.push(MapScene(entry.level, entry.path))
+    scene.tutorial = None
+    world = scene.world
+    hq = next(o for o in entry.level.offices if o.type == "polres")
+    warehouse = next(o for o in entry.level.offices if o.type == "warehouse")
+    first, second = [u.id for u in world.units.values() if u.base == hq.id][:2]
+    exit_point = (warehouse.x + 40.0, warehouse.y - 50.0)
+    scene.pending = [Command(world.tick, "exit_route", (first,), warehouse.id, point=exit_point),
+                     Command(world.tick, "cordon", (second,), hq.id,
+                             point=(hq.x - 40.0, hq.y + 30.0))]
+    for _ in range(60 * 120):
+        scene.on_fixed_update(1 / 60)
+        if world.exits.points() and world.cordons.lines():
+            break
+    assert world.exits.points() and world.cordons.lines(), "the orders took effect"
+    scene.set_speed(0)
+    scene.camera.centre_on(*exit_point)
+    pump(clean_window, 2)
+    shot = np.asarray(__import__("PIL.Image").Image.open(save_frame(clean_window,
+                                                                    "map_exit_and_cordon")))
+
+    def near(world_xy, color, radius=14) -> int:
+        sx, sy = scene.camera.to_screen(*world_xy)
+        h = shot.shape[0]
+        patch = shot[max(0, int(h - sy) - radius):int(h - sy) + radius,
+                     max(0, int(sx) - radius):int(sx) + radius].reshape(-1, 3).astype(int)
+        return int((np.abs(patch - np.array(color[:3])).sum(axis=1) < 40).sum())
+
+    assert near(world.exits.points()[0], EXIT) > 10
+    a, b = world.cordons.lines()[0]  # its ends reach out past the unit holding it
+    (ax, ay), (bx, by) = a, b
+    end = (ax + (ax - bx) * 0.5, ay + (ay - by) * 0.5) if abs(ax - bx) + abs(ay - by) > 1 \
+        else a
+    assert near(end, CORDON, 10) > 6
+    assert near(a, CORDON, 10) + near(b, CORDON, 10) > 12
+    assert "map." not in " ".join(n.text for n in scene.notifications)  # all translated
+    stack.pop()
