@@ -166,6 +166,12 @@ class Hud:
         with self.camera.activate(), layout.scaled(self.scale, "hud"):
             self._draw(world, state)
         self._minimap(world, state)
+        self._hits_for = (self.scale, tuple(self.pixel_size))
+
+    def hits_stale(self) -> bool:
+        """The panel boxes (``covered``, ``hit``) were laid out at another scale or size,
+        or not yet: the first frame, or the frame after a scale change."""
+        return getattr(self, "_hits_for", None) != (self.scale, tuple(self.pixel_size))
 
     def _draw(self, world: Any, state: HudState) -> None:
         self.hits = []

@@ -247,6 +247,9 @@ class MapScene(Scene):
         if abs(ui_scale.effective(*self.window.get_size()) - self.hud.scale) > 1e-6:
             self.fit_view()  # back from Settings with another UI scale
         hover = self._hover_target()
+        if self.hud.hits_stale():  # lay the panels out first (the map draws over this pass)
+            with layout.paused():
+                self.hud.draw(self.world, self._hud_state())
         self.static_layer.covered = self.hud.covered()  # map labels keep off the panels
         self.map_view.draw(self.camera)  # the static map; stands in for the clear
         with self.camera.activate(), layout.scaled(1.0, "world"):
