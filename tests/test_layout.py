@@ -401,8 +401,7 @@ class Scenes:
 
 
 @pytest.fixture
-def matrix_window(clean_window):
-    clean_window.stack = SceneStack(clean_window)
+def matrix_window(clean_window, stack):
     yield clean_window
     while len(clean_window.stack):
         clean_window.stack.pop()

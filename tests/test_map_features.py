@@ -63,11 +63,10 @@ def test_bad_features_are_refused_with_the_field():
 
 
 @pytest.mark.gl
-def test_the_map_draws_parks_water_and_street_names(clean_window):
+def test_the_map_draws_parks_water_and_street_names(clean_window, stack):
     from command_game.render import layout
     from command_game.render.static_map import PARK_FILL, WATER_FILL, StaticMapLayer
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
 
     level = tiny_with_features()
     layer = StaticMapLayer(level)
@@ -75,7 +74,6 @@ def test_the_map_draws_parks_water_and_street_names(clean_window):
     colors = set(layer.shape.colors) if hasattr(layer.shape, "colors") else None
     if colors is not None:
         assert tuple(PARK_FILL) in colors and tuple(WATER_FILL) in colors
-    stack = SceneStack(clean_window)
     scene = stack.push(MapScene(level))
     scene.tutorial = None
     for _ in range(2):

@@ -112,15 +112,13 @@ def test_siber_answers_hoaxes_remotely_while_others_travel():
     assert tni.kind == "call_tni" and tni.target == "kpu_kecil" and tni.unit_ids == ()
 
 
-def test_an_order_given_while_paused_shows_as_queued(clean_window):
+def test_an_order_given_while_paused_shows_as_queued(clean_window, stack):
     """Paused, the order waits for the clock: the roster says "queued" and the map draws
     where it goes, instead of looking as if nothing happened."""
     from command_game.level.catalog import campaign
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import pump
 
-    stack = SceneStack(clean_window)
     entry = campaign()[0]
     scene = stack.push(MapScene(entry.level, entry.path))
     scene.tutorial = None
@@ -137,13 +135,11 @@ def test_an_order_given_while_paused_shows_as_queued(clean_window):
     stack.pop()
 
 
-def test_an_order_key_on_a_road_orders_to_its_nearest_node(clean_window):
+def test_an_order_key_on_a_road_orders_to_its_nearest_node(clean_window, stack):
     from command_game.level.catalog import campaign
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import pump
 
-    stack = SceneStack(clean_window)
     entry = campaign()[0]
     scene = stack.push(MapScene(entry.level, entry.path))
     scene.tutorial = None
@@ -174,14 +170,12 @@ def test_an_order_key_on_a_road_orders_to_its_nearest_node(clean_window):
     stack.pop()
 
 
-def test_a_panel_header_click_folds_the_panel(clean_window):
+def test_a_panel_header_click_folds_the_panel(clean_window, stack):
     """The finale's 17-row roster covers a quarter of the map: its header folds it."""
     from command_game.level.catalog import campaign
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import pump
 
-    stack = SceneStack(clean_window)
     entry = campaign()[-1]
     scene = stack.push(MapScene(entry.level, entry.path))
     scene.tutorial = None
@@ -201,7 +195,7 @@ def test_a_panel_header_click_folds_the_panel(clean_window):
     stack.pop()
 
 
-def test_cordons_and_open_exit_routes_are_drawn_on_the_map(clean_window):
+def test_cordons_and_open_exit_routes_are_drawn_on_the_map(clean_window, stack):
     """A police line and an open way out change where the crowd walks: the map shows
     both (a blue bar; a green ring at the exit point with a dashed way from the site)."""
     import numpy as np
@@ -209,11 +203,9 @@ def test_cordons_and_open_exit_routes_are_drawn_on_the_map(clean_window):
     from command_game.level.catalog import campaign
     from command_game.render.world_view import CORDON, EXIT
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from command_game.sim.commands import Command
     from tests.conftest import pump, save_frame
 
-    stack = SceneStack(clean_window)
     entry = campaign()[0]
     scene = stack.push(MapScene(entry.level, entry.path))
     scene.tutorial = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import arcade
 import pytest
 
-from command_game.scenes.stack import Scene, SceneStack
+from command_game.scenes.stack import Scene
 
 pytestmark = pytest.mark.gl
 
@@ -40,11 +40,6 @@ class Recorder(Scene):
         if self.overlay:
             self.draw_beneath()
         self.log.append(f"{self.name}.draw")
-
-
-@pytest.fixture
-def stack(clean_window):
-    return SceneStack(clean_window)
 
 
 @pytest.fixture

@@ -163,7 +163,8 @@ class Hud:
     def draw(self, world: Any, state: HudState) -> None:
         self.set_scale(ui_scale.effective(*self.pixel_size))
         state.mouse = (state.mouse[0] / self.scale, state.mouse[1] / self.scale)
-        with self.camera.activate(), layout.scaled(self.scale, "hud"):
+        with self.camera.activate(), layout.scaled(self.scale, "hud"), \
+                ui_scale.pixel_grid(self.scale):
             self._draw(world, state)
         self._minimap(world, state)
         self._hits_for = (self.scale, tuple(self.pixel_size))

@@ -498,7 +498,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
                 overlay.draw_box(*self.drag["start"], *self.drag["end"], zoom)
         self.window.default_camera.use()
         with ui_scale.camera(self.s, *self.window.get_size()).activate(), \
-                layout.scaled(self.s, "editor"):
+                layout.scaled(self.s, "editor"), ui_scale.pixel_grid(self.s):
             self._draw_chrome()
         self.window.default_camera.use()
         self.ui.draw()

@@ -156,7 +156,8 @@ class EditorCardsScene(Scene):
             self.on_resize(*self.window.get_size())
         self.clear(color=ui.BACKGROUND)
         w, h = self.window.get_size()
-        with ui_scale.camera(self.s, w, h).activate(), layout.scaled(self.s, "editor"):
+        with ui_scale.camera(self.s, w, h).activate(), layout.scaled(self.s, "editor"), \
+                ui_scale.pixel_grid(self.s):
             ui.place(self.title, 20, h / self.s - 40)
             self.title.draw()
             ui.place(self.status, 20 + LIST_W + 20, 84)

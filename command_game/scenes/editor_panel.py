@@ -255,10 +255,12 @@ class ProblemList:
         self.group.clear()
         errors = sum(1 for p in problems if p.severity == "error")
         warnings = len(problems) - errors
-        self.header.text = (t("editor.problems.none") if not problems else
-                            t("editor.problems.count", errors=errors, warnings=warnings))
+        header = (t("editor.problems.none") if not problems else
+                  t("editor.problems.count", errors=errors, warnings=warnings))
+        paged = len(problems) > self.ROWS  # the page button takes the line's right end
+        fit_ellipsis(self.header, header, rect.width - 20 - (136 if paged else 0))
         self.header.color = ui.GOOD if not errors else ui.BAD
-        if len(problems) > self.ROWS:
+        if paged:
             pages = -(-len(problems) // self.ROWS)
             self.group.add(flat(t("editor.problems.page", page=self.page + 1, pages=pages),
                                 self.next_page, rect.right - 128, rect.top - 26, 120, 22,

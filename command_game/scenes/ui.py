@@ -214,9 +214,12 @@ def text(
 def place(label: arcade.Text, x: float, y: float) -> None:
     """Moves a Text only when its position changed (moving re-lays out the glyphs).
 
-    Whole pixels: at some fractional positions the glyphs lose their lowest rows.
+    Whole pixels (of the scale being drawn at, ``ui_scale.pixel_grid``): at some
+    fractional positions the glyphs lose their lowest rows.
     """
-    x, y = round(x), round(y)
+    from command_game.render import ui_scale
+
+    x, y = ui_scale.snap(x), ui_scale.snap(y)
     if label.x != x or label.y != y:
         label.position = (x, y)
 
