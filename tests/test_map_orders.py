@@ -244,3 +244,30 @@ def test_cordons_and_open_exit_routes_are_drawn_on_the_map(clean_window, stack):
     assert near(a, CORDON, 10) + near(b, CORDON, 10) > 12
     assert "map." not in " ".join(n.text for n in scene.notifications)  # all translated
     stack.pop()
+
+
+@pytest.mark.parametrize("kind", ["cordon", "exit_route"])
+def test_the_order_bar_gives_a_cordon_or_a_way_out_by_clicks(clean_window, stack, kind):
+    """The police line and the way out are on the order bar, like the other orders: a
+    click on the button, then on the street, orders it at that point."""
+    from command_game.level.catalog import campaign
+    from command_game.scenes.map import MapScene
+    from tests.conftest import pump
+
+    entry = campaign()[0]
+    scene = stack.push(MapScene(entry.level, entry.path))
+    scene.tutorial = None
+    unit = next(iter(scene.world.units.values()))
+    scene.selection.set([unit.id])
+    pump(clean_window)
+    s = scene.hud.scale
+    button = next(rect for rect, hit in scene.hud.hits if hit.kind == "order"
+                  and hit.value == kind)
+    scene.left_click((button[0] + button[2] / 2) * s, (button[1] + button[3] / 2) * s)
+    assert scene.targeting == kind
+    kpu = next(o for o in entry.level.offices if o.type == "kpu")
+    point = (kpu.x + kpu.radius_m + 30.0, kpu.y)  # the street beside the office
+    scene.left_click(*scene.camera.to_screen(*point))
+    [command] = scene.pending
+    assert command.kind == kind and command.unit_ids == (unit.id,)
+    assert command.point == pytest.approx(point, abs=2.0) and command.target == kpu.id

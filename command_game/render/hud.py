@@ -46,7 +46,10 @@ TOP_H = 46
 SIDE_W = 280
 ROW_H = 34
 ORDERS_TOP = 84  # the order buttons' panel reaches this high
-ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "recall")
+#: The order bar: the orders given by clicking a target, the police line and the way out
+#: (#13) among them; Siber's response and the TNI call stay on their keys and the menu.
+ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "cordon",
+               "exit_route", "recall")
 SPEEDS = (0, 1, 2, 4)
 COLLAPSIBLE = ("roster", "incidents", "obj")  # panels a header click folds away
 BUTTON_HITS = ("speed", "order", "menu", "unit", "incident")  # what a click can press

@@ -539,8 +539,8 @@ class MapScene(Scene):
         over_map = self._mouse_inside and self.hud.hit(*self._mouse) is None
         if target is None and over_map:
             target = self.target_at(*self._mouse)
-        if target is not None and target.kind == "point" and kind not in ("move", "cordon") \
-                and over_map:
+        if target is not None and target.kind == "point" and over_map \
+                and kind not in ("move", "cordon", "exit_route"):
             target = self._nearest_node(target.point) or target  # P on a road: its node
         if target is not None and kind in ORDER_MENU[target.kind]:
             self.order(kind, target)
