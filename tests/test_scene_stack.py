@@ -78,6 +78,16 @@ def test_reset_exits_every_scene_top_first(stack, log, clean_window):
     assert stack.scenes == (c,) and clean_window.current_view is c
 
 
+def test_clear_exits_every_scene_and_resumes_none(stack, log, clean_window):
+    a, b = Recorder("a", log), Recorder("b", log)
+    stack.push(a)
+    stack.push(b)
+    log.clear()
+    stack.clear()
+    assert log == ["b.exit", "a.exit"]
+    assert len(stack) == 0 and clean_window.current_view is None
+
+
 def test_popping_the_last_scene_hides_the_view_and_an_empty_pop_fails(stack, log, clean_window):
     stack.push(Recorder("a", log))
     stack.pop()

@@ -130,10 +130,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             self.selection = [r for r in self.selection if self.doc.get(r) is not None]
             if self.hover is not None and self.doc.get(self.hover) is None:
                 self.hover = None
-            self.problem_list.show(self.problems, self.problems_box, self.s)
-            self._rebuild_panel()
-            self.form.sync(self.doc.data)
-            self._rebuild_toolbar()
+            self._lay_out()
         if self._map_revision != self.doc.revision and (force_map or self._map_due()):
             started = time.perf_counter()
             if self.layer is None:
@@ -142,6 +139,14 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
                 self.layer.rebuild(self._preview)
             self._map_cost = time.perf_counter() - started
             self._map_revision = self.doc.revision
+
+    def _lay_out(self) -> None:
+        """The problem list, the panel and the tool bar, for this revision, window size
+        and scale (each rebuilds only what changed)."""
+        self.problem_list.show(self.problems, self.problems_box, self.s)
+        self._rebuild_panel()
+        self.form.sync(self.doc.data)
+        self._rebuild_toolbar()
 
     def _map_due(self) -> bool:
         """The game's map layer rebuilds whole (0.1-0.4 s on a large map): on a large map
@@ -164,10 +169,9 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         if abs(fit - self.s) < 1e-6:
             return
         self.s = fit
-        self._panel_key = None
-        self._seen_revision = -1
-        if self.camera is not None:
+        if self.camera is not None:  # laid out again; the level needs no new check
             self.camera.set_viewport(self.map_viewport)
+            self._lay_out()
 
     @property
     def units(self) -> tuple[float, float]:

@@ -496,8 +496,8 @@ class SettingsScene(ui.UIScene):
             above, below = self.more[i]
             if above:
                 _arrow(r.right + 4, r.top + 2, 1)
-            if below:
-                _arrow(r.right + 4, r.bottom - 8 - strip, -1)
+            if below:  # under the last row, above the palette strip and its labels
+                _arrow(r.right + 4, r.bottom - 8, -1)
 
     def draw_over(self) -> None:
         self._draw_palette_strip()
