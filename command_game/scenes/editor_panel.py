@@ -80,10 +80,26 @@ def label(text: str, x: float, y: float, width: float, size: int = SMALL,
                    font_size=size * scale, text_color=color, bold=bold, multiline=lines > 1)
 
 
+class ChoiceList(UIDropdown):
+    """arcade's dropdown, whose option buttons are made when it first opens: a panel of
+    choice fields (an office's road node lists every node) was made of hundreds of
+    buttons nobody had opened, at every rebuild."""
+
+    def _update_options(self) -> None:
+        self._options_due = True
+
+    def _show_overlay(self) -> None:
+        if getattr(self, "_options_due", True):
+            self._options_due = False
+            super()._update_options()
+            self.do_layout()  # the list's size is known now: place it under the field
+        super()._show_overlay()
+
+
 def dropdown(default: str, options: list[str], x: float, y: float, width: float,
              height: float = 26, scale: float = 1.0) -> UIDropdown:
     """A choice list in the editor's style, in interface units of ``scale`` pixels."""
-    return UIDropdown(x=x * scale, y=y * scale, width=width * scale, height=height * scale,
+    return ChoiceList(x=x * scale, y=y * scale, width=width * scale, height=height * scale,
                       default=default, options=options,
                       primary_style=ui.scaled_style(STYLE, scale),
                       dropdown_style=ui.scaled_style(STYLE, scale),
