@@ -196,6 +196,13 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         w, h = self.units
         return arcade.LBWH(w - PANEL_W, 0, PANEL_W, h - TOP_H)
 
+    def _panels_px(self) -> tuple[tuple[float, float, float, float], ...]:
+        """(left, bottom, right, top) window pixels of the bars and panels round the map."""
+        left, bottom, width, height = self.map_viewport
+        w, h = self.window.get_size()
+        return ((0, 0, left, h), (left + width, 0, w, h), (0, 0, w, bottom),
+                (0, bottom + height, w, h))
+
     def in_map(self, x: float, y: float) -> bool:
         left, bottom, w, h = self.map_viewport
         return left <= x < left + w and bottom <= y < bottom + h
@@ -487,6 +494,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.clear(color=ui.BACKGROUND)
         assert self.camera is not None and self.layer is not None
         w, h = self.doc.data["map"].get("width_m", 0), self.doc.data["map"].get("height_m", 0)
+        self.layer.covered = self._panels_px()  # the map's names keep off the panels
         with self.camera.activate():
             self.layer.draw()
             zoom = self.camera.zoom / self.s  # handles keep their size in interface units
