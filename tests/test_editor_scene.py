@@ -401,3 +401,36 @@ def test_from_the_title_build_edit_play_test_save_win_and_find_it_in_my_levels(c
     save_frame(clean_window, "editor_level_in_my_levels")
     while len(stack):
         stack.pop()
+
+
+def test_a_long_choice_list_opens_in_columns_that_fit_the_window(clean_window, stack):
+    """An office's road node lists every node of the finale (about thirty): the list
+    opens in columns under the field, every option on screen, the last one clickable."""
+    from command_game.editor.document import Ref
+    from command_game.level.catalog import campaign
+    from command_game.scenes.editor import EditorScene
+
+    finale = campaign()[-1]
+    scene = stack.push(EditorScene(finale.path))
+    d = Driver(clean_window, scene)
+    pump(clean_window, 2)
+    office = finale.level.offices[0]
+    scene.select([Ref("offices", office.id)])
+    pump(clean_window, 2)
+    row = next(r for r in scene.form.rows if r.field.name == "node")
+    d.click_at(round(row.widget.center_x), round(row.widget.center_y))
+    pump(clean_window)
+
+    def walk(widget):
+        for child in widget.children:
+            yield child
+            yield from walk(child)
+
+    options = [w for w in walk(row.widget._overlay) if isinstance(w, UIFlatButton)]
+    assert len(options) == len(finale.level.roads.nodes)
+    width, height = clean_window.get_size()
+    assert all(w.rect.left >= 0 and w.rect.right <= width and w.rect.bottom >= 0
+               and w.rect.top <= height for w in options), "an option is off the window"
+    last = options[-1]
+    d.click_at(round(last.center_x), round(last.center_y))
+    assert scene.doc.get(Ref("offices", office.id))["node"] == last.text != office.node

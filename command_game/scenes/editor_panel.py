@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import arcade
-from arcade.gui import UIDropdown, UIFlatButton, UIInputText, UILabel, UIManager, UIWidget
+from arcade.gui import (
+    UIBoxLayout,
+    UIDropdown,
+    UIFlatButton,
+    UIInputText,
+    UILabel,
+    UIManager,
+    UIWidget,
+)
 
 from command_game.editor.fields import Field, parse, show
 from command_game.editor.validation import place_of
@@ -81,9 +89,10 @@ def label(text: str, x: float, y: float, width: float, size: int = SMALL,
 
 
 class ChoiceList(UIDropdown):
-    """arcade's dropdown, whose option buttons are made when it first opens: a panel of
-    choice fields (an office's road node lists every node) was made of hundreds of
-    buttons nobody had opened, at every rebuild."""
+    """arcade's dropdown, whose option buttons are made when it first opens (a panel of
+    choice fields, an office's road node listing every node, was hundreds of buttons
+    nobody had opened, made again at every rebuild), in as many columns as it takes to
+    fit under the field (one column of thirty nodes ran off the bottom of the window)."""
 
     def _update_options(self) -> None:
         self._options_due = True
@@ -91,9 +100,33 @@ class ChoiceList(UIDropdown):
     def _show_overlay(self) -> None:
         if getattr(self, "_options_due", True):
             self._options_due = False
-            super()._update_options()
+            self._make_options()
             self.do_layout()  # the list's size is known now: place it under the field
         super()._show_overlay()
+
+    def _make_options(self) -> None:
+        rows = max(1, int((self.bottom - 4) // self.height))  # what fits under the field
+        options = [o for o in self._options if o is not None]
+        if len(options) <= rows:
+            super()._update_options()
+            return
+        self._overlay.clear()
+        self._overlay.vertical, self._overlay.align = False, "top"
+        for start in range(0, len(options), rows):
+            column = self._overlay.add(UIBoxLayout(vertical=True))
+            for option in options[start:start + rows]:
+                button = column.add(UIFlatButton(
+                    text=option, width=self.width, height=self.height,
+                    style=self._active_style if self.value == option else self._dropdown_style))
+                button.on_click = self._on_option_click
+        self._overlay.detect_focusable_widgets()
+
+    def do_layout(self) -> None:
+        super().do_layout()
+        overlay, window = self._overlay, self.get_ui_manager()
+        right = window.window.width if window is not None else overlay.rect.right
+        if overlay.rect.right > right:  # columns past the window's edge: open leftward
+            overlay.rect = overlay.rect.align_right(min(right, self.right))
 
 
 def dropdown(default: str, options: list[str], x: float, y: float, width: float,
