@@ -20,6 +20,8 @@ from arcade.earclip import earclip
 from arcade.shape_list import Shape, create_triangles_filled_with_colors
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import Polygon as ShapelyPolygon
+from shapely.ops import unary_union
+from shapely.prepared import prep
 
 from command_game.level.models import Level
 from command_game.render import layout
@@ -376,7 +378,15 @@ class StaticMapLayer:
                 anchor_y="center", italic=True, batch=self.label_batch, font_name=FONT)
 
     def _add_buildings(self, shapes: TriangleBuilder) -> None:
+        """The blocks; one lying in water (a river drawn as an obstacle, as Banyuasin's)
+        is drawn as the water it is, not as a block."""
+        areas = self.level.features.water if self.level.features else ()
+        water = prep(unary_union([ShapelyPolygon(a.polygon).buffer(2.0) for a in areas])) \
+            if areas else None
         for building in self.level.buildings:
+            if water is not None and water.contains(ShapelyPolygon(building.polygon)):
+                shapes.polygon(building.polygon, WATER_FILL)
+                continue
             shapes.polygon(building.polygon, BUILDING_FILL)
             shapes.loop(building.polygon, self.icon_size * 0.05, BUILDING_EDGE)
 
