@@ -179,6 +179,16 @@ def main_road_width(level: Level) -> float:
     return widths[-1] if len(widths) <= 3 else widths[len(widths) * 2 // 3]
 
 
+def blocks_in_water(level: Level) -> set[str]:
+    """Ids of the buildings lying in the level's water (a river drawn as an obstacle):
+    maps draw them as water, not as blocks."""
+    areas = level.features.water if level.features else ()
+    if not areas:
+        return set()
+    water = prep(unary_union([ShapelyPolygon(a.polygon).buffer(2.0) for a in areas]))
+    return {b.id for b in level.buildings if water.contains(ShapelyPolygon(b.polygon))}
+
+
 def label_anchor(points: Sequence[Point], size: float) -> Point:
     """Where a district's name goes: near its top edge if that is inside, else centroid."""
     poly = ShapelyPolygon(points)
@@ -380,11 +390,9 @@ class StaticMapLayer:
     def _add_buildings(self, shapes: TriangleBuilder) -> None:
         """The blocks; one lying in water (a river drawn as an obstacle, as Banyuasin's)
         is drawn as the water it is, not as a block."""
-        areas = self.level.features.water if self.level.features else ()
-        water = prep(unary_union([ShapelyPolygon(a.polygon).buffer(2.0) for a in areas])) \
-            if areas else None
+        wet = blocks_in_water(self.level)
         for building in self.level.buildings:
-            if water is not None and water.contains(ShapelyPolygon(building.polygon)):
+            if building.id in wet:
                 shapes.polygon(building.polygon, WATER_FILL)
                 continue
             shapes.polygon(building.polygon, BUILDING_FILL)
