@@ -88,6 +88,7 @@ class WorldView:
         self.markers.clear()
         self.labels.begin()
         self._sites(world)
+        self._incident_halos(world, time_s)
         self.shapes.draw()
         self._crowd(world, zoom)
         self._incidents(world, time_s)
@@ -138,19 +139,30 @@ class WorldView:
                                  palette.tension_color(max(site.tension, 25.0)),
                                  fraction=site.tension / 100.0)
 
+    def _incident_halos(self, world: Any, time_s: float) -> None:
+        """Each incident's pulsing halo, drawn under the crowd: incidents happen at the
+        offices, where the crowd masses, and a halo over it would hide that mass."""
+        for inc in world.incidents:
+            if inc.visible:
+                color, base, strength = self._incident_look(inc, time_s)
+                self.shapes.circle(inc.x, inc.y, base * (1.2 + 0.8 * strength),
+                                   fade(color, 0.35 * strength))
+                self.shapes.ring(inc.x, inc.y, base * (1.2 + 0.8 * strength), self.size * 0.15,
+                                 fade(color, 0.9))
+
+    def _incident_look(self, inc: Any, time_s: float) -> tuple[tuple[int, int, int, int],
+                                                               float, float]:
+        """(colour, icon size in metres, pulse strength 0-1) of an incident this frame."""
+        color = SEVERITY_COLORS.get(inc.severity, SEVERITY_COLORS[3])
+        rate = 0.6 + 0.4 * inc.severity + (0.6 if inc.status == "escalated" else 0.0)
+        return color, self.size * (0.9 + 0.3 * inc.severity), palette.pulse(time_s, rate_hz=rate)
+
     def _incidents(self, world: Any, time_s: float) -> None:
+        """The incident icons, over the crowd (their halos are under it)."""
         for inc in world.incidents:
             if not inc.visible:
                 continue
-            color = SEVERITY_COLORS.get(inc.severity, SEVERITY_COLORS[3])
-            escalated = inc.status == "escalated"
-            rate = 0.6 + 0.4 * inc.severity + (0.6 if escalated else 0.0)
-            strength = palette.pulse(time_s, rate_hz=rate)
-            base = self.size * (0.9 + 0.3 * inc.severity)
-            self.markers.circle(inc.x, inc.y, base * (1.2 + 0.8 * strength),
-                                fade(color, 0.35 * strength))
-            self.markers.ring(inc.x, inc.y, base * (1.2 + 0.8 * strength), self.size * 0.15,
-                              fade(color, 0.9))
+            color, base, _ = self._incident_look(inc, time_s)
             tri = icon_polygon("triangle", inc.x, inc.y, base)
             self.markers.polygon([(x, 2 * inc.y - y) for x, y in tri], (20, 20, 24, 255))
             self.markers.polygon([(x, 2 * inc.y - y) for x, y in
