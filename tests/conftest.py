@@ -62,6 +62,17 @@ def clean_window(window):
     window.hide_view()
 
 
+@pytest.fixture
+def stack(clean_window):
+    """A fresh scene stack on the clean window, attached as the game attaches it
+    (``window.stack``); emptied afterwards (every scene leaves, none is resumed)."""
+    from command_game.scenes.stack import SceneStack
+
+    scenes = clean_window.stack = SceneStack(clean_window)
+    yield scenes
+    scenes.clear()
+
+
 def save_frame(window, name: str, folder: Path = ARTIFACTS) -> Path:
     """Captures the current frame to a PNG and returns its path."""
     import arcade

@@ -109,17 +109,15 @@ def test_gamepad_with_no_controller_does_not_stop_the_game(clean_window):
     assert isinstance(pad.controllers, list)  # none on CI; opening them must not raise
 
 
-def test_gamepad_drives_a_menu_through_its_keys(clean_window):
+def test_gamepad_drives_a_menu_through_its_keys(clean_window, stack):
     from types import SimpleNamespace
 
     from command_game import gamepad, settings
     from command_game.scenes.settings import SettingsScene
-    from command_game.scenes.stack import SceneStack
     from command_game.scenes.title import TitleScene
     from tests.conftest import pump
 
     settings.apply(settings.load_settings())
-    stack = SceneStack(clean_window)
     stack.push(TitleScene())
     scene = stack.push(SettingsScene())
     pump(clean_window, 2)
@@ -179,16 +177,14 @@ def test_keyboard_focus_gives_order_targets_without_a_mouse():
     assert focus.target(fake) is None
 
 
-def test_a_rebound_key_issues_the_order_on_the_map(clean_window):
+def test_a_rebound_key_issues_the_order_on_the_map(clean_window, stack):
     from command_game import settings
     from command_game.level.io import load_level
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import LEVELS
 
     settings.apply(settings.Settings(key_bindings={"order_dialogue": "K"},
                                      show_tutorial=False))
-    stack = SceneStack(clean_window)
     scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
     try:
         for symbol in (key.TAB, key.O, key.D, key.K):  # unit, site, old key, new key

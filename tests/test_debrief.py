@@ -57,14 +57,13 @@ def test_splits_and_time_are_compared_with_the_previous_best(clean_window, tiny_
     assert debrief.heat_texture is not None
 
 
-def test_buttons_retry_save_replay_and_level_select(clean_window, tiny_world, user_home):
+def test_buttons_retry_save_replay_and_level_select(clean_window, stack, tiny_world, user_home):
     from command_game.scenes.level_select import LevelSelectScene
     from command_game.scenes.map import MapScene
     from command_game.speedrun.replay import read_replay
 
     met = sorted((o.met_tick, o.id) for o in tiny_world.objectives if o.met_tick is not None)
     real_splits = [(oid, 30.0 * tick / tiny_world.tick) for tick, oid in met]
-    stack = SceneStack(clean_window)
     debrief = stack.push(DebriefScene(tiny_world, str(TINY), 30.0, real_splits=real_splits))
     pump(clean_window)
     saved = debrief.save_replay()  # no recorded run: the debrief writes the replay itself
@@ -84,7 +83,7 @@ def test_buttons_retry_save_replay_and_level_select(clean_window, tiny_world, us
     assert isinstance(stack.top, LevelSelectScene)
 
 
-def test_debrief_screenshot_of_a_campaign_mission(clean_window):
+def test_debrief_screenshot_of_a_campaign_mission(clean_window, stack):
     """docs/screenshots/debrief.png: the first campaign level played to its end."""
     level = load_level(LEVELS / "01_singkawang.json")
     world = World.from_level(level)
@@ -108,7 +107,6 @@ def test_debrief_screenshot_of_a_campaign_mission(clean_window):
                 commands += order("respond", units[2:3], orders.Target(
                     "incident", inc.id, (inc.x, inc.y), inc.site))
         world.step(commands)
-    stack = SceneStack(clean_window)
     debrief = stack.push(DebriefScene(world, str(LEVELS / "01_singkawang.json"), 251.0))
     pump(clean_window, 2)
     assert debrief.texts.slots["score:total"].text == str(world.score().total)
@@ -116,12 +114,11 @@ def test_debrief_screenshot_of_a_campaign_mission(clean_window):
     assert save_frame(clean_window, "debrief", SCREENSHOTS).stat().st_size > 40_000
 
 
-def test_a_lost_mission_debriefs_as_lost_with_failed_objectives(clean_window):
+def test_a_lost_mission_debriefs_as_lost_with_failed_objectives(clean_window, stack):
     world = World.from_level(load_level(TINY))
     while not world.finished:
         world.step(())
     assert world.outcome == "lost"
-    stack = SceneStack(clean_window)
     debrief = stack.push(DebriefScene(world, str(TINY), 80.0))
     pump(clean_window, 2)
     assert debrief.title_bar.title.text == "Mission failed"
@@ -131,11 +128,10 @@ def test_a_lost_mission_debriefs_as_lost_with_failed_objectives(clean_window):
     save_frame(clean_window, "debrief_lost")
 
 
-def test_space_held_from_the_mission_does_not_retry(clean_window, tiny_world):
+def test_space_held_from_the_mission_does_not_retry(clean_window, stack, tiny_world):
     """A player pressing Space to pause as the mission ends stays on the debrief."""
     import arcade
 
-    stack = SceneStack(clean_window)
     debrief = stack.push(DebriefScene(tiny_world, str(TINY), 30.0))
     pump(clean_window)
     for _ in range(2):
@@ -150,11 +146,10 @@ def test_space_held_from_the_mission_does_not_retry(clean_window, tiny_world):
     stack.pop()
 
 
-def test_a_language_switch_reaches_the_debrief(clean_window, tiny_world):
+def test_a_language_switch_reaches_the_debrief(clean_window, stack, tiny_world):
     from command_game import i18n
     from command_game.scenes.stack import Scene
 
-    stack = SceneStack(clean_window)
     debrief = stack.push(DebriefScene(tiny_world, str(TINY), 30.0))
     pump(clean_window)
     stack.push(Scene())  # stands in for the settings screen

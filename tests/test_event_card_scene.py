@@ -12,7 +12,6 @@ from command_game.i18n import set_language
 from command_game.level.io import load_level, parse_level
 from command_game.scenes.event_card import EventCardScene
 from command_game.scenes.map import MapScene
-from command_game.scenes.stack import SceneStack
 from tests.conftest import LEVELS, pump, save_frame
 
 
@@ -55,8 +54,9 @@ def advance_to_card(window, stack, scene, limit=60 * 20):
 
 
 @pytest.fixture
-def stack(clean_window):
-    yield SceneStack(clean_window)
+def stack(stack):
+    """The shared stack (conftest), and English again afterwards."""
+    yield stack
     set_language("en")
 
 

@@ -6,20 +6,17 @@ import pytest
 from pyglet.window import key
 
 from command_game import controls, i18n
-from command_game.scenes.stack import SceneStack
 from tests.conftest import pump, save_frame
 
 
 @pytest.fixture
-def stack(clean_window):
+def stack(stack):
+    """The shared stack (conftest) from the title, with the default key bindings."""
     from command_game.scenes.title import TitleScene
 
     controls.reset_bindings()
-    scenes = SceneStack(clean_window)
-    scenes.push(TitleScene())
-    yield scenes
-    scenes.reset(TitleScene())
-    scenes.pop()
+    stack.push(TitleScene())
+    yield stack
     controls.reset_bindings()
     i18n.set_language("en")
 

@@ -12,7 +12,6 @@ import pytest
 from command_game.level.catalog import campaign
 from command_game.level.io import level_digest
 from command_game.scenes.leaderboard import LeaderboardScene
-from command_game.scenes.stack import SceneStack
 from command_game.scenes.title import TitleScene
 from command_game.speedrun import record
 from command_game.speedrun.store import Leaderboard
@@ -24,11 +23,8 @@ pytestmark = pytest.mark.gl
 
 
 @pytest.fixture
-def game(clean_window):
-    clean_window.stack = SceneStack(clean_window)
+def game(clean_window, stack):
     yield clean_window
-    while len(clean_window.stack):
-        clean_window.stack.pop()
 
 
 def fill_board() -> str:

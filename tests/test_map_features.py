@@ -30,10 +30,15 @@ def tiny_with_features(**changes):
 
 
 def test_old_levels_load_unchanged_and_features_round_trip():
-    for path in [TINY, *sorted(p for p in LEVELS.glob("*.json") if p.name != "schema.json")]:
-        level = load_level(path)
-        assert level.features is None
-        assert b'"features"' not in level_to_bytes(level)  # written back as it was
+    level = load_level(TINY)  # written before features existed
+    assert level.features is None
+    assert b'"features"' not in level_to_bytes(level)  # written back as it was
+    for path in sorted(p for p in LEVELS.glob("*.json") if p.name != "schema.json"):
+        level = load_level(path)  # every campaign level names its streets and water
+        assert level.features is not None and level.features.streets, path.name
+        assert level.features.water, path.name
+        assert level_to_bytes(level) == path.read_bytes()  # the block as the game saves it
+        assert not [p for p in lint(level) if p.path.startswith("features")], path.name
     level = tiny_with_features()
     again = parse_level(json.loads(level_to_bytes(level)))
     assert again.features == level.features
@@ -58,11 +63,10 @@ def test_bad_features_are_refused_with_the_field():
 
 
 @pytest.mark.gl
-def test_the_map_draws_parks_water_and_street_names(clean_window):
+def test_the_map_draws_parks_water_and_street_names(clean_window, stack):
     from command_game.render import layout
     from command_game.render.static_map import PARK_FILL, WATER_FILL, StaticMapLayer
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
 
     level = tiny_with_features()
     layer = StaticMapLayer(level)
@@ -70,7 +74,6 @@ def test_the_map_draws_parks_water_and_street_names(clean_window):
     colors = set(layer.shape.colors) if hasattr(layer.shape, "colors") else None
     if colors is not None:
         assert tuple(PARK_FILL) in colors and tuple(WATER_FILL) in colors
-    stack = SceneStack(clean_window)
     scene = stack.push(MapScene(level))
     scene.tutorial = None
     for _ in range(2):

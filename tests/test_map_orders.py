@@ -112,15 +112,13 @@ def test_siber_answers_hoaxes_remotely_while_others_travel():
     assert tni.kind == "call_tni" and tni.target == "kpu_kecil" and tni.unit_ids == ()
 
 
-def test_an_order_given_while_paused_shows_as_queued(clean_window):
+def test_an_order_given_while_paused_shows_as_queued(clean_window, stack):
     """Paused, the order waits for the clock: the roster says "queued" and the map draws
     where it goes, instead of looking as if nothing happened."""
     from command_game.level.catalog import campaign
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import pump
 
-    stack = SceneStack(clean_window)
     entry = campaign()[0]
     scene = stack.push(MapScene(entry.level, entry.path))
     scene.tutorial = None
@@ -137,13 +135,11 @@ def test_an_order_given_while_paused_shows_as_queued(clean_window):
     stack.pop()
 
 
-def test_an_order_key_on_a_road_orders_to_its_nearest_node(clean_window):
+def test_an_order_key_on_a_road_orders_to_its_nearest_node(clean_window, stack):
     from command_game.level.catalog import campaign
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import pump
 
-    stack = SceneStack(clean_window)
     entry = campaign()[0]
     scene = stack.push(MapScene(entry.level, entry.path))
     scene.tutorial = None
@@ -174,14 +170,12 @@ def test_an_order_key_on_a_road_orders_to_its_nearest_node(clean_window):
     stack.pop()
 
 
-def test_a_panel_header_click_folds_the_panel(clean_window):
+def test_a_panel_header_click_folds_the_panel(clean_window, stack):
     """The finale's 17-row roster covers a quarter of the map: its header folds it."""
     from command_game.level.catalog import campaign
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import pump
 
-    stack = SceneStack(clean_window)
     entry = campaign()[-1]
     scene = stack.push(MapScene(entry.level, entry.path))
     scene.tutorial = None
@@ -199,3 +193,81 @@ def test_a_panel_header_click_folds_the_panel(clean_window):
     pump(clean_window)
     assert sum(1 for _, hit in scene.hud.hits if hit.kind == "unit") == rows
     stack.pop()
+
+
+def test_cordons_and_open_exit_routes_are_drawn_on_the_map(clean_window, stack):
+    """A police line and an open way out change where the crowd walks: the map shows
+    both (a blue bar; a green ring at the exit point with a dashed way from the site)."""
+    import numpy as np
+
+    from command_game.level.catalog import campaign
+    from command_game.render.world_view import CORDON, EXIT
+    from command_game.scenes.map import MapScene
+    from command_game.sim.commands import Command
+    from tests.conftest import pump, save_frame
+
+    entry = campaign()[0]
+    scene = stack.push(MapScene(entry.level, entry.path))
+    scene.tutorial = None
+    world = scene.world
+    hq = next(o for o in entry.level.offices if o.type == "polres")
+    warehouse = next(o for o in entry.level.offices if o.type == "warehouse")
+    first, second = [u.id for u in world.units.values() if u.base == hq.id][:2]
+    exit_point = (warehouse.x + 40.0, warehouse.y - 50.0)
+    scene.pending = [Command(world.tick, "exit_route", (first,), warehouse.id, point=exit_point),
+                     Command(world.tick, "cordon", (second,), hq.id,
+                             point=(hq.x - 40.0, hq.y + 30.0))]
+    for _ in range(60 * 120):
+        scene.on_fixed_update(1 / 60)
+        if world.exits.points() and world.cordons.lines():
+            break
+    assert world.exits.points() and world.cordons.lines(), "the orders took effect"
+    scene.set_speed(0)
+    scene.camera.centre_on(*exit_point)
+    pump(clean_window, 2)
+    shot = np.asarray(__import__("PIL.Image").Image.open(save_frame(clean_window,
+                                                                    "map_exit_and_cordon")))
+
+    def near(world_xy, color, radius=14) -> int:
+        sx, sy = scene.camera.to_screen(*world_xy)
+        h = shot.shape[0]
+        patch = shot[max(0, int(h - sy) - radius):int(h - sy) + radius,
+                     max(0, int(sx) - radius):int(sx) + radius].reshape(-1, 3).astype(int)
+        return int((np.abs(patch - np.array(color[:3])).sum(axis=1) < 40).sum())
+
+    assert near(world.exits.points()[0], EXIT) > 10
+    a, b = world.cordons.lines()[0]  # its ends reach out past the unit holding it
+    (ax, ay), (bx, by) = a, b
+    end = (ax + (ax - bx) * 0.5, ay + (ay - by) * 0.5) if abs(ax - bx) + abs(ay - by) > 1 \
+        else a
+    assert near(end, CORDON, 10) > 6
+    assert near(a, CORDON, 10) + near(b, CORDON, 10) > 12
+    assert "map." not in " ".join(n.text for n in scene.notifications)  # all translated
+    stack.pop()
+
+
+@pytest.mark.parametrize("kind", ["cordon", "exit_route"])
+def test_the_order_bar_gives_a_cordon_or_a_way_out_by_clicks(clean_window, stack, kind):
+    """The police line and the way out are on the order bar, like the other orders: a
+    click on the button, then on the street, orders it at that point."""
+    from command_game.level.catalog import campaign
+    from command_game.scenes.map import MapScene
+    from tests.conftest import pump
+
+    entry = campaign()[0]
+    scene = stack.push(MapScene(entry.level, entry.path))
+    scene.tutorial = None
+    unit = next(iter(scene.world.units.values()))
+    scene.selection.set([unit.id])
+    pump(clean_window)
+    s = scene.hud.scale
+    button = next(rect for rect, hit in scene.hud.hits if hit.kind == "order"
+                  and hit.value == kind)
+    scene.left_click((button[0] + button[2] / 2) * s, (button[1] + button[3] / 2) * s)
+    assert scene.targeting == kind
+    kpu = next(o for o in entry.level.offices if o.type == "kpu")
+    point = (kpu.x + kpu.radius_m + 30.0, kpu.y)  # the street beside the office
+    scene.left_click(*scene.camera.to_screen(*point))
+    [command] = scene.pending
+    assert command.kind == kind and command.unit_ids == (unit.id,)
+    assert command.point == pytest.approx(point, abs=2.0) and command.target == kpu.id

@@ -15,7 +15,6 @@ from benchmarks.bench_frame import crowd_level, fill_crowd
 from command_game.level.io import load_level
 from command_game.scenes.debrief import DebriefScene
 from command_game.scenes.map import MapScene
-from command_game.scenes.stack import SceneStack
 from tests.conftest import LEVELS, REPO, SCREENSHOTS, pump, save_frame
 
 TINY = REPO / "tests" / "data" / "map_tiny.json"
@@ -52,11 +51,6 @@ def run_until(scene: MapScene, condition, limit: int = 20000) -> None:
             return
         scene.on_fixed_update(1 / 60)
     raise AssertionError("condition not reached")
-
-
-@pytest.fixture
-def stack(clean_window):
-    return SceneStack(clean_window)
 
 
 def test_play_through_by_clicks_and_keys_wins_and_reaches_the_debrief(stack, clean_window):

@@ -98,17 +98,15 @@ def test_reduced_flashing_holds_pulses_steady():
     assert {palette.pulse(t / 10) for t in range(20)} == {1.0}
 
 
-def test_palette_changes_the_crowd_in_a_captured_map_frame(clean_window):
+def test_palette_changes_the_crowd_in_a_captured_map_frame(clean_window, stack):
     """The map scene colours its crowd through the palette: switching it recolours the
     dots (and nothing but the crowd and tension marks) in the next frame."""
     import arcade
 
     from command_game.level.io import load_level
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import LEVELS, pump, save_frame
 
-    stack = SceneStack(clean_window)
     scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
     try:
         for _ in range(2400):  # 40 s of game time: the first crowds have gathered
@@ -139,17 +137,15 @@ def test_palette_changes_the_crowd_in_a_captured_map_frame(clean_window):
         stack.pop()
 
 
-def test_reduced_flashing_freezes_the_incident_pulse_in_map_frames(clean_window):
+def test_reduced_flashing_freezes_the_incident_pulse_in_map_frames(clean_window, stack):
     """Two frames a quarter second apart differ only by the pulsing incident marker;
     with reduced flashing they are identical."""
     import arcade
 
     from command_game.level.io import load_level
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import LEVELS, pump
 
-    stack = SceneStack(clean_window)
     scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
     try:
         while not any(i.visible for i in scene.world.incidents):

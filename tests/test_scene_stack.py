@@ -6,7 +6,7 @@ from __future__ import annotations
 import arcade
 import pytest
 
-from command_game.scenes.stack import Scene, SceneStack
+from command_game.scenes.stack import Scene
 
 pytestmark = pytest.mark.gl
 
@@ -43,11 +43,6 @@ class Recorder(Scene):
 
 
 @pytest.fixture
-def stack(clean_window):
-    return SceneStack(clean_window)
-
-
-@pytest.fixture
 def log() -> list[str]:
     return []
 
@@ -81,6 +76,16 @@ def test_reset_exits_every_scene_top_first(stack, log, clean_window):
     stack.reset(c)
     assert log == ["b.exit", "a.exit", "c.enter"]
     assert stack.scenes == (c,) and clean_window.current_view is c
+
+
+def test_clear_exits_every_scene_and_resumes_none(stack, log, clean_window):
+    a, b = Recorder("a", log), Recorder("b", log)
+    stack.push(a)
+    stack.push(b)
+    log.clear()
+    stack.clear()
+    assert log == ["b.exit", "a.exit"]
+    assert len(stack) == 0 and clean_window.current_view is None
 
 
 def test_popping_the_last_scene_hides_the_view_and_an_empty_pop_fails(stack, log, clean_window):

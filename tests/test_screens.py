@@ -23,7 +23,6 @@ from command_game.scenes import ui
 from command_game.scenes.briefing import BriefingScene
 from command_game.scenes.level_select import LevelSelectScene
 from command_game.scenes.pause import PauseScene
-from command_game.scenes.stack import SceneStack
 from command_game.scenes.title import TitleScene
 from command_game.userdata import levels_dir
 from tests.conftest import LEVELS, SCREENSHOTS, pump, save_frame
@@ -34,16 +33,13 @@ FIRST_LEVEL = LEVELS / "01_singkawang.json"
 
 
 @pytest.fixture
-def game(clean_window):
+def game(clean_window, stack):
     """The session window with a fresh scene stack, as app.create_window attaches it, and
     the settings of this test's new profile (another test may have left its own current)."""
     from command_game import settings
 
     settings.apply(settings.load_settings())
-    clean_window.stack = SceneStack(clean_window)
     yield clean_window
-    while len(clean_window.stack):
-        clean_window.stack.pop()
 
 
 def frame(window) -> np.ndarray:

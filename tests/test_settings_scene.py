@@ -11,16 +11,14 @@ from pyglet.window import key
 
 from command_game import controls, i18n, settings
 from command_game.render import palette
-from command_game.scenes.stack import SceneStack
 from tests.conftest import SCREENSHOTS, click, pump, save_frame
 
 
 @pytest.fixture
-def scene(clean_window):
+def scene(clean_window, stack):
     settings.apply(settings.load_settings())
     from command_game.scenes.settings import SettingsScene
 
-    stack = SceneStack(clean_window)
     opened = stack.push(SettingsScene())
     pump(clean_window, 2)  # arcade.gui lays out in draw: widgets have rects after this
     yield opened
@@ -184,7 +182,7 @@ def test_default_keys_button_restores_every_binding(scene, clean_window):
     assert settings.load_settings().key_bindings == {}
 
 
-def test_corrupt_settings_file_still_opens_the_title(clean_window, user_home):
+def test_corrupt_settings_file_still_opens_the_title(clean_window, stack, user_home):
     from command_game.scenes.title import TitleScene
 
     settings_path = user_home / "settings.json"
@@ -193,7 +191,6 @@ def test_corrupt_settings_file_still_opens_the_title(clean_window, user_home):
     loaded = settings.load_settings()
     assert loaded.notice is not None and loaded.notice.backup.exists()
     settings.apply(loaded, clean_window)
-    stack = SceneStack(clean_window)
     stack.push(TitleScene())
     pump(clean_window, 2)
     save_frame(clean_window, "title_after_corrupt_settings")
@@ -220,13 +217,12 @@ def test_a_disk_that_refuses_the_file_is_reported_not_a_crash(scene, clean_windo
 
 
 @pytest.mark.parametrize("on", [True, False])
-def test_edge_scrolling_setting_pans_the_map_or_not(clean_window, on):
+def test_edge_scrolling_setting_pans_the_map_or_not(clean_window, stack, on):
     from command_game.level.io import load_level
     from command_game.scenes.map import MapScene
     from tests.conftest import LEVELS
 
     settings.apply(settings.Settings(edge_scrolling=on, show_tutorial=False))
-    stack = SceneStack(clean_window)
     scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
     try:
         scene.camera.zoom_at(640, 400, 2.0)  # zoomed in, so there is room to pan

@@ -12,15 +12,13 @@ from command_game.render.tooltip import HOVER_DELAY_S, Tooltip, tooltip_for
 
 
 @pytest.fixture
-def map_scene(clean_window):
+def map_scene(clean_window, stack):
     from command_game import settings
     from command_game.level.io import load_level
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
     from tests.conftest import LEVELS, pump
 
     settings.apply(settings.Settings(show_tutorial=False))
-    stack = SceneStack(clean_window)
     scene = stack.push(MapScene(load_level(LEVELS / "01_singkawang.json")))
     scene.selection.set(list(scene.world.units)[:1])  # order buttons show with a selection
     for _ in range(1200):

@@ -136,12 +136,10 @@ def _press(window, symbol, modifiers=0):
 
 
 @pytest.fixture
-def first_mission(clean_window):
+def first_mission(clean_window, stack):
     from command_game.scenes.map import MapScene
-    from command_game.scenes.stack import SceneStack
 
     entry = campaign()[0]
-    stack = SceneStack(clean_window)
     scene = stack.push(MapScene(entry.level, entry.path))
     yield scene
     if stack.top is not None:

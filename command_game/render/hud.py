@@ -46,7 +46,10 @@ TOP_H = 46
 SIDE_W = 280
 ROW_H = 34
 ORDERS_TOP = 84  # the order buttons' panel reaches this high
-ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "recall")
+#: The order bar: the orders given by clicking a target, the police line and the way out
+#: (#13) among them; Siber's response and the TNI call stay on their keys and the menu.
+ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "cordon",
+               "exit_route", "recall")
 SPEEDS = (0, 1, 2, 4)
 COLLAPSIBLE = ("roster", "incidents", "obj")  # panels a header click folds away
 BUTTON_HITS = ("speed", "order", "menu", "unit", "incident")  # what a click can press
@@ -163,9 +166,16 @@ class Hud:
     def draw(self, world: Any, state: HudState) -> None:
         self.set_scale(ui_scale.effective(*self.pixel_size))
         state.mouse = (state.mouse[0] / self.scale, state.mouse[1] / self.scale)
-        with self.camera.activate(), layout.scaled(self.scale, "hud"):
+        with self.camera.activate(), layout.scaled(self.scale, "hud"), \
+                ui_scale.pixel_grid(self.scale):
             self._draw(world, state)
         self._minimap(world, state)
+        self._hits_for = (self.scale, tuple(self.pixel_size))
+
+    def hits_stale(self) -> bool:
+        """The panel boxes (``covered``, ``hit``) were laid out at another scale or size,
+        or not yet: the first frame, or the frame after a scale change."""
+        return getattr(self, "_hits_for", None) != (self.scale, tuple(self.pixel_size))
 
     def _draw(self, world: Any, state: HudState) -> None:
         self.hits = []

@@ -69,6 +69,17 @@ def active() -> Recording | None:
 
 
 @contextmanager
+def paused() -> Iterator[None]:
+    """Drawing inside is not recorded (a pass made only to lay something out)."""
+    global _current
+    held, _current = _current, None
+    try:
+        yield
+    finally:
+        _current = held
+
+
+@contextmanager
 def scaled(scale: float, owner: str = "") -> Iterator[None]:
     """Boxes recorded inside are in units of 1/scale pixels (the HUD's interface units)."""
     rec = _current

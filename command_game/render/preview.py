@@ -1,5 +1,6 @@
-"""A small map of a level for the menus (level select, briefing): districts, buildings,
-roads and office nodes (in the map scene's office colours), fitted into a screen rectangle.
+"""A small map of a level for the menus (level select, briefing): districts, parks and
+water, buildings, roads and office nodes (in the map scene's office colours), fitted into
+a screen rectangle.
 
 The map scene draws the full static map under a pan/zoom camera; a preview only needs
 to say "this is the town and these are the offices", so it is a few ShapeElementLists in
@@ -19,14 +20,18 @@ from arcade.shape_list import (
     create_rectangle_filled,
     create_triangles_filled_with_colors,
 )
+from shapely.geometry import Polygon as ShapelyPolygon
+from shapely.geometry import box
 
 from command_game.level.models import Level
-from command_game.render.static_map import OFFICE_ICONS
+from command_game.render.static_map import OFFICE_ICONS, blocks_in_water
 
 GROUND = (14, 24, 40, 255)
 DISTRICT_FILLS = ((26, 44, 70, 255), (30, 50, 66, 255), (34, 42, 72, 255), (24, 48, 60, 255))
 DISTRICT_EDGE = (66, 94, 134, 255)
 BUILDING = (48, 62, 88, 255)
+PARK = (30, 66, 60, 255)  # the map's night green and blue, a step brighter for a small map
+WATER = (22, 56, 104, 255)
 ROAD = (176, 184, 198, 255)
 #: Office markers by type, in the colours of the map scene's icons.
 OFFICE_COLORS: dict[str, tuple[int, int, int, int]] = {
@@ -105,8 +110,20 @@ class MapPreview:
         for i, district in enumerate(level.districts):
             points = [self.to_screen(x, y) for x, y in district.polygon]
             self._fill(shapes, points, DISTRICT_FILLS[i % len(DISTRICT_FILLS)])
+        features = level.features
+        frame = box(left, bottom, right, top)  # the sea beyond the town stays off the frame
+        for areas, color in ((features.parks, PARK), (features.water, WATER)) \
+                if features else ():
+            for area in areas:
+                inside = ShapelyPolygon(area.polygon).intersection(frame)
+                for part in getattr(inside, "geoms", [inside]):
+                    if isinstance(part, ShapelyPolygon) and not part.is_empty:
+                        self._fill(shapes, [self.to_screen(x, y) for x, y in
+                                            list(part.exterior.coords)[:-1]], color)
+        wet = blocks_in_water(level)
         for building in level.buildings:
-            self._fill(shapes, [self.to_screen(x, y) for x, y in building.polygon], BUILDING)
+            self._fill(shapes, [self.to_screen(x, y) for x, y in building.polygon],
+                       WATER if building.id in wet else BUILDING)
 
     def _add_edges(self, shapes: ShapeElementList) -> None:
         for district in self.level.districts:

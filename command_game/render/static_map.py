@@ -20,6 +20,8 @@ from arcade.earclip import earclip
 from arcade.shape_list import Shape, create_triangles_filled_with_colors
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import Polygon as ShapelyPolygon
+from shapely.ops import unary_union
+from shapely.prepared import prep
 
 from command_game.level.models import Level
 from command_game.render import layout
@@ -175,6 +177,16 @@ def main_road_width(level: Level) -> float:
     if len(widths) < 2:
         return float("inf")
     return widths[-1] if len(widths) <= 3 else widths[len(widths) * 2 // 3]
+
+
+def blocks_in_water(level: Level) -> set[str]:
+    """Ids of the buildings lying in the level's water (a river drawn as an obstacle):
+    maps draw them as water, not as blocks."""
+    areas = level.features.water if level.features else ()
+    if not areas:
+        return set()
+    water = prep(unary_union([ShapelyPolygon(a.polygon).buffer(2.0) for a in areas]))
+    return {b.id for b in level.buildings if water.contains(ShapelyPolygon(b.polygon))}
 
 
 def label_anchor(points: Sequence[Point], size: float) -> Point:
@@ -376,7 +388,13 @@ class StaticMapLayer:
                 anchor_y="center", italic=True, batch=self.label_batch, font_name=FONT)
 
     def _add_buildings(self, shapes: TriangleBuilder) -> None:
+        """The blocks; one lying in water (a river drawn as an obstacle, as Banyuasin's)
+        is drawn as the water it is, not as a block."""
+        wet = blocks_in_water(self.level)
         for building in self.level.buildings:
+            if building.id in wet:
+                shapes.polygon(building.polygon, WATER_FILL)
+                continue
             shapes.polygon(building.polygon, BUILDING_FILL)
             shapes.loop(building.polygon, self.icon_size * 0.05, BUILDING_EDGE)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import arcade
 import pyglet
 
-from command_game.render import layout
+from command_game.render import layout, ui_scale
 
 FONT = ("Liberation Sans", "Arial")
 FONT_MONO = ("Liberation Mono", "Courier New")
@@ -38,6 +38,7 @@ class TextPool:
         """Shows ``text`` in slot ``key`` this frame, changing only what differs; with
         ``clip``, cut with an ellipsis to that many pixels (worked out once per text)."""
         self._used.add(key)
+        x, y = ui_scale.snap(x), ui_scale.snap(y)  # whole pixels: no glyph loses a row
         label = self.slots.get(key)
         color = tuple(color)
         if label is None:

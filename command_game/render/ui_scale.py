@@ -8,6 +8,9 @@ scale that still gives that room, and Settings says so (``capped``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import arcade
 
 MIN_UNITS = (850.0, 530.0)
@@ -34,6 +37,26 @@ def effective(width: float | None = None, height: float | None = None) -> float:
 
 def capped(width: float, height: float) -> bool:
     return chosen() > window_cap(width, height) + 1e-9
+
+
+_grid = 1.0  # pixels per unit of the positions being laid out now (see pixel_grid)
+
+
+@contextmanager
+def pixel_grid(scale: float) -> Iterator[None]:
+    """Texts placed inside, in interface units drawn ``scale`` pixels each, land on whole
+    window pixels (``snap``): at a fractional pixel a glyph loses its lowest rows."""
+    global _grid
+    held, _grid = _grid, scale
+    try:
+        yield
+    finally:
+        _grid = held
+
+
+def snap(value: float) -> float:
+    """``value`` (in the units being laid out) moved to the nearest whole pixel."""
+    return round(value * _grid) / _grid
 
 
 def camera(scale: float, width: float, height: float) -> arcade.Camera2D:

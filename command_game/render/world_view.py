@@ -9,6 +9,7 @@ the unit letters are world-space labels in one batch that move only when their u
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -48,6 +49,9 @@ HOVER = (255, 230, 120, 200)
 ROUTE = (120, 190, 255, 170)
 ROUTE_SELECTED = (170, 220, 255, 240)
 CONVOY = (235, 225, 200, 255)
+CORDON = (90, 160, 255, 255)  # a police line: the units' blue, solid
+CORDON_CASING = (8, 14, 26, 230)
+EXIT = (110, 226, 150, 255)  # a way out: green, the calm end of the tension ramp
 CROWD_MIN_PX = 3.0  # a citizen is never drawn smaller than this, however far out
 MARKER_MAX_PX = 32.0  # unit, incident and convoy markers stop growing on screen here
 UNIT_BODY_M = 2 * rules.UNIT_RADIUS_M  # the body a unit pushes through the crowd with
@@ -88,6 +92,7 @@ class WorldView:
         self._crowd(world, zoom)
         self._incidents(world, time_s)
         self._convoys(world)
+        self._cordons_and_exits(world)
         self._units(world, selected)
         if hover is not None:
             self.markers.ring(hover.point[0], hover.point[1], self.size * 1.6, self.size * 0.18,
@@ -168,12 +173,53 @@ class WorldView:
                               (30, 30, 30, 255))
             self.markers.rect(convoy.x - s * 0.7, convoy.y - s * 0.35, s * 1.4, s * 0.7, CONVOY)
 
+    def _cordons_and_exits(self, world: Any) -> None:
+        """Police lines (a solid blue bar on a dark casing, with posts at its ends) and
+        open exit routes (a dashed green way from the site to its exit point, an arrow
+        pointing out): both change where the crowd can go, so both read at a glance."""
+        s = self.size
+        for a, b in world.cordons.lines():
+            a, b = _at_least((a, b), s * 3.2)  # a line shorter than its unit's icon
+            self.markers.line(*a, *b, max(1.2, s * 0.55), CORDON_CASING)
+            self.markers.line(*a, *b, max(0.8, s * 0.32), CORDON)
+            for x, y in (a, b):
+                self.markers.circle(x, y, max(0.8, s * 0.3), CORDON)
+        exits = getattr(world, "exits", None)
+        points = exits.points() if exits is not None else []
+        for unit in world.units.values():
+            if unit.state != "exit_route" or unit.target not in world.sites:
+                continue
+            site, point = world.sites[unit.target], unit.point or (unit.x, unit.y)
+            if tuple(point) in {tuple(p) for p in points}:
+                self._dashes((site.x, site.y), point, s * 0.22, s * 0.9, fade(EXIT, 0.75))
+                self._arrow((site.x, site.y), point, s)
+        for x, y in points:
+            self.markers.ring(x, y, s * 0.9, s * 0.2, EXIT)
+
+    def _dashes(self, a: tuple[float, float], b: tuple[float, float], width: float,
+                dash: float, color: tuple[int, int, int, int]) -> None:
+        length = math.hypot(b[0] - a[0], b[1] - a[1])
+        steps = max(1, int(length / dash))
+        for i in range(0, steps, 2):
+            f0, f1 = i / steps, min(1.0, (i + 1) / steps)
+            self.markers.line(a[0] + (b[0] - a[0]) * f0, a[1] + (b[1] - a[1]) * f0,
+                              a[0] + (b[0] - a[0]) * f1, a[1] + (b[1] - a[1]) * f1, width,
+                              color)
+
+    def _arrow(self, start: tuple[float, float], tip: tuple[float, float], s: float) -> None:
+        """A head at ``tip`` pointing away from ``start``: the way the crowd leaves."""
+        dx, dy = tip[0] - start[0], tip[1] - start[1]
+        length = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / length, dy / length
+        x, y = tip[0] + ux * s * 1.6, tip[1] + uy * s * 1.6
+        back = (x - ux * s * 1.3, y - uy * s * 1.3)
+        self.markers.polygon([(x, y), (back[0] - uy * s * 0.8, back[1] + ux * s * 0.8),
+                              (back[0] + uy * s * 0.8, back[1] - ux * s * 0.8)], EXIT)
+
     def _units(self, world: Any, selected: set[str]) -> None:
         """Unit icons; zoomed in, never smaller than the unit's body, so the gap a unit
         opens in a crowd is the icon's own outline."""
         s = max(self.size * 0.95, UNIT_BODY_M / 1.15)
-        for a, b in world.cordons.lines():  # police lines the crowd cannot cross
-            self.markers.polyline([a, b], max(0.8, s * 0.25), (70, 140, 255, 230))
         for unit in world.units.values():
             if unit.route:
                 self.markers.polyline([(unit.x, unit.y), *unit.route], s * 0.14,
@@ -217,6 +263,19 @@ class WorldView:
             return
         self.labels.put(key, text, round(sx), round(sy), color, size=size_px,
                         anchor_x="center", anchor_y="center", bold=True)
+
+
+def _at_least(line, length: float):
+    """The line, drawn at least ``length`` long about its middle: the map symbol of a
+    cordon reaches past the icon of the unit that holds it, as the unit's own icon is
+    larger than its people are."""
+    (ax, ay), (bx, by) = line
+    now = math.hypot(bx - ax, by - ay)
+    if now >= length or now == 0:
+        return line
+    k = length / now / 2
+    mx, my = (ax + bx) / 2, (ay + by) / 2
+    return (mx - (bx - ax) * k, my - (by - ay) * k), (mx + (bx - ax) * k, my + (by - ay) * k)
 
 
 def lift(colors: np.ndarray, amount: float = 0.3) -> np.ndarray:

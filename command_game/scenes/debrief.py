@@ -276,7 +276,7 @@ class DebriefScene(ui.UIScene):
         f = self.fit
         self.units = (w / f, h / f)
         uw, uh = self.units
-        with layout.scaled(f, "debrief"):
+        with layout.scaled(f, "debrief"), ui_scale.pixel_grid(f):
             self._draw_columns(uw, uh, f)
         with ui_scale.camera(f, w, h).activate(), layout.scaled(f, "debrief"):
             self.shapes.draw()

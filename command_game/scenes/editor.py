@@ -27,12 +27,13 @@ from command_game.i18n import t
 from command_game.level.models import Level
 from command_game.level.problems import Problem
 from command_game.level.tiled import export_tiled, import_tiled_data
+from command_game.render import layout, ui_scale
 from command_game.render.map_camera import MapCamera
 from command_game.render.static_map import StaticMapLayer
 from command_game.render.text_pool import fit_ellipsis
 from command_game.scenes import editor_overlay as overlay
 from command_game.scenes import ui
-from command_game.scenes.editor_panel import FieldForm, ProblemList, WidgetGroup
+from command_game.scenes.editor_panel import FieldForm, ProblemList, WidgetGroup, fit_scale
 from command_game.scenes.editor_sidebar import (
     PANEL_W,
     PROBLEMS_H,
@@ -47,7 +48,7 @@ from command_game.scenes.stack import Scene
 
 TOOL_KEYS = {getattr(arcade.key, f"KEY_{i + 1}"): tool for i, tool in enumerate(TOOLS)}
 SNAP_M = 10.0
-PICK_PX = 9.0
+PICK_PX = 9.0  # interface units
 MAP_FAST_S = 0.04  # a map layer rebuilt faster than this follows every edit at once
 MAP_IDLE_S = 0.3  # otherwise it is rebuilt once edits pause this long
 
@@ -93,9 +94,9 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.title_text = ui.text("", 13, ui.TEXT, bold=True)
         self.status_text = ui.text("", 11, ui.TEXT_MUTED)
         self.hint_text = ui.text("", 11, ui.TEXT_MUTED)
-        self._hint_for: tuple[str, int] | None = None
         self.hover_text = ui.text("", 11, ui.GOLD)
         self.hover: Ref | None = None
+        self.s = fit_scale(*self.window.get_size())  # pixels per interface unit
 
     # --- the document ---------------------------------------------------------------
     @property
@@ -112,6 +113,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
     def refresh(self, force_map: bool = False) -> None:
         """After any change: revalidate and update the panels (once per revision), and
         rebuild the map layer when it is due (see _map_due)."""
+        self._follow_scale()
         dragging = self.drag is not None and self.drag["kind"] == "move"
         if self.doc.revision != self._seen_revision and dragging and \
                 self._check_cost > MAP_FAST_S / 4 and self.camera is not None:
@@ -128,10 +130,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             self.selection = [r for r in self.selection if self.doc.get(r) is not None]
             if self.hover is not None and self.doc.get(self.hover) is None:
                 self.hover = None
-            self.problem_list.show(self.problems, self.problems_rect)
-            self._rebuild_panel()
-            self.form.sync(self.doc.data)
-            self._rebuild_toolbar()
+            self._lay_out()
         if self._map_revision != self.doc.revision and (force_map or self._map_due()):
             started = time.perf_counter()
             if self.layer is None:
@@ -140,6 +139,14 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
                 self.layer.rebuild(self._preview)
             self._map_cost = time.perf_counter() - started
             self._map_revision = self.doc.revision
+
+    def _lay_out(self) -> None:
+        """The problem list, the panel and the tool bar, for this revision, window size
+        and scale (each rebuilds only what changed)."""
+        self.problem_list.show(self.problems, self.problems_box, self.s)
+        self._rebuild_panel()
+        self.form.sync(self.doc.data)
+        self._rebuild_toolbar()
 
     def _map_due(self) -> bool:
         """The game's map layer rebuilds whole (0.1-0.4 s on a large map): on a large map
@@ -155,18 +162,46 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self._status_at = time.monotonic()
 
     # --- layout -----------------------------------------------------------------------
+    def _follow_scale(self) -> None:
+        """The panels follow the UI scale (and the window's size): laid out again when the
+        scale they are drawn at changes."""
+        fit = fit_scale(*self.window.get_size())
+        if abs(fit - self.s) < 1e-6:
+            return
+        self.s = fit
+        if self.camera is not None:  # laid out again; the level needs no new check
+            self.camera.set_viewport(self.map_viewport)
+            self._lay_out()
+
+    @property
+    def units(self) -> tuple[float, float]:
+        """The window's size in interface units."""
+        return self.window.width / self.s, self.window.height / self.s
+
     @property
     def map_viewport(self) -> tuple[int, int, int, int]:
-        w, h = self.window.width, self.window.height
-        return (TOOLBAR_W, PROBLEMS_H, w - TOOLBAR_W - PANEL_W, h - TOP_H - PROBLEMS_H)
+        """Where the map shows, in window pixels: between the bars and the panels."""
+        s, (w, h) = self.s, self.window.get_size()
+        left, bottom = round(TOOLBAR_W * s), round(PROBLEMS_H * s)
+        return (left, bottom, w - left - round(PANEL_W * s), h - round(TOP_H * s) - bottom)
 
     @property
-    def problems_rect(self) -> arcade.Rect:
-        return arcade.LBWH(TOOLBAR_W, 0, self.window.width - TOOLBAR_W - PANEL_W, PROBLEMS_H)
+    def problems_box(self) -> arcade.Rect:
+        """The problem list along the bottom, in interface units."""
+        return arcade.LBWH(TOOLBAR_W, 0, self.units[0] - TOOLBAR_W - PANEL_W, PROBLEMS_H)
 
     @property
-    def panel_rect(self) -> arcade.Rect:
-        return arcade.LBWH(self.window.width - PANEL_W, 0, PANEL_W, self.window.height - TOP_H)
+    def panel_box(self) -> arcade.Rect:
+        """The property panel on the right, in interface units."""
+        w, h = self.units
+        return arcade.LBWH(w - PANEL_W, 0, PANEL_W, h - TOP_H)
+
+    def _panels_px(self) -> tuple[tuple[float, float, float, float], ...]:
+        """(left, bottom, right, top) window pixels of the bars and panels round the map."""
+        left, bottom, width, height = self.map_viewport
+        w, h = self.window.get_size()
+        return ((0, 0, left, h), (left + width, 0, w, h), (0, 0, w, bottom),
+                (0, bottom + height, w, h))
 
     def in_map(self, x: float, y: float) -> bool:
         left, bottom, w, h = self.map_viewport
@@ -221,7 +256,8 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
                 action()
             return run
 
-        self.dialog = ui.Dialog(title, body, {text: chosen(a) for text, a in choices.items()})
+        self.dialog = ui.Dialog(title, body, {text: chosen(a) for text, a in choices.items()},
+                                scale=self.s)
         self.ui.add(self.dialog, layer=2)
 
     def _offer_recovery(self, recovery) -> None:
@@ -390,7 +426,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         return self.camera.to_world(x, y)
 
     def pick_radius(self) -> float:
-        return PICK_PX / (self.camera.zoom if self.camera else 1.0)
+        return PICK_PX * self.s / (self.camera.zoom if self.camera else 1.0)
 
     # --- keyboard -----------------------------------------------------------------------
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
@@ -458,9 +494,10 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.clear(color=ui.BACKGROUND)
         assert self.camera is not None and self.layer is not None
         w, h = self.doc.data["map"].get("width_m", 0), self.doc.data["map"].get("height_m", 0)
+        self.layer.covered = self._panels_px()  # the map's names keep off the panels
         with self.camera.activate():
             self.layer.draw()
-            zoom = self.camera.zoom
+            zoom = self.camera.zoom / self.s  # handles keep their size in interface units
             if self.snap_on and isinstance(w, (int, float)) and isinstance(h, (int, float)):
                 overlay.draw_grid(float(w), float(h), SNAP_M, zoom)
             overlay.draw_boundary(float(w or 0), float(h or 0), zoom)
@@ -472,16 +509,20 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
             if self.drag is not None and self.drag["kind"] == "box" and "end" in self.drag:
                 overlay.draw_box(*self.drag["start"], *self.drag["end"], zoom)
         self.window.default_camera.use()
-        self._draw_chrome()
+        with ui_scale.camera(self.s, *self.window.get_size()).activate(), \
+                layout.scaled(self.s, "editor"), ui_scale.pixel_grid(self.s):
+            self._draw_chrome()
+        self.window.default_camera.use()
         self.ui.draw()
         ui.record_widgets(self.ui)
 
     def _draw_chrome(self) -> None:
-        width, height = self.window.width, self.window.height
+        """The bars and panels round the map, in interface units."""
+        width, height = self.units
         arcade.draw_lbwh_rectangle_filled(0, height - TOP_H, width, TOP_H, ui.PANEL_HEADER)
         arcade.draw_lbwh_rectangle_filled(0, height - TOP_H - 2, width, 2, ui.GOLD)
-        for rect in (arcade.LBWH(0, 0, TOOLBAR_W, height - TOP_H), self.panel_rect,
-                     self.problems_rect):
+        for rect in (arcade.LBWH(0, 0, TOOLBAR_W, height - TOP_H), self.panel_box,
+                     self.problems_box):
             arcade.draw_rect_filled(rect, ui.BACKGROUND)  # the map's labels stop here
             ui.draw_panel(rect)
         title = self.doc.data.get("meta", {}).get("title", {})
@@ -489,20 +530,18 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         where = Path(self.doc.path).name if self.doc.path else t("editor.new_file")
         mark = " *" if self.doc.modified else ""
         ui.place(self.title_text, 12, height - 26)
-        _set_text(self.title_text, f"{t('editor.title')}: {name}{mark}  ·  {where}")
+        _fit(self.title_text, f"{t('editor.title')}: {name}{mark}  ·  {where}", width - 24)
         self.title_text.draw()
         if self.status and time.monotonic() - self._status_at < 12:
             ui.place(self.status_text, TOOLBAR_W + 10, PROBLEMS_H + 8)
-            _set_text(self.status_text, self.status)
+            _fit(self.status_text, self.status, self.problems_box.width - 40)
             arcade.draw_lbwh_rectangle_filled(TOOLBAR_W, PROBLEMS_H, self.status_text
                                               .content_width + 20, 24, (10, 18, 33, 220))
             self.status_text.draw()
         ui.place(self.hint_text, TOOLBAR_W + 10, 8)
-        if self._hint_for != (t("editor.keys"), width):  # cut once, not every frame
-            self._hint_for = (t("editor.keys"), width)
-            fit_ellipsis(self.hint_text, t("editor.keys"), self.problems_rect.width - 20)
+        _fit(self.hint_text, t("editor.keys"), self.problems_box.width - 20)
         self.hint_text.draw()
-        self.problem_list.draw(self.problems_rect)
+        self.problem_list.draw(self.problems_box)
         self._draw_hover()
 
     def _draw_hover(self) -> None:
@@ -510,7 +549,7 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         names the panel's dropdowns use."""
         if self.hover is None or self.cursor is None or self.camera is None:
             return
-        sx, sy = self.camera.to_screen(*self.cursor)
+        sx, sy = (v / self.s for v in self.camera.to_screen(*self.cursor))
         _set_text(self.hover_text, f"{t('editor.kind.' + self.hover.collection)}: "
                                    f"{self.hover.id}")
         ui.place(self.hover_text, sx + 14, sy + 12)
@@ -522,6 +561,14 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
 def _set_text(text: arcade.Text, value: str) -> None:
     if text.text != value:
         text.text = value
+
+
+def _fit(label: arcade.Text, value: str, width: float) -> None:
+    """Shows ``value`` cut to ``width``; worked out once per text and width, not every
+    frame (each cut re-lays out the glyphs)."""
+    if getattr(label, "fitted_for", None) != (value, width):
+        label.fitted_for = (value, width)
+        fit_ellipsis(label, value, width)
 
 
 def _collection_of(path: tuple) -> str:

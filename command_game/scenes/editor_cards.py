@@ -16,11 +16,19 @@ from arcade.gui import UIInputText, UIManager
 
 from command_game.editor import cards as card_edits
 from command_game.i18n import t
+from command_game.render import layout, ui_scale
 from command_game.scenes import ui
-from command_game.scenes.editor_panel import WidgetGroup, flat, label
+from command_game.scenes.editor_panel import (
+    STYLE_ACTIVE,
+    WidgetGroup,
+    clip_text,
+    fit_scale,
+    flat,
+    label,
+)
 from command_game.scenes.stack import Scene
 
-LIST_W = 260
+LIST_W = 260  # interface units, like every size here
 VARIATION = -1  # the list entry of the variation block
 
 
@@ -34,8 +42,10 @@ class EditorCardsScene(Scene):
         self.message = ""
         self._list = WidgetGroup(self.ui)
         self._fixed = WidgetGroup(self.ui)
+        self.s = fit_scale(*self.window.get_size())
         self.title = ui.text(t("editor.cards.title"), 16, ui.GOLD, font=ui.FONT_DISPLAY)
-        self.status = ui.text("", 11, ui.TEXT_MUTED, width=self.window.width - LIST_W - 60)
+        self.status = ui.text("", 11, ui.TEXT_MUTED,
+                              width=int(self.window.width / self.s - LIST_W - 60))
         self._build()
 
     @property
@@ -44,34 +54,41 @@ class EditorCardsScene(Scene):
 
     # --- widgets --------------------------------------------------------------------
     def _build(self) -> None:
-        w, h = self.window.width, self.window.height
+        """The text area, its buttons and the list, in interface units of ``s`` pixels."""
+        s = self.s
+        w, h = self.window.width / s, self.window.height / s
+        text = self.area.text if hasattr(self, "area") else self._text()
         self._fixed.clear()
         left = 20 + LIST_W + 20
         self.area = self._fixed.add(UIInputText(
-            x=left, y=96, width=w - left - 20, height=h - 96 - 70, text=self._text(),
-            font_name=ui.FONT_MONO, font_size=11, text_color=ui.TEXT, caret_color=ui.GOLD,
-            multiline=True))
+            x=left * s, y=96 * s, width=(w - left - 20) * s, height=(h - 96 - 70) * s,
+            text=text, font_name=ui.FONT_MONO, font_size=11 * s, text_color=ui.TEXT,
+            caret_color=ui.GOLD, multiline=True))
         buttons = (("editor.cards.apply", self.apply), ("editor.cards.undo", self.undo),
                    ("editor.cards.back", self.back))
         for i, (key, action) in enumerate(buttons):
-            self._fixed.add(flat(t(key), action, left + i * 150, 20, 140, 32))
-        self._fixed.add(flat(t("editor.cards.add"), self.add, 20, 60, LIST_W, 28))
-        self._fixed.add(flat(t("editor.cards.delete"), self.delete, 20, 24, LIST_W, 28))
+            self._fixed.add(flat(t(key), action, left + i * 180, 20, 170, 32, scale=s))
+        self._fixed.add(flat(t("editor.cards.add"), self.add, 20, 60, LIST_W, 28, scale=s))
+        self._fixed.add(flat(t("editor.cards.delete"), self.delete, 20, 24, LIST_W, 28,
+                             scale=s))
         self._build_list()
 
     def _build_list(self) -> None:
         self._list.clear()
-        y = self.window.height - 70 - 28
+        s = self.s
+        top = self.window.height / s - 70 - 28
+        room = max(1, int((top - 100) // 30))  # down to the Add and Delete buttons
+        y = top
         entries = [(VARIATION, t("editor.cards.variation"))] + [
             (i, f"{c.get('id')} · {c.get('at_s', 0):g}s")
             for i, c in enumerate(card_edits.cards(self.doc))]
-        for index, text in entries[:16]:
-            style = None if index != self.index else _selected_style()
-            self._list.add(flat(text[:34], lambda index=index: self.show(index), 20, y, LIST_W,
-                                26, style=style))
+        for index, text in entries[:room]:
+            style = None if index != self.index else STYLE_ACTIVE
+            self._list.add(flat(clip_text(text, LIST_W - 14, s), lambda index=index:
+                                self.show(index), 20, y, LIST_W, 26, style=style, scale=s))
             y -= 30
         self._list.add(label(t("editor.cards.count", count=len(entries) - 1), 20, y - 4,
-                             LIST_W, 11))
+                             LIST_W, 11, scale=s))
 
     def _text(self) -> str:
         if self.index == VARIATION or self.index >= len(card_edits.cards(self.doc)):
@@ -129,13 +146,25 @@ class EditorCardsScene(Scene):
     def on_hide_view(self) -> None:
         self.ui.disable()
 
+    def on_resize(self, width: int, height: int) -> None:
+        self.s = fit_scale(width, height)
+        self.status.width = int(width / self.s - LIST_W - 60)
+        self._build()
+
     def on_draw(self) -> None:
+        if abs(fit_scale(*self.window.get_size()) - self.s) > 1e-6:
+            self.on_resize(*self.window.get_size())
         self.clear(color=ui.BACKGROUND)
-        ui.place(self.title, 20, self.window.height - 40)
-        self.title.draw()
-        ui.place(self.status, 20 + LIST_W + 20, 84)
-        self.status.draw()
+        w, h = self.window.get_size()
+        with ui_scale.camera(self.s, w, h).activate(), layout.scaled(self.s, "editor"), \
+                ui_scale.pixel_grid(self.s):
+            ui.place(self.title, 20, h / self.s - 40)
+            self.title.draw()
+            ui.place(self.status, 20 + LIST_W + 20, 84)
+            self.status.draw()
+        self.window.default_camera.use()
         self.ui.draw()
+        ui.record_widgets(self.ui)
 
     def on_key_press(self, symbol: int, modifiers: int) -> bool | None:
         ctrl = modifiers & (arcade.key.MOD_CTRL | arcade.key.MOD_COMMAND)
@@ -154,9 +183,3 @@ class EditorCardsScene(Scene):
             self.undo()
             return True
         return None
-
-
-def _selected_style():
-    from command_game.scenes.editor_panel import STYLE_ACTIVE
-
-    return STYLE_ACTIVE

@@ -1,9 +1,10 @@
 """The editor's tool bar and side panel: tools, actions, tabs and what each tab shows.
 
 A mixin of EditorScene (it reads the scene's document and selection and calls its
-commands), kept apart so the scene file is about input and drawing. Widgets are built
-once per window size, or when what a tab shows changes, because making arcade.gui
-widgets is slow; in between they are only restyled.
+commands), kept apart so the scene file is about input and drawing. Positions are in
+interface units (the scene's ``s`` pixels each). Widgets are built once per window size
+and scale, or when what a tab shows changes, because making arcade.gui widgets is slow;
+in between they are only restyled.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-
-from arcade.gui import UIDropdown
 
 from command_game.editor import edits
 from command_game.editor.document import COLLECTIONS, Ref
@@ -24,7 +23,7 @@ from command_game.level.models import OFFICE_TYPES as ALL_OFFICE_TYPES
 from command_game.level.problems import LevelError
 from command_game.level.tiled import import_tiled_data
 from command_game.scenes import ui
-from command_game.scenes.editor_panel import STYLE, STYLE_ACTIVE, flat, label
+from command_game.scenes.editor_panel import STYLE, STYLE_ACTIVE, clip_text, dropdown, flat, label
 from command_game.userdata import levels_dir
 
 TOOLS = ("select", "district", "building", "road", "office", "crowd", "incident")
@@ -44,22 +43,23 @@ class SidebarMixin:
     def _rebuild_toolbar(self) -> None:
         """Builds the tool bar and the panel tabs once per window size; after that
         _update_toolbar only restyles them (making arcade.gui widgets is slow)."""
-        if getattr(self, "_toolbar_height", None) == self.window.height:
+        shape = (self.window.get_size(), self.s)
+        if getattr(self, "_toolbar_shape", None) == shape:
             self._update_toolbar()
             return
-        self._toolbar_height = self.window.height
+        self._toolbar_shape = shape
         self._toolbar.clear()
-        x, w = 8, TOOLBAR_W - 16
-        y = self.window.height - TOP_H - 36
+        self._style_on = ui.scaled_style(STYLE_ACTIVE, self.s)
+        self._style_off = ui.scaled_style(STYLE, self.s)
+        s, (x, w) = self.s, (8, TOOLBAR_W - 16)
+        y = self.units[1] - TOP_H - 36
         self._tool_buttons = {}
         for i, tool in enumerate(TOOLS):
             self._tool_buttons[tool] = self._toolbar.add(flat(
                 f"{i + 1}  {t('editor.tool.' + tool)}", lambda tool=tool: self.set_tool(tool),
-                x, y, w, 28))
+                x, y, w, 28, scale=s))
             y -= 32
-        self._office_types = UIDropdown(x=x, y=y, width=w, height=26, default=self.office_type,
-                                        options=list(OFFICE_TYPES), primary_style=STYLE,
-                                        dropdown_style=STYLE, active_style=STYLE_ACTIVE)
+        self._office_types = dropdown(self.office_type, list(OFFICE_TYPES), x, y, w, 26, s)
         self._office_types.event("on_change")(lambda e: self._set_office_type(e.new_value))
         self._toolbar.add(self._office_types, layer=1)
         y -= 40
@@ -70,22 +70,22 @@ class SidebarMixin:
                              ("exit", self.leave)):
             self._action_buttons[name] = self._toolbar.add(flat(
                 t("editor.action." + name if name != "snap" else "editor.action.snap_on"),
-                action, x, y, w, 28))
+                action, x, y, w, 28, scale=s))
             y -= 32
-        rect = self.panel_rect
+        rect = self.panel_box
         tab_w = (rect.width - 20) / len(TABS)
         self._tab_buttons = {
             tab: self._toolbar.add(flat(t("editor.tab." + tab), lambda tab=tab: self.set_tab(tab),
                                         rect.left + 10 + i * tab_w, rect.top - 34, tab_w - 4,
-                                        26))
+                                        26, scale=s))
             for i, tab in enumerate(TABS)}
         self._update_toolbar()
 
     def _update_toolbar(self) -> None:
         for tool, button in self._tool_buttons.items():
-            restyle(button, STYLE_ACTIVE if tool == self.tool else STYLE)
+            restyle(button, self._style_on if tool == self.tool else self._style_off)
         for tab, button in self._tab_buttons.items():
-            restyle(button, STYLE_ACTIVE if tab == self.tab else STYLE)
+            restyle(button, self._style_on if tab == self.tab else self._style_off)
         self._office_types.visible = self.tool == "office"
         self._action_buttons["undo"].disabled = not self.doc.can_undo
         self._action_buttons["redo"].disabled = not self.doc.can_redo
@@ -112,7 +112,7 @@ class SidebarMixin:
         return tuple(p.name for p in tiled_maps()[:4])
 
     def _rebuild_panel(self) -> None:
-        key = (self.tab, self.window.height, self._panel_content_key())
+        key = (self.tab, self.window.get_size(), self.s, self._panel_content_key())
         if key == self._panel_key:
             return
         self._panel_key = key
@@ -121,42 +121,47 @@ class SidebarMixin:
         self.form.rows = []
         if hasattr(self, "_tab_buttons"):
             self._update_toolbar()
-        rect = self.panel_rect
+        rect = self.panel_box
         x, width = rect.left + 10, rect.width - 20
+        self.form.scale = self.s
         getattr(self, f"_panel_{self.tab}")(x, rect.top - 46, width)
 
     def _panel_selection(self, x: float, top: float, width: float) -> None:
         if len(self.selection) != 1:
             text = (t("editor.panel.nothing") if not self.selection else
                     t("editor.panel.many", count=len(self.selection)))
-            self._panel.add(label(text, x, top - 22, width, 12, ui.TEXT))
+            self._panel.add(label(text, x, top - 22, width, 12, ui.TEXT, scale=self.s))
             if self.selection:
                 self._panel.add(flat(t("editor.action.delete"), self.delete_selection, x,
-                                     top - 56, 120))
+                                     top - 56, 120, scale=self.s))
             return
         ref = self.selection[0]
         item = self.doc.get(ref) or {}
         self._panel.add(label(t("editor.kind." + ref.collection) + f": {ref.id}", x, top - 22,
-                              width, 12, ui.GOLD, bold=True))
+                              width, 12, ui.GOLD, bold=True, scale=self.s))
         base = edits.object_path(self.doc, ref)
         y = self.form.build(fields_for(self.doc, ref), base, item, x, top - 30, width)
-        self._panel.add(flat(t("editor.action.delete"), self.delete_selection, x, y - 36, 120))
+        self._panel.add(flat(t("editor.action.delete"), self.delete_selection, x, y - 34, 120,
+                             scale=self.s))
 
     def _panel_level(self, x: float, top: float, width: float) -> None:
+        s = self.s
         self._panel.add(label(t("editor.panel.level"), x, top - 22, width, 12, ui.GOLD,
-                              bold=True))
+                              bold=True, scale=s))
         y = self.form.build(list(LEVEL_FIELDS), (), self.doc.data, x, top - 30, width)
-        y -= 44
+        y -= 40
         folder = levels_dir()
         self._panel.add(label(t("editor.panel.tiled", folder=f"\u2026/{folder.parent.name}/"
-                                f"{folder.name}"), x, y, width, 10, lines=2))
+                                f"{folder.name}"), x, y, width, 10, lines=2, scale=s))
         if not tiled_maps():
-            y -= 38
-            self._panel.add(label(t("editor.panel.no_tiled"), x, y, width, 10, lines=2))
+            y -= 34
+            self._panel.add(label(t("editor.panel.no_tiled"), x, y, width, 10, lines=2,
+                                  scale=s))
         for path in tiled_maps()[:4]:
             y -= 28
             self._panel.add(flat(t("editor.action.import", name=path.name),
-                                 lambda path=path: self.import_tmj(path), x, y, width, 24))
+                                 lambda path=path: self.import_tmj(path), x, y, width, 24,
+                                 scale=s))
 
     def import_tmj(self, path: Path) -> None:
         """Brings a Tiled map's geometry and properties into this level (undoable)."""
@@ -171,40 +176,37 @@ class SidebarMixin:
 
     def _panel_roster(self, x: float, top: float, width: float) -> None:
         y = self._list_rows("units", x, top, width)
-        unit_type = UIDropdown(x=x, y=y - 30, width=150, height=26, default="samapta",
-                               options=list(UNIT_TYPES), primary_style=STYLE,
-                               dropdown_style=STYLE, active_style=STYLE_ACTIVE)
+        unit_type = dropdown("samapta", list(UNIT_TYPES), x, y - 30, 150, 26, self.s)
         self._panel.add(unit_type, layer=1)
         self._panel.add(flat(t("editor.action.add_unit"),
                              lambda: self.add_and_select(edits.add_unit(self.doc, unit_type.value)),
-                             x + 160, y - 30, width - 160))
+                             x + 160, y - 30, width - 160, scale=self.s))
 
     def _panel_script(self, x: float, top: float, width: float) -> None:
-        y = top
+        y, s = top, self.s
         lists = ("incidents", "objectives", "triggers", "convoys")
         room = top - 100 - len(lists) * 28  # the add buttons and the cards' below the lists
         rows = max(1, min(LIST_ROWS, int(room // 26) // len(lists)))
         for collection in lists:
             y = self._list_rows(collection, x, y, width, rows) - 6
-        kind = UIDropdown(x=x, y=y - 24, width=150, height=26, default="hold_site",
-                          options=list(OBJECTIVE_KINDS), primary_style=STYLE,
-                          dropdown_style=STYLE, active_style=STYLE_ACTIVE)
+        kind = dropdown("hold_site", list(OBJECTIVE_KINDS), x, y - 24, 150, 26, s)
         self._panel.add(kind, layer=1)
         self._panel.add(flat(t("editor.action.add_objective"),
                              lambda: self.add_and_select(edits.add_objective(self.doc,
                                                                              kind.value)),
-                             x + 160, y - 24, width - 160))
+                             x + 160, y - 24, width - 160, scale=s))
         site = self._default_site()
         self._panel.add(flat(t("editor.action.add_incident"),
                              lambda: self.add_and_select(edits.add_incident(self.doc, site)),
-                             x, y - 56, 104))
+                             x, y - 56, 104, scale=s))
         self._panel.add(flat(t("editor.action.add_trigger"),
                              lambda: self.add_and_select(edits.add_trigger(self.doc, site)),
-                             x + 108, y - 56, 104))
+                             x + 108, y - 56, 104, scale=s))
         self._panel.add(flat(t("editor.action.add_convoy"),
                              lambda: self.add_and_select(edits.add_convoy(self.doc)),
-                             x + 216, y - 56, width - 216))
-        self._panel.add(flat(t("editor.action.cards"), self.open_cards, x, y - 88, width))
+                             x + 216, y - 56, width - 216, scale=s))
+        self._panel.add(flat(t("editor.action.cards"), self.open_cards, x, y - 88, width,
+                             scale=s))
 
     @staticmethod
     def _describe(collection: str, item: dict[str, Any]) -> str:
@@ -229,13 +231,14 @@ class SidebarMixin:
         """A collection's heading (with its count) and its first ``rows`` items."""
         items = self.doc.items(collection)
         self._panel.add(label(f"{t('editor.kind.' + collection)} ({len(items)})", x, top - 20,
-                              width, 12, ui.GOLD, bold=True))
+                              width, 12, ui.GOLD, bold=True, scale=self.s))
         y = top - 22
         for item in items[:rows]:
             y -= 26
             ref = Ref(collection, item.get("id", ""))
-            self._panel.add(flat(self._describe(collection, item)[:40],
-                                 lambda ref=ref: self.select([ref]), x, y, width, 24))
+            self._panel.add(flat(clip_text(self._describe(collection, item), width - 14, self.s),
+                                 lambda ref=ref: self.select([ref]), x, y, width, 24,
+                                 scale=self.s))
         return y
 
     def set_tab(self, tab: str) -> None:

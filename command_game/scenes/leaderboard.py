@@ -374,7 +374,8 @@ class LeaderboardScene(ui.UIScene):
         """The table and the splits panel in interface units (pixels over the fit)."""
         f = self.fit
         w, h = self.window.get_size()
-        with ui_scale.camera(f, w, h).activate(), layout.scaled(f, "board"):
+        with ui_scale.camera(f, w, h).activate(), layout.scaled(f, "board"), \
+                ui_scale.pixel_grid(f):
             self._draw_board(w / f, h / f, (ui.TitleBar.HEIGHT + 22) / f + 22)
         self.window.default_camera.use()
 

@@ -247,6 +247,9 @@ class MapScene(Scene):
         if abs(ui_scale.effective(*self.window.get_size()) - self.hud.scale) > 1e-6:
             self.fit_view()  # back from Settings with another UI scale
         hover = self._hover_target()
+        if self.hud.hits_stale():  # lay the panels out first (the map draws over this pass)
+            with layout.paused():
+                self.hud.draw(self.world, self._hud_state())
         self.static_layer.covered = self.hud.covered()  # map labels keep off the panels
         self.map_view.draw(self.camera)  # the static map; stands in for the clear
         with self.camera.activate(), layout.scaled(1.0, "world"):
@@ -536,8 +539,8 @@ class MapScene(Scene):
         over_map = self._mouse_inside and self.hud.hit(*self._mouse) is None
         if target is None and over_map:
             target = self.target_at(*self._mouse)
-        if target is not None and target.kind == "point" and kind not in ("move", "cordon") \
-                and over_map:
+        if target is not None and target.kind == "point" and over_map \
+                and kind not in ("move", "cordon", "exit_route"):
             target = self._nearest_node(target.point) or target  # P on a road: its node
         if target is not None and kind in ORDER_MENU[target.kind]:
             self.order(kind, target)

@@ -152,7 +152,8 @@ class SettingsScene(ui.UIScene):
             self._add_tabs(top)
             top -= (ROW_HEIGHT + 14) * s
         back_top = BACK_Y + ROW_HEIGHT * s + 12
-        room = self.window.height + top - back_top - 18 - STRIP * s + ROW_SPACE * s
+        strip = 0 if self.page == "keys" else STRIP * s  # the palette strip: general only
+        room = self.window.height + top - back_top - 18 - strip + ROW_SPACE * s
         fit = max(3, int(room // ((ROW_HEIGHT + ROW_SPACE) * s)))
         self.offsets = (self.offsets + [0, 0])[:len(columns)]
         self.boxes, self.more, self._shown = [], [], set()
@@ -495,8 +496,8 @@ class SettingsScene(ui.UIScene):
             above, below = self.more[i]
             if above:
                 _arrow(r.right + 4, r.top + 2, 1)
-            if below:
-                _arrow(r.right + 4, r.bottom - 8 - strip, -1)
+            if below:  # under the last row, above the palette strip and its labels
+                _arrow(r.right + 4, r.bottom - 8, -1)
 
     def draw_over(self) -> None:
         self._draw_palette_strip()

@@ -90,6 +90,12 @@ class SceneStack:
         self._add(scene)
         return scene
 
+    def clear(self) -> None:
+        """Empties the stack: every scene leaves (top first), none is resumed."""
+        while self._scenes:
+            self._remove_top()
+        self.window.hide_view()
+
     def draw_below(self, scene: Scene) -> None:
         """Draws the scene right under `scene`. If that one is an overlay too, its own
         on_draw draws what is under it, so each scene is drawn once, bottom first."""

@@ -178,7 +178,9 @@ class Tutorial:
         hud = ui_scale.effective()  # the HUD is laid out at this scale
         s = min(hud, 1.5)
         left, right = SIDE * hud, width - SIDE * hud
-        if right - left < 480 * s:  # side panels too wide at this scale: overlap them
+        if right - left < 480 * s:  # side panels too wide at this scale: overlap the right
+            right = width - 20  # ones (incidents, objectives), never the unit roster the
+        if right - left < 480 * s:  # first step asks to click in; at worst overlap both
             left, right = max(20, width / 2 - 320 * s), min(width - 20, width / 2 + 320 * s)
         top = height - TOP_BAR * hud - 10
         self._refresh_labels(right - left, s)

@@ -214,9 +214,12 @@ def text(
 def place(label: arcade.Text, x: float, y: float) -> None:
     """Moves a Text only when its position changed (moving re-lays out the glyphs).
 
-    Whole pixels: at some fractional positions the glyphs lose their lowest rows.
+    Whole pixels (of the scale being drawn at, ``ui_scale.pixel_grid``): at some
+    fractional positions the glyphs lose their lowest rows.
     """
-    x, y = round(x), round(y)
+    from command_game.render import ui_scale
+
+    x, y = ui_scale.snap(x), ui_scale.snap(y)
     if label.x != x or label.y != y:
         label.position = (x, y)
 
@@ -459,20 +462,21 @@ class Dialog(arcade.gui.UIMouseFilterMixin, arcade.gui.UIAnchorLayout):
     style of its own. Each choice's text maps to what it does; the first is the primary."""
 
     def __init__(self, title: str, body: str, choices: dict[str, Callable[[], object]],
-                 width: float = 520) -> None:
+                 width: float = 520, scale: float = 1.0) -> None:
         super().__init__(size_hint=(1, 1))
+        s = scale
         self.with_background(color=DIM_OVERLAY)
-        panel = arcade.gui.UIBoxLayout(vertical=True, space_between=16, align="left")
-        panel.with_padding(all=22).with_background(color=PANEL_HEADER)
+        panel = arcade.gui.UIBoxLayout(vertical=True, space_between=round(16 * s), align="left")
+        panel.with_padding(all=round(22 * s)).with_background(color=PANEL_HEADER)
         panel.with_border(color=GOLD, width=2)
-        panel.add(arcade.gui.UILabel(text=title, font_name=FONT_DISPLAY, font_size=18,
+        panel.add(arcade.gui.UILabel(text=title, font_name=FONT_DISPLAY, font_size=18 * s,
                                      text_color=GOLD))
-        panel.add(arcade.gui.UILabel(text=body, width=width - 44, multiline=True,
-                                     font_name=FONT_BODY, font_size=13, text_color=TEXT))
-        self.buttons = [button(text, action, width=150, height=40,
+        panel.add(arcade.gui.UILabel(text=body, width=(width - 44) * s, multiline=True,
+                                     font_name=FONT_BODY, font_size=13 * s, text_color=TEXT))
+        self.buttons = [button(text, action, width=150, height=40, scale=s,
                                style=STYLE_PRIMARY if i == 0 else STYLE_DEFAULT)
                         for i, (text, action) in enumerate(choices.items())]
-        panel.add(horizontal(*self.buttons, space=10))
+        panel.add(horizontal(*self.buttons, space=round(10 * s)))
         self.add(panel, anchor_x="center", anchor_y="center")
 
 
