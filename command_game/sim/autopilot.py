@@ -140,19 +140,20 @@ class Autopilot:
         open_ = sorted((i for i in world.incidents if i.visible),
                        key=lambda i: (-i.severity, i.escalates_at_tick, i.id))
         for inc in open_:
-            if self._covered(world, inc):
-                continue
-            cmd = self._answer(world, inc)
+            within = self._reinforce_within(world, inc)
+            cmd = None if within <= 0.0 else self._answer(world, inc, within)
             if cmd is not None:
                 out.append(cmd)
         return out
 
-    def _covered(self, world: World, inc: IncidentState) -> bool:
-        """Enough hands on an incident: one unit sent per severity point, or the units sent
-        and the resolvers already standing at its site together work it off in about
+    def _reinforce_within(self, world: World, inc: IncidentState) -> float:
+        """How soon another unit must get to an incident to be worth sending (0: it has
+        enough hands). Too few until one unit is sent per severity point, or the units
+        sent and the resolvers already standing at its site together work it off in about
         ``INCIDENT_WORK_S`` (rate x strength >= severity), so a Samapta company holding a
-        TPS deals with the clash there and nobody crosses the map for it; and, up to twice
-        that many units, they get there and finish before it escalates."""
+        TPS deals with the clash there and nobody crosses the map for it. Then, up to
+        twice that many units, more help that arrives before it escalates, while those
+        sent would not finish by then."""
         rates = rules.RESOLVERS[inc.type]
         sent = [world.units[uid] for uid, job in self.busy.items()
                 if job == f"incident:{inc.id}" and uid in world.units]
@@ -160,19 +161,22 @@ class Autopilot:
                 and u.state in ("on_site", "dialogue") and rates.get(u.type, 0.0) > 0.0]
         power = sum(rates.get(u.type, 0.0) * dispatch.strength(u) for u in sent + here)
         if len(sent) < inc.severity and power < inc.severity:
-            return False
+            return math.inf
         if len(sent) >= 2 * inc.severity:
-            return True
+            return 0.0
         site = world.sites[inc.site]
         arrive = max((_drive_s(u, site) for u in sent if u.site_id != inc.site), default=0.0)
         left_s = (inc.escalates_at_tick - world.tick) / rules.TICK_RATE
-        return arrive + _work_left_s(inc) / max(power, 1e-6) <= left_s
+        in_time = arrive + _work_left_s(inc) / max(power, 1e-6) <= left_s
+        return 0.0 if in_time else left_s
 
-    def _answer(self, world: World, inc: IncidentState) -> Command | None:
+    def _answer(self, world: World, inc: IncidentState, within: float = math.inf
+                ) -> Command | None:
         """The unit that would have the incident worked off soonest, free or standing guard
-        at a quiet site: its drive there (straight line at ``DRIVE_ESTIMATE_MPS``; Siber
-        works remotely) plus the work left at its rate and strength. A strong team next
-        door beats the best type across the map."""
+        at a quiet site, among those that get there within ``within`` seconds: its drive
+        there (straight line at ``DRIVE_ESTIMATE_MPS``; Siber works remotely) plus the
+        work left at its rate and strength. A strong team next door beats the best type
+        across the map."""
         rates = rules.RESOLVERS[inc.type]
         force = () if inc.type in FORCE_INCIDENTS and not self.no_brimob else ("brimob",)
         types = tuple(t for t in rates if t not in (*force, "tni"))
@@ -181,8 +185,9 @@ class Autopilot:
         def finish(u: UnitState) -> tuple[float, str]:
             power = max(1e-6, rates[u.type] * dispatch.strength(u))
             return _drive_s(u, site) + _work_left_s(inc) / power, u.id
-        unit = min(self._free(world, types) + self._stationed(world, types), key=finish,
-                   default=None)
+        pool = [u for u in self._free(world, types) + self._stationed(world, types)
+                if _drive_s(u, site) < within]
+        unit = min(pool, key=finish, default=None)
         if unit is None:
             return None
         kind = "cyber_response" if unit.type == "siber" else "respond"
@@ -196,13 +201,14 @@ class Autopilot:
         return [u for u in quiet if not (self.no_brimob and u.type == "brimob")]
 
     def _relief(self, world: World, tense: SiteState) -> list[UnitState]:
-        """Calming units stationed at a calm site whose crowd feeds less than half the
-        tension the tense site's does (``crowd_pressure.crowd_feed``)."""
+        """Calming units stationed at a calm site whose crowd feeds, and will feed, less
+        than half the tension the tense site's does (``crowd_pressure.crowd_feed``)."""
         need = crowd_pressure.crowd_feed(tense) * RELIEF_SHARE
         out = []
         for u in self._stationed(world, CALMERS):
             site = world.sites[self.busy[u.id].partition(":")[2]]
-            if site.tension < RELIEF_CALM and crowd_pressure.crowd_feed(site) < need:
+            feed = max(crowd_pressure.crowd_feed(site), self._source_feed(site.id))
+            if site.tension < RELIEF_CALM and feed < need:
                 out.append(u)
         return out
 
@@ -225,20 +231,23 @@ class Autopilot:
         return out
 
     def _pressing_crowds(self, world: World, soon_s: float = 90.0) -> list[str]:
-        """Sites crowds head for within soon_s, by the tension their crowd will feed
-        (``crowd_pressure.crowd_feed``: head count with diminishing returns x mood), as
-        the level's sources tell it: an agitated 250 outweighs a calm 300."""
+        """Sites crowds head for within soon_s, the hardest pressing first
+        (``_source_feed``)."""
         soon = world.time_s + soon_s
-        size: dict[str, int] = {}
-        mood: dict[str, float] = {}
-        for src in self.level.crowd_sources:
-            if src.start_s <= soon and src.attractor in world.sites:
-                size[src.attractor] = size.get(src.attractor, 0) + src.max_agents
-                mood[src.attractor] = mood.get(src.attractor, 0.0) + src.max_agents * src.agitation
+        sites = {src.attractor for src in self.level.crowd_sources
+                 if src.start_s <= soon and src.attractor in world.sites}
+        return sorted(sites, key=lambda sid: (-self._source_feed(sid, soon), sid))
 
-        def feed(sid: str) -> float:
-            return mood[sid] / (size[sid] + rules.CROWD_HALF)
-        return sorted(size, key=lambda sid: (-feed(sid), sid))
+    def _source_feed(self, site_id: str, by_s: float = math.inf) -> float:
+        """The tension a site's crowd will feed as the level's sources (started by by_s)
+        tell it (``crowd_pressure.crowd_feed``: head count with diminishing returns x
+        mood): an agitated 250 outweighs a calm 300, and a crowd a unit has calmed still
+        counts as what it will be again without it."""
+        srcs = [s for s in self.level.crowd_sources
+                if s.attractor == site_id and s.start_s <= by_s]
+        size = sum(s.max_agents for s in srcs)
+        mood = sum(s.max_agents * s.agitation for s in srcs)
+        return rules.TENSION_FROM_CROWD * mood / (size + rules.CROWD_HALF)
 
     def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
         soon = world.time_s + soon_s
