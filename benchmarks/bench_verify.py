@@ -20,6 +20,7 @@ FINALE = "nusantara"
 
 
 def main() -> None:
+    from benchmarks.packed import describe
     from command_game.level.catalog import campaign
     from command_game.sim.autopilot import Autopilot
     from command_game.sim.world import TICK_RATE, World
@@ -48,6 +49,7 @@ def main() -> None:
           f"(target >= {TARGET_X:.0f}x)")
     print(f"finale_headless_wall / real_time = {game_s / wall:.1f}x  (wall clock, includes "
           "waiting for a busy CPU)")
+    print(f"finale_at_{game_s:.0f}s: {describe(world)}  (contacts are the physics' cost)")
     print(f"finale_physics_cpu / finale_headless_cpu = {physics[0] / played:.2f}  (the bare "
           f"space.step alone: {physics[0]:.1f} s CPU; it caps the finale at "
           f"{game_s / physics[0]:.1f}x real time)", flush=True)

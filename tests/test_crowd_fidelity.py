@@ -184,3 +184,63 @@ def test_faster_is_slower_at_a_narrow_exit():
     people in the door, less than both."""
     calm, hurried, furious = (measure_exit_flow(1.0, agitation=a) for a in (0.0, 0.5, 1.0))
     assert hurried > 1.08 * calm and furious < 0.8 * calm, (calm, hurried, furious)
+
+
+# --- a standing mass at a gather area --------------------------------------------------------
+def plaza_level():
+    """An open 120 x 120 m square (the 5 m grid the shipped levels use), its Polres in a
+    small building in a corner."""
+    return corridor_level(120.0, 100.0, 5.0, y0=10.0)
+
+
+def citizen_contacts(world: World) -> np.ndarray:
+    """Per citizen, the pymunk contacts (arbiters) it has with other citizens now."""
+    crowd = world.crowd
+    row = {body.id: i for i, body in enumerate(crowd.bodies)}
+    count = np.zeros(crowd.count, np.int64)
+    for i, body in enumerate(crowd.bodies):
+        def tally(arbiter, i=i):
+            a, b = arbiter.bodies
+            if a.id in row and b.id in row:
+                count[i] += 1
+        body.each_arbiter(tally)
+    return count
+
+
+def test_a_crowd_arriving_at_its_gather_area_stands_as_a_mass_without_contact():
+    """Fruin (1971): a tight standing crowd is 2-3 persons/m2 without body contact. 500
+    people walking in from all round to a 30 m gather disc stand densest at its front
+    (PedPy's Voronoi density), thinning outward, facing the front, and barely touch."""
+    level = plaza_level()
+    world = World(level, seed=2)
+    front = np.array([60.0, 60.0])
+    goal = world.crowd.add_goal(shapely.Point(*front).buffer(30.0))
+    rng = np.random.default_rng(2)
+    angle = rng.uniform(0.0, 2.0 * np.pi, 500)
+    reach = rng.uniform(31.0, 40.0, 500)
+    xy = front + np.column_stack([np.cos(angle), np.sin(angle)]) * reach[:, None]
+    traj = run(world, goal, xy, 55.0, agitation=0.3)
+    last = traj.data[traj.data["frame"] >= traj.data["frame"].max() - 20]  # the last 2 s
+    standing = pedpy.TrajectoryData(data=last[["id", "frame", "x", "y"]], frame_rate=FPS)
+    walkable = pedpy.WalkableArea(_box(0.0, 10.0, 120.0, 110.0))
+    cells = pedpy.compute_individual_voronoi_polygons(
+        traj_data=standing, walkable_area=walkable,
+        cut_off=pedpy.Cutoff(radius=1.5, quad_segments=3))
+
+    def voronoi_density(area: shapely.Polygon) -> float:
+        density, _ = pedpy.compute_voronoi_density(
+            individual_voronoi_data=cells, measurement_area=pedpy.MeasurementArea(area))
+        return float(density["density"].mean())
+
+    at_front = voronoi_density(shapely.Point(*front).buffer(2.5))
+    further = np.mean([voronoi_density(shapely.Point(*(front + 6.0 * np.array(d))).buffer(1.5))
+                       for d in ((1, 0), (0, 1), (-1, 0), (0, -1))])
+    assert 2.0 <= at_front <= 3.5, at_front
+    assert 0.3 * at_front < further < 0.85 * at_front, (at_front, further)  # thinning
+    pos = world.crowd_positions()
+    r = np.hypot(*(pos - front).T)
+    assert np.percentile(r, 90) < 15.0  # a mass round the front, not a ring on the rim
+    facing = np.cos(world.crowd_headings() - np.arctan2(*(front - pos).T[::-1]))
+    assert np.median(facing[r > 3.0]) > 0.7
+    touching = citizen_contacts(world)
+    assert touching.mean() < 0.1, touching.mean()  # people at 2-3 /m2 do not touch

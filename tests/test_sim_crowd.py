@@ -98,22 +98,22 @@ def test_a_crowd_at_its_site_stands_as_a_mass_facing_the_office():
     assert np.median(facing[r > 3.0]) > 0.7
 
 
-def _door_distance(gap_m: float) -> tuple[float, float]:
-    """A 10 m thick wall across most of a 2 x 1.5 km map (a lattice of 1.4 m) with one gap
-    of gap_m off the lattice's nodes; the walking distance from 100 m before the gap to a
-    goal 100 m behind it, and the lattice spacing."""
+def _door_distance(gap_m: float, wall_m: float = 10.0) -> tuple[float, float]:
+    """A wall ``wall_m`` thick across most of a 2 x 1.5 km map (a lattice of 1.4 m) with
+    one gap of gap_m off the lattice's nodes (none: 0); the walking distance from 100 m
+    before the gap to a goal 100 m behind the wall, and the lattice spacing."""
     from command_game.sim.flowfield import build_fields
 
     y0 = 700.3  # the gap: 700.3 .. 700.3 + gap_m, nowhere near a node row in particular
     level = sandbox_level(
         map={"width_m": 2000.0, "height_m": 1500.0, "grid_m": 5.0},
-        buildings=[{"id": "south", "polygon": [[1000, 100], [1010, 100], [1010, y0],
-                                               [1000, y0]]},
-                   {"id": "north", "polygon": [[1000, y0 + gap_m], [1010, y0 + gap_m],
-                                               [1010, 1400], [1000, 1400]]}])
+        buildings=[{"id": "south", "polygon": [[1000, 100], [1000 + wall_m, 100],
+                                               [1000 + wall_m, y0], [1000, y0]]},
+                   {"id": "north", "polygon": [[1000, y0 + gap_m], [1000 + wall_m, y0 + gap_m],
+                                               [1000 + wall_m, 1400], [1000, 1400]]}])
     fields = build_fields(level)
     mid = y0 + gap_m / 2
-    goal = fields.goal(shapely.Point(1110.0, mid).buffer(5.0))
+    goal = fields.goal(shapely.Point(1000.0 + wall_m + 100.0, mid).buffer(5.0))
     dist, _, _ = fields.sample(goal.distance, np.zeros(1, np.int64), np.array([[900.0, mid]]))
     return float(dist[0]), fields.spacing
 
@@ -124,3 +124,14 @@ def test_a_door_is_open_wherever_it_falls_in_the_lattice_and_a_crack_is_not():
     assert abs(door - 205.0) < 0.03 * 205.0  # straight through: 210 m less the 5 m disc
     crack, _ = _door_distance(0.4)  # no body fits: the way round the wall's end
     assert crack > 2.0 * 600.0
+
+
+def test_a_wall_thinner_than_the_lattice_shrinking_stays_a_wall_with_its_door_open():
+    """A 2 m wall on a 1.4 m lattice would vanish from the field if shrunk like a
+    building (the finale's crowd walked into such a wall all night); it stays a wall, and
+    a 0.8 m door in it stays open."""
+    around, spacing = _door_distance(0.0, wall_m=2.0)
+    assert 2.0 * rules.WALK.erode_factor * spacing > 2.0  # the shrinking takes a 2 m wall
+    assert around > 2.0 * 600.0  # round the wall's end, not through it
+    door, _ = _door_distance(0.8, wall_m=2.0)
+    assert abs(door - 197.0) < 0.03 * 197.0  # straight through: 202 m less the 5 m disc

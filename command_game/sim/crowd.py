@@ -15,16 +15,15 @@ import pymunk.batch as batch
 import shapely
 from scipy import ndimage
 
-from command_game.sim import pushing, rules
+from command_game.sim import massing, pushing, rules
 from command_game.sim.flowfield import FlowFields
 from command_game.sim.headway import headway_speed
-from command_game.sim.massing import press_factor
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
 _PER_CITIZEN = ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
                 "going_home", "source", "local_density", "arrived_home", "radius",
-                "heading", "free_speed", "headway_limit", "citizen_id")
+                "heading", "free_speed", "headway_limit", "citizen_id", "close_density")
 
 
 class Crowd:
@@ -67,6 +66,9 @@ class Crowd:
         self._ground1 = np.maximum(np.pad(fields.walkable, 1), rules.MIN_GROUND_M2).ravel()
         self._counts_fresh = True
         self.local_density = np.zeros(0)  # persons per m2 around each citizen
+        # persons per m2 within about a metre, of citizens standing in their goal's area
+        # (0 for walkers): see massing.close_density
+        self.close_density = np.zeros(0)
         self.arrived_home = np.zeros(0, bool)
         self.radius = np.zeros(0)  # body radius, m
         self.heading = np.zeros(0)  # facing, radians (0: +x, counter-clockwise)
@@ -155,8 +157,7 @@ class Crowd:
         for (x, y), r in zip(xy.tolist(), radius.tolist(), strict=True):
             body = pymunk.Body(rules.CITIZEN_MASS_KG, float("inf"))
             body.position = (x, y)
-            shape = pymunk.Circle(body, r)
-            shape.friction = 0.0
+            shape = pymunk.Circle(body, r)  # frictionless: pymunk's default
             shape.filter = pymunk.ShapeFilter(categories=CITIZEN_CAT)
             self.space.add(body, shape)
             self.bodies.append(body)
@@ -174,6 +175,7 @@ class Crowd:
         self.going_home = np.concatenate([self.going_home, np.zeros(n, bool)])
         self.source = np.concatenate([self.source, np.full(n, source, np.int32)])
         self.local_density = np.concatenate([self.local_density, np.zeros(n)])
+        self.close_density = np.concatenate([self.close_density, np.zeros(n)])
         self.arrived_home = np.concatenate([self.arrived_home, np.zeros(n, bool)])
         self.radius = np.concatenate([self.radius, radius])
         self.free_speed = np.concatenate([self.free_speed, free_speed])
@@ -294,9 +296,7 @@ class Crowd:
         speed *= self._own_pace()
         pushing.hurry(self.agitation, speed)
         self._keep_distance(speed, dir_x, dir_y, goal, dist, there)
-        if there.any():  # in the goal area: fill it toward the front, then press
-            front_gap = np.maximum(dist[there] - self._fronts_all[slot[there]], 0.0)
-            speed[there] *= press_factor(front_gap, self.local_density[there])
+        standing = self._stand(dist, slot, there, speed)
         want_x = dir_x * speed
         want_y = dir_y * speed
         self._spread(want_x, want_y, dir_x, dir_y, there)
@@ -306,6 +306,8 @@ class Crowd:
             amount = rules.WANDER_MPS * self.agitation[milling]
             want_x[milling] += wander[0] * amount
             want_y[milling] += wander[1] * amount
+        if standing is not None:
+            massing.step_away(*standing, want_x, want_y)
         relax = min(1.0, dt / rules.STEER_RELAX_S)
         for axis, want in enumerate((want_x, want_y)):
             want -= self.vel[:, axis]
@@ -313,8 +315,29 @@ class Crowd:
             self.vel[:, axis] += want
         self.vel[pushing.wedged(self.pos, self.radius, dir_x, dir_y, goal, dist,
                                 self.agitation, self.local_density, rng, ~there)] = 0.0
+        if standing is not None:
+            massing.keep_to_gap(standing[0], self.radius, self.vel)
         self.arrived_home = self.going_home & there
         self._face(dir_x, dir_y)
+
+    def _stand(self, dist: np.ndarray, slot: np.ndarray, there: np.ndarray,
+               speed: np.ndarray) -> tuple[massing.Company, np.ndarray] | None:
+        """Those in their goal area fill it toward its front to the density people stand
+        at there, read close about each (``massing``); returns their company and the
+        personal distance each keeps, or None when nobody is there."""
+        self.close_density[:] = 0.0
+        who = np.flatnonzero(there)
+        if not len(who):
+            return None
+        near = massing.company(self.pos, who)
+        close = massing.close_density(near)
+        self.close_density[who] = close
+        front_gap = np.maximum(dist[who] - self._fronts_all[slot[who]], 0.0)
+        agitation = self.agitation[who]
+        standing = massing.close_density(near, massing.still(near, self.vel))
+        speed[who] *= massing.press_factor(front_gap, standing, agitation)
+        wanted = massing.standing_density(front_gap, agitation)
+        return near, massing.personal_distance(wanted, self.radius[who])
 
     def _spread(self, want_x: np.ndarray, want_y: np.ndarray, dir_x: np.ndarray,
                 dir_y: np.ndarray, there: np.ndarray) -> None:
@@ -338,7 +361,7 @@ class Crowd:
         gy = (rho(pc) - rho(-pc)) / (2.0 * f.cell)
         walking = ~there[who]
         ex, ey = dir_x[who], dir_y[who]
-        along = np.where(walking, gx * ex + gy * ey, 0.0)
+        along = gx * ex + gy * ey
         gx -= along * ex
         gy -= along * ey
         side_x, side_y = -k.gain * gx, -k.gain * gy

@@ -344,9 +344,9 @@ def _pass_waypoint(world: World, unit: UnitState) -> None:
 
 
 def sync_units(world: World) -> None:
-    """Read unit positions back from the physics step."""
+    """Read unit positions back from the physics step (call once per step)."""
     bodies = world.unit_bodies
-    bodies.after_step(rules.DT)
+    bodies.after_step(rules.DT * rules.PHYSICS_EVERY)
     for unit in world.units.values():
         if unit.body_id:
             unit.x, unit.y = bodies.position(unit.body_id)

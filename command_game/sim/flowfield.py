@@ -9,9 +9,10 @@ wall-side cells look further, which squeezed a street's crowd onto one line). Th
 a *walk lattice* finer than the level's grid (``walk_spacing``), whose blocked nodes are
 the buildings' cores: gaps too narrow for a body are closed first, then the obstacles
 shrunk by ``rules.WALK.erode_factor`` lattice spacings, so any opening a person fits
-through is open in the lattice wherever it falls relative to the nodes. Walking directions
-are the gradient of the distance's bilinear interpolant at each citizen's exact position,
-so people across a street's width walk parallel instead of converging.
+through is open in the lattice wherever it falls relative to the nodes (walls thinner
+than that shrinking are kept whole, or the field would lead through them). Walking
+directions are the gradient of the distance's bilinear interpolant at each citizen's
+exact position, so people across a street's width walk parallel instead of converging.
 
 The level's coarse grid (``cell``, ``rows``, ``cols``, ``free``) stays the crowd-density
 and road-congestion grid; ``walkable`` is its free area per cell.
@@ -231,26 +232,73 @@ def _blocked_nodes(obstacles: shapely.Geometry, spacing: float, rows: int, cols:
                    ) -> np.ndarray:
     """Walk nodes inside the buildings' cores: gaps narrower than a body closed, then the
     obstacles shrunk so that every opening wider than that holds a connected row of
-    nodes, however it falls relative to the lattice."""
+    nodes, however it falls relative to the lattice; walls thinner than that shrinking
+    are kept whole (``_thin_walls``)."""
     w = rules.WALK
     blocked = np.zeros((rows, cols), bool)
     if obstacles.is_empty:
         return blocked
     closed = obstacles.buffer(w.narrowest_gap_m / 2.0).buffer(-w.narrowest_gap_m / 2.0)
     core = closed.buffer(-w.erode_factor * spacing)
-    if core.is_empty:
-        return blocked
-    shapely.prepare(core)
-    for part in getattr(core, "geoms", [core]):
+    if not core.is_empty:
+        blocked = _nodes_inside(core, spacing, rows, cols)
+    inside = _nodes_inside(closed, spacing, rows, cols)
+    thin = _thin_walls(inside) | _thin_walls(inside.T).T
+    doors = _narrow_gaps(closed, w.erode_factor * spacing)
+    if not doors.is_empty:
+        thin &= ~_nodes_inside(doors.buffer(2.0 * w.erode_factor * spacing), spacing, rows,
+                               cols)
+    return blocked | thin
+
+
+def _narrow_gaps(closed: shapely.Geometry, width: float) -> shapely.Geometry:
+    """Open ground narrower than 2 x ``width`` between two separate buildings (a door in
+    a wall, a passage between blocks); a building's own concave corners do not count."""
+    parts = np.asarray(getattr(closed, "geoms", [closed]))
+    gaps = shapely.get_parts(closed.buffer(width).buffer(-width).difference(closed))
+    if len(parts) < 2 or not len(gaps):
+        return shapely.Polygon()
+    touching = shapely.STRtree(parts).query(shapely.buffer(gaps, 1e-6), "intersects")
+    between = np.bincount(touching[0], minlength=len(gaps)) >= 2
+    return shapely.union_all(gaps[between])
+
+
+def _nodes_inside(geometry: shapely.Geometry, spacing: float, rows: int, cols: int
+                  ) -> np.ndarray:
+    """Walk nodes whose centres lie inside the geometry."""
+    inside = np.zeros((rows, cols), bool)
+    shapely.prepare(geometry)
+    for part in getattr(geometry, "geoms", [geometry]):
         x0, y0, x1, y1 = part.bounds
         c0, c1 = _span(x0, x1, spacing, cols)
         r0, r1 = _span(y0, y1, spacing, rows)
         if c0 >= c1 or r0 >= r1:
             continue
         cy, cx = np.mgrid[r0:r1, c0:c1]
-        blocked[r0:r1, c0:c1] |= shapely.contains_xy(part, (cx + 0.5) * spacing,
-                                                     (cy + 0.5) * spacing)
-    return blocked
+        inside[r0:r1, c0:c1] |= shapely.contains_xy(part, (cx + 0.5) * spacing,
+                                                    (cy + 0.5) * spacing)
+    return inside
+
+
+def _thin_walls(inside: np.ndarray) -> np.ndarray:
+    """Nodes inside a wall thinner than the shrinking leaves standing, along axis 0:
+    runs of at most ``rules.WALK.thin_wall_nodes`` building nodes with open ground at
+    both ends. Shrunk away, such a wall vanished from the field and people walked into it
+    for good (the finale's Menteng crowd, 1,000 people, pressed against a 3 m wall
+    between a courtyard and the street all night); kept, it stays a wall. Near a gap
+    narrower than the shrinking opens (a door in the wall), the wall stays shrunk, so the
+    door stays open."""
+    rows = inside.shape[0]
+    longest = rules.WALK.thin_wall_nodes
+    padded = np.pad(inside, ((1, longest + 1), (0, 0)), constant_values=True)
+    thin = np.zeros_like(inside)
+    for k in range(1, longest + 1):
+        run = ~padded[:rows] & ~padded[k + 1:k + 1 + rows]  # open before and after
+        for m in range(1, k + 1):
+            run &= padded[m:m + rows]
+        for m in range(k):
+            thin[m:] |= run[:rows - m]
+    return thin
 
 
 def _coarse_ground(obstacles: shapely.Geometry, cell: float, rows: int, cols: int,

@@ -2,30 +2,154 @@
 front (the area's deepest free ground: around the office) until the crowd about them is
 as dense as people stand there, densest at the front and thinning outward, so a
 thousand people read as a mass around the office rather than a ring on the area's rim.
+
+People standing at 2-3 persons/m2 do not touch (Fruin 1971: a tight standing crowd
+without body contact; one person per 0.33-0.5 m2 leaves 0.2-0.35 m between shoulders).
+So those standing keep a personal distance, the spacing of a hexagonal crowd at the
+density they stand at: they step away from anyone closer (the repulsion of the
+collision-free speed model, Tordeux, Chraibi & Seyfried 2016), and whatever they want
+to do (press toward the front, sidestep, mill about) they do at most at the speed the
+gap ahead of them allows, ``(gap - personal distance) / T``. A mass then stands in
+shoulder room instead of as a pile of pressed discs, and pressure cannot build through
+its rows (each only closes up to the one ahead, never through it).
+
+Whether to press on is read from a close density: a Gaussian kernel over the nearest
+neighbours (within about a metre), so a mass's dense core is not read as thin, as the
+level grid's 15 m neighbourhood reads it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from scipy.spatial import cKDTree
 
 from command_game.sim import rules
 
+HEX = np.sqrt(2.0 / np.sqrt(3.0))  # a hexagonal crowd at rho per m2 stands HEX/sqrt(rho) apart
 
-def standing_density(front_gap: np.ndarray) -> np.ndarray:
-    """Persons/m2 people stand at, ``front_gap`` m behind the front (rules.MASS)."""
+
+def standing_density(front_gap: np.ndarray, agitation: np.ndarray) -> np.ndarray:
+    """Persons/m2 people stand at, ``front_gap`` m behind the front (rules.MASS); an
+    agitated crowd presses in closer (toward crush densities at agitation 1)."""
     m = rules.MASS
-    return np.maximum(m.front_density / (1.0 + front_gap / m.thinning_m), m.edge_density)
+    calm = np.maximum(m.front_density / (1.0 + front_gap / m.thinning_m), m.edge_density)
+    return calm * (1.0 + m.agitation_press * agitation)
 
 
-def press_factor(front_gap: np.ndarray, density: np.ndarray) -> np.ndarray:
+@dataclass
+class Company:
+    """The nearest others of each standing citizen: indices into the crowd's arrays
+    (``len(pos)`` where fewer are near), offsets from the citizen to them and distances."""
+
+    who: np.ndarray  # (n,) the standing citizens
+    near: np.ndarray  # (n, k)
+    dx: np.ndarray  # (n, k) x_j - x_i
+    dy: np.ndarray
+    dist: np.ndarray  # (n, k), inf where missing
+
+def company(pos: np.ndarray, who: np.ndarray) -> Company:
+    """One neighbour search for the citizens ``who`` among everyone (walkers, other
+    goals' crowds): the nearest ``rules.MASS.neighbours`` within ``reach_m``."""
+    m = rules.MASS
+    k = min(m.neighbours + 1, len(pos))
+    dist, near = cKDTree(pos).query(pos[who], k=k, distance_upper_bound=m.reach_m)
+    dist, near = dist.reshape(len(who), k)[:, 1:], near.reshape(len(who), k)[:, 1:]  # self
+    missing = (near >= len(pos)) | (near == who[:, None])
+    near = np.where(missing, 0, near)
+    dx = np.where(missing, 0.0, pos[near, 0] - pos[who, 0, None])
+    dy = np.where(missing, 0.0, pos[near, 1] - pos[who, 1, None])
+    return Company(who, near, dx, dy, np.where(missing, np.inf, dist))
+
+
+def close_density(c: Company, counted: np.ndarray | None = None) -> np.ndarray:
+    """Persons/m2 about each of ``c.who``, from how far its six nearest others stand
+    (of those ``counted``, a (n, k) mask: default all): the density of a hexagonal crowd
+    with that mean spacing (exact for people keeping their distance, about 20 % high for
+    people placed at random; nobody within reach counts as twice the reach away)."""
+    far = 2.0 * rules.MASS.reach_m
+    dist = c.dist if counted is None else np.sort(np.where(counted, c.dist, far), axis=1)
+    six = np.minimum(dist[:, :6], far)
+    if six.shape[1] < 6:
+        six = np.pad(six, ((0, 0), (0, 6 - six.shape[1])), constant_values=far)
+    return (HEX / six.mean(axis=1)) ** 2
+
+
+def press_factor(front_gap: np.ndarray, density: np.ndarray,
+                 agitation: np.ndarray) -> np.ndarray:
     """Walking speed (a share of the citizen's own) inside its goal area: all of it where
-    the crowd is sparser than people stand there, fading to a gentle press
-    (``rules.MASS.press_mps``) as it gets that dense, and none once it is denser still."""
+    those standing about it are sparser than people stand there, fading to a gentle press
+    (``rules.MASS.press_mps``) as they get that dense, and none once denser still."""
     m = rules.MASS
-    wanted = standing_density(front_gap)
+    wanted = standing_density(front_gap, agitation)
     room = (wanted - density) / (m.fill_band * wanted)
     np.maximum(room, 0.0, out=room)
     np.minimum(room, 1.0, out=room)
     press = np.where(density < wanted * (1.0 + m.press_band), m.press_mps / rules.FREE_WALK_MPS,
                      0.0)
     return np.maximum(room, press)
+
+
+def still(c: Company, vel: np.ndarray) -> np.ndarray:
+    """(n, k) mask of the neighbours standing (slower than ``rules.FACE_WALKING_MPS``):
+    a stream walking in is no reason to stop, a mass standing is."""
+    return np.hypot(vel[c.near, 0], vel[c.near, 1]) < rules.FACE_WALKING_MPS
+
+
+def personal_distance(wanted: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    """Centre-to-centre distance a citizen keeps to others when standing at ``wanted``
+    persons/m2: a hexagonal crowd's spacing, never closer than shoulders plus a gap."""
+    return np.maximum(HEX / np.sqrt(wanted), 2.0 * radius + rules.MASS.min_gap_m)
+
+
+def step_away(c: Company, spacing: np.ndarray, want_x: np.ndarray, want_y: np.ndarray
+              ) -> None:
+    """In place on the wanted velocities of ``c.who``: step away from anyone nearer than
+    one's spacing (at most ``rules.MASS.space_max_mps``)."""
+    m = rules.MASS
+    into = np.maximum(spacing[:, None] - c.dist, 0.0) / np.maximum(c.dist, 1e-6)
+    away_x = -(into * c.dx).sum(axis=1) * m.space_gain
+    away_y = -(into * c.dy).sum(axis=1) * m.space_gain
+    cap = np.minimum(1.0, m.space_max_mps / np.maximum(np.hypot(away_x, away_y), 1e-9))
+    want_x[c.who] += away_x * cap
+    want_y[c.who] += away_y * cap
+
+
+def keep_to_gap(c: Company, radius: np.ndarray, vel: np.ndarray) -> None:
+    """In place on the velocities of ``c.who``: at most the speed the gap to the one in
+    the way (within the two radii of one's line of walking) allows,
+    ``(gap - shoulders) / T``, so nobody walks into anyone, and stopping is not left to
+    the slow velocity relaxation (an arrival at 1.3 m/s would run on into the mass).
+    What the one in the way holds back turns into a sidestep toward the emptier side
+    (as people edge round a crowd to get nearer the front), itself held to its gap: the
+    mass fills in round the front instead of growing back along the street it came by."""
+    held_x, held_y = _held(c, radius, vel)
+    held = np.hypot(held_x, held_y)
+    ux, uy = held_x / np.maximum(held, 1e-9), held_y / np.maximum(held, 1e-9)
+    # neighbours on the left (cross > 0) against those on the right, nearer ones more
+    cross = ux[:, None] * c.dy - uy[:, None] * c.dx
+    crowded_left = np.where(np.isfinite(c.dist), np.sign(cross) / (0.3 + c.dist), 0.0).sum(1)
+    side = np.where(crowded_left > 0.0, -1.0, 1.0)
+    blocked = np.minimum(held, rules.MASS.slide_mps)
+    vel[c.who, 0] += -uy * side * blocked
+    vel[c.who, 1] += ux * side * blocked
+    _held(c, radius, vel)
+
+
+def _held(c: Company, radius: np.ndarray, vel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scale the velocities of ``c.who`` in place to what the gap ahead allows; returns
+    the part held back."""
+    vx, vy = vel[c.who, 0], vel[c.who, 1]
+    speed = np.hypot(vx, vy)
+    ux, uy = vx / np.maximum(speed, 1e-9), vy / np.maximum(speed, 1e-9)
+    ahead = c.dx * ux[:, None] + c.dy * uy[:, None]
+    beside = np.abs(c.dx * uy[:, None] - c.dy * ux[:, None])
+    bodies = radius[c.who, None] + radius[c.near]
+    in_way = (ahead > 0.0) & (beside < bodies)
+    room = np.where(in_way, c.dist - bodies, np.inf).min(axis=1) - rules.MASS.min_gap_m
+    allowed = np.maximum(room, 0.0) / rules.HEADWAY.time_gap_s
+    scale = np.minimum(1.0, allowed / np.maximum(speed, 1e-9))
+    vel[c.who, 0] = vx * scale
+    vel[c.who, 1] = vy * scale
+    return vx * (1.0 - scale), vy * (1.0 - scale)

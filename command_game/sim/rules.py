@@ -73,6 +73,8 @@ class WalkLattice:
     narrowest_gap_m: float = 0.6  # between buildings: narrower gaps count as closed
     erode_factor: float = 0.75  # obstacles shrink by this many spacings (> 1/sqrt 2 keeps
     # any open gap connected for the 4-neighbour march, even diagonal to the lattice)
+    thin_wall_nodes: int = 4  # walls up to this many nodes across stay whole: more than
+    # the 1 + 2 x erode_factor the shrinking would take away
 
 
 WALK = WalkLattice()
@@ -88,7 +90,8 @@ class Headway:
     press_mps: float = 0.15  # touching the one ahead, one still presses on this gently
     look_ahead_m: float = 1.5  # neighbours further away never limit (> v_max T + 2 r)
     neighbours: int = 6  # nearest ones looked at (the one in the way is among them)
-    every: int = 2  # steering ticks between neighbour searches (15 Hz)
+    every: int = 4  # steering ticks between neighbour searches (7.5 Hz: exits, diagram
+    # and faster-is-slower as at 15 Hz, docs/simulation.md; the search was 22 % of the finale)
     min_density: float = 0.2  # persons/m2: sparser neighbourhoods skip the search (a
     # walker in a door sees the nearly empty street beyond in its 3x3 cells: 0.5 let
     # the 1.2 m exit flow 20 % over the experiments)
@@ -102,14 +105,24 @@ class Mass:
     """How a crowd stands at its site (``sim/massing.py``). Standing densities after
     Fruin (1971), "Pedestrian planning and design": 2-3 persons/m2 is a tight standing
     crowd without body contact pressure (levels of service D-E for queuing areas), and
-    below 1 person/m2 people stand freely."""
+    below 1 person/m2 people stand freely. Personal space after the collision-free speed
+    model (Tordeux, Chraibi & Seyfried 2016): keep one's spacing, close up only as far as
+    the gap ahead allows."""
 
-    front_density: float = 3.0  # persons/m2 at the front (the goal area's deepest ground)
+    front_density: float = 1.9  # persons/m2 at the front (the goal area's deepest ground), calm
     thinning_m: float = 12.0  # the standing density halves this far behind the front
     edge_density: float = 0.8  # never thinner than this while inside the area
+    agitation_press: float = 1.4  # standing density x (1 + this x agitation): 4.6 /m2 at 1
     fill_band: float = 0.3  # walking fades over the last 30 % below the standing density
     press_mps: float = 0.05  # standing citizens still press toward the front this fast,
     press_band: float = 0.15  # until the crowd is this much denser than people stand
+    neighbours: int = 10  # nearest others each standing citizen looks at
+    reach_m: float = 1.5  # ... within this
+    kernel_m: float = 0.4  # sd of the Gaussian kernel of the close density
+    min_gap_m: float = 0.04  # between shoulders, at the closest one stands
+    space_gain: float = 1.5  # per s: stepping away from one 0.1 m too close is 0.15 m/s
+    space_max_mps: float = 0.3
+    slide_mps: float = 0.4  # at most this of a held-back step turns into a sidestep
 
 
 MASS = Mass()

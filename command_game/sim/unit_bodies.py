@@ -29,6 +29,7 @@ class _UnitBody:
     joint: pymunk.PivotJoint
     commanded_m: float = 0.0  # distance ordered so far
     made_m: float = 0.0  # distance made along the ordered direction
+    ordered: tuple[float, float] = (0.0, 0.0)  # the control body's velocity, as last set
 
 
 def push_force(personnel: int) -> float:
@@ -69,12 +70,12 @@ class UnitBodies:
         """The velocity the unit is ordered to move at this tick."""
         unit = self._units[body_id]
         unit.control.position = unit.body.position
-        unit.control.velocity = (vx, vy)
+        unit.control.velocity = unit.ordered = (vx, vy)
 
     def after_step(self, dt: float) -> None:
         """Count commanded and made distance (call once per physics step)."""
         for unit in self._units.values():
-            cvx, cvy = unit.control.velocity
+            cvx, cvy = unit.ordered  # what the control body holds, without asking pymunk
             speed = math.hypot(cvx, cvy)
             if speed < 1e-6:
                 continue

@@ -133,10 +133,13 @@ class World:
         for command in commands:
             self.command_log.append(command)
             dispatch.apply(self, command)
-        dispatch.drive_units(self)
+        physics = self.tick % rules.PHYSICS_EVERY == 0  # units move only when the space steps
+        if physics:
+            dispatch.drive_units(self)
         self.cordons.update(self)
         self.crowd.tick(self.rng, self.tick)
-        dispatch.sync_units(self)
+        if physics:
+            dispatch.sync_units(self)
         dispatch.move_convoys(self, rules.DT)
         self.tick += 1
         if self.tick % rules.SLOW_EVERY == 0:
