@@ -11,6 +11,7 @@ ever shaped through the physics: cordons, exit routes, dialogue leading people h
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,16 +24,23 @@ if TYPE_CHECKING:
 
 
 def measure(world: World, site: SiteState, near: np.ndarray) -> None:
-    """Head count, mean mood, mean and peak density of the crowd at a site."""
+    """Head count, mean mood, mean density of the crowd at a site, and how packed its
+    most packed stand: the close density (persons/m2 within about a metre,
+    ``massing.close_density``) that the ``CRUSH_SHARE`` most packed of those standing
+    there, and at least ``CRUSH_MIN_PACKED`` of them, stand at or above. The 15 m
+    neighbourhood density reads a packed core as thin, and one squeezed body is not a
+    crush."""
     crowd = world.crowd
     site.crowd = int(near.sum())
+    site.agitation = site.density = site.peak_density = 0.0
     if site.crowd:
-        density = crowd.local_density[near]
         site.agitation = float(crowd.agitation[near].mean())
-        site.density = float(density.mean())
-        site.peak_density = float(density.max())
-    else:
-        site.agitation = site.density = site.peak_density = 0.0
+        site.density = float(crowd.local_density[near].mean())
+        close = crowd.close_density[near]
+        close = close[close > 0.0]  # those standing (walkers read 0)
+        packed = max(rules.CRUSH_MIN_PACKED, math.ceil(rules.CRUSH_SHARE * len(close)))
+        if len(close) >= packed:  # the density the packed-th most packed stands at
+            site.peak_density = float(np.partition(close, len(close) - packed)[-packed])
 
 
 def crowd_feed(site: SiteState) -> float:
@@ -59,7 +67,7 @@ def crush_clock(world: World, site: SiteState, dt: float) -> None:
         site.crushed = True
         crowd = world.crowd
         packed = int((crowd.near(site.x, site.y, site.radius_m * rules.CROWD_NEAR_FACTOR)
-                      & (crowd.local_density >= rules.CRUSH_DENSITY)).sum())
+                      & (crowd.close_density >= rules.CRUSH_DENSITY)).sum())
         site.casualties = max(1, round(packed * rules.CRUSH_CASUALTY_SHARE))
         trust.lose(world, rules.CRUSH_TRUST, "crush")
         world.emit("crush", subject=site.id, site=site.id, value=float(site.casualties))
