@@ -52,17 +52,21 @@ def crowd_feed(site: SiteState) -> float:
 
 
 def crush_clock(world: World, site: SiteState, dt: float) -> None:
-    """Runs while the site's crowd is packed past the crush density; warns once, and after
-    CRUSH_AFTER_S a crush hurts people and loses the mission. Eases off at twice the rate
-    it builds when the crowd loosens."""
+    """Runs while the site's crowd is packed past the crush density; warns when it starts
+    (again only once the crowd has loosened to ``CRUSH_EASED`` of it, so a crowd hovering
+    at the limit warns once), and after CRUSH_AFTER_S a crush hurts people and loses the
+    mission. Eases off at twice the rate it builds when the crowd loosens."""
     if site.crushed:
         return
     if site.peak_density >= rules.CRUSH_DENSITY:
-        if site.crush_s == 0.0:
+        if not site.crush_warned:
+            site.crush_warned = True
             world.emit("crush_risk", subject=site.id, site=site.id, value=site.peak_density)
         site.crush_s += dt
     else:
         site.crush_s = max(0.0, site.crush_s - 2.0 * dt)
+        if site.crush_s == 0.0 and site.peak_density < rules.CRUSH_EASED * rules.CRUSH_DENSITY:
+            site.crush_warned = False
     if site.crush_s >= rules.CRUSH_AFTER_S:
         site.crushed = True
         crowd = world.crowd

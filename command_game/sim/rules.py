@@ -253,6 +253,7 @@ COMFORT_DENSITY = 1.0
 CRUSH_DENSITY = 5.0  # persons/m2: past this a crowd can collapse (Fruin, Still)
 CRUSH_SHARE = 0.02  # a site is as packed as its most packed 2 % of those standing stand ...
 CRUSH_MIN_PACKED = 10  # ... and at least 10 of them (close density, ~1 m around each)
+CRUSH_EASED = 0.9  # a crush warning is given again once the crowd has loosened below this
 CRUSH_AFTER_S = 20.0  # that packed this long: a crush (casualties, mission lost)
 CRUSH_CASUALTY_SHARE = 0.05  # of the citizens packed past the crush density
 CRUSH_TRUST = 30.0
