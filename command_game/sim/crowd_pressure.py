@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from command_game.sim import rules, trust
+from command_game.sim.pushing import PUSHING
 
 if TYPE_CHECKING:
     from command_game.sim.state import SiteState
@@ -27,9 +28,10 @@ def measure(world: World, site: SiteState, near: np.ndarray) -> None:
     """Head count, mean mood, mean density of the crowd at a site, and how packed its
     most packed stand: the close density (persons/m2 within about a metre,
     ``massing.close_density``) that the ``CRUSH_SHARE`` most packed of those standing
-    there, and at least ``CRUSH_MIN_PACKED`` of them, stand at or above. The 15 m
-    neighbourhood density reads a packed core as thin, and one squeezed body is not a
-    crush."""
+    there, and at least ``CRUSH_MIN_PACKED`` of them, stand at or above, counting only
+    those pushing (``pushing.PUSHING.min_agitation``). The 15 m neighbourhood density
+    reads a packed core as thin, one squeezed body is not a crush, and a calm crowd
+    packed by its own numbers stands and yields: a crush is a pushing crowd's."""
     crowd = world.crowd
     site.crowd = int(near.sum())
     site.agitation = site.density = site.peak_density = 0.0
@@ -37,10 +39,13 @@ def measure(world: World, site: SiteState, near: np.ndarray) -> None:
         site.agitation = float(crowd.agitation[near].mean())
         site.density = float(crowd.local_density[near].mean())
         close = crowd.close_density[near]
-        close = close[close > 0.0]  # those standing (walkers read 0)
-        packed = max(rules.CRUSH_MIN_PACKED, math.ceil(rules.CRUSH_SHARE * len(close)))
-        if len(close) >= packed:  # the density the packed-th most packed stands at
-            site.peak_density = float(np.partition(close, len(close) - packed)[-packed])
+        standing = close > 0.0  # walkers read 0
+        # only those pushing (agitated past pushing.py's threshold) press a crowd into
+        # collapse; calm people at the same density stand and yield
+        pushing = np.where(crowd.agitation[near] >= PUSHING.min_agitation, close, 0.0)
+        packed = max(rules.CRUSH_MIN_PACKED, math.ceil(rules.CRUSH_SHARE * standing.sum()))
+        if standing.sum() >= packed:  # the density the packed-th most packed pusher stands at
+            site.peak_density = float(np.partition(pushing, len(pushing) - packed)[-packed])
 
 
 def crowd_feed(site: SiteState) -> float:
