@@ -1,13 +1,14 @@
 """A reference commander: plays a level with ordinary Commands, the way a sensible player
 would (pre-emptive, not repressive). Tests use it to prove a level can be won.
 
-Once a second it: answers every visible incident with the best free unit for it (Siber
-remotely; a unit stationed at a quiet site is taken off it when nobody else can go),
-holds the sites objectives name, escorts convoys that need it, sends dialogue to tense
-crowds, stations the remaining patrol and dialogue units where the biggest crowds are
-heading (pre-emptive presence), keeps Intelkam patrolling the public offices, and calls
-TNI and Brimob when a site is about to riot (tension 70; never Brimob with a no_brimob
-objective), Brimob (Gegana) for packages and sabotage.
+Once a second it: answers every visible incident with the unit that would have it worked
+off soonest (Siber remotely; a unit stationed at a quiet site may be taken off it), and
+more hands when those sent would not finish before it escalates; holds the sites
+objectives name, escorts convoys that need it, sends dialogue to tense crowds, stations
+the remaining patrol and dialogue units where the crowds expected to press hardest are
+heading (pre-emptive presence), keeps Intelkam watching for hidden threats while any are
+left, and calls TNI and Brimob when a site is about to riot (tension 70; never Brimob
+with a no_brimob objective), Brimob (Gegana) for packages and sabotage.
 Tired units (fatigue past ``FATIGUE_WARN``) on a standing job are recalled to rest at base
 and another takes their place; a resting unit is only used again once rested.
 """
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 import math
 
-from command_game.sim import event_cards, rules
+from command_game.sim import crowd_pressure, dispatch, event_cards, rules
 from command_game.sim.commands import Command
-from command_game.sim.state import IncidentState, UnitState
+from command_game.sim.state import IncidentState, SiteState, UnitState
 from command_game.sim.world import World
 
 DECIDE_EVERY = rules.TICK_RATE
@@ -27,6 +28,10 @@ REST_UNTIL = 0.25  # a recalled unit works again once this rested
 ROTATE_BELOW_TENSION = 50.0  # tired units are relieved only from sites calmer than this
 FORCE_INCIDENTS = ("suspicious_package", "sabotage")  # Brimob (Gegana) is the right unit
 EMERGENCY_TENSION = 70.0  # a site this tense gets TNI and Brimob
+CALMERS = ("dialogis", "binluh", "samapta")  # the units that calm a crowd by standing with it
+DRIVE_ESTIMATE_MPS = 10.0  # door to door across a town's roads, for choosing who goes
+RELIEF_CALM = 10.0  # a unit may leave a station this calm for a tense crowd nobody stands with
+RELIEF_SHARE = 0.5  # ... if the crowd it leaves feeds less than this share of the tense one's
 
 
 class Autopilot:
@@ -135,31 +140,58 @@ class Autopilot:
         open_ = sorted((i for i in world.incidents if i.visible),
                        key=lambda i: (-i.severity, i.escalates_at_tick, i.id))
         for inc in open_:
-            if self._assigned(inc) >= inc.severity:
-                continue
-            cmd = self._answer(world, inc)
+            within = self._reinforce_within(world, inc)
+            cmd = None if within <= 0.0 else self._answer(world, inc, within)
             if cmd is not None:
                 out.append(cmd)
         return out
 
-    def _assigned(self, inc: IncidentState) -> int:
-        return sum(1 for j in self.busy.values() if j == f"incident:{inc.id}")
+    def _reinforce_within(self, world: World, inc: IncidentState) -> float:
+        """How soon another unit must get to an incident to be worth sending (0: it has
+        enough hands). Too few until one unit is sent per severity point, or the units
+        sent and the resolvers already standing at its site together work it off in about
+        ``INCIDENT_WORK_S`` (rate x strength >= severity), so a Samapta company holding a
+        TPS deals with the clash there and nobody crosses the map for it. Then, up to
+        twice that many units, more help that arrives before it escalates, while those
+        sent would not finish by then."""
+        rates = rules.RESOLVERS[inc.type]
+        sent = [world.units[uid] for uid, job in self.busy.items()
+                if job == f"incident:{inc.id}" and uid in world.units]
+        here = [u for u in world.units.values() if u not in sent and u.site_id == inc.site
+                and u.state in ("on_site", "dialogue") and rates.get(u.type, 0.0) > 0.0]
+        power = sum(rates.get(u.type, 0.0) * dispatch.strength(u) for u in sent + here)
+        if len(sent) < inc.severity and power < inc.severity:
+            return math.inf
+        if len(sent) >= 2 * inc.severity:
+            return 0.0
+        site = world.sites[inc.site]
+        arrive = max((_drive_s(u, site) for u in sent if u.site_id != inc.site), default=0.0)
+        left_s = (inc.escalates_at_tick - world.tick) / rules.TICK_RATE
+        in_time = arrive + _work_left_s(inc) / max(power, 1e-6) <= left_s
+        return 0.0 if in_time else left_s
 
-    def _answer(self, world: World, inc: IncidentState) -> Command | None:
+    def _answer(self, world: World, inc: IncidentState, within: float = math.inf
+                ) -> Command | None:
+        """The unit that would have the incident worked off soonest, free or standing guard
+        at a quiet site, among those that get there within ``within`` seconds: its drive
+        there (straight line at ``DRIVE_ESTIMATE_MPS``; Siber works remotely) plus the
+        work left at its rate and strength. A strong team next door beats the best type
+        across the map."""
         rates = rules.RESOLVERS[inc.type]
         force = () if inc.type in FORCE_INCIDENTS and not self.no_brimob else ("brimob",)
-        ranked = sorted(((rate, t) for t, rate in rates.items()
-                         if t not in (*force, "tni")), reverse=True)
+        types = tuple(t for t in rates if t not in (*force, "tni"))
         site = world.sites[inc.site]
-        for _, utype in ranked:  # best type first; the nearest of it, free or stationed
-            pool = self._free(world, (utype,)) + self._stationed(world, (utype,))
-            unit = _nearest(pool, site.x, site.y)
-            if unit is not None:
-                if utype == "siber":
-                    return self._order(world, "cyber_response", unit, inc.id,
-                                       f"incident:{inc.id}")
-                return self._order(world, "respond", unit, inc.id, f"incident:{inc.id}")
-        return None
+
+        def finish(u: UnitState) -> tuple[float, str]:
+            power = max(1e-6, rates[u.type] * dispatch.strength(u))
+            return _drive_s(u, site) + _work_left_s(inc) / power, u.id
+        pool = [u for u in self._free(world, types) + self._stationed(world, types)
+                if _drive_s(u, site) < within]
+        unit = min(pool, key=finish, default=None)
+        if unit is None:
+            return None
+        kind = "cyber_response" if unit.type == "siber" else "respond"
+        return self._order(world, kind, unit, inc.id, f"incident:{inc.id}")
 
     def _stationed(self, world: World, types: tuple[str, ...]) -> list[UnitState]:
         """Units only standing guard at a quiet site: the first to re-task."""
@@ -168,23 +200,54 @@ class Autopilot:
                  and world.sites[self.busy[u.id].partition(":")[2]].tension < 40.0]
         return [u for u in quiet if not (self.no_brimob and u.type == "brimob")]
 
+    def _relief(self, world: World, tense: SiteState) -> list[UnitState]:
+        """Calming units stationed at a calm site whose crowd feeds, and will feed, less
+        than half the tension the tense site's does (``crowd_pressure.crowd_feed``)."""
+        need = crowd_pressure.crowd_feed(tense) * RELIEF_SHARE
+        out = []
+        for u in self._stationed(world, CALMERS):
+            site = world.sites[self.busy[u.id].partition(":")[2]]
+            feed = max(crowd_pressure.crowd_feed(site), self._source_feed(site.id))
+            if site.tension < RELIEF_CALM and feed < need:
+                out.append(u)
+        return out
+
     def _station(self, world: World) -> list[Command]:
         """Pre-emptive presence: free patrol/dialogue units go where crowds are heading,
-        biggest expected crowd first, one unit per site."""
+        the crowd expected to press hardest (its size and its mood) first, one unit per
+        site."""
         out = []
         covered = {j.partition(":")[2] for j in self.busy.values()
                    if j.split(":")[0] in ("hold", "station", "calm")}
-        for site_id in self._crowd_targets(world):
+        for site_id in self._pressing_crowds(world):
             if site_id in covered:
                 continue
             site = world.sites[site_id]
-            unit = _nearest(self._free(world, ("samapta", "binluh", "dialogis")), site.x,
-                            site.y)
+            unit = _nearest(self._free(world, CALMERS), site.x, site.y)
             if unit is None:
                 break
             kind = "dialogue" if unit.type in ("dialogis", "binluh") else "hold"
             out.append(self._order(world, kind, unit, site_id, f"station:{site_id}"))
         return out
+
+    def _pressing_crowds(self, world: World, soon_s: float = 90.0) -> list[str]:
+        """Sites crowds head for within soon_s, the hardest pressing first
+        (``_source_feed``)."""
+        soon = world.time_s + soon_s
+        sites = {src.attractor for src in self.level.crowd_sources
+                 if src.start_s <= soon and src.attractor in world.sites}
+        return sorted(sites, key=lambda sid: (-self._source_feed(sid, soon), sid))
+
+    def _source_feed(self, site_id: str, by_s: float = math.inf) -> float:
+        """The tension a site's crowd will feed as the level's sources (started by by_s)
+        tell it (``crowd_pressure.crowd_feed``: head count with diminishing returns x
+        mood): an agitated 250 outweighs a calm 300, and a crowd a unit has calmed still
+        counts as what it will be again without it."""
+        srcs = [s for s in self.level.crowd_sources
+                if s.attractor == site_id and s.start_s <= by_s]
+        size = sum(s.max_agents for s in srcs)
+        mood = sum(s.max_agents * s.agitation for s in srcs)
+        return rules.TENSION_FROM_CROWD * mood / (size + rules.CROWD_HALF)
 
     def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
         soon = world.time_s + soon_s
@@ -209,19 +272,22 @@ class Autopilot:
         return out
 
     def _calm(self, world: World) -> list[Command]:
+        """Tense crowds get a dialogue team or Samapta; a tense crowd nobody stands with
+        gets one taken off a calm site whose crowd presses far less, when none is free."""
         out = []
         tense = sorted((s for s in world.sites.values()
                         if s.type in PUBLIC_TYPES and s.tension >= 25.0 and s.crowd > 10),
                        key=lambda s: -s.tension)
         for site in tense:
-            if any(j in (f"calm:{site.id}", f"hold:{site.id}", f"station:{site.id}")
-                   for j in self.busy.values()) \
-                    and site.tension < 70.0:
+            covered = any(j in (f"calm:{site.id}", f"hold:{site.id}", f"station:{site.id}")
+                          for j in self.busy.values())
+            if covered and site.tension < 70.0:
                 continue
-            unit = _nearest(self._free(world, ("dialogis", "binluh", "samapta")), site.x,
-                            site.y)
+            unit = _nearest(self._free(world, CALMERS), site.x, site.y)
+            if unit is None and not covered:
+                unit = _nearest(self._relief(world, site), site.x, site.y)
             if unit is None:
-                break
+                continue
             kind = "dialogue" if unit.type in ("dialogis", "binluh") else "hold"
             out.append(self._order(world, kind, unit, site.id, f"calm:{site.id}"))
         return out
@@ -232,6 +298,8 @@ class Autopilot:
         level as written: a hidden threat's site and its candidates) points to; with
         more teams, the second watches the two offices the biggest crowds head for (the
         likeliest targets) and the others tour them all."""
+        if not _threats_left(world):
+            return []  # nothing left to find: the teams are free for other work
         teams = sorted(u.id for u in world.units.values() if u.type == "intelkam")
         suspects, crowds = _suspects(world), tuple(self._crowd_targets(world, math.inf)[:2])
         watches = [suspects] if len(suspects) >= 2 else []
@@ -262,6 +330,25 @@ class Autopilot:
                 if unit is not None:
                     out.append(self._order(world, "hold", unit, site.id, f"riot:{site.id}"))
         return out
+
+
+def _drive_s(unit: UnitState, site: SiteState) -> float:
+    """A rough drive time to a site, for choosing who goes (Siber works remotely)."""
+    if not rules.ROLES[unit.type].travels:
+        return 0.0
+    return math.hypot(unit.x - site.x, unit.y - site.y) / DRIVE_ESTIMATE_MPS
+
+
+def _work_left_s(inc: IncidentState) -> float:
+    """Seconds of work left on an incident for a unit of rate x strength 1."""
+    return rules.INCIDENT_WORK_S * inc.severity * (1.0 - inc.progress)
+
+
+def _threats_left(world: World) -> bool:
+    """A hidden threat of the script has not opened yet or is still active."""
+    hidden = [spec.id for spec in world.level.incidents if spec.hidden]
+    done = {i.id for i in world.incidents if not i.active}
+    return any(h not in done for h in hidden)
 
 
 def _suspects(world: World) -> tuple[str, ...]:
@@ -304,6 +391,8 @@ def job_over(world: World, job: str) -> bool:
     if kind == "incident":
         inc = next((i for i in world.incidents if i.id == ref), None)
         return inc is None or not inc.active
+    if kind == "scout":
+        return not _threats_left(world)
     if kind == "escort":
         convoy = world.convoys.get(ref)
         return convoy is None or convoy.status in ("arrived", "disrupted")

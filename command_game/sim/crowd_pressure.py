@@ -11,11 +11,13 @@ ever shaped through the physics: cordons, exit routes, dialogue leading people h
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from command_game.sim import rules, trust
+from command_game.sim.pushing import PUSHING
 
 if TYPE_CHECKING:
     from command_game.sim.state import SiteState
@@ -23,16 +25,27 @@ if TYPE_CHECKING:
 
 
 def measure(world: World, site: SiteState, near: np.ndarray) -> None:
-    """Head count, mean mood, mean and peak density of the crowd at a site."""
+    """Head count, mean mood, mean density of the crowd at a site, and how packed its
+    most packed stand: the close density (persons/m2 within about a metre,
+    ``massing.close_density``) that the ``CRUSH_SHARE`` most packed of those standing
+    there, and at least ``CRUSH_MIN_PACKED`` of them, stand at or above, counting only
+    those pushing (``pushing.PUSHING.min_agitation``). The 15 m neighbourhood density
+    reads a packed core as thin, one squeezed body is not a crush, and a calm crowd
+    packed by its own numbers stands and yields: a crush is a pushing crowd's."""
     crowd = world.crowd
     site.crowd = int(near.sum())
+    site.agitation = site.density = site.peak_density = 0.0
     if site.crowd:
-        density = crowd.local_density[near]
         site.agitation = float(crowd.agitation[near].mean())
-        site.density = float(density.mean())
-        site.peak_density = float(density.max())
-    else:
-        site.agitation = site.density = site.peak_density = 0.0
+        site.density = float(crowd.local_density[near].mean())
+        close = crowd.close_density[near]
+        standing = close > 0.0  # walkers read 0
+        # only those pushing (agitated past pushing.py's threshold) press a crowd into
+        # collapse; calm people at the same density stand and yield
+        pushing = np.where(crowd.agitation[near] >= PUSHING.min_agitation, close, 0.0)
+        packed = max(rules.CRUSH_MIN_PACKED, math.ceil(rules.CRUSH_SHARE * standing.sum()))
+        if standing.sum() >= packed:  # the density the packed-th most packed pusher stands at
+            site.peak_density = float(np.partition(pushing, len(pushing) - packed)[-packed])
 
 
 def crowd_feed(site: SiteState) -> float:
@@ -44,22 +57,26 @@ def crowd_feed(site: SiteState) -> float:
 
 
 def crush_clock(world: World, site: SiteState, dt: float) -> None:
-    """Runs while the site's crowd is packed past the crush density; warns once, and after
-    CRUSH_AFTER_S a crush hurts people and loses the mission. Eases off at twice the rate
-    it builds when the crowd loosens."""
+    """Runs while the site's crowd is packed past the crush density; warns when it starts
+    (again only once the crowd has loosened to ``CRUSH_EASED`` of it, so a crowd hovering
+    at the limit warns once), and after CRUSH_AFTER_S a crush hurts people and loses the
+    mission. Eases off at twice the rate it builds when the crowd loosens."""
     if site.crushed:
         return
     if site.peak_density >= rules.CRUSH_DENSITY:
-        if site.crush_s == 0.0:
+        if not site.crush_warned:
+            site.crush_warned = True
             world.emit("crush_risk", subject=site.id, site=site.id, value=site.peak_density)
         site.crush_s += dt
     else:
         site.crush_s = max(0.0, site.crush_s - 2.0 * dt)
+        if site.crush_s == 0.0 and site.peak_density < rules.CRUSH_EASED * rules.CRUSH_DENSITY:
+            site.crush_warned = False
     if site.crush_s >= rules.CRUSH_AFTER_S:
         site.crushed = True
         crowd = world.crowd
         packed = int((crowd.near(site.x, site.y, site.radius_m * rules.CROWD_NEAR_FACTOR)
-                      & (crowd.local_density >= rules.CRUSH_DENSITY)).sum())
+                      & (crowd.close_density >= rules.CRUSH_DENSITY)).sum())
         site.casualties = max(1, round(packed * rules.CRUSH_CASUALTY_SHARE))
         trust.lose(world, rules.CRUSH_TRUST, "crush")
         world.emit("crush", subject=site.id, site=site.id, value=float(site.casualties))

@@ -96,8 +96,9 @@ class SiteState:
     rioted: bool = False
     held_s: float = 0.0  # continuous police presence, for hold_site
     density: float = 0.0  # mean persons/m2 around the citizens at the site
-    peak_density: float = 0.0  # the most packed of them
+    peak_density: float = 0.0  # how packed the most packed of them stand (crowd_pressure)
     crush_s: float = 0.0  # how long the crowd has been packed past the crush density
+    crush_warned: bool = False  # crush_risk said, until the crowd has loosened again
     crushed: bool = False
     casualties: int = 0
 
