@@ -38,8 +38,9 @@ from command_game.speedrun.timing import TICK_RATE, Split
 from command_game.storage import atomic_write_bytes
 
 MAGIC = b"KMTBRPLY"
-FORMAT_VERSION = 3  # 2: rules v2 (unit bodies, crowd pressure, trust, fatigue, the end);
-# 3: headway at 0.2 /m2, agitated pushing and wedging, loss reasons, exit routes
+FORMAT_VERSION = 4  # 2: rules v2 (unit bodies, crowd pressure, trust, fatigue, the end);
+# 3: headway at 0.2 /m2, agitated pushing and wedging, loss reasons, exit routes;
+# 4: standing masses, thin walls kept in the walking field, units at 30 Hz, close-density crush
 HEADER = struct.Struct(">8sHHIII")  # magic, version, flags, packed size, json size, crc32
 CHECKPOINT_EVERY = 60  # ticks between state hashes: one per second of game time
 CHECKPOINT_HEX = 16  # hex digits kept per checkpoint hash (64 bits: plenty to spot drift)
