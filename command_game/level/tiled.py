@@ -44,7 +44,9 @@ LAYERS = ("districts", "buildings", "roads", "offices", "crowd")
 #: Map properties holding JSON lists, for what has no geometry.
 LIST_PROPERTIES = ("units", "incidents", "triggers", "convoys", "objectives")
 #: Map properties holding JSON for optional blocks, written only when a level has them.
-OPTIONAL_PROPERTIES = ("event_cards", "variation")
+OPTIONAL_PROPERTIES = ("event_cards", "variation", "features")
+#: Those of them holding a JSON object (the rest hold lists).
+OBJECT_PROPERTIES = ("variation", "features")
 #: Map properties for the metadata: (property, path in the level, Tiled type).
 META_PROPERTIES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("id", ("meta", "id"), "string"),
@@ -373,7 +375,7 @@ def tiled_to_data(raw: Any, file: str = "<tmj>",
         data[name] = _json_property(file, name, reader.props.get(name), list) or []
     for name in OPTIONAL_PROPERTIES:
         value = _json_property(file, name, reader.props.get(name),
-                               dict if name == "variation" else list)
+                               dict if name in OBJECT_PROPERTIES else list)
         if value is not None:
             data[name] = value
     if "tni_backup_calls" not in data:
@@ -382,7 +384,8 @@ def tiled_to_data(raw: Any, file: str = "<tmj>",
 
 
 def _json_property(file: str, name: str, text: Any, kind: type) -> Any:
-    """A map property holding JSON text (a list, or for 'variation' an object), read
+    """A map property holding JSON text (a list, or for 'variation' and 'features' an
+    object), read
     through the guarded JSON reader; None when it is absent or empty."""
     if text in (None, ""):
         return None

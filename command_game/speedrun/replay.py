@@ -86,7 +86,7 @@ class ReplayData(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    format: Literal[3] = FORMAT_VERSION
+    format: Literal[4] = FORMAT_VERSION
     game_version: str = Field(min_length=1, max_length=64)
     level_id: str = Field(min_length=1, max_length=64)
     level_digest: str = Field(pattern=r"^[0-9a-f]{64}$")
