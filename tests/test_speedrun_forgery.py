@@ -249,11 +249,11 @@ def test_header_layout_is_what_the_docs_say():
     assert HEADER.size == 24 and struct.calcsize(">8sHHIII") == 24
 
 
-def test_an_order_edited_without_changing_the_outcome_is_caught(sealed_bytes, tmp_path):
+def test_an_order_edited_without_changing_the_outcome_is_caught(tmp_path):
     """Found by the replay fuzzer: dropping a patrol stop the unit had not reached yet left
     the hashed state unchanged, so a different run verified (and got a new identity, a
     way around the duplicate check). The state hash now covers the units' orders."""
-    doc = payload(sealed_bytes)
+    doc = payload(sprint.sealed_bytes(sprint.sprint_win_with_patrol()))
     patrol = next(c for _, cmds in doc["commands"] for c in cmds if c["kind"] == "patrol")
     assert len(patrol["route"]) > 2
     del patrol["route"][1]
