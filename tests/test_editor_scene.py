@@ -256,9 +256,9 @@ def test_import_a_tiled_map_from_the_level_tab_and_undo_it(editor):
     template = s.doc.data
     d.press(t("editor.action.import", name="kota.tmj"))
     assert s.doc.ids("offices") == [o.id for o in level.offices]
-    # every property came across: the level is complete (a Tiled map has no layer for
-    # the map features, parks, water and street names: those stay the level file's)
-    assert s.level == level.model_copy(update={"features": None})
+    # every property came across, the map features too (a map property): the level is
+    # complete
+    assert s.level == level and s.level.features is not None
     pump(d.window, 2)
     save_frame(d.window, "editor_tiled_import")
     d.key(arcade.key.Z, CTRL)
