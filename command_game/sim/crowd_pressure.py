@@ -39,12 +39,12 @@ def measure(world: World, site: SiteState, near: np.ndarray) -> None:
         site.agitation = float(crowd.agitation[near].mean())
         site.density = float(crowd.local_density[near].mean())
         close = crowd.close_density[near]
-        standing = close > 0.0  # walkers read 0
+        standing = int((close > 0.0).sum())  # walkers read 0
         # only those pushing (agitated past pushing.py's threshold) press a crowd into
         # collapse; calm people at the same density stand and yield
         pushing = np.where(crowd.agitation[near] >= PUSHING.min_agitation, close, 0.0)
-        packed = max(rules.CRUSH_MIN_PACKED, math.ceil(rules.CRUSH_SHARE * standing.sum()))
-        if standing.sum() >= packed:  # the density the packed-th most packed pusher stands at
+        packed = max(rules.CRUSH_MIN_PACKED, math.ceil(rules.CRUSH_SHARE * standing))
+        if standing >= packed:  # the density the packed-th most packed pusher stands at
             site.peak_density = float(np.partition(pushing, len(pushing) - packed)[-packed])
 
 

@@ -13,9 +13,9 @@ gap ahead of them allows, ``(gap - personal distance) / T``. A mass then stands 
 shoulder room instead of as a pile of pressed discs, and pressure cannot build through
 its rows (each only closes up to the one ahead, never through it).
 
-Whether to press on is read from a close density: a Gaussian kernel over the nearest
-neighbours (within about a metre), so a mass's dense core is not read as thin, as the
-level grid's 15 m neighbourhood reads it.
+Whether to press on is read from a close density: the density of a hexagonal crowd with
+the mean spacing of the six nearest others (within about a metre), so a mass's dense core
+is not read as thin, as the level grid's 15 m neighbourhood reads it.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class Company:
     dx: np.ndarray  # (n, k) x_j - x_i
     dy: np.ndarray
     dist: np.ndarray  # (n, k), inf where missing
+
 
 def company(pos: np.ndarray, who: np.ndarray) -> Company:
     """One neighbour search for the citizens ``who`` among everyone (walkers, other
