@@ -314,7 +314,7 @@ class Crowd:
             want *= relax
             self.vel[:, axis] += want
         self.vel[pushing.wedged(self.pos, self.radius, dir_x, dir_y, goal, dist,
-                                self.agitation, self.local_density, rng, ~there)] = 0.0
+                                self.agitation, self.local_density, rng, ~there, dt)] = 0.0
         if standing is not None:
             massing.keep_to_gap(standing[0], self.radius, self.vel)
         self.arrived_home = self.going_home & there
