@@ -21,6 +21,7 @@ from scipy import ndimage
 from command_game.sim import massing, pushing, rules
 from command_game.sim.flowfield import FlowFields
 from command_game.sim.headway import headway_speed
+from command_game.sim.neighbours import Neighbours
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
@@ -82,6 +83,7 @@ class Crowd:
         self.free_speed = np.zeros(0)  # desired walking speed on an empty street, m/s
         self.headway_limit = np.zeros(0)  # m/s the one in the way allows (inf: nobody)
         self._steers = 0
+        self.neighbours = Neighbours(rules.MASS.neighbours)  # massing.company's search
         self._cells = np.zeros(0, np.int64)
         self._buf = batch.Buffer()
         self._out = batch.Buffer()
@@ -244,6 +246,7 @@ class Crowd:
         self.bodies = [b for b, k in zip(self.bodies, keep.tolist(), strict=True) if k]
         for name in _PER_CITIZEN:
             setattr(self, name, getattr(self, name)[keep])
+        self.neighbours.renumber(np.flatnonzero(keep), len(keep))
         self._rows_dirty = True
 
     @property
@@ -374,7 +377,7 @@ class Crowd:
         who = np.flatnonzero(there)
         if not len(who):
             return None
-        near = massing.company(self.pos, who)
+        near = massing.company(self.pos, who, self.neighbours)
         close = massing.close_density(near)
         self.close_density[who] = close
         front_gap = np.maximum(dist[who] - self._fronts_all[slot[who]], 0.0)
@@ -521,6 +524,7 @@ class Crowd:
         self.bodies = [self.bodies[i] for i in perm.tolist()]
         for name in _PER_CITIZEN:
             setattr(self, name, getattr(self, name)[perm])
+        self.neighbours.renumber(perm, len(perm))
 
     # --- agitation -----------------------------------------------------------------------
     def spread_agitation(self, dt: float) -> None:

@@ -23,9 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from command_game.sim import rules
+from command_game.sim.neighbours import Neighbours
 
 HEX = np.sqrt(2.0 / np.sqrt(3.0))  # a hexagonal crowd at rho per m2 stands HEX/sqrt(rho) apart
 
@@ -50,18 +50,13 @@ class Company:
     dist: np.ndarray  # (n, k), inf where missing
 
 
-def company(pos: np.ndarray, who: np.ndarray) -> Company:
-    """One neighbour search for the citizens ``who`` among everyone (walkers, other
-    goals' crowds): the nearest ``rules.MASS.neighbours`` within ``reach_m``."""
+def company(pos: np.ndarray, who: np.ndarray, neighbours: Neighbours) -> Company:
+    """The nearest ``rules.MASS.neighbours`` within ``reach_m`` of the citizens ``who``
+    among everyone (walkers, other goals' crowds), at their current positions, picked
+    from the crowd's kept candidate lists (``Neighbours``: searched every few ticks)."""
     m = rules.MASS
-    k = min(m.neighbours + 1, len(pos))
-    dist, near = cKDTree(pos).query(pos[who], k=k, distance_upper_bound=m.reach_m)
-    dist, near = dist.reshape(len(who), k)[:, 1:], near.reshape(len(who), k)[:, 1:]  # self
-    missing = (near >= len(pos)) | (near == who[:, None])
-    near = np.where(missing, 0, near)
-    dx = np.where(missing, 0.0, pos[near, 0] - pos[who, 0, None])
-    dy = np.where(missing, 0.0, pos[near, 1] - pos[who, 1, None])
-    return Company(who, near, dx, dy, np.where(missing, np.inf, dist))
+    near, dist, dx, dy = neighbours.nearest(pos, who, m.reach_m)
+    return Company(who, np.where(near >= len(pos), 0, near), dx, dy, dist)
 
 
 def close_density(c: Company, counted: np.ndarray | None = None) -> np.ndarray:
