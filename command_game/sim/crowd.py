@@ -296,7 +296,7 @@ class Crowd:
         speed *= self._own_pace()
         pushing.hurry(self.agitation, speed)
         self._keep_distance(speed, dir_x, dir_y, goal, dist, there)
-        standing = self._stand(dist, slot, there, speed)
+        standing = self._stand(dist, slot, there, speed, dir_x, dir_y)
         want_x = dir_x * speed
         want_y = dir_y * speed
         self._spread(want_x, want_y, dir_x, dir_y, there)
@@ -321,7 +321,8 @@ class Crowd:
         self._face(dir_x, dir_y)
 
     def _stand(self, dist: np.ndarray, slot: np.ndarray, there: np.ndarray,
-               speed: np.ndarray) -> tuple[massing.Company, np.ndarray] | None:
+               speed: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray
+               ) -> tuple[massing.Company, np.ndarray] | None:
         """Those in their goal area fill it toward its front to the density people stand
         at there, read close about each (``massing``); returns their company and the
         personal distance each keeps, or None when nobody is there."""
@@ -334,7 +335,7 @@ class Crowd:
         self.close_density[who] = close
         front_gap = np.maximum(dist[who] - self._fronts_all[slot[who]], 0.0)
         agitation = self.agitation[who]
-        standing = massing.close_density(near, massing.still(near, self.vel))
+        standing = massing.close_density(near, massing.still(near, self.vel, dir_x, dir_y))
         speed[who] *= massing.press_factor(front_gap, standing, agitation)
         wanted = massing.standing_density(front_gap, agitation)
         return near, massing.personal_distance(wanted, self.radius[who])

@@ -92,10 +92,15 @@ def press_factor(front_gap: np.ndarray, density: np.ndarray,
     return np.maximum(room, press)
 
 
-def still(c: Company, vel: np.ndarray) -> np.ndarray:
-    """(n, k) mask of the neighbours standing (slower than ``rules.FACE_WALKING_MPS``):
-    a stream walking in is no reason to stop, a mass standing is."""
-    return np.hypot(vel[c.near, 0], vel[c.near, 1]) < rules.FACE_WALKING_MPS
+def still(c: Company, vel: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray) -> np.ndarray:
+    """(n, k) mask of the neighbours standing: all but those walking on toward their front
+    (faster than ``rules.MASS.walking_in_mps`` down their field, ``dir_x``, ``dir_y``). A
+    stream walking in is no reason to stop, a mass standing is; and a mass that jostles
+    (people stepping out of each other's space, milling) still stands: counting every
+    neighbour faster than a shuffle as walking let a gathered mass read itself as empty
+    and walk into its own front at 0.5-0.9 m/s, packing 2 /m2 to 3.6 in 10 s."""
+    toward = vel[c.near, 0] * dir_x[c.near] + vel[c.near, 1] * dir_y[c.near]
+    return toward < rules.MASS.walking_in_mps
 
 
 def personal_distance(wanted: np.ndarray, radius: np.ndarray) -> np.ndarray:
