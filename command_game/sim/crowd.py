@@ -74,6 +74,7 @@ class Crowd:
         self.heading = np.zeros(0)  # facing, radians (0: +x, counter-clockwise)
         self.free_speed = np.zeros(0)  # desired walking speed on an empty street, m/s
         self.headway_limit = np.zeros(0)  # m/s the one in the way allows (inf: nobody)
+        self.others_xy = np.zeros((0, 2))  # the other moving bodies (units), last step
         self._steers = 0
         self._cells = np.zeros(0, np.int64)
         self._buf = batch.Buffer()
@@ -306,8 +307,10 @@ class Crowd:
             amount = rules.WANDER_MPS * self.agitation[milling]
             want_x[milling] += wander[0] * amount
             want_y[milling] += wander[1] * amount
+        shoved = None
         if standing is not None:
             massing.step_away(*standing, want_x, want_y)
+            shoved = massing.make_way(standing[0], self.pos, self.others_xy, want_x, want_y)
         relax = min(1.0, dt / rules.STEER_RELAX_S)
         for axis, want in enumerate((want_x, want_y)):
             want -= self.vel[:, axis]
@@ -316,7 +319,7 @@ class Crowd:
         self.vel[pushing.wedged(self.pos, self.radius, dir_x, dir_y, goal, dist,
                                 self.agitation, self.local_density, rng, ~there)] = 0.0
         if standing is not None:
-            massing.keep_to_gap(standing[0], self.radius, self.vel)
+            massing.keep_to_gap(standing[0], self.radius, self.vel, shoved)
         self.arrived_home = self.going_home & there
         self._face(dir_x, dir_y)
 
@@ -436,6 +439,9 @@ class Crowd:
         mine = data[rows]
         self.pos = mine[:, :2].copy()
         self.vel = mine[:, 2:].copy()
+        # every other moving body's position (units and their control bodies): a few rows
+        self.others_xy = np.delete(data[:, :2], self._citizen_rows, axis=0) \
+            if len(data) > self.count else np.zeros((0, 2))
 
     def _map_rows(self) -> None:
         self._buf.clear()
