@@ -338,8 +338,8 @@ class DebriefScene(ui.UIScene):
                            ui.GOLD, size=11, bold=True, width=COLUMN_A - 204,
                            anchor_y="bottom")
         self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
-                                real=format_time(self.real_time_s)) + "   ·   " + self.night_line(),
-                       left + 14, top - 142, ui.TEXT_MUTED, size=10)
+                                real=format_time(self.real_time_s)) + "  ·  " + self.night_line(),
+                       left + 14, top - 142, ui.TEXT_MUTED, size=10, clip=COLUMN_A - 28)
 
     def loss_lines(self) -> list[str]:
         """Why the night was lost, most decisive first (at most three): the world's

@@ -35,9 +35,9 @@ from command_game.scenes import ui
 
 _Style = UIFlatButton.UIStyle
 SMALL = 11
-#: Interface units the editor needs: tool bar, panel and a usable map across; the Level
-#: tab's fourteen fields and the Tiled import below them down.
-NEEDS = (900.0, 620.0)
+#: Interface units the editor needs: the room every screen is made for (1280x800 at
+#: 150 %): tool bar, panel and a usable map across; the Level tab's fourteen fields down.
+NEEDS = ui_scale.MIN_UNITS
 
 
 def fit_scale(width: float, height: float) -> float:
