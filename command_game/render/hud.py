@@ -47,12 +47,30 @@ SIDE_W = 280
 ROW_H = 34
 ORDERS_TOP = 84  # the order buttons' panel reaches this high
 #: The order bar: the orders given by clicking a target, the police line and the way out
-#: (#13) among them; Siber's response and the TNI call stay on their keys and the menu.
+#: (#13) among them. Siber's response joins it while a Siber unit is selected, the TNI
+#: call while the night has calls (``order_kinds``).
 ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "cordon",
                "exit_route", "recall")
+ORDER_PAD = 10  # units round a button's label; spare room widens every button alike
 SPEEDS = (0, 1, 2, 4)
 COLLAPSIBLE = ("roster", "incidents", "obj")  # panels a header click folds away
 BUTTON_HITS = ("speed", "order", "menu", "unit", "incident")  # what a click can press
+
+
+#: The order bar's short names for orders whose menu names are long.
+ORDER_LABELS = {"cyber_response": "map.order_bar.cyber_response",
+                "call_tni": "map.order_bar.call_tni"}
+
+
+def order_kinds(world: Any, selected: Sequence[str]) -> list[str]:
+    """The order bar's buttons for this selection: Siber's response after Respond while
+    a Siber unit is among it, the TNI call before Recall while the level has calls."""
+    kinds = list(ORDER_KINDS)
+    if any(world.units[u].type == "siber" for u in selected if u in world.units):
+        kinds.insert(kinds.index("respond") + 1, "cyber_response")
+    if world.level.tni_backup_calls > 0:
+        kinds.insert(kinds.index("recall"), "call_tni")
+    return kinds
 
 
 @dataclass
@@ -188,7 +206,7 @@ class Hud:
         fits, heights = self._right_column(world)
         bottom = self._incidents(world, state, fits)
         bottom = self._objectives(world, state, bottom, heights)
-        self._orders(state)
+        self._orders(world, state)
         self._notifications(state, bottom)
         self._minimap_frame()
         self.menu_shapes.clear()
@@ -436,7 +454,7 @@ class Hud:
                               anchor_x="right")
         return top - height
 
-    def _orders(self, state: HudState) -> None:
+    def _orders(self, world: Any, state: HudState) -> None:
         room = self.minimap_rect[0] - 24
         if state.banner:
             self.text.put("orders:banner", state.banner, 14, ORDERS_TOP - 6, GOLD, size=10,
@@ -446,22 +464,32 @@ class Hud:
                           size=9, clip=room)
         if not state.selected:
             return
+        kinds = order_kinds(world, state.selected)
+        labels = [self.text.put(f"order:{kind}", t(ORDER_LABELS.get(kind, f"map.order.{kind}")),
+                                0, 0, TEXT, size=9, bold=True, anchor_x="center",
+                                anchor_y="center") for kind in kinds]
+        # each button as wide as its label, the spare room shared out (eleven fit 850 units)
+        needs = [max(40.0, label.content_width + ORDER_PAD) for label in labels]
+        spare = max(0.0, room - 12 - 4 * len(kinds) - sum(needs)) / len(kinds)
+        widths = [min(80.0, need + spare) for need in needs]
         left, bottom = 8, 10
-        step = max(58.0, min(84.0, (room - 8) / len(ORDER_KINDS)))
-        width = 8 + len(ORDER_KINDS) * step
-        self._panel(left, bottom, width, 64)
+        self._panel(left, bottom, 8 + sum(widths) + 4 * len(kinds), 64)
         self.text.put("orders:count", t("map.hud.selected", n=len(state.selected)),
                       left + 8, bottom + 50, GOLD, size=9, bold=True)
-        for i, kind in enumerate(ORDER_KINDS):
-            rect = (left + 6 + i * step, bottom + 6, step - 4, 36)
+        x = left + 6
+        for kind, label, width in zip(kinds, labels, widths, strict=True):
+            rect = (x, bottom + 6, width, 36)
+            x += width + 4
             active = state.targeting == kind
             self._box(rect, Hit("order", kind), GOLD if active else HEADER)
             self.shapes.rect_outline(*rect, 1, PANEL_EDGE)
             fg = (12, 20, 36, 255) if active else TEXT
-            self.text.put(f"order:{kind}", t(f"map.order.{kind}"), rect[0] + rect[2] / 2,
-                          rect[1] + 22,
+            self.text.put(f"order:{kind}", label.text, rect[0] + rect[2] / 2, rect[1] + 22,
                           fg, size=9, bold=True, anchor_x="center", anchor_y="center")
-            self.text.put(f"order:{kind}:key", key_name(f"order_{kind}"), rect[0] + rect[2] / 2,
+            key = key_name(f"order_{kind}")
+            if kind == "call_tni":  # the calls the night has left
+                key = f"{key} \u00b7 {world.tni_calls_left}"
+            self.text.put(f"order:{kind}:key", key, rect[0] + rect[2] / 2,
                           rect[1] + 8, fg if active else MUTED, size=8, anchor_x="center",
                           anchor_y="center")
         hint = t("map.hud.hint_target") if state.targeting else t("map.hud.hint_orders")
