@@ -115,6 +115,14 @@ class Label(arcade.Text):
         self._unit = {"x": float(x), "y": float(y), "size": float(self.label.font_size),
                       "width": self.label.width}
 
+    def _current(self) -> Label:
+        """Measured inside a ``pixel_grid``: laid out at that scale first, so a text cut
+        or placed by its width is cut at the size it is drawn at."""
+        scale = ui_scale.grid()
+        if scale != 1.0:
+            self.rescale(scale)
+        return self
+
     def rescale(self, scale: float) -> None:
         """Lays the glyphs out again at ``scale`` pixels per unit (once per change)."""
         if scale == self._s:
@@ -177,11 +185,11 @@ class Label(arcade.Text):
 
     @property
     def content_width(self) -> float:
-        return self.label.content_width / self._s
+        return self._current().label.content_width / self._s
 
     @property
     def content_height(self) -> float:
-        return self.label.content_height / self._s
+        return self._current().label.content_height / self._s
 
     @property
     def content_size(self) -> tuple[float, float]:
@@ -189,19 +197,19 @@ class Label(arcade.Text):
 
     @property
     def left(self) -> float:
-        return self.label.left / self._s
+        return self._current().label.left / self._s
 
     @property
     def right(self) -> float:
-        return self.label.right / self._s
+        return self._current().label.right / self._s
 
     @property
     def bottom(self) -> float:
-        return self.label.bottom / self._s
+        return self._current().label.bottom / self._s
 
     @property
     def top(self) -> float:
-        return self.label.top / self._s
+        return self._current().label.top / self._s
 
     @property
     def rect(self) -> arcade.Rect:

@@ -566,8 +566,9 @@ def _set_text(text: arcade.Text, value: str) -> None:
 def _fit(label: arcade.Text, value: str, width: float) -> None:
     """Shows ``value`` cut to ``width``; worked out once per text and width, not every
     frame (each cut re-lays out the glyphs)."""
-    if getattr(label, "fitted_for", None) != (value, width):
-        label.fitted_for = (value, width)
+    key = (value, width, ui_scale.grid())  # cut again at another scale: glyphs differ
+    if getattr(label, "fitted_for", None) != key:
+        label.fitted_for = key
         fit_ellipsis(label, value, width)
 
 

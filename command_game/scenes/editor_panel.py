@@ -142,17 +142,35 @@ def dropdown(default: str, options: list[str], x: float, y: float, width: float,
 _measure: arcade.Text | None = None
 
 
-def clip_text(text: str, width: float, scale: float = 1.0, size: float = SMALL) -> str:
-    """``text`` cut with an ellipsis to ``width`` interface units, measured in the font
-    a button draws it in at ``scale`` (its size rounded to whole points)."""
+def _measured(text: str, scale: float, size: float) -> arcade.Text:
+    """The one-line text in the font a button draws it in at ``scale`` (its size rounded
+    to whole points), for measuring."""
     global _measure
     size = round(size * scale)
     if _measure is None:
         _measure = arcade.Text("", 0, 0, font_name=ui.FONT_BODY, font_size=size)
     if _measure.font_size != size:
         _measure.font_size = size
-    fit_ellipsis(_measure, text, width * scale)
-    return _measure.text
+    if _measure.text != text:
+        _measure.text = text
+    return _measure
+
+
+def clip_text(text: str, width: float, scale: float = 1.0, size: float = SMALL) -> str:
+    """``text`` cut with an ellipsis to ``width`` interface units, measured in the font
+    a button draws it at ``scale``."""
+    measure = _measured(text, scale, size)
+    fit_ellipsis(measure, text, width * scale)
+    return measure.text
+
+
+def shared_widths(texts: list[str], room: float, scale: float = 1.0, pad: float = 14,
+                  size: float = SMALL) -> list[float]:
+    """Widths (interface units) for a row of buttons in ``room``: each as wide as its
+    label and ``pad``, the spare room shared out alike (a row of tabs in any language)."""
+    needs = [_measured(text, scale, size).content_width / scale + pad for text in texts]
+    spare = max(0.0, room - sum(needs)) / len(texts)
+    return [need + spare for need in needs]
 
 
 class WidgetGroup:
@@ -199,7 +217,7 @@ class FieldForm:
         ``scale``); returns the y below the last row."""
         self.rows = []
         y, s = top, self.scale
-        label_w, gap = 118, 8  # a label never touches its input
+        label_w, gap = 132, 8  # a label never touches its input; "Bantuan TNI (kali)" whole
         for field in fields:
             y -= self.ROW
             self.group.add(label(clip_text(t(f"editor.field.{field.name}"), label_w - 4, s),

@@ -23,7 +23,15 @@ from command_game.level.models import OFFICE_TYPES as ALL_OFFICE_TYPES
 from command_game.level.problems import LevelError
 from command_game.level.tiled import import_tiled_data
 from command_game.scenes import ui
-from command_game.scenes.editor_panel import STYLE, STYLE_ACTIVE, clip_text, dropdown, flat, label
+from command_game.scenes.editor_panel import (
+    STYLE,
+    STYLE_ACTIVE,
+    clip_text,
+    dropdown,
+    flat,
+    label,
+    shared_widths,
+)
 from command_game.userdata import levels_dir
 
 TOOLS = ("select", "district", "building", "road", "office", "crowd", "incident")
@@ -74,12 +82,14 @@ class SidebarMixin:
                 action, x, y, w, 26, scale=s))
             y -= 29
         rect = self.panel_box
-        tab_w = (rect.width - 20) / len(TABS)
-        self._tab_buttons = {
-            tab: self._toolbar.add(flat(t("editor.tab." + tab), lambda tab=tab: self.set_tab(tab),
-                                        rect.left + 10 + i * tab_w, rect.top - 34, tab_w - 4,
-                                        26, scale=s))
-            for i, tab in enumerate(TABS)}
+        names = [t("editor.tab." + tab) for tab in TABS]
+        left, self._tab_buttons = rect.left + 10, {}
+        for tab, name, width in zip(TABS, names, shared_widths(
+                names, rect.width - 20 - 4 * len(TABS), s), strict=True):
+            self._tab_buttons[tab] = self._toolbar.add(flat(
+                name, lambda tab=tab: self.set_tab(tab), left, rect.top - 34, width, 26,
+                scale=s))
+            left += width + 4
         self._update_toolbar()
 
     def _update_toolbar(self) -> None:
