@@ -51,6 +51,7 @@ ORDERS_TOP = 84  # the order buttons' panel reaches this high
 #: call while the night has calls (``order_kinds``).
 ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "cordon",
                "exit_route", "recall")
+SPLIT_W = 68  # an objective's split time ("1:57.200" in 9 pt mono) and a gap before it
 ORDER_PAD = 10  # units round a button's label; spare room widens every button alike
 SPEEDS = (0, 1, 2, 4)
 COLLAPSIBLE = ("roster", "incidents", "obj")  # panels a header click folds away
@@ -388,7 +389,7 @@ class Hud:
         return incidents, heights
 
     def _objective_width(self, obj: Any) -> float:
-        return SIDE_W - 42 - (56 if obj.met_tick is not None else 0)
+        return SIDE_W - 42 - (SPLIT_W if obj.met_tick is not None else 0)
 
     def _incidents(self, world: Any, state: HudState, fits: int) -> float:
         live = [i for i in world.incidents if i.visible]
@@ -501,7 +502,7 @@ class Hud:
         it has room (two lines each), else along the bottom edge of the map area."""
         recent = [n for n in state.notifications if state.real_time_s - n.born_s < 8.0][-4:]
         room = column_bottom - 8 - (self.minimap_rect[1] + self.minimap_rect[3] + 8)
-        in_column = room >= 38 * max(3, len(recent))
+        in_column = room >= 38 * 2  # the newest that fit there whole beat two cut lines
         if not in_column:
             recent = recent[-2:]  # the two rows the map area leaves free above the orders
         if in_column:

@@ -259,7 +259,7 @@ class DebriefScene(ui.UIScene):
         """The same debrief in the language and scale the player just chose."""
         fresh = DebriefScene(self.world, self.level_path, self.real_time_s,
                              previous_best=self.previous_best, run=self.run,
-                             real_splits=self.real_splits)
+                             real_splits=self.real_splits, seed_kind=self.seed_kind)
         fresh.message = self.message
         return fresh
 

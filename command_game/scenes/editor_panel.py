@@ -288,6 +288,12 @@ def _read_path(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
+#: A problem row's mark besides its colour (red errors, amber warnings): the message
+#: keeps the room a word would take, and a player who tells no red from amber still knows.
+SEVERITY_MARK = {"error": "\u00d7", "warning": "!"}
+PAGE_W = 100  # the problem list's page button
+
+
 class ProblemList:
     """The live problem list along the bottom, a page at a time; a click on a problem
     selects the object at fault."""
@@ -325,18 +331,18 @@ class ProblemList:
         header = (t("editor.problems.none") if not problems else
                   t("editor.problems.count", errors=errors, warnings=warnings))
         paged = len(problems) > self.ROWS  # the page button takes the line's right end
-        fit_ellipsis(self.header, header, rect.width - 20 - (136 if paged else 0))
+        fit_ellipsis(self.header, header, rect.width - 20 - (PAGE_W + 10 if paged else 0))
         self.header.color = ui.GOOD if not errors else ui.BAD
         if paged:
             pages = -(-len(problems) // self.ROWS)
             self.group.add(flat(t("editor.problems.page", page=self.page + 1, pages=pages),
-                                self.next_page, rect.right - 128, rect.top - 26, 120, 22,
-                                scale=s))
+                                self.next_page, rect.right - PAGE_W - 8, rect.top - 26, PAGE_W,
+                                22, scale=s))
         y = rect.top - 28
         for problem in problems[self.page * self.ROWS:(self.page + 1) * self.ROWS]:
             y -= 26
             where = place_of(problem.path, problem.ref)
-            text = f"{t('editor.problems.' + problem.severity)} · {where}: {problem.message}"
+            text = f"{SEVERITY_MARK[problem.severity]} {where}: {problem.message}"
             style = STYLE_ERROR if problem.severity == "error" else STYLE_WARNING
             self.group.add(flat(clip_text(text, rect.width - 30, s), lambda p=problem:
                                 self.on_pick(p), rect.left + 8, y, rect.width - 16, 24, style,
