@@ -23,7 +23,7 @@ from command_game.i18n import pick, t
 from command_game.render import layout, ui_scale
 from command_game.render.gpu import Triangles
 from command_game.render.map_camera import MapCamera
-from command_game.render.text_pool import TextPool
+from command_game.render.text_pool import FONT, Label, TextPool
 from command_game.render.world_view import (
     SEVERITY_COLORS,
     STATE_COLORS,
@@ -123,6 +123,7 @@ class Hud:
         self.scale = 1.0
         self.roster_scroll = 0  # first unit row shown when the roster is longer than fits
         self.collapsed: set[str] = set()  # panels folded to their header by the player
+        self._title_widths: dict[tuple[str, float], float] = {}
         self.camera = arcade.Camera2D()
         self.resize(width, height)
 
@@ -383,10 +384,21 @@ class Hud:
         incidents = max(1, min(6, live, int((room - 8 - 30 - 30 - sum(heights)) // 40)))
         spare = room - 8 - (30 + 40 * incidents) - (30 + sum(heights))
         for i, obj in enumerate(objectives):
-            if spare >= 14 and _objective_lines(obj, self._objective_width(obj)) > 1:
+            if spare >= 14 and self._title_width(obj) > self._objective_width(obj):
                 heights[i] += 14
                 spare -= 14
         return incidents, heights
+
+    def _title_width(self, obj: Any) -> float:
+        """The objective's title as wide as the panel draws it (9 pt at this scale, in
+        units), measured once per title and scale: a row wraps only when it must."""
+        title = _objective_title(obj)
+        key = (title, self.scale)
+        if key not in self._title_widths:
+            label = Label(title, 0, 0, font_size=9, font_name=FONT)
+            label.rescale(self.scale)
+            self._title_widths[key] = label.content_width
+        return self._title_widths[key]
 
     def _objective_width(self, obj: Any) -> float:
         return SIDE_W - 42 - (SPLIT_W if obj.met_tick is not None else 0)
@@ -502,7 +514,7 @@ class Hud:
         it has room (two lines each), else along the bottom edge of the map area."""
         recent = [n for n in state.notifications if state.real_time_s - n.born_s < 8.0][-4:]
         room = column_bottom - 8 - (self.minimap_rect[1] + self.minimap_rect[3] + 8)
-        in_column = room >= 38 * 2  # the newest that fit there whole beat two cut lines
+        in_column = room >= 38  # the newest that fit there whole beat two cut lines
         if not in_column:
             recent = recent[-2:]  # the two rows the map area leaves free above the orders
         if in_column:
@@ -590,12 +602,6 @@ class Hud:
 
 def _objective_title(obj: Any) -> str:
     return pick(obj.title) + (f" ({t('map.hud.optional')})" if obj.optional else "")
-
-
-def _objective_lines(obj: Any, width: float) -> int:
-    """1 when the title fits one line of the objective panel, else 2 (a rough width of
-    the 9 pt body font: 5.2 units a character)."""
-    return 1 if len(_objective_title(obj)) * 5.2 <= width else 2
 
 
 def status_mark(shapes: Triangles, cx: float, cy: float, status: str, r: float = 7) -> None:

@@ -3,7 +3,7 @@
 Everything here is in world metres (y up) and is drawn under a ``Camera2D``. The geometry
 never changes during a mission, so it is built once into one triangle buffer, and the
 labels into one pyglet ``Batch``: a frame costs two draw calls however large the map.
-Labels are anchored in the world but drawn in screen space at the interface scale's size
+Labels are anchored in the world but drawn in screen space, growing with the interface scale
 (glyphs scaled by the camera would blur when zoomed in); they are moved only when the
 camera moves. The map scene and the level editor share this layer; the editor calls
 ``rebuild(level)`` after each edit.
@@ -299,13 +299,13 @@ class StaticMapLayer:
         which give way (hide) rather than cover an office's name."""
         if not hasattr(camera, "project"):
             return False
-        scale = ui_scale.effective()
+        scale = 1 + (ui_scale.effective() - 1) / 2  # half the interface's growth: names
         key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh), self.covered,
                scale)
         if key == self._placed_for:
             return False
         self._placed_for = key
-        if scale != self._sized_at:  # names grow with the interface scale (weak eyes)
+        if scale != self._sized_at:  # grow, yet leave the map room to show (150 %: 125 %)
             self._sized_at = scale
             for name, label in self.labels.items():
                 label.font_size = self._base_sizes[name] * scale
