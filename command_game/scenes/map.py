@@ -431,7 +431,9 @@ class MapScene(Scene):
             return
         target = self.target_at(x, y)
         if menu:
-            self.menu = (x, y, ORDER_MENU[target.kind])
+            offered = tuple(k for k in ORDER_MENU[target.kind]  # as the order bar does
+                            if k != "call_tni" or self.level.tni_backup_calls > 0)
+            self.menu = (x, y, offered)
             self._menu_target = target
             return
         if self.selection.ids:
