@@ -426,17 +426,21 @@ class DebriefScene(ui.UIScene):
                        ui.TEXT_MUTED, size=8, anchor_x="right")
         self.texts.put("chart:x0", "0:00", px, py - 16, ui.TEXT_MUTED, size=8)
         legend_y = top - 50
-        room = max(0, int((legend_y - bottom - 10) // 16))  # legend rows under the index
+        row_top = legend_y - 5  # the sites under the index, each name whole (wrapped)
         for i, (site_id, series) in enumerate(history.tension.items()):
             color = CHART_LINES[i % len(CHART_LINES)]
             self._series(series, plot, n, 1.6, color)
-            if i >= room:
+            if row_top is None:
                 continue
             site = self.world.sites.get(site_id)
-            y = legend_y - (i + 1) * 16
-            self.shapes.rect(px + pw + 14, y + 3, 14, 4, color)
-            self.texts.put(f"chart:legend:{site_id}", site.name if site else site_id,
-                           px + pw + 32, y, ui.TEXT, size=8, clip=legend_w - 40)
+            label = self.texts.put(f"chart:legend:{site_id}", site.name if site else site_id,
+                                   px + pw + 32, row_top, ui.TEXT, size=8,
+                                   width=int(legend_w - 40), anchor_y="top")
+            if row_top - label.content_height < bottom + 10:  # no room left: the rest wait
+                label.visible, row_top = False, None
+                continue
+            self.shapes.rect(px + pw + 14, row_top - 8, 14, 4, color)
+            row_top -= label.content_height + 5
         self._series(history.index, plot, n, 3.0, ui.GOLD)
         k = -1  # the index first, at the top of the legend
         self.shapes.rect(px + pw + 14, legend_y - (k + 1) * 16 + 3, 14, 4, ui.GOLD)
