@@ -215,9 +215,14 @@ class LevelSelectScene(ui.UIScene):
         self.list_width = width
         self._row_labels = [self._row_texts(row) for row in self.rows]
         s = self.scale
-        for labels in self._row_labels:  # each line shares its row with a right-hand text
-            ui.clip_to_width(labels["title"], width - (70 + 32) * s
-                             - labels["status"].content_width)
+        rooms = [width - (70 + 32) * s - labels["status"].content_width
+                 for labels in self._row_labels]
+        for labels, room in zip(self._row_labels, rooms, strict=True):  # the size every
+            ui.fit_width(labels["title"], room, smallest=round(12 * s))  # title fits at
+        size = min((labels["title"].font_size for labels in self._row_labels), default=0)
+        for labels, room in zip(self._row_labels, rooms, strict=True):  # one size for all
+            labels["title"].font_size = size
+            ui.clip_to_width(labels["title"], room)
             ui.clip_to_width(labels["sub"], width - (70 + 32) * s - labels["best"].content_width)
         self._make_static_texts()
         self._details_for = None
