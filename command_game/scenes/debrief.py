@@ -314,14 +314,19 @@ class DebriefScene(ui.UIScene):
                        bold=True, clip=width - 24 - (60 if key == "score" else 0))
 
     def _summary(self, left: float, top: float) -> None:
+        meta = self.level.meta
+        par = self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
+                                      real=format_time(self.real_time_s)) + "  ·  "
+                             + self.night_line(), left + 14, top - 131, ui.TEXT_MUTED,
+                             size=10, width=COLUMN_A - 28, anchor_y="top")
+        below = max(0.0, par.content_height - 14)  # the night's seed on a line of its own
         story = pick(text) if (text := self._story()) is not None else ""
-        label = self.texts.put("story", story, left + 14, top - 150, ui.TEXT, size=10,
-                               width=COLUMN_A - 28, anchor_y="top")
-        self._summary_h = 160 + (label.content_height if story else 0)
+        label = self.texts.put("story", story, left + 14, top - 150 - below, ui.TEXT,
+                               size=10, width=COLUMN_A - 28, anchor_y="top")
+        self._summary_h = 160 + below + (label.content_height if story else 0)
         self._summary_h += self._reasons(left, top - self._summary_h + 4)
         self._panel(left, top, COLUMN_A, self._summary_h, t("debrief.summary"), "summary")
         won = self.world.outcome == "won"
-        meta = self.level.meta
         self.texts.put("outcome", t("debrief.won") if won else t("debrief.lost"), left + 14,
                        top - 58, ui.GOOD if won else ui.BAD, size=20, bold=True)
         self.texts.put("time:label", t("debrief.game_time"), left + 14, top - 86,
@@ -337,9 +342,6 @@ class DebriefScene(ui.UIScene):
             self.texts.put("time:delta", t("debrief.first_best"), left + 190, top - 114,
                            ui.GOLD, size=11, bold=True, width=COLUMN_A - 204,
                            anchor_y="bottom")
-        self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
-                                real=format_time(self.real_time_s)) + "  ·  " + self.night_line(),
-                       left + 14, top - 142, ui.TEXT_MUTED, size=10, clip=COLUMN_A - 28)
 
     def loss_lines(self) -> list[str]:
         """Why the night was lost, most decisive first (at most three): the world's
