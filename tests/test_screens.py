@@ -432,7 +432,9 @@ def test_menus_follow_the_ui_scale(game, big_ui):
     select = game.stack.top
     frame(game)
     assert select._row_buttons[0].rect.height == pytest.approx(58 * big_ui - 6)
-    assert select._row_labels[0]["title"].font_size == pytest.approx(14 * big_ui)
+    # the titles share the largest size, 12 to 14 pt at the scale, at which they fit
+    sizes = {labels["title"].font_size for labels in select._row_labels}
+    assert len(sizes) == 1 and 12 * big_ui - 1 <= sizes.pop() <= 14 * big_ui
     click(game, select.brief_button)
     briefing = game.stack.top
     assert isinstance(briefing, BriefingScene)
