@@ -140,22 +140,16 @@ def test_crowds_at_their_peak_are_as_large_as_the_reports_suggest():
 
 @pytest.mark.gl
 @pytest.mark.parametrize("level_id", CAMPAIGN)
-def test_briefing_screen_is_captured(clean_window, level_id):
+def test_briefing_screen_is_captured(clean_window, stack, level_id):
     from command_game import settings
     from command_game.scenes import ui
     from command_game.scenes.briefing import BriefingScene
-    from command_game.scenes.stack import SceneStack
 
     settings.apply(settings.load_settings())
-    clean_window.stack = SceneStack(clean_window)
-    try:
-        briefing = clean_window.stack.push(BriefingScene(LEVELS / FILES[level_id]))
-        assert briefing.level is not None and briefing.error is None
-        pump(clean_window, 2)
-        path: Path = save_frame(clean_window, f"briefing_{level_id}", SCREENSHOTS)
-    finally:
-        while len(clean_window.stack):
-            clean_window.stack.pop()
+    briefing = stack.push(BriefingScene(LEVELS / FILES[level_id]))
+    assert briefing.level is not None and briefing.error is None
+    pump(clean_window, 2)
+    path: Path = save_frame(clean_window, f"briefing_{level_id}", SCREENSHOTS)
     from PIL import Image
 
     pixels = np.asarray(Image.open(path).convert("RGB")).astype(int)

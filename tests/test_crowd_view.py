@@ -18,7 +18,6 @@ from command_game.level.io import load_level, parse_level
 from command_game.render.gpu import CASING_PX
 from command_game.render.world_view import CROWD_MIN_PX
 from command_game.scenes.map import MapScene
-from command_game.scenes.stack import SceneStack
 from command_game.sim.autopilot import Autopilot
 from tests.conftest import LEVELS, REPO, SCREENSHOTS, pump, save_frame
 
@@ -27,14 +26,12 @@ FINALE = LEVELS / "05_nusantara.json"
 
 
 @pytest.fixture
-def stack(clean_window):
+def stack(stack):
+    """The shared scene stack, with the tutorial off: these frames judge the crowd."""
     from command_game import settings
 
     settings.update(show_tutorial=False)
-    stack = SceneStack(clean_window)
-    yield stack
-    while len(stack):
-        stack.pop()
+    return stack
 
 
 def frame(window) -> np.ndarray:

@@ -12,22 +12,20 @@ import pytest
 
 from command_game.level.io import level_to_dict
 from command_game.scenes.editor_balance import EditorBalanceScene
-from command_game.scenes.stack import SceneStack
 from command_game.sim.sandbox import sandbox_level, unit
 from tests.conftest import pump, save_frame
 from tests.test_editor_scene import Driver
 
 
 @pytest.mark.gl
-def test_f6_shows_the_balance_table_of_the_level_being_edited(clean_window, tmp_path):
+def test_f6_shows_the_balance_table_of_the_level_being_edited(clean_window, stack, tmp_path):
     from command_game.scenes.editor import EditorScene
 
     level = sandbox_level(meta={"duration_s": 20.0, "par_time_s": 20.0},
                           units=[unit("s", "samapta"), unit("b", "brimob")])
     path = tmp_path / "kecil.json"
     path.write_text(json.dumps(level_to_dict(level)), "utf-8")
-    clean_window.stack = SceneStack(clean_window)
-    editor = clean_window.stack.push(EditorScene(path))
+    editor = stack.push(EditorScene(path))
     d = Driver(clean_window, editor)
     pump(clean_window, 2)
     d.key(arcade.key.F6)

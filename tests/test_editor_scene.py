@@ -244,7 +244,7 @@ def test_crash_recovery_dialog_restores_the_autosave(clean_window, stack):
     clean_window.stack.pop()
 
 
-def test_import_a_tiled_map_from_the_level_tab_and_undo_it(editor):
+def test_import_a_tiled_map_from_the_tiled_tab_and_undo_it(editor):
     from command_game.level.tiled import export_tiled
     from tests.conftest import LEVELS
 
@@ -252,7 +252,7 @@ def test_import_a_tiled_map_from_the_level_tab_and_undo_it(editor):
     level = load_level(LEVELS / "01_singkawang.json")
     export_tiled(level, levels_dir() / "kota.tmj")
     d.press(t("editor.tab.selection"))
-    d.press(t("editor.tab.level"))  # the panel lists the maps in the levels folder
+    d.press(t("editor.tab.tiled"))  # the panel lists the maps in the levels folder
     template = s.doc.data
     d.press(t("editor.action.import", name="kota.tmj"))
     assert s.doc.ids("offices") == [o.id for o in level.offices]

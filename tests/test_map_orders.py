@@ -271,3 +271,59 @@ def test_the_order_bar_gives_a_cordon_or_a_way_out_by_clicks(clean_window, stack
     [command] = scene.pending
     assert command.kind == kind and command.unit_ids == (unit.id,)
     assert command.point == pytest.approx(point, abs=2.0) and command.target == kpu.id
+
+
+def test_siber_and_tni_are_on_the_order_bar_and_ordered_by_clicks(clean_window, stack):
+    """A player finds the cyber response and the TNI call on the order bar, at 150 % on
+    1280x800 (the narrowest bar: eleven buttons): each is a click on its button, then
+    one on the hoax or the site."""
+    import json
+
+    from command_game import settings
+    from command_game.level.io import parse_level
+    from command_game.scenes.map import MapScene
+    from tests.conftest import pump
+
+    data = json.loads(TINY.read_text("utf-8"))
+    data["units"].append({"id": "siber_1", "type": "siber", "name": "Satgas Siber",
+                          "base": "polres_kecil", "personnel": 4})
+    data["incidents"].append({"id": "hoaks", "at_s": 1.0, "type": "hoax", "site": "kpu_kecil",
+                              "severity": 1, "escalation_s": 200.0})
+    data["tni_backup_calls"] = 2
+    level = parse_level(data)
+    settings.apply(settings.Settings(ui_scale=150, language="id"))
+    scene = stack.push(MapScene(level, TINY))
+    scene.tutorial = None
+    for _ in range(90):
+        scene.world.step(())
+    scene.selection.set(scene.world.units)
+    pump(clean_window)
+    s, hud = scene.hud.scale, scene.hud
+    bar = {hit.value: rect for rect, hit in hud.hits if hit.kind == "order"}
+    assert list(bar) == ["move", "hold", "patrol", "dialogue", "escort", "respond",
+                         "cyber_response", "cordon", "exit_route", "call_tni", "recall"]
+    assert max(r[0] + r[2] for r in bar.values()) < hud.minimap_rect[0] - 4  # beside it
+    for kind, rect in bar.items():
+        label = hud.text.slots[f"order:{kind}"]
+        assert label.content_width <= rect[2] - 4, kind  # every name whole on its button
+    assert hud.text.slots["order:call_tni:key"].text.endswith("2")  # the calls left
+
+    def press(kind: str) -> None:
+        rect = bar[kind]
+        scene.left_click((rect[0] + rect[2] / 2) * s, (rect[1] + rect[3] / 2) * s)
+        assert scene.targeting == kind
+
+    hoax = next(i for i in scene.world.incidents if i.id == "hoaks")
+    press("cyber_response")
+    scene.left_click(*scene.camera.to_screen(hoax.x, hoax.y))
+    kpu = scene.world.sites["kpu_kecil"]
+    press("call_tni")
+    scene.left_click(*scene.camera.to_screen(kpu.x, kpu.y))
+    cyber, tni = scene.pending
+    assert (cyber.kind, cyber.unit_ids, cyber.target) == ("cyber_response", ("siber_1",),
+                                                           "hoaks")
+    assert (tni.kind, tni.target) == ("call_tni", "kpu_kecil")
+    scene.selection.set(["samapta_1"])  # no Siber selected: no cyber button
+    pump(clean_window)
+    assert "cyber_response" not in [hit.value for _, hit in hud.hits if hit.kind == "order"]
+    stack.pop()

@@ -61,6 +61,7 @@ def test_debrief_shows_the_night_and_retry_draws_a_new_one_after_a_random_night(
     assert debrief.night_line() == f"night 777 ({'random' if kind == 'random' else 'set seed'})"
     assert debrief.night_line() in debrief.texts.slots["par"].text  # drawn under the time
     save_frame(game, f"debrief_night_{kind}")
+    assert debrief.relocalized().seed_kind == kind  # a language switch keeps how it was chosen
     debrief.retry()
     again = game.stack.top
     assert isinstance(again, MapScene) and again.seed_kind == kind

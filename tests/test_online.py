@@ -394,19 +394,17 @@ def pump_until(window, done, timeout: float = 60) -> None:
 
 
 @pytest.mark.gl
-def test_the_game_sets_up_submits_and_shows_the_global_tab(board, clean_window):
+def test_the_game_sets_up_submits_and_shows_the_global_tab(board, clean_window, stack):
     from command_game import settings
     from command_game.scenes.board_settings import BoardSettingsScene
     from command_game.scenes.debrief import DebriefScene
     from command_game.scenes.leaderboard import LeaderboardScene
-    from command_game.scenes.stack import SceneStack
     from command_game.sim.autopilot import play
     from command_game.sim.world import World
     from command_game.speedrun.record import record_finished_run
     from command_game.userdata import levels_dir
 
     shutil.copy(SPRINT, levels_dir() / SPRINT.name)  # a level of the player's own
-    stack = SceneStack(clean_window)
     # offline first: the Global tab says so at once and the game goes on
     dead = f"http://127.0.0.1:{free_port()}"
     from command_game.scenes.settings import SettingsScene

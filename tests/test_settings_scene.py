@@ -251,3 +251,20 @@ def test_at_a_big_scale_the_key_bindings_are_a_tab_away(scene, clean_window):
     save_frame(clean_window, "settings_scene_150_keys")
     press(clean_window, key.UP)  # from the group row the keyboard walks into the general page
     assert scene.page == "general"
+
+
+def test_a_window_resized_by_its_border_keeps_its_size_when_other_settings_change(
+        scene, clean_window):
+    """Only the window size and fullscreen settings size the window: a player who
+    dragged it to 1200x760 and then switches the language keeps 1200x760."""
+    from tests.test_layout import _resize
+
+    _resize(clean_window, (1200, 760))
+    try:
+        scene.change("language", "id")
+        scene.change("master_volume", 0.5)
+        pump(clean_window)
+        assert tuple(clean_window.get_size()) == (1200, 760)
+    finally:
+        clean_window.set_size(1280, 800)
+        pump(clean_window)

@@ -23,7 +23,7 @@ from command_game.i18n import pick, t
 from command_game.render import layout, ui_scale
 from command_game.render.gpu import Triangles
 from command_game.render.map_camera import MapCamera
-from command_game.render.text_pool import TextPool
+from command_game.render.text_pool import FONT, Label, TextPool
 from command_game.render.world_view import (
     SEVERITY_COLORS,
     STATE_COLORS,
@@ -47,12 +47,31 @@ SIDE_W = 280
 ROW_H = 34
 ORDERS_TOP = 84  # the order buttons' panel reaches this high
 #: The order bar: the orders given by clicking a target, the police line and the way out
-#: (#13) among them; Siber's response and the TNI call stay on their keys and the menu.
+#: (#13) among them. Siber's response joins it while a Siber unit is selected, the TNI
+#: call while the night has calls (``order_kinds``).
 ORDER_KINDS = ("move", "hold", "patrol", "dialogue", "escort", "respond", "cordon",
                "exit_route", "recall")
+SPLIT_W = 68  # an objective's split time ("1:57.200" in 9 pt mono) and a gap before it
+ORDER_PAD = 10  # units round a button's label; spare room widens every button alike
 SPEEDS = (0, 1, 2, 4)
 COLLAPSIBLE = ("roster", "incidents", "obj")  # panels a header click folds away
 BUTTON_HITS = ("speed", "order", "menu", "unit", "incident")  # what a click can press
+
+
+#: The order bar's short names for orders whose menu names are long.
+ORDER_LABELS = {"cyber_response": "map.order_bar.cyber_response",
+                "call_tni": "map.order_bar.call_tni"}
+
+
+def order_kinds(world: Any, selected: Sequence[str]) -> list[str]:
+    """The order bar's buttons for this selection: Siber's response after Respond while
+    a Siber unit is among it, the TNI call before Recall while the level has calls."""
+    kinds = list(ORDER_KINDS)
+    if any(world.units[u].type == "siber" for u in selected if u in world.units):
+        kinds.insert(kinds.index("respond") + 1, "cyber_response")
+    if world.level.tni_backup_calls > 0:
+        kinds.insert(kinds.index("recall"), "call_tni")
+    return kinds
 
 
 @dataclass
@@ -104,6 +123,7 @@ class Hud:
         self.scale = 1.0
         self.roster_scroll = 0  # first unit row shown when the roster is longer than fits
         self.collapsed: set[str] = set()  # panels folded to their header by the player
+        self._title_widths: dict[tuple[str, float], float] = {}
         self.camera = arcade.Camera2D()
         self.resize(width, height)
 
@@ -188,7 +208,7 @@ class Hud:
         fits, heights = self._right_column(world)
         bottom = self._incidents(world, state, fits)
         bottom = self._objectives(world, state, bottom, heights)
-        self._orders(state)
+        self._orders(world, state)
         self._notifications(state, bottom)
         self._minimap_frame()
         self.menu_shapes.clear()
@@ -364,13 +384,24 @@ class Hud:
         incidents = max(1, min(6, live, int((room - 8 - 30 - 30 - sum(heights)) // 40)))
         spare = room - 8 - (30 + 40 * incidents) - (30 + sum(heights))
         for i, obj in enumerate(objectives):
-            if spare >= 14 and _objective_lines(obj, self._objective_width(obj)) > 1:
+            if spare >= 14 and self._title_width(obj) > self._objective_width(obj):
                 heights[i] += 14
                 spare -= 14
         return incidents, heights
 
+    def _title_width(self, obj: Any) -> float:
+        """The objective's title as wide as the panel draws it (9 pt at this scale, in
+        units), measured once per title and scale: a row wraps only when it must."""
+        title = _objective_title(obj)
+        key = (title, self.scale)
+        if key not in self._title_widths:
+            label = Label(title, 0, 0, font_size=9, font_name=FONT)
+            label.rescale(self.scale)
+            self._title_widths[key] = label.content_width
+        return self._title_widths[key]
+
     def _objective_width(self, obj: Any) -> float:
-        return SIDE_W - 42 - (56 if obj.met_tick is not None else 0)
+        return SIDE_W - 42 - (SPLIT_W if obj.met_tick is not None else 0)
 
     def _incidents(self, world: Any, state: HudState, fits: int) -> float:
         live = [i for i in world.incidents if i.visible]
@@ -436,7 +467,7 @@ class Hud:
                               anchor_x="right")
         return top - height
 
-    def _orders(self, state: HudState) -> None:
+    def _orders(self, world: Any, state: HudState) -> None:
         room = self.minimap_rect[0] - 24
         if state.banner:
             self.text.put("orders:banner", state.banner, 14, ORDERS_TOP - 6, GOLD, size=10,
@@ -446,22 +477,32 @@ class Hud:
                           size=9, clip=room)
         if not state.selected:
             return
+        kinds = order_kinds(world, state.selected)
+        labels = [self.text.put(f"order:{kind}", t(ORDER_LABELS.get(kind, f"map.order.{kind}")),
+                                0, 0, TEXT, size=9, bold=True, anchor_x="center",
+                                anchor_y="center") for kind in kinds]
+        # each button as wide as its label, the spare room shared out (eleven fit 850 units)
+        needs = [max(40.0, label.content_width + ORDER_PAD) for label in labels]
+        spare = max(0.0, room - 12 - 4 * len(kinds) - sum(needs)) / len(kinds)
+        widths = [min(80.0, need + spare) for need in needs]
         left, bottom = 8, 10
-        step = max(58.0, min(84.0, (room - 8) / len(ORDER_KINDS)))
-        width = 8 + len(ORDER_KINDS) * step
-        self._panel(left, bottom, width, 64)
+        self._panel(left, bottom, 8 + sum(widths) + 4 * len(kinds), 64)
         self.text.put("orders:count", t("map.hud.selected", n=len(state.selected)),
                       left + 8, bottom + 50, GOLD, size=9, bold=True)
-        for i, kind in enumerate(ORDER_KINDS):
-            rect = (left + 6 + i * step, bottom + 6, step - 4, 36)
+        x = left + 6
+        for kind, label, width in zip(kinds, labels, widths, strict=True):
+            rect = (x, bottom + 6, width, 36)
+            x += width + 4
             active = state.targeting == kind
             self._box(rect, Hit("order", kind), GOLD if active else HEADER)
             self.shapes.rect_outline(*rect, 1, PANEL_EDGE)
             fg = (12, 20, 36, 255) if active else TEXT
-            self.text.put(f"order:{kind}", t(f"map.order.{kind}"), rect[0] + rect[2] / 2,
-                          rect[1] + 22,
+            self.text.put(f"order:{kind}", label.text, rect[0] + rect[2] / 2, rect[1] + 22,
                           fg, size=9, bold=True, anchor_x="center", anchor_y="center")
-            self.text.put(f"order:{kind}:key", key_name(f"order_{kind}"), rect[0] + rect[2] / 2,
+            key = key_name(f"order_{kind}")
+            if kind == "call_tni":  # the calls the night has left
+                key = f"{key} \u00b7 {world.tni_calls_left}"
+            self.text.put(f"order:{kind}:key", key, rect[0] + rect[2] / 2,
                           rect[1] + 8, fg if active else MUTED, size=8, anchor_x="center",
                           anchor_y="center")
         hint = t("map.hud.hint_target") if state.targeting else t("map.hud.hint_orders")
@@ -473,7 +514,7 @@ class Hud:
         it has room (two lines each), else along the bottom edge of the map area."""
         recent = [n for n in state.notifications if state.real_time_s - n.born_s < 8.0][-4:]
         room = column_bottom - 8 - (self.minimap_rect[1] + self.minimap_rect[3] + 8)
-        in_column = room >= 38 * max(3, len(recent))
+        in_column = room >= 38  # the newest that fit there whole beat two cut lines
         if not in_column:
             recent = recent[-2:]  # the two rows the map area leaves free above the orders
         if in_column:
@@ -561,12 +602,6 @@ class Hud:
 
 def _objective_title(obj: Any) -> str:
     return pick(obj.title) + (f" ({t('map.hud.optional')})" if obj.optional else "")
-
-
-def _objective_lines(obj: Any, width: float) -> int:
-    """1 when the title fits one line of the objective panel, else 2 (a rough width of
-    the 9 pt body font: 5.2 units a character)."""
-    return 1 if len(_objective_title(obj)) * 5.2 <= width else 2
 
 
 def status_mark(shapes: Triangles, cx: float, cy: float, status: str, r: float = 7) -> None:

@@ -3,7 +3,7 @@
 Everything here is in world metres (y up) and is drawn under a ``Camera2D``. The geometry
 never changes during a mission, so it is built once into one triangle buffer, and the
 labels into one pyglet ``Batch``: a frame costs two draw calls however large the map.
-Labels are anchored in the world but drawn at a fixed pixel size in screen space
+Labels are anchored in the world but drawn in screen space, growing with the interface scale
 (glyphs scaled by the camera would blur when zoomed in); they are moved only when the
 camera moves. The map scene and the level editor share this layer; the editor calls
 ``rebuild(level)`` after each edit.
@@ -24,7 +24,7 @@ from shapely.ops import unary_union
 from shapely.prepared import prep
 
 from command_game.level.models import Level
-from command_game.render import layout
+from command_game.render import layout, ui_scale
 
 Point = tuple[float, float]
 RGBA = tuple[int, int, int, int]
@@ -255,6 +255,8 @@ class StaticMapLayer:
         self._add_street_names()
         self._add_offices(shapes)
         self.shape = shapes.build()
+        self._base_sizes = {name: label.font_size for name, label in self.labels.items()}
+        self._sized_at = 1.0  # the interface scale the labels' sizes were set for
 
     def draw(self, labels: bool = True) -> None:
         """Draws under the active camera; labels go on top in screen pixels (the map
@@ -297,10 +299,16 @@ class StaticMapLayer:
         which give way (hide) rather than cover an office's name."""
         if not hasattr(camera, "project"):
             return False
-        key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh), self.covered)
+        scale = 1 + (ui_scale.effective() - 1) / 2  # half the interface's growth: names
+        key = (tuple(camera.position), camera.zoom, tuple(camera.viewport.lbwh), self.covered,
+               scale)
         if key == self._placed_for:
             return False
         self._placed_for = key
+        if scale != self._sized_at:  # grow, yet leave the map room to show (150 %: 125 %)
+            self._sized_at = scale
+            for name, label in self.labels.items():
+                label.font_size = self._base_sizes[name] * scale
         zoom = float(camera.zoom)
         icon = self.icon_size * zoom * 1.15  # half an icon with its glow, in pixels
         icons = []

@@ -54,6 +54,23 @@ def pixel_grid(scale: float) -> Iterator[None]:
         _grid = held
 
 
+def grid() -> float:
+    """Pixels per unit of what is being laid out now (1 outside any ``pixel_grid``)."""
+    return _grid
+
+
+@contextmanager
+def pixels(scale: float) -> Iterator[None]:
+    """Draws inside at the window's own pixels. Text laid out in interface units is
+    rasterised at ``scale`` times its size and drawn here 1:1: through the scaling
+    camera its glyphs would be magnified bitmaps of the base size, soft at 125 %."""
+    if scale == 1.0:
+        yield
+        return
+    with arcade.get_window().default_camera.activate():
+        yield
+
+
 def snap(value: float) -> float:
     """``value`` (in the units being laid out) moved to the nearest whole pixel."""
     return round(value * _grid) / _grid

@@ -71,13 +71,14 @@ class WorldView:
         self.shapes = Triangles()
         self.markers = Triangles()  # drawn over the crowd
         self.labels = TextPool()
+        self.tag = TextPool()  # the hovered unit's name tag, over the site names
         self._heat: GridImage | None = None
         self._heat_tick: int | None = None
 
     def draw(self, world: Any, camera: Any, selected: Iterable[str], time_s: float,
-             hover: Any = None, hover_unit: str | None = None) -> None:
+             hover: Any = None) -> None:
         """Draws under ``camera`` (a MapCamera, active); letters go on top in pixels.
-        ``hover`` rings the target an order would go to; ``hover_unit`` gets a name tag."""
+        ``hover`` rings the target an order would go to."""
         selected = set(selected)
         self.camera = camera
         zoom = camera.zoom
@@ -98,8 +99,6 @@ class WorldView:
         if hover is not None:
             self.markers.ring(hover.point[0], hover.point[1], self.size * 1.6, self.size * 0.18,
                               HOVER)
-        if hover_unit in world.units:
-            self._name_tag(world.units[hover_unit])
         self.markers.draw()
         self.labels.end()
         with arcade.get_window().default_camera.activate():
@@ -250,21 +249,29 @@ class WorldView:
             self._letter(f"unit:{unit.id}", letter, unit.x, unit.y, s * 0.5,
                          (255, 255, 255, 255))
 
-    def _name_tag(self, unit: Any) -> None:
-        """The unit's name and what it is doing, above it, while the mouse is on it."""
+    def draw_name_tag(self, world: Any, unit_id: str | None) -> None:
+        """The hovered unit's name and what it is doing, above it: drawn after the site
+        names (in window pixels), so the thing under the mouse reads over them."""
         from command_game.i18n import t
 
-        sx, sy = self.camera.to_screen(unit.x, unit.y + self.size * 1.2)
-        name = self.labels.put("tag:name", unit.name, round(sx), round(sy) + 16,
-                               (255, 255, 255, 255), size=10, anchor_x="center",
-                               anchor_y="bottom", bold=True)
-        state = self.labels.put("tag:state", t(f"map.state.{unit.state}"), round(sx),
-                                round(sy) + 2, STATE_COLORS.get(unit.state, STATE_COLORS["idle"]),
-                                size=9, anchor_x="center", anchor_y="bottom")
-        half = max(name.content_width, state.content_width) / 2 + 6
-        x0, y0 = self.camera.to_world(sx - half, sy - 2)
-        x1, y1 = self.camera.to_world(sx + half, sy + 34)
-        self.markers.rect(x0, y0, x1 - x0, y1 - y0, (10, 16, 28, 215))
+        self.tag.begin()
+        unit = world.units.get(unit_id) if unit_id is not None else None
+        if unit is not None:
+            sx, sy = self.camera.to_screen(unit.x, unit.y + self.size * 1.2)
+            name = self.tag.put("name", unit.name, round(sx), round(sy) + 16,
+                                (255, 255, 255, 255), size=10, anchor_x="center",
+                                anchor_y="bottom", bold=True)
+            state = self.tag.put("state", t(f"map.state.{unit.state}"), round(sx),
+                                 round(sy) + 2,
+                                 STATE_COLORS.get(unit.state, STATE_COLORS["idle"]), size=9,
+                                 anchor_x="center", anchor_y="bottom")
+            half = max(name.content_width, state.content_width) / 2 + 6
+        self.tag.end()
+        if unit is None:
+            return
+        with arcade.get_window().default_camera.activate():
+            arcade.draw_lbwh_rectangle_filled(sx - half, sy - 2, 2 * half, 36, (10, 16, 28, 215))
+            self.tag.draw()
 
     def _letter(self, key: str, text: str, x: float, y: float, size_m: float,
                 color: tuple[int, int, int, int]) -> None:

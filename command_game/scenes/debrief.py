@@ -259,7 +259,7 @@ class DebriefScene(ui.UIScene):
         """The same debrief in the language and scale the player just chose."""
         fresh = DebriefScene(self.world, self.level_path, self.real_time_s,
                              previous_best=self.previous_best, run=self.run,
-                             real_splits=self.real_splits)
+                             real_splits=self.real_splits, seed_kind=self.seed_kind)
         fresh.message = self.message
         return fresh
 
@@ -314,14 +314,19 @@ class DebriefScene(ui.UIScene):
                        bold=True, clip=width - 24 - (60 if key == "score" else 0))
 
     def _summary(self, left: float, top: float) -> None:
+        meta = self.level.meta
+        par = self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
+                                      real=format_time(self.real_time_s)) + "  ·  "
+                             + self.night_line(), left + 14, top - 131, ui.TEXT_MUTED,
+                             size=10, width=COLUMN_A - 28, anchor_y="top")
+        below = max(0.0, par.content_height - 14)  # the night's seed on a line of its own
         story = pick(text) if (text := self._story()) is not None else ""
-        label = self.texts.put("story", story, left + 14, top - 150, ui.TEXT, size=10,
-                               width=COLUMN_A - 28, anchor_y="top")
-        self._summary_h = 160 + (label.content_height if story else 0)
+        label = self.texts.put("story", story, left + 14, top - 150 - below, ui.TEXT,
+                               size=10, width=COLUMN_A - 28, anchor_y="top")
+        self._summary_h = 160 + below + (label.content_height if story else 0)
         self._summary_h += self._reasons(left, top - self._summary_h + 4)
         self._panel(left, top, COLUMN_A, self._summary_h, t("debrief.summary"), "summary")
         won = self.world.outcome == "won"
-        meta = self.level.meta
         self.texts.put("outcome", t("debrief.won") if won else t("debrief.lost"), left + 14,
                        top - 58, ui.GOOD if won else ui.BAD, size=20, bold=True)
         self.texts.put("time:label", t("debrief.game_time"), left + 14, top - 86,
@@ -337,9 +342,6 @@ class DebriefScene(ui.UIScene):
             self.texts.put("time:delta", t("debrief.first_best"), left + 190, top - 114,
                            ui.GOLD, size=11, bold=True, width=COLUMN_A - 204,
                            anchor_y="bottom")
-        self.texts.put("par", t("debrief.par", par=format_time(meta.par_time_s),
-                                real=format_time(self.real_time_s)) + "   ·   " + self.night_line(),
-                       left + 14, top - 142, ui.TEXT_MUTED, size=10)
 
     def loss_lines(self) -> list[str]:
         """Why the night was lost, most decisive first (at most three): the world's
@@ -426,17 +428,21 @@ class DebriefScene(ui.UIScene):
                        ui.TEXT_MUTED, size=8, anchor_x="right")
         self.texts.put("chart:x0", "0:00", px, py - 16, ui.TEXT_MUTED, size=8)
         legend_y = top - 50
-        room = max(0, int((legend_y - bottom - 10) // 16))  # legend rows under the index
+        row_top = legend_y - 5  # the sites under the index, each name whole (wrapped)
         for i, (site_id, series) in enumerate(history.tension.items()):
             color = CHART_LINES[i % len(CHART_LINES)]
             self._series(series, plot, n, 1.6, color)
-            if i >= room:
+            if row_top is None:
                 continue
             site = self.world.sites.get(site_id)
-            y = legend_y - (i + 1) * 16
-            self.shapes.rect(px + pw + 14, y + 3, 14, 4, color)
-            self.texts.put(f"chart:legend:{site_id}", site.name if site else site_id,
-                           px + pw + 32, y, ui.TEXT, size=8, clip=legend_w - 40)
+            label = self.texts.put(f"chart:legend:{site_id}", site.name if site else site_id,
+                                   px + pw + 32, row_top, ui.TEXT, size=8,
+                                   width=int(legend_w - 40), anchor_y="top")
+            if row_top - label.content_height < bottom + 10:  # no room left: the rest wait
+                label.visible, row_top = False, None
+                continue
+            self.shapes.rect(px + pw + 14, row_top - 8, 14, 4, color)
+            row_top -= label.content_height + 5
         self._series(history.index, plot, n, 3.0, ui.GOLD)
         k = -1  # the index first, at the top of the legend
         self.shapes.rect(px + pw + 14, legend_y - (k + 1) * 16 + 3, 14, 4, ui.GOLD)

@@ -92,7 +92,8 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         self.problem_list = ProblemList(self.ui, self.select_problem)
         self._panel_key: tuple | None = None
         self.title_text = ui.text("", 13, ui.TEXT, bold=True)
-        self.status_text = ui.text("", 11, ui.TEXT_MUTED)
+        # wraps over the map's lower edge: a tool's hint is read whole, at every scale
+        self.status_text = ui.text("", 11, ui.TEXT_MUTED, width=400, anchor_y="bottom")
         self.hint_text = ui.text("", 11, ui.TEXT_MUTED)
         self.hover_text = ui.text("", 11, ui.GOLD)
         self.hover: Ref | None = None
@@ -533,11 +534,13 @@ class EditorScene(ToolsMixin, SidebarMixin, Scene):
         _fit(self.title_text, f"{t('editor.title')}: {name}{mark}  ·  {where}", width - 24)
         self.title_text.draw()
         if self.status and time.monotonic() - self._status_at < 12:
-            ui.place(self.status_text, TOOLBAR_W + 10, PROBLEMS_H + 8)
-            _fit(self.status_text, self.status, self.problems_box.width - 40)
-            arcade.draw_lbwh_rectangle_filled(TOOLBAR_W, PROBLEMS_H, self.status_text
-                                              .content_width + 20, 24, (10, 18, 33, 220))
-            self.status_text.draw()
+            label = self.status_text
+            label.width = int(self.problems_box.width - 20)
+            _set_text(label, self.status)
+            ui.place(label, TOOLBAR_W + 10, PROBLEMS_H + 6)
+            arcade.draw_lbwh_rectangle_filled(TOOLBAR_W, PROBLEMS_H, label.content_width + 20,
+                                              label.content_height + 10, (10, 18, 33, 220))
+            label.draw()
         ui.place(self.hint_text, TOOLBAR_W + 10, 8)
         _fit(self.hint_text, t("editor.keys"), self.problems_box.width - 20)
         self.hint_text.draw()
@@ -566,8 +569,9 @@ def _set_text(text: arcade.Text, value: str) -> None:
 def _fit(label: arcade.Text, value: str, width: float) -> None:
     """Shows ``value`` cut to ``width``; worked out once per text and width, not every
     frame (each cut re-lays out the glyphs)."""
-    if getattr(label, "fitted_for", None) != (value, width):
-        label.fitted_for = (value, width)
+    key = (value, width, ui_scale.grid())  # cut again at another scale: glyphs differ
+    if getattr(label, "fitted_for", None) != key:
+        label.fitted_for = key
         fit_ellipsis(label, value, width)
 
 

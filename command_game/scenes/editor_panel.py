@@ -35,9 +35,9 @@ from command_game.scenes import ui
 
 _Style = UIFlatButton.UIStyle
 SMALL = 11
-#: Interface units the editor needs: tool bar, panel and a usable map across; the Level
-#: tab's fourteen fields and the Tiled import below them down.
-NEEDS = (900.0, 620.0)
+#: Interface units the editor needs: the room every screen is made for (1280x800 at
+#: 150 %): tool bar, panel and a usable map across; the Level tab's fourteen fields down.
+NEEDS = ui_scale.MIN_UNITS
 
 
 def fit_scale(width: float, height: float) -> float:
@@ -142,17 +142,35 @@ def dropdown(default: str, options: list[str], x: float, y: float, width: float,
 _measure: arcade.Text | None = None
 
 
-def clip_text(text: str, width: float, scale: float = 1.0, size: float = SMALL) -> str:
-    """``text`` cut with an ellipsis to ``width`` interface units, measured in the font
-    a button draws it in at ``scale`` (its size rounded to whole points)."""
+def _measured(text: str, scale: float, size: float) -> arcade.Text:
+    """The one-line text in the font a button draws it in at ``scale`` (its size rounded
+    to whole points), for measuring."""
     global _measure
     size = round(size * scale)
     if _measure is None:
         _measure = arcade.Text("", 0, 0, font_name=ui.FONT_BODY, font_size=size)
     if _measure.font_size != size:
         _measure.font_size = size
-    fit_ellipsis(_measure, text, width * scale)
-    return _measure.text
+    if _measure.text != text:
+        _measure.text = text
+    return _measure
+
+
+def clip_text(text: str, width: float, scale: float = 1.0, size: float = SMALL) -> str:
+    """``text`` cut with an ellipsis to ``width`` interface units, measured in the font
+    a button draws it at ``scale``."""
+    measure = _measured(text, scale, size)
+    fit_ellipsis(measure, text, width * scale)
+    return measure.text
+
+
+def shared_widths(texts: list[str], room: float, scale: float = 1.0, pad: float = 14,
+                  size: float = SMALL) -> list[float]:
+    """Widths (interface units) for a row of buttons in ``room``: each as wide as its
+    label and ``pad``, the spare room shared out alike (a row of tabs in any language)."""
+    needs = [_measured(text, scale, size).content_width / scale + pad for text in texts]
+    spare = max(0.0, room - sum(needs)) / len(texts)
+    return [need + spare for need in needs]
 
 
 class WidgetGroup:
@@ -199,7 +217,7 @@ class FieldForm:
         ``scale``); returns the y below the last row."""
         self.rows = []
         y, s = top, self.scale
-        label_w, gap = 118, 8  # a label never touches its input
+        label_w, gap = 132, 8  # a label never touches its input; "Bantuan TNI (kali)" whole
         for field in fields:
             y -= self.ROW
             self.group.add(label(clip_text(t(f"editor.field.{field.name}"), label_w - 4, s),
@@ -270,6 +288,12 @@ def _read_path(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
+#: A problem row's mark besides its colour (red errors, amber warnings): the message
+#: keeps the room a word would take, and a player who tells no red from amber still knows.
+SEVERITY_MARK = {"error": "\u00d7", "warning": "!"}
+PAGE_W = 100  # the problem list's page button
+
+
 class ProblemList:
     """The live problem list along the bottom, a page at a time; a click on a problem
     selects the object at fault."""
@@ -307,18 +331,18 @@ class ProblemList:
         header = (t("editor.problems.none") if not problems else
                   t("editor.problems.count", errors=errors, warnings=warnings))
         paged = len(problems) > self.ROWS  # the page button takes the line's right end
-        fit_ellipsis(self.header, header, rect.width - 20 - (136 if paged else 0))
+        fit_ellipsis(self.header, header, rect.width - 20 - (PAGE_W + 10 if paged else 0))
         self.header.color = ui.GOOD if not errors else ui.BAD
         if paged:
             pages = -(-len(problems) // self.ROWS)
             self.group.add(flat(t("editor.problems.page", page=self.page + 1, pages=pages),
-                                self.next_page, rect.right - 128, rect.top - 26, 120, 22,
-                                scale=s))
+                                self.next_page, rect.right - PAGE_W - 8, rect.top - 26, PAGE_W,
+                                22, scale=s))
         y = rect.top - 28
         for problem in problems[self.page * self.ROWS:(self.page + 1) * self.ROWS]:
             y -= 26
             where = place_of(problem.path, problem.ref)
-            text = f"{t('editor.problems.' + problem.severity)} · {where}: {problem.message}"
+            text = f"{SEVERITY_MARK[problem.severity]} {where}: {problem.message}"
             style = STYLE_ERROR if problem.severity == "error" else STYLE_WARNING
             self.group.add(flat(clip_text(text, rect.width - 30, s), lambda p=problem:
                                 self.on_pick(p), rect.left + 8, y, rect.width - 16, 24, style,

@@ -23,17 +23,26 @@ from command_game.level.models import OFFICE_TYPES as ALL_OFFICE_TYPES
 from command_game.level.problems import LevelError
 from command_game.level.tiled import import_tiled_data
 from command_game.scenes import ui
-from command_game.scenes.editor_panel import STYLE, STYLE_ACTIVE, clip_text, dropdown, flat, label
+from command_game.scenes.editor_panel import (
+    STYLE,
+    STYLE_ACTIVE,
+    clip_text,
+    dropdown,
+    flat,
+    label,
+    shared_widths,
+)
 from command_game.userdata import levels_dir
 
 TOOLS = ("select", "district", "building", "road", "office", "crowd", "incident")
 #: The office tool offers police HQs first: a new level needs one before anything else.
 OFFICE_TYPES = HQ_TYPES + tuple(o for o in ALL_OFFICE_TYPES if o not in HQ_TYPES)
-TABS = ("selection", "level", "roster", "script")
+TABS = ("selection", "level", "roster", "script", "tiled")
 TOOLBAR_W = 150
 TOP_H = 40
 PANEL_W = 340
 PROBLEMS_H = 140
+TILED_ROWS = 8  # the newest Tiled maps offered for import
 LIST_ROWS = 6  # roster/script rows per list (the rest: select them on the map or by problem)
 
 
@@ -57,12 +66,12 @@ class SidebarMixin:
         for i, tool in enumerate(TOOLS):
             self._tool_buttons[tool] = self._toolbar.add(flat(
                 f"{i + 1}  {t('editor.tool.' + tool)}", lambda tool=tool: self.set_tool(tool),
-                x, y, w, 28, scale=s))
-            y -= 32
+                x, y, w, 26, scale=s))
+            y -= 29
         self._office_types = dropdown(self.office_type, list(OFFICE_TYPES), x, y, w, 26, s)
         self._office_types.event("on_change")(lambda e: self._set_office_type(e.new_value))
         self._toolbar.add(self._office_types, layer=1)
-        y -= 40
+        y -= 35
         self._action_buttons = {}
         for name, action in (("undo", self.undo), ("redo", self.redo),
                              ("snap", self.toggle_snap), ("save", self.save),
@@ -70,15 +79,17 @@ class SidebarMixin:
                              ("exit", self.leave)):
             self._action_buttons[name] = self._toolbar.add(flat(
                 t("editor.action." + name if name != "snap" else "editor.action.snap_on"),
-                action, x, y, w, 28, scale=s))
-            y -= 32
+                action, x, y, w, 26, scale=s))
+            y -= 29
         rect = self.panel_box
-        tab_w = (rect.width - 20) / len(TABS)
-        self._tab_buttons = {
-            tab: self._toolbar.add(flat(t("editor.tab." + tab), lambda tab=tab: self.set_tab(tab),
-                                        rect.left + 10 + i * tab_w, rect.top - 34, tab_w - 4,
-                                        26, scale=s))
-            for i, tab in enumerate(TABS)}
+        names = [t("editor.tab." + tab) for tab in TABS]
+        left, self._tab_buttons = rect.left + 10, {}
+        for tab, name, width in zip(TABS, names, shared_widths(
+                names, rect.width - 20 - 4 * len(TABS), s), strict=True):
+            self._tab_buttons[tab] = self._toolbar.add(flat(
+                name, lambda tab=tab: self.set_tab(tab), left, rect.top - 34, width, 26,
+                scale=s))
+            left += width + 4
         self._update_toolbar()
 
     def _update_toolbar(self) -> None:
@@ -109,7 +120,9 @@ class SidebarMixin:
             return (self._default_site(),) + tuple(
                 self._describe(c, item) for c in ("incidents", "objectives", "triggers",
                                                   "convoys") for item in self.doc.items(c))
-        return tuple(p.name for p in tiled_maps()[:4])
+        if self.tab == "tiled":
+            return tuple(p.name for p in tiled_maps()[:TILED_ROWS])
+        return ()
 
     def _rebuild_panel(self) -> None:
         key = (self.tab, self.window.get_size(), self.s, self._panel_content_key())
@@ -148,8 +161,12 @@ class SidebarMixin:
         s = self.s
         self._panel.add(label(t("editor.panel.level"), x, top - 22, width, 12, ui.GOLD,
                               bold=True, scale=s))
-        y = self.form.build(list(LEVEL_FIELDS), (), self.doc.data, x, top - 30, width)
-        y -= 40
+        self.form.build(list(LEVEL_FIELDS), (), self.doc.data, x, top - 30, width)
+
+    def _panel_tiled(self, x: float, top: float, width: float) -> None:
+        """Tiled maps to import: a tab of their own, so the Level tab's fields fit the
+        panel at 150 % on 1280x800."""
+        s, y = self.s, top - 40
         folder = levels_dir()
         self._panel.add(label(t("editor.panel.tiled", folder=f"\u2026/{folder.parent.name}/"
                                 f"{folder.name}"), x, y, width, 10, lines=2, scale=s))
@@ -157,7 +174,7 @@ class SidebarMixin:
             y -= 34
             self._panel.add(label(t("editor.panel.no_tiled"), x, y, width, 10, lines=2,
                                   scale=s))
-        for path in tiled_maps()[:4]:
+        for path in tiled_maps()[:TILED_ROWS]:
             y -= 28
             self._panel.add(flat(t("editor.action.import", name=path.name),
                                  lambda path=path: self.import_tmj(path), x, y, width, 24,

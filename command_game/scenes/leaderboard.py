@@ -290,7 +290,9 @@ class LeaderboardScene(ui.UIScene):
         self.empty = ui.text(t("speedrun.board.empty"), 14, ui.TEXT_MUTED)
         self.side = self._side_texts()
         self.status = ui.text(self._status_line(), 12, ui.INFO)
-        self.hint = ui.text(t("speedrun.board.hint"), 11, ui.TEXT_MUTED)
+        # wraps downward beside the buttons: every key it names is read
+        self.hint = ui.text(t("speedrun.board.hint"), 11, ui.TEXT_MUTED, width=300,
+                            anchor_y="top")
 
     def _row_texts(self, rank: int, run: RunRecord) -> list[arcade.Text]:
         color = ui.GOLD if run.id == self.latest_id else ui.TEXT
@@ -420,8 +422,8 @@ class LeaderboardScene(ui.UIScene):
         ui.place(self.status, 24, bottom - 24)
         ui.clip_to_width(self.status, w - 48)
         self.status.draw()
-        ui.place(self.hint, 24, bottom - 40 + 2)
-        ui.clip_to_width(self.hint, w - 48 - (140 + 3 * 200 + 3 * 14 + 24))  # beside the buttons
+        self.hint.width = int(max(120, w - 48 - (140 + 3 * 200 + 3 * 14 + 24)))
+        ui.place(self.hint, 24, bottom - 30)
         self.hint.draw()
 
     def _draw_side(self, rect: arcade.Rect) -> None:

@@ -69,7 +69,8 @@ class LevelSelectScene(ui.UIScene):
         self._previews: dict[int, MapPreview] = {}
         self._details_for: int | None = None
         self._details: list[tuple[arcade.Text, float]] = []
-        keep = self.selected if self.selected is not None and self.selected < len(self.rows) else 0
+        fresh = self.selected is None or self.selected >= len(self.rows)
+        keep = self._next_to_play() if fresh else self.selected
         opened = [i for i, r in enumerate(self.rows) if r.open and self._was_open is not None
                   and r.entry.level_id not in self._was_open]
         if opened:  # a win opened the next level: that is where the player goes now
@@ -78,8 +79,14 @@ class LevelSelectScene(ui.UIScene):
         self.selected = keep if self.rows else None
         self._update_brief_button()
         self._layout_rows()
-        if opened:
+        if (opened or fresh) and self.rows:
             self._scroll_to(keep)
+
+    def _next_to_play(self) -> int:
+        """Where a fresh list starts: the first open campaign level not won yet (back from
+        a won night's debrief, the level it opened), else the first."""
+        return next((i for i, r in enumerate(self.rows) if r.section == "campaign"
+                     and r.playable and not self.progress.is_won(r.entry.level_id)), 0)
 
     # --- data -----------------------------------------------------------------------
 
@@ -208,9 +215,14 @@ class LevelSelectScene(ui.UIScene):
         self.list_width = width
         self._row_labels = [self._row_texts(row) for row in self.rows]
         s = self.scale
-        for labels in self._row_labels:  # each line shares its row with a right-hand text
-            ui.clip_to_width(labels["title"], width - (70 + 32) * s
-                             - labels["status"].content_width)
+        rooms = [width - (70 + 32) * s - labels["status"].content_width
+                 for labels in self._row_labels]
+        for labels, room in zip(self._row_labels, rooms, strict=True):  # the size every
+            ui.fit_width(labels["title"], room, smallest=round(12 * s))  # title fits at
+        size = min((labels["title"].font_size for labels in self._row_labels), default=0)
+        for labels, room in zip(self._row_labels, rooms, strict=True):  # one size for all
+            labels["title"].font_size = size
+            ui.clip_to_width(labels["title"], room)
             ui.clip_to_width(labels["sub"], width - (70 + 32) * s - labels["best"].content_width)
         self._make_static_texts()
         self._details_for = None

@@ -257,14 +257,16 @@ class MapScene(Scene):
                 self.world_view.draw_heat(self.world)
             focus = self.focus.target(self.world)
             self.world_view.draw(self.world, self.camera, self.selection.ids,
-                                 self.real_time_s, hover or focus, self._hover_unit())
+                                 self.real_time_s, hover or focus)
             self._draw_queued()
         self.static_layer.draw_labels(self.camera.camera)
+        with layout.scaled(1.0, "world"):
+            self.world_view.draw_name_tag(self.world, self._hover_unit())
         self.window.default_camera.use()
         self.hud.draw(self.world, self._hud_state())
         if self._drag_box is not None:
             self._draw_drag_box()
-        if self.tutorial is not None:
+        if self.tutorial is not None and self.menu is None:  # an open order menu is on top
             self.tutorial.draw(self.window.width, self.window.height)
         hit = self.hud.hit(*self._mouse) if self._mouse_inside else None
         prompt = self.tutorial.rect if self.tutorial is not None else None
@@ -429,7 +431,9 @@ class MapScene(Scene):
             return
         target = self.target_at(x, y)
         if menu:
-            self.menu = (x, y, ORDER_MENU[target.kind])
+            offered = tuple(k for k in ORDER_MENU[target.kind]  # as the order bar does
+                            if k != "call_tni" or self.level.tni_backup_calls > 0)
+            self.menu = (x, y, offered)
             self._menu_target = target
             return
         if self.selection.ids:

@@ -351,8 +351,9 @@ class SettingsScene(ui.UIScene):
     def _save(self, **changes: Any) -> bool:
         """Applies and saves; a disk that refuses the file is reported, not a crash (the
         change still applies for this session)."""
-        try:
-            settings.update(window=self.window, **changes)
+        sized = {"window_size", "fullscreen"} & set(changes)  # else a window the player
+        try:  # resized by its border keeps its size when the volume or language changes
+            settings.update(window=self.window if sized else None, **changes)
         except OSError as exc:
             self.say(t("settings.save_failed", reason=str(exc)), ui.BAD)
             return False

@@ -30,7 +30,8 @@ from command_game.scenes import ui
 STEPS: tuple[str, ...] = ("select", "dispatch", "dialogue", "pause")
 DISPATCH_KINDS = frozenset({"move", "respond", "hold", "patrol", "escort"})
 DONE_SHOWN_S = 8.0  # how long the closing line stays up
-TOP_BAR = 46  # the HUD's top bar height (at 100%): the prompt sits just under it
+TOP_BAR = 46  # the HUD's top bar height (at 100%): the prompt sits under it,
+PAUSED_BANNER = 28  # and under the paused banner there (the pause step must show it)
 SIDE = 290  # the HUD's side panels (at 100%): the prompt stays between them if it can
 HEIGHT = 96
 
@@ -182,7 +183,7 @@ class Tutorial:
             right = width - 20  # ones (incidents, objectives), never the unit roster the
         if right - left < 480 * s:  # first step asks to click in; at worst overlap both
             left, right = max(20, width / 2 - 320 * s), min(width - 20, width / 2 + 320 * s)
-        top = height - TOP_BAR * hud - 10
+        top = height - (TOP_BAR + PAUSED_BANNER) * hud - 6
         self._refresh_labels(right - left, s)
         labels = self._labels
         tall = max(HEIGHT * s, 36 * s + labels["body"].content_height + 34 * s)
