@@ -235,3 +235,15 @@ def test_the_gathered_and_vigil_fields_are_optional_and_round_trip():
     again = parse_level(json.loads(level_to_bytes(parse_level(data))))
     src = again.crowd_sources[0]
     assert (src.gathered, src.gathered_agitation, src.vigil) == (250, 0.1, True)
+
+
+def test_lint_warns_when_more_are_gathered_than_the_area_holds():
+    data = sample()
+    source = data["crowd_sources"][0]
+    office = next(o for o in data["offices"] if o["id"] == source["attractor"])
+    source["gathered"] = 10
+    assert not [p for p in lint(parse_level(data)) if "gathered" in p.path]
+    source["gathered"] = int(math.pi * office["radius_m"] ** 2 * 2.5)
+    problems = [p for p in lint(parse_level(data)) if "gathered" in p.path]
+    assert problems and problems[0].severity == "warning"
+    assert office["id"] in problems[0].message and "gather area" in problems[0].fix

@@ -32,6 +32,7 @@ Point = tuple[float, float]
 # Less open ground than this (or than half the shape, for a tiny one) and nobody fits:
 MIN_OPEN_AREA_M2 = 1.0  # in a disc or polygon
 MIN_OPEN_LINE_M = 0.8  # along a line: a doorway's width
+MAX_GATHERED_DENSITY = 2.0  # persons/m2 over a whole gather area: a calm mass's front is ~2
 
 
 class _Shape(BaseModel):
@@ -87,9 +88,11 @@ def gather_area(office: _HasSite) -> shapely.Geometry:
 
 def check_gather(level: Level) -> Iterator[Problem]:
     """Lint pass: a gather area must be a valid shape with room to stand outside buildings
-    (a crowd sent into a building presses against its wall for ever)."""
+    (a crowd sent into a building presses against its wall for ever), and room for the
+    people its crowd sources have gathered there when the night begins."""
     blocked = unary_union([p for p in (shapely.Polygon(b.polygon) for b in level.buildings)
                            if p.is_valid])
+    yield from _check_room(level, blocked)
     for i, office in enumerate(level.offices):
         if office.gather is None:
             continue
@@ -115,3 +118,25 @@ def check_gather(level: Level) -> Iterator[Problem]:
                           "building, so nobody can stand in it",
                           "move or redraw it onto open ground in front of the office",
                           office.id)
+
+
+def _check_room(level: Level, blocked: shapely.Geometry) -> Iterator[Problem]:
+    """More people gathered at an office than its gather area's open ground holds even
+    packed at the densest a calm crowd stands (``MAX_GATHERED_DENSITY``): the night would
+    start with fewer than the file says (``sim/gathering.py`` places what fits)."""
+    for i, src in enumerate(level.crowd_sources):
+        office = next((o for o in level.offices if o.id == src.attractor), None)
+        if not src.gathered or office is None:
+            continue
+        area = gather_area(office)
+        if area.area == 0:
+            continue
+        open_m2 = (area.difference(blocked) if not blocked.is_empty else area).area
+        sharing = sum(s.gathered or 0 for s in level.crowd_sources if s.attractor == office.id)
+        room = int(open_m2 * MAX_GATHERED_DENSITY)
+        if sharing > room:
+            yield Problem("warning", f"crowd_sources[{i}].gathered",
+                          f"'{office.id}' has {sharing:,} people gathered at it, more than "
+                          f"its gather area's {open_m2:,.0f} m2 of open ground holds "
+                          f"(about {room:,})", "lower gathered, or give the office a larger "
+                          "gather area", src.id)

@@ -211,7 +211,7 @@ class CrowdSource(Strict):
     agitation: Number = Field(default=0.2, ge=0, le=1)
     # optional fields default to None, so files without them save (and digest) unchanged
     gathered: Count | None = Field(
-        default=None, ge=0, le=20000, description="people of this source already standing "
+        default=None, ge=0, le=5000, description="people of this source already standing "
         "at its office when the night begins (besides the max_agents who walk in)")
     gathered_agitation: Number | None = Field(
         default=None, ge=0, le=1, description="their mood (default: the source's agitation)")
