@@ -82,6 +82,7 @@ class Crowd:
         self.heading = np.zeros(0)  # facing, radians (0: +x, counter-clockwise)
         self.free_speed = np.zeros(0)  # desired walking speed on an empty street, m/s
         self.headway_limit = np.zeros(0)  # m/s the one in the way allows (inf: nobody)
+        self.others_xy = np.zeros((0, 2))  # the other moving bodies (units), last step
         self._steers = 0
         self.neighbours = Neighbours(rules.MASS.neighbours)  # massing.company's search
         self._cells = np.zeros(0, np.int64)
@@ -344,7 +345,7 @@ class Crowd:
         speed *= self._own_pace()
         pushing.hurry(self.agitation, speed)
         self._keep_distance(speed, dir_x, dir_y, goal, dist, there)
-        standing = self._stand(dist, slot, there, speed)
+        standing = self._stand(dist, slot, there, speed, dir_x, dir_y)
         want_x = dir_x * speed
         want_y = dir_y * speed
         self._spread(want_x, want_y, dir_x, dir_y, there)
@@ -354,8 +355,10 @@ class Crowd:
             amount = rules.WANDER_MPS * self.agitation[milling]
             want_x[milling] += wander[0] * amount
             want_y[milling] += wander[1] * amount
+        shoved = None
         if standing is not None:
             massing.step_away(*standing, want_x, want_y)
+            shoved = massing.make_way(standing[0], self.pos, self.others_xy, want_x, want_y)
         relax = min(1.0, dt / rules.STEER_RELAX_S)
         for axis, want in enumerate((want_x, want_y)):
             want -= self.vel[:, axis]
@@ -364,12 +367,13 @@ class Crowd:
         self.vel[pushing.wedged(self.pos, self.radius, dir_x, dir_y, goal, dist,
                                 self.agitation, self.local_density, rng, ~there, dt)] = 0.0
         if standing is not None:
-            massing.keep_to_gap(standing[0], self.radius, self.vel)
+            massing.keep_to_gap(standing[0], self.radius, self.vel, shoved)
         self.arrived_home = self.going_home & there
         self._face(dir_x, dir_y)
 
     def _stand(self, dist: np.ndarray, slot: np.ndarray, there: np.ndarray,
-               speed: np.ndarray) -> tuple[massing.Company, np.ndarray] | None:
+               speed: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray
+               ) -> tuple[massing.Company, np.ndarray] | None:
         """Those in their goal area fill it toward its front to the density people stand
         at there, read close about each (``massing``); returns their company and the
         personal distance each keeps, or None when nobody is there."""
@@ -382,7 +386,7 @@ class Crowd:
         self.close_density[who] = close
         front_gap = np.maximum(dist[who] - self._fronts_all[slot[who]], 0.0)
         agitation = self.agitation[who]
-        standing = massing.close_density(near, massing.still(near, self.vel))
+        standing = massing.close_density(near, massing.still(near, self.vel, dir_x, dir_y))
         speed[who] *= massing.press_factor(front_gap, standing, agitation)
         wanted = massing.standing_density(front_gap, agitation)
         return near, massing.personal_distance(wanted, self.radius[who])
@@ -486,6 +490,9 @@ class Crowd:
         mine = data[rows]
         self.pos = mine[:, :2].copy()
         self.vel = mine[:, 2:].copy()
+        # every other moving body's position (units and their control bodies): a few rows
+        self.others_xy = np.delete(data[:, :2], self._citizen_rows, axis=0) \
+            if len(data) > self.count else np.zeros((0, 2))
 
     def _map_rows(self) -> None:
         self._buf.clear()

@@ -124,6 +124,10 @@ class Mass:
     space_gain: float = 1.5  # per s: stepping away from one 0.1 m too close is 0.15 m/s
     space_max_mps: float = 0.3
     slide_mps: float = 0.4  # at most this of a held-back step turns into a sidestep
+    make_way_m: float = 1.0  # people standing this close to a unit's body make way for it
+    make_way_mps: float = 0.6  # ... stepping away at up to this
+    walking_in_mps: float = 0.5  # a neighbour walking toward the front faster than this is
+    # not (yet) standing in the mass: see massing.still
 
 
 MASS = Mass()
