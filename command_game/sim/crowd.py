@@ -91,11 +91,6 @@ class Crowd:
         self._rows_dirty = True
         self._citizen_rows = np.zeros(0, np.int64)
         self._citizen_slice: slice | None = None
-        self._row_count = 0  # batch rows: the space's bodies and its static body
-        self._body_count = 0  # len(space.bodies) when the rows were mapped
-        self._other_rows = np.zeros(0, np.int64)  # rows of the bodies that are not citizens
-        self._other_bodies: list[pymunk.Body] = []  # ... and those bodies, row by row
-        self._others_by_id: dict[int, pymunk.Body] = {}
 
     # --- setup -------------------------------------------------------------------------
     def _add_walls(self, walls, width_m: float, height_m: float) -> None:
@@ -466,16 +461,13 @@ class Crowd:
         self._step_and_read(rules.DT * rules.PHYSICS_EVERY)
 
     def _write_velocities(self) -> None:
-        """Every body's velocity in one batch write: the citizens' wanted ones, and for the
-        few other bodies (units, their control bodies) the velocity each has now, asked
-        one by one (a batch read of every body for them cost more)."""
-        if self._rows_dirty or len(self.space.bodies) != self._body_count:
-            self._map_rows()  # citizens came or went, or a unit was added
+        if self._rows_dirty:
+            self._map_rows()
         rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
-        out = np.empty((self._row_count, 2))
+        self._buf.clear()  # every other body (static, units) keeps the velocity it has now
+        batch.get_space_bodies(self.space, batch.BodyFields.VELOCITY, self._buf)
+        out = np.frombuffer(self._buf.float_buf()).reshape(-1, 2).copy()
         out[rows] = self.vel
-        if self._other_bodies:
-            out[self._other_rows] = [tuple(b.velocity) for b in self._other_bodies]
         self._out.set_float_buf(out.ravel())
         batch.set_space_bodies(self.space, batch.BodyFields.VELOCITY, self._out)
 
@@ -507,24 +499,7 @@ class Crowd:
         self._citizen_rows = rows
         contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
         self._citizen_slice = slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else None
-        self._map_others(row_ids, rows)
         self._rows_dirty = False
-
-    def _map_others(self, row_ids: np.ndarray, rows: np.ndarray) -> None:
-        """The rows of the space's other bodies (units and their control bodies), and
-        those bodies: looked up among all bodies only when the others change (a unit is
-        added), as their rows move whenever citizens leave."""
-        self._row_count = len(row_ids)
-        self._body_count = len(self.space.bodies)
-        other = np.ones(len(row_ids), bool)
-        other[rows] = False
-        self._other_rows = np.flatnonzero(other)
-        ids = row_ids[self._other_rows].tolist()
-        if set(ids) != set(self._others_by_id):
-            mine = set(self.ids.tolist())
-            bodies = [*self.space.bodies, self.space.static_body]  # walls, cordons: static
-            self._others_by_id = {b.id: b for b in bodies if b.id not in mine}
-        self._other_bodies = [self._others_by_id[i] for i in ids]
 
     def _reorder(self, perm: np.ndarray) -> None:
         """Put citizens in the space's body order, so reads and writes are plain slices."""
