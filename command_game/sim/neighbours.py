@@ -47,17 +47,21 @@ class Neighbours:
             if len(due):
                 self._search(pos, due, reach)
         self.tick += 1
-        near = self.near[who]
-        found = near < n
-        j = np.where(found, near, 0)
-        dx = pos[j, 0] - pos[who, 0, None]
-        dy = pos[j, 1] - pos[who, 1, None]
+        near = self.near.take(who, axis=0)
+        px = np.append(pos[:, 0], np.inf)  # the missing (row n) stand infinitely far
+        py = np.append(pos[:, 1], np.inf)
+        dx = px.take(near)
+        dx -= px.take(who)[:, None]
+        dy = py.take(near)
+        dy -= py.take(who)[:, None]
         dist = np.hypot(dx, dy)
-        found &= dist <= reach
-        dist[~found] = np.inf
-        dx[~found] = 0.0
-        dy[~found] = 0.0
-        return np.where(found, near, n), dist, dx, dy
+        missing = dist > reach
+        if missing.any():
+            dist[missing] = np.inf
+            dx[missing] = 0.0
+            dy[missing] = 0.0
+            near[missing] = n
+        return near, dist, dx, dy
 
     def _search(self, pos: np.ndarray, who: np.ndarray, reach: float) -> None:
         """The ``k`` nearest others within reach of ``who`` in the last tree (its rows

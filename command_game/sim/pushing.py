@@ -85,7 +85,6 @@ def wedged(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray, dir_y: np.nda
     pairs = tree.query_pairs(reach, output_type="ndarray")
     if not len(pairs):
         return who[:0]
-    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]  # one order whatever the tree
     i, j = who[pairs[:, 0]], who[pairs[:, 1]]
     rx, ry = pos[j, 0] - pos[i, 0], pos[j, 1] - pos[i, 1]
     apart = np.hypot(rx, ry)
@@ -95,6 +94,8 @@ def wedged(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray, dir_y: np.nda
     contest = ((apart - bodies < p.contact_m) & (goal[i] == goal[j]) & crossing
                & (np.abs(dist[i] - dist[j]) < 0.5 * bodies))
     i, j = i[contest], j[contest]
+    order = np.lexsort((j, i))  # one order (of the chances drawn), whatever the tree's
+    i, j = i[order], j[order]
     over = 1.0 - p.min_agitation
     chance = p.wedge * (agitation[i] - p.min_agitation) * (agitation[j] - p.min_agitation)
     np.minimum(chance / (over * over), 1.0, out=chance)  # per wedge_s ...
