@@ -240,14 +240,14 @@ class Autopilot:
 
     def _source_feed(self, site_id: str, by_s: float = math.inf) -> float:
         """The tension a site's crowd will feed as the level's sources (started by by_s)
-        tell it (``crowd_pressure.crowd_feed``: head count with diminishing returns x
+        tell it (``crowd_pressure.feed``: head count with diminishing returns x
         mood): an agitated 250 outweighs a calm 300, and a crowd a unit has calmed still
         counts as what it will be again without it."""
         srcs = [s for s in self.level.crowd_sources
                 if s.attractor == site_id and s.start_s <= by_s]
         size = sum(s.max_agents for s in srcs)
         mood = sum(s.max_agents * s.agitation for s in srcs)
-        return rules.TENSION_FROM_CROWD * mood / (size + rules.CROWD_HALF)
+        return crowd_pressure.feed(size, mood / size) if size else 0.0
 
     def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
         soon = world.time_s + soon_s
