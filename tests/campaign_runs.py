@@ -30,8 +30,8 @@ from tests.conftest import LEVELS
 FILES = {
     "singkawang": "01_singkawang.json",
     "bontang": "02_bontang.json",
-    "banyuasin": "03_banyuasin.json",
-    "sekotong": "04_sekotong.json",
+    "sekotong": "03_sekotong.json",
+    "banyuasin": "04_banyuasin.json",
     "nusantara": "05_nusantara.json",
 }
 CAMPAIGN = list(FILES)
