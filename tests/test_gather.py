@@ -169,3 +169,69 @@ def test_the_world_walks_the_crowd_to_the_office_gather_area():
     near_office = np.hypot(pos[:, 0] - office.x, pos[:, 1] - office.y) < office.radius_m
     assert near_square.mean() > 0.6, near_square.mean()
     assert near_office.mean() < 0.2
+
+
+def _gathered_world(count: int, vigil: bool, seed: int = 0):
+    """The sandbox's KPU (a 20 m site disc on a street corner) with ``count`` people of
+    one source standing at it when the night begins, calm."""
+    from command_game.sim.sandbox import sandbox_level
+    from command_game.sim.world import World
+
+    source = {"id": "massa", "x": 150.0, "y": 250.0, "attractor": "kpu", "rate_per_min": 1.0,
+              "start_s": 500.0, "max_agents": 1, "agitation": 0.05, "gathered": count,
+              "vigil": vigil}
+    return World(sandbox_level(crowd_sources=[source]), seed)
+
+
+def test_a_gathered_crowd_stands_at_its_office_when_the_night_begins():
+    """Fruin's standing crowd, placed: 600 people stand in the KPU's gather disc at t=0,
+    on open ground only, densest at the front (the office) and thinning outward, and
+    they stay standing (no implosion onto the front: people jostling in a mass still
+    count as standing, massing.still)."""
+    world = _gathered_world(600, vigil=True)
+    kpu = world.sites["kpu"]
+    area = gather_area(world.level.office("kpu"))
+    buildings = shapely.union_all([shapely.Polygon(b.polygon) for b in world.level.buildings])
+    pos = world.crowd.pos
+    assert world.crowd.count == 600
+    assert shapely.contains_xy(area, pos[:, 0], pos[:, 1]).all()
+    assert not shapely.contains_xy(buildings, pos[:, 0], pos[:, 1]).any()
+
+    def rings() -> tuple[float, float]:
+        r = np.hypot(world.crowd.pos[:, 0] - kpu.x, world.crowd.pos[:, 1] - kpu.y)
+        near, far = r < 4.0, (r >= 7.0) & (r < 10.0)
+        return near.sum() / (np.pi * 16.0 * 0.75), far.sum() / (np.pi * (100 - 49) * 0.75)
+
+    start_front, start_back = rings()  # a quarter of each ring is the corner's blocks
+    assert 1.5 < start_front < 3.0 and start_back < 0.8 * start_front, rings()
+    while world.time_s < 20.0:
+        world.step()
+    front, back = rings()
+    speed = np.hypot(world.crowd.vel[:, 0], world.crowd.vel[:, 1])
+    assert front < 3.2 and back < 0.9 * front, (front, back)  # the edge closes up a little
+    assert np.median(speed) < 0.1, np.median(speed)
+
+
+def test_a_vigil_stays_calm_at_its_office_where_a_crowd_without_one_drifts_home():
+    """Calm people at a calm site drift home (1 %/s, dispersal.py) unless their source
+    keeps a vigil: they came to wait for the result."""
+    def home_after(vigil: bool) -> int:
+        world = _gathered_world(300, vigil)
+        while world.time_s < 60.0:
+            world.step()
+        return int(world.crowd.going_home.sum()) + 300 - world.crowd.count
+
+    assert home_after(vigil=False) > 60
+    assert home_after(vigil=True) == 0
+
+
+def test_the_gathered_and_vigil_fields_are_optional_and_round_trip():
+    data = sample()
+    assert "gathered" not in json.dumps(data["crowd_sources"])
+    level = parse_level(data)
+    assert all(s.gathered is None and s.vigil is None for s in level.crowd_sources)
+    assert level_to_bytes(level) == SAMPLE.read_bytes()
+    data["crowd_sources"][0].update(gathered=250, gathered_agitation=0.1, vigil=True)
+    again = parse_level(json.loads(level_to_bytes(parse_level(data))))
+    src = again.crowd_sources[0]
+    assert (src.gathered, src.gathered_agitation, src.vigil) == (250, 0.1, True)

@@ -135,3 +135,32 @@ def test_a_wall_thinner_than_the_lattice_shrinking_stays_a_wall_with_its_door_op
     assert around > 2.0 * 600.0  # round the wall's end, not through it
     door, _ = _door_distance(0.8, wall_m=2.0)
     assert abs(door - 197.0) < 0.03 * 197.0  # straight through: 202 m less the 5 m disc
+
+
+def test_the_kept_neighbour_lists_are_the_nearest_and_follow_people_who_leave():
+    """massing's neighbour lists (sim/neighbours.py), searched every few ticks: right
+    after a search they are each one's nearest others within reach, as a brute-force
+    search finds them; after some people leave and the crowd's rows are renumbered they
+    still name the same people, and those who left are gone from them."""
+    from command_game.sim.neighbours import Neighbours
+
+    rng = np.random.default_rng(4)
+    pos = rng.uniform(0.0, 12.0, (300, 2))
+    who = np.arange(0, 300, 3)
+    lists = Neighbours(10)
+    near, dist, _, _ = lists.nearest(pos, who, 1.5)
+    d = np.hypot(*(pos[who, None, :] - pos[None, :, :]).transpose(2, 0, 1))
+    d[np.arange(len(who)), who] = np.inf
+    for row in range(len(who)):
+        expected = [j for j in np.argsort(d[row])[:10] if d[row, j] <= 1.5]
+        assert sorted(near[row][near[row] < len(pos)].tolist()) == sorted(expected)
+    leaving = np.zeros(len(pos), bool)
+    leaving[rng.choice(len(pos), 60, replace=False)] = True
+    kept = np.flatnonzero(~leaving)
+    before = {int(i): set(near[r][near[r] < len(pos)].tolist()) for r, i in enumerate(who)}
+    lists.renumber(kept, len(pos))
+    stayed = np.flatnonzero(np.isin(kept, who))  # new rows of those asked before
+    near2, _, _, _ = lists.nearest(pos[kept], stayed, 1.5)  # not a search tick: kept lists
+    for r, i in enumerate(stayed):
+        now = {int(kept[j]) for j in near2[r] if j < len(kept)}
+        assert now == before[int(kept[i])] - set(np.flatnonzero(leaving).tolist())

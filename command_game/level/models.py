@@ -209,6 +209,15 @@ class CrowdSource(Strict):
     end_s: Seconds | None = Field(default=None, gt=0)
     max_agents: Count = Field(gt=0, le=20000)
     agitation: Number = Field(default=0.2, ge=0, le=1)
+    # optional fields default to None, so files without them save (and digest) unchanged
+    gathered: Count | None = Field(
+        default=None, ge=0, le=20000, description="people of this source already standing "
+        "at its office when the night begins (besides the max_agents who walk in)")
+    gathered_agitation: Number | None = Field(
+        default=None, ge=0, le=1, description="their mood (default: the source's agitation)")
+    vigil: bool | None = Field(
+        default=None, description="true: its people wait at the office for the result; calm "
+        "ones do not drift home on their own (a dialogue team can still lead them home)")
 
 
 class UnitSpec(Strict):
@@ -334,7 +343,7 @@ class Level(Strict):
 
     @model_validator(mode="after")
     def _agents_within_limit(self) -> Level:
-        total = sum(s.max_agents for s in self.crowd_sources)
+        total = sum(s.max_agents + (s.gathered or 0) for s in self.crowd_sources)
         if total > MAX_AGENTS:
             raise limit_error(
                 f"the crowd sources bring up to {total:,} citizens, over the limit of "

@@ -499,7 +499,7 @@ def _nearest_node(nodes: list[dict[str, Any]], x: float, y: float) -> str:
 
 #: Crowd source properties that are numbers: name -> whole number?
 CROWD_FIELDS = {"rate_per_min": False, "start_s": False, "end_s": False, "max_agents": True,
-                "agitation": False}
+                "agitation": False, "gathered": True, "gathered_agitation": False}
 
 
 def _read_crowd(reader: _Reader, layer: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -515,6 +515,8 @@ def _read_crowd(reader: _Reader, layer: dict[str, Any] | None) -> list[dict[str,
             if props.get(key) not in (None, ""):
                 item[key] = _number(reader.file, reader.where(layer, obj), key, props[key],
                                     whole)
+        if "vigil" in props:  # a bool property; a wrong type is the level model's to name
+            item["vigil"] = props["vigil"]
         out.append(item)
     return out
 
@@ -590,6 +592,13 @@ class _Writer:
         return out
 
 
+def _crowd_extras(source) -> dict[str, Any]:
+    """A crowd source's optional fields that it sets."""
+    extras = {"gathered": source.gathered, "gathered_agitation": source.gathered_agitation,
+              "vigil": source.vigil}
+    return {k: v for k, v in extras.items() if v is not None}
+
+
 def _tiled_props(values: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for name, value in values.items():
@@ -625,7 +634,7 @@ def level_to_tiled(level: Level) -> dict[str, Any]:
     crowd = [w.point(s.id, "crowd_source", s.x, s.y,
                      {"id": s.id, "attractor": s.attractor, "rate_per_min": s.rate_per_min,
                       "start_s": s.start_s, "end_s": s.end_s, "max_agents": s.max_agents,
-                      "agitation": s.agitation})
+                      "agitation": s.agitation, **_crowd_extras(s)})
              for s in level.crowd_sources]
     props: dict[str, Any] = {"width_m": level.map.width_m, "height_m": level.map.height_m}
     for prop, path, kind in META_PROPERTIES:

@@ -94,12 +94,13 @@ class _StreamBuffers:
 _CROWD_VERTEX = _vertex_shader("in_pos", """
 uniform float px_per_m;
 uniform float min_px;
+uniform float grow_px;  // the casing pass draws each body this much larger
 in vec2 in_pos;
 in vec4 in_color;
 in vec2 in_body;  // radius (m), heading (radians, counter-clockwise from +x)
 out vec4 v_color;
 out vec2 v_facing;
-out float v_size;""", """    gl_PointSize = max(min_px, 2.0 * in_body.x * px_per_m);
+out float v_size;""", """    gl_PointSize = max(min_px, 2.0 * in_body.x * px_per_m) + grow_px;
     v_color = in_color;
     v_facing = vec2(cos(in_body.y), -sin(in_body.y));  // gl_PointCoord's y points down
     v_size = gl_PointSize;
@@ -126,12 +127,21 @@ void main() {
     out_color = vec4(c, v_color.a);
 }
 """
+_CROWD_FRAGMENT_CASING = """
+#version 330
+uniform vec4 casing;
+out vec4 out_color;
+void main() { out_color = casing; }
+"""
 ROUND_FROM_PX = 4.5  # smaller dots are drawn square: see CrowdDiscs.draw
+CASING_PX = 2.0  # zoomed out, a dark edge this wide (both sides together) round the crowd
+CASING = (0.03, 0.04, 0.08, 0.85)  # near-black navy: the night map's darkest ink
 
 
 class CrowdDiscs:
     """Every citizen as a disc of its own body size in metres (never smaller than
-    ``min_px`` on screen), coloured per citizen and facing its heading, in one draw call.
+    ``min_px`` on screen), coloured per citizen and facing its heading, in one draw call
+    (zoomed out, two: a dark casing under the dots first, see ``draw``).
 
     Positions, colours and (radius, heading) go from the simulation's arrays into three
     stream buffers each frame; the vertex shader sizes each point sprite from the
@@ -145,6 +155,9 @@ class CrowdDiscs:
                                      fragment_shader=_CROWD_FRAGMENT_DISC)
         self.square = self.ctx.program(vertex_shader=_CROWD_VERTEX,
                                        fragment_shader=_FRAGMENT_FLAT)
+        self.casing = self.ctx.program(vertex_shader=_CROWD_VERTEX,
+                                       fragment_shader=_CROWD_FRAGMENT_CASING)
+        self.casing["casing"] = CASING
         self.count = 0
         self.largest_radius_m = 0.0
         self.buffers = _StreamBuffers(self.ctx, capacity, bodies=True)
@@ -167,12 +180,19 @@ class CrowdDiscs:
         # Small dots are drawn square: the disc shader's discard costs about half as much
         # again on software OpenGL and a 3-pixel dot looks the same either way.
         biggest_px = max(min_px, 2.0 * self.largest_radius_m * px_per_m)
-        program = self.disc if biggest_px >= ROUND_FROM_PX else self.square
-        program["px_per_m"] = float(px_per_m)
-        program["min_px"] = float(min_px)
+        zoomed_out = biggest_px < ROUND_FROM_PX
         # the shader sets the size (arcade 3.3's ctx.point_size setter applies the old value)
         self.ctx.enable(self.ctx.BLEND, gl.GL_PROGRAM_POINT_SIZE)
-        self.buffers.geometry.render(program, mode=self.ctx.POINTS, vertices=self.count)
+        passes = [(self.casing, CASING_PX)] if zoomed_out else []
+        passes.append((self.square if zoomed_out else self.disc, 0.0))
+        for program, grow in passes:
+            # zoomed out, a dark casing pass first: where people stand packed their
+            # casings merge into one dark edge round the mass, so a crowd standing on an
+            # office's bright marker (or a road) reads as one body of people, not a smear
+            program["px_per_m"] = float(px_per_m)
+            program["min_px"] = float(min_px)
+            program["grow_px"] = grow
+            self.buffers.geometry.render(program, mode=self.ctx.POINTS, vertices=self.count)
         self.ctx.disable(gl.GL_PROGRAM_POINT_SIZE)
 
 

@@ -9,6 +9,9 @@ bodies when one is removed.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 import pymunk
 import pymunk.batch as batch
@@ -18,6 +21,7 @@ from scipy import ndimage
 from command_game.sim import massing, pushing, rules
 from command_game.sim.flowfield import FlowFields
 from command_game.sim.headway import headway_speed
+from command_game.sim.neighbours import Neighbours
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
@@ -47,6 +51,10 @@ class Crowd:
         # who is who across frames of an exported trajectory
         self.citizen_id = np.zeros(0, np.int64)
         self._next_citizen_id = 1
+        # spawned, waiting to come in: (xy, goal, home goal, source, agitation, radius,
+        # free speed) per spawn call, see spawning()
+        self._arriving: list[tuple] = []
+        self._holding_arrivals = False
         self.bodies: list[pymunk.Body] = []
         self.pos = np.zeros((0, 2))
         self.vel = np.zeros((0, 2))
@@ -74,13 +82,20 @@ class Crowd:
         self.heading = np.zeros(0)  # facing, radians (0: +x, counter-clockwise)
         self.free_speed = np.zeros(0)  # desired walking speed on an empty street, m/s
         self.headway_limit = np.zeros(0)  # m/s the one in the way allows (inf: nobody)
+        self.others_xy = np.zeros((0, 2))  # the other moving bodies (units), last step
         self._steers = 0
+        self.neighbours = Neighbours(rules.MASS.neighbours)  # massing.company's search
         self._cells = np.zeros(0, np.int64)
         self._buf = batch.Buffer()
         self._out = batch.Buffer()
         self._rows_dirty = True
         self._citizen_rows = np.zeros(0, np.int64)
         self._citizen_slice: slice | None = None
+        self._row_count = 0  # batch rows: the space's bodies and its static body
+        self._body_count = 0  # len(space.bodies) when the rows were mapped
+        self._other_rows = np.zeros(0, np.int64)  # rows of the bodies that are not citizens
+        self._other_bodies: list[pymunk.Body] = []  # ... and those bodies, row by row
+        self._others_by_id: dict[int, pymunk.Body] = {}
 
     # --- setup -------------------------------------------------------------------------
     def _add_walls(self, walls, width_m: float, height_m: float) -> None:
@@ -149,10 +164,36 @@ class Crowd:
               agitation: float, rng: np.random.Generator | None = None) -> None:
         """Add citizens at the given points (already checked to be on free ground). With
         ``rng`` (the world's), each draws its own free walking speed and body size
-        (``rules.PEOPLE``); without it everyone is the average person."""
+        (``rules.PEOPLE``); without it everyone is the average person. Inside
+        ``spawning()`` they come in when it ends."""
         self.ensure_goal(goal)
-        n = len(xy)
-        radius, free_speed = _draw_people(rng, n)
+        radius, free_speed = _draw_people(rng, len(xy))
+        self._arriving.append((xy, goal, home_goal, source, agitation, radius, free_speed))
+        if not self._holding_arrivals:
+            self._let_in()
+
+    @contextlib.contextmanager
+    def spawning(self) -> Iterator[None]:
+        """Citizens spawned inside come in together at its end: one concatenation of each
+        per-citizen array for all of a tick's sources instead of one per source (the
+        finale's spawning cost 6 % of a run that way). Each spawn still draws its people
+        when called, so the world's random numbers come in the same order."""
+        self._holding_arrivals = True
+        try:
+            yield
+        finally:
+            self._holding_arrivals = False
+            self._let_in()
+
+    def _let_in(self) -> None:
+        """Put the citizens waiting in ``_arriving`` into the space and the arrays."""
+        if not self._arriving:
+            return
+        groups, self._arriving = self._arriving, []
+        sizes = [len(g[0]) for g in groups]
+        n = sum(sizes)
+        xy = np.concatenate([g[0] for g in groups]) if len(groups) > 1 else groups[0][0]
+        radius = np.concatenate([g[5] for g in groups])
         new_ids = []
         for (x, y), r in zip(xy.tolist(), radius.tolist(), strict=True):
             body = pymunk.Body(rules.CITIZEN_MASS_KG, float("inf"))
@@ -162,31 +203,38 @@ class Crowd:
             self.space.add(body, shape)
             self.bodies.append(body)
             new_ids.append(body.id)
+
+        def each(k: int, dtype=None) -> np.ndarray:  # one value per group, one per citizen
+            return np.repeat(np.asarray([g[k] for g in groups], dtype), sizes)
+
+        goal = each(1, np.int32)
+        agitation = each(4, np.float64)
         self.ids = np.concatenate([self.ids, np.asarray(new_ids, np.int64)])
         first = self._next_citizen_id
         self.citizen_id = np.concatenate([self.citizen_id, np.arange(first, first + n)])
         self._next_citizen_id = first + n
         self.pos = np.concatenate([self.pos, xy])
         self.vel = np.concatenate([self.vel, np.zeros((n, 2))])
-        self.agitation = np.concatenate([self.agitation, np.full(n, agitation)])
-        self.base_agitation = np.concatenate([self.base_agitation, np.full(n, agitation)])
-        self.goal = np.concatenate([self.goal, np.full(n, goal, np.int32)])
-        self.home_goal = np.concatenate([self.home_goal, np.full(n, home_goal, np.int32)])
+        self.agitation = np.concatenate([self.agitation, agitation])
+        self.base_agitation = np.concatenate([self.base_agitation, agitation])
+        self.goal = np.concatenate([self.goal, goal])
+        self.home_goal = np.concatenate([self.home_goal, each(2, np.int32)])
         self.going_home = np.concatenate([self.going_home, np.zeros(n, bool)])
-        self.source = np.concatenate([self.source, np.full(n, source, np.int32)])
+        self.source = np.concatenate([self.source, each(3, np.int32)])
         self.local_density = np.concatenate([self.local_density, np.zeros(n)])
         self.close_density = np.concatenate([self.close_density, np.zeros(n)])
         self.arrived_home = np.concatenate([self.arrived_home, np.zeros(n, bool)])
         self.radius = np.concatenate([self.radius, radius])
-        self.free_speed = np.concatenate([self.free_speed, free_speed])
+        self.free_speed = np.concatenate([self.free_speed, *[g[6] for g in groups]])
         self.headway_limit = np.concatenate([self.headway_limit, np.full(n, np.inf)])
         self.heading = np.concatenate([self.heading, self._initial_heading(goal, xy)])
         self._rows_dirty = True
 
-    def _initial_heading(self, goal: int, xy: np.ndarray) -> np.ndarray:
+    def _initial_heading(self, goal: np.ndarray, xy: np.ndarray) -> np.ndarray:
         """New citizens face the way their goal's field points."""
-        d = self.walk(goal, xy)[1]
-        return np.arctan2(d[:, 1], d[:, 0])
+        base = self._goal_slot[goal] * self.fields.nodes
+        _, dx, dy = self.fields.sample(self._dists_all, base, xy)
+        return np.arctan2(dy, dx)
 
     def remove(self, mask: np.ndarray) -> None:
         """Take the marked citizens out of the world (they went home)."""
@@ -199,6 +247,7 @@ class Crowd:
         self.bodies = [b for b, k in zip(self.bodies, keep.tolist(), strict=True) if k]
         for name in _PER_CITIZEN:
             setattr(self, name, getattr(self, name)[keep])
+        self.neighbours.renumber(np.flatnonzero(keep), len(keep))
         self._rows_dirty = True
 
     @property
@@ -296,7 +345,7 @@ class Crowd:
         speed *= self._own_pace()
         pushing.hurry(self.agitation, speed)
         self._keep_distance(speed, dir_x, dir_y, goal, dist, there)
-        standing = self._stand(dist, slot, there, speed)
+        standing = self._stand(dist, slot, there, speed, dir_x, dir_y)
         want_x = dir_x * speed
         want_y = dir_y * speed
         self._spread(want_x, want_y, dir_x, dir_y, there)
@@ -306,22 +355,25 @@ class Crowd:
             amount = rules.WANDER_MPS * self.agitation[milling]
             want_x[milling] += wander[0] * amount
             want_y[milling] += wander[1] * amount
+        shoved = None
         if standing is not None:
             massing.step_away(*standing, want_x, want_y)
+            shoved = massing.make_way(standing[0], self.pos, self.others_xy, want_x, want_y)
         relax = min(1.0, dt / rules.STEER_RELAX_S)
         for axis, want in enumerate((want_x, want_y)):
             want -= self.vel[:, axis]
             want *= relax
             self.vel[:, axis] += want
         self.vel[pushing.wedged(self.pos, self.radius, dir_x, dir_y, goal, dist,
-                                self.agitation, self.local_density, rng, ~there)] = 0.0
+                                self.agitation, self.local_density, rng, ~there, dt)] = 0.0
         if standing is not None:
-            massing.keep_to_gap(standing[0], self.radius, self.vel)
+            massing.keep_to_gap(standing[0], self.radius, self.vel, shoved)
         self.arrived_home = self.going_home & there
         self._face(dir_x, dir_y)
 
     def _stand(self, dist: np.ndarray, slot: np.ndarray, there: np.ndarray,
-               speed: np.ndarray) -> tuple[massing.Company, np.ndarray] | None:
+               speed: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray
+               ) -> tuple[massing.Company, np.ndarray] | None:
         """Those in their goal area fill it toward its front to the density people stand
         at there, read close about each (``massing``); returns their company and the
         personal distance each keeps, or None when nobody is there."""
@@ -329,12 +381,12 @@ class Crowd:
         who = np.flatnonzero(there)
         if not len(who):
             return None
-        near = massing.company(self.pos, who)
+        near = massing.company(self.pos, who, self.neighbours)
         close = massing.close_density(near)
         self.close_density[who] = close
         front_gap = np.maximum(dist[who] - self._fronts_all[slot[who]], 0.0)
         agitation = self.agitation[who]
-        standing = massing.close_density(near, massing.still(near, self.vel))
+        standing = massing.close_density(near, massing.still(near, self.vel, dir_x, dir_y))
         speed[who] *= massing.press_factor(front_gap, standing, agitation)
         wanted = massing.standing_density(front_gap, agitation)
         return near, massing.personal_distance(wanted, self.radius[who])
@@ -414,13 +466,16 @@ class Crowd:
         self._step_and_read(rules.DT * rules.PHYSICS_EVERY)
 
     def _write_velocities(self) -> None:
-        if self._rows_dirty:
-            self._map_rows()
+        """Every body's velocity in one batch write: the citizens' wanted ones, and for the
+        few other bodies (units, their control bodies) the velocity each has now, asked
+        one by one (a batch read of every body for them cost more)."""
+        if self._rows_dirty or len(self.space.bodies) != self._body_count:
+            self._map_rows()  # citizens came or went, or a unit was added
         rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
-        self._buf.clear()  # every other body (static, units) keeps the velocity it has now
-        batch.get_space_bodies(self.space, batch.BodyFields.VELOCITY, self._buf)
-        out = np.frombuffer(self._buf.float_buf()).reshape(-1, 2).copy()
+        out = np.empty((self._row_count, 2))
         out[rows] = self.vel
+        if self._other_bodies:
+            out[self._other_rows] = [tuple(b.velocity) for b in self._other_bodies]
         self._out.set_float_buf(out.ravel())
         batch.set_space_bodies(self.space, batch.BodyFields.VELOCITY, self._out)
 
@@ -435,6 +490,9 @@ class Crowd:
         mine = data[rows]
         self.pos = mine[:, :2].copy()
         self.vel = mine[:, 2:].copy()
+        # every other moving body's position (units and their control bodies): a few rows
+        self.others_xy = np.delete(data[:, :2], self._citizen_rows, axis=0) \
+            if len(data) > self.count else np.zeros((0, 2))
 
     def _map_rows(self) -> None:
         self._buf.clear()
@@ -449,13 +507,31 @@ class Crowd:
         self._citizen_rows = rows
         contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
         self._citizen_slice = slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else None
+        self._map_others(row_ids, rows)
         self._rows_dirty = False
+
+    def _map_others(self, row_ids: np.ndarray, rows: np.ndarray) -> None:
+        """The rows of the space's other bodies (units and their control bodies), and
+        those bodies: looked up among all bodies only when the others change (a unit is
+        added), as their rows move whenever citizens leave."""
+        self._row_count = len(row_ids)
+        self._body_count = len(self.space.bodies)
+        other = np.ones(len(row_ids), bool)
+        other[rows] = False
+        self._other_rows = np.flatnonzero(other)
+        ids = row_ids[self._other_rows].tolist()
+        if set(ids) != set(self._others_by_id):
+            mine = set(self.ids.tolist())
+            bodies = [*self.space.bodies, self.space.static_body]  # walls, cordons: static
+            self._others_by_id = {b.id: b for b in bodies if b.id not in mine}
+        self._other_bodies = [self._others_by_id[i] for i in ids]
 
     def _reorder(self, perm: np.ndarray) -> None:
         """Put citizens in the space's body order, so reads and writes are plain slices."""
         self.bodies = [self.bodies[i] for i in perm.tolist()]
         for name in _PER_CITIZEN:
             setattr(self, name, getattr(self, name)[perm])
+        self.neighbours.renumber(perm, len(perm))
 
     # --- agitation -----------------------------------------------------------------------
     def spread_agitation(self, dt: float) -> None:

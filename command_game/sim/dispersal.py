@@ -27,7 +27,9 @@ def update(world: World, dt: float) -> None:
                                                                    site.radius_m * 1.5)
         if not here.any():
             continue
-        chance = rules.DISPERSE_CHANCE if site.tension < 30.0 else 0.0
+        # a vigil waits for the result: calm is no reason to leave
+        chance = rules.DISPERSE_CHANCE if site.tension < 30.0 and not entry[1].vigil \
+            else 0.0
         willing = here & (crowd.agitation < rules.DISPERSE_AGITATION)
         lead = leaders.get(site.id, 0.0)
         if lead > 0.0:

@@ -26,28 +26,26 @@ def headway_speed(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray,
     cycles, so two walkers converging on a door never wait for each other (people walking
     elsewhere are met by the bodies' contacts)."""
     p = rules.HEADWAY
-    limit = np.full(len(who), np.inf)
+    n = len(pos)
     if not len(who):
-        return limit
-    everyone = cKDTree(pos)
-    k = min(p.neighbours + 1, len(pos))
+        return np.full(0, np.inf)
+    k = min(p.neighbours + 1, n)
+    # a tree built unbalanced and uncompacted: quicker to build and to query, same answers
+    everyone = cKDTree(pos, balanced_tree=False, compact_nodes=False)
     _, near = everyone.query(pos[who], k=k, distance_upper_bound=p.look_ahead_m)
-    near = near.reshape(len(who), k)
-    i = np.repeat(np.arange(len(who)), k)
-    j = near.ravel()
-    me = who[i]
-    keep = (j < len(pos)) & (j != me)  # missing neighbours come back as len(pos)
-    i, j, me = i[keep], j[keep], me[keep]
-    rx = pos[j, 0] - pos[me, 0]
-    ry = pos[j, 1] - pos[me, 1]
-    ex, ey = dir_x[me], dir_y[me]
-    ahead = rx * ex + ry * ey
-    beside = np.abs(rx * ey - ry * ex)
-    bodies = radius[me] + radius[j]
-    blocking = (ahead > 0.0) & (beside < p.path_width * bodies)
-    blocking &= (goal[j] == goal[me]) & (dist[j] < dist[me])
-    i = i[blocking]
-    gap = np.hypot(rx[blocking], ry[blocking]) - bodies[blocking]
-    speed = np.maximum(gap / p.time_gap_s, p.press_mps)
-    np.minimum.at(limit, i, speed)
-    return limit
+    near = near.reshape(len(who), k)  # (walker, neighbour), n where fewer are in range
+    found = near < n
+    found &= near != who[:, None]
+    j = np.where(found, near, 0)
+    px, py = pos[:, 0], pos[:, 1]
+    rx = px[j] - px[who, None]
+    ry = py[j] - py[who, None]
+    ex, ey = dir_x[who, None], dir_y[who, None]
+    bodies = radius[j] + radius[who, None]
+    blocking = found
+    blocking &= rx * ex + ry * ey > 0.0  # ahead
+    blocking &= np.abs(rx * ey - ry * ex) < p.path_width * bodies  # in the way
+    blocking &= goal[j] == goal[who, None]
+    blocking &= dist[j] < dist[who, None]
+    gap = np.where(blocking, np.hypot(rx, ry) - bodies, np.inf).min(axis=1)
+    return np.maximum(gap / p.time_gap_s, p.press_mps)

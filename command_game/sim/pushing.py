@@ -35,8 +35,11 @@ class Pushing:
 
     speed_gain: float = 0.3  # wanted speed x (1 + this x agitation)
     time_gap_cut: float = 0.8  # headway time gap x (1 - this x agitation): pushing
-    wedge: float = 2.0  # chance per steering tick (above 1: sure) two at agitation 1 wedge
-    contact_m: float = 0.05  # bodies this close touch
+    wedge: float = 2.0  # chance per wedge_s (above 1: sure) two at agitation 1 wedge
+    wedge_s: float = 1.0 / 30.0  # the chance's time base: a chance per second of game time,
+    # whatever the steering rate (calibrated at 30 Hz, where it was per steering tick)
+    contact_m: float = 0.1  # bodies this close touch (0.05 at 30 Hz steering: at 20 Hz
+    # pairs close up further between two looks)
     converging: float = 0.3  # (e_i - e_j) . unit(x_j - x_i) above this: their ways cross
     min_agitation: float = 0.4  # calmer people yield: they never wedge
     min_density: float = 0.5  # persons/m2 around: only in company
@@ -63,11 +66,12 @@ def pressing(agitation: np.ndarray, headway_limit: np.ndarray) -> np.ndarray:
 
 def wedged(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray,
            goal: np.ndarray, dist: np.ndarray, agitation: np.ndarray, density: np.ndarray,
-           rng: np.random.Generator, walking: np.ndarray) -> np.ndarray:
-    """Indices of walkers wedged this steering tick: two pushing people bound for the
-    same goal, touching, side by side (neither ahead of the other) and converging (their
-    ways cross, as at a door) both try to go first; with a chance that grows with both
-    agitations neither yields and both stick, shoulder to shoulder, until the next tick.
+           rng: np.random.Generator, walking: np.ndarray, dt: float) -> np.ndarray:
+    """Indices of walkers wedged this steering tick (``dt`` s since the last): two
+    pushing people bound for the same goal, touching, side by side (neither ahead of the
+    other) and converging (their ways cross, as at a door) both try to go first; with a
+    chance that grows with both agitations, and with the time they have been at it,
+    neither yields and both stick, shoulder to shoulder, until the next tick.
     This is the friction of Kirchner, Nishinari & Schadschneider (2003), "Friction
     effects and clogging in a cellular automaton model for pedestrian dynamics", Phys.
     Rev. E 67, 056122, in continuous space; calm people (who yield) never wedge."""
@@ -77,7 +81,8 @@ def wedged(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray, dir_y: np.nda
     if len(who) < 2:
         return who[:0]
     reach = 2.0 * float(radius[who].max()) + p.contact_m
-    pairs = cKDTree(pos[who]).query_pairs(reach, output_type="ndarray")
+    tree = cKDTree(pos[who], balanced_tree=False, compact_nodes=False)  # quicker, same pairs
+    pairs = tree.query_pairs(reach, output_type="ndarray")
     if not len(pairs):
         return who[:0]
     pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]  # one order whatever the tree
@@ -92,5 +97,7 @@ def wedged(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray, dir_y: np.nda
     i, j = i[contest], j[contest]
     over = 1.0 - p.min_agitation
     chance = p.wedge * (agitation[i] - p.min_agitation) * (agitation[j] - p.min_agitation)
-    stuck = rng.random(len(i)) < chance / (over * over)
+    np.minimum(chance / (over * over), 1.0, out=chance)  # per wedge_s ...
+    chance = 1.0 - (1.0 - chance) ** (dt / p.wedge_s)  # ... and so per dt
+    stuck = rng.random(len(i)) < chance
     return np.union1d(i[stuck], j[stuck])

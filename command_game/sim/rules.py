@@ -12,9 +12,9 @@ TICK_RATE = 60  # ticks per second of game time
 DT = 1.0 / TICK_RATE
 SLOW_EVERY = 6  # tension, incidents, objectives update at 10 Hz (every 6 ticks)
 SLOW_DT = SLOW_EVERY * DT
-STEER_EVERY = 2  # citizens' steering runs at 30 Hz
-PHYSICS_EVERY = 2  # and the crowd's physics too (same fidelity numbers as at 60 Hz, half
-# the contact solving: docs/simulation.md)
+STEER_EVERY = 3  # citizens' steering runs at 20 Hz
+PHYSICS_EVERY = 3  # and the crowd's physics too (exit flows and the fundamental diagram as
+# at 30 Hz; at 15 Hz exit flows rise ~8 %, to the test band's edge: docs/simulation.md)
 
 # --- crowd -------------------------------------------------------------------------------
 CITIZEN_MASS_KG = 70.0
@@ -90,8 +90,9 @@ class Headway:
     press_mps: float = 0.15  # touching the one ahead, one still presses on this gently
     look_ahead_m: float = 1.5  # neighbours further away never limit (> v_max T + 2 r)
     neighbours: int = 6  # nearest ones looked at (the one in the way is among them)
-    every: int = 4  # steering ticks between neighbour searches (7.5 Hz: exits, diagram
-    # and faster-is-slower as at 15 Hz, docs/simulation.md; the search was 22 % of the finale)
+    every: int = 3  # steering ticks between neighbour searches (6.7 Hz at 20 Hz steering:
+    # exits, diagram and faster-is-slower as at 15 Hz, docs/simulation.md; the search was
+    # 22 % of the finale)
     min_density: float = 0.2  # persons/m2: sparser neighbourhoods skip the search (a
     # walker in a door sees the nearly empty street beyond in its 3x3 cells: 0.5 let
     # the 1.2 m exit flow 20 % over the experiments)
@@ -123,6 +124,10 @@ class Mass:
     space_gain: float = 1.5  # per s: stepping away from one 0.1 m too close is 0.15 m/s
     space_max_mps: float = 0.3
     slide_mps: float = 0.4  # at most this of a held-back step turns into a sidestep
+    make_way_m: float = 1.0  # people standing this close to a unit's body make way for it
+    make_way_mps: float = 0.6  # ... stepping away at up to this
+    walking_in_mps: float = 0.5  # a neighbour walking toward the front faster than this is
+    # not (yet) standing in the mass: see massing.still
 
 
 MASS = Mass()

@@ -21,6 +21,7 @@ from command_game.sim import (
     dispatch,
     dispersal,
     event_cards,
+    gathering,
     incidents,
     objectives,
     rules,
@@ -100,6 +101,7 @@ class World:
             goal = self.crowd.add_goal(gather_area(level.office(src.attractor)))
             home = self.crowd.add_goal(shapely.Point(src.x, src.y).buffer(rules.HOME_RADIUS_M))
             self._sources.append([i, src, goal, home, 0.0, 0])  # .., spawn credit, spawned
+        gathering.gather(self)
         self.history.tension = {s: [] for s in self.sites}
         self.cards = event_cards.Deck.for_level(level)
         self.crowd.update_density()

@@ -1,0 +1,96 @@
+"""Who stands near whom, kept from one steering tick to the next.
+
+Those standing in a mass look at their nearest others every steering tick (``massing``).
+A tree search for each of 3,000-6,000 standing citizens every tick was the finale's
+largest cost after the physics, yet a standing mass barely moves (under 0.1 m a tick):
+so who are one's nearest is searched every ``REFRESH`` steering ticks, and in between
+the same people are looked at where they stand now (those who moved out of reach
+count as missing). A citizen who just arrived is searched for at once, in the tree of
+the last search (its rows followed through removals and reorders).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+REFRESH = 4  # steering ticks between searches (0.2 s at 20 Hz)
+NEVER = -(1 << 40)  # the search tick of a citizen never searched for
+
+
+class Neighbours:
+    """Per citizen (rows in the crowd's order): its nearest others as last searched
+    (``n`` = the crowd's count where fewer were found) and the tick of that search."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.near = np.zeros((0, k), np.int64)
+        self.searched = np.zeros(0, np.int64)  # steering tick of the search (or NEVER)
+        self.tick = 0
+        self._tree: cKDTree | None = None  # of everyone, at the last search of all ...
+        self._tree_rows = np.zeros(1, np.int64)  # ... its points' rows now (+ missing)
+
+    def nearest(self, pos: np.ndarray, who: np.ndarray, reach: float
+                ) -> tuple[np.ndarray, ...]:
+        """For the citizens ``who``: their ``k`` nearest others within ``reach`` (as of
+        the last search) at their current positions, as (n, k) indices (``len(pos)``
+        where missing), distances (inf), and offsets x_j - x_i, y_j - y_i (0). Call once
+        per steering tick."""
+        n = len(pos)
+        self._fit(n)
+        if self.tick % REFRESH == 0 or self._tree is None:
+            self._tree = cKDTree(pos, balanced_tree=False, compact_nodes=False)
+            self._tree_rows = np.arange(n + 1)
+            self._search(pos, who, reach)
+        else:  # those who just arrived (or came back): in the tree of a few ticks ago
+            due = who[self.tick - self.searched[who] >= REFRESH]
+            if len(due):
+                self._search(pos, due, reach)
+        self.tick += 1
+        near = self.near[who]
+        found = near < n
+        j = np.where(found, near, 0)
+        dx = pos[j, 0] - pos[who, 0, None]
+        dy = pos[j, 1] - pos[who, 1, None]
+        dist = np.hypot(dx, dy)
+        found &= dist <= reach
+        dist[~found] = np.inf
+        dx[~found] = 0.0
+        dy[~found] = 0.0
+        return np.where(found, near, n), dist, dx, dy
+
+    def _search(self, pos: np.ndarray, who: np.ndarray, reach: float) -> None:
+        """The ``k`` nearest others within reach of ``who`` in the last tree (its rows
+        mapped to the crowd's rows now), nearest first."""
+        n = len(pos)
+        k = min(self.k + 1, self._tree.n)
+        _, near = self._tree.query(pos[who], k=k, distance_upper_bound=reach)
+        near = self._tree_rows[near.reshape(len(who), k)]  # tree.n (missing) -> n
+        me = near == who[:, None]
+        first = np.where(me.any(axis=1), np.argmax(me, axis=1), k - 1)  # drop oneself
+        keep = np.arange(k)[None, :] != first[:, None]  # (or the furthest)
+        rows = np.full((len(who), self.k), n, np.int64)
+        rows[:, :k - 1] = near[keep].reshape(len(who), k - 1)
+        self.near[who] = rows
+        self.searched[who] = self.tick
+
+    def _fit(self, n: int) -> None:
+        """New citizens (appended by a spawn) get never-searched rows; the missing
+        marker follows the count."""
+        old = len(self.searched)
+        if old == n:
+            return
+        self.near = np.where(self.near >= old, n, self.near)
+        self.near = np.vstack([self.near, np.full((n - old, self.k), n, np.int64)])
+        self._tree_rows = np.where(self._tree_rows >= old, n, self._tree_rows)
+        self.searched = np.concatenate([self.searched, np.full(n - old, NEVER, np.int64)])
+
+    def renumber(self, kept: np.ndarray, before: int) -> None:
+        """The crowd's arrays became ``old[kept]`` (some left, or a reorder): keep every
+        list pointing at the same people; those who left drop out of the lists."""
+        self._fit(before)
+        new = np.full(before + 1, len(kept), np.int64)  # the missing marker is `before`
+        new[kept] = np.arange(len(kept))
+        self.near = new[self.near[kept]]
+        self.searched = self.searched[kept]
+        self._tree_rows = new[self._tree_rows]
