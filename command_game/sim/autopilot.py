@@ -32,6 +32,7 @@ CALMERS = ("dialogis", "binluh", "samapta")  # the units that calm a crowd by st
 DRIVE_ESTIMATE_MPS = 10.0  # door to door across a town's roads, for choosing who goes
 RELIEF_CALM = 10.0  # a unit may leave a station this calm for a tense crowd nobody stands with
 RELIEF_SHARE = 0.5  # ... if the crowd it leaves feeds less than this share of the tense one's
+MASS_PER_CALMER = 1200  # a tense crowd gets one more calming unit per this many people
 
 
 class Autopilot:
@@ -273,18 +274,22 @@ class Autopilot:
 
     def _calm(self, world: World) -> list[Command]:
         """Tense crowds get a dialogue team or Samapta; a tense crowd nobody stands with
-        gets one taken off a calm site whose crowd presses far less, when none is free."""
+        gets one taken off a calm site whose crowd presses far less, when none is free.
+        A mass (``MASS_PER_CALMER`` people and more) gets one more calmer per as many
+        people, dialogue teams first: one company's presence does not calm thousands."""
         out = []
         tense = sorted((s for s in world.sites.values()
                         if s.type in PUBLIC_TYPES and s.tension >= 25.0 and s.crowd > 10),
                        key=lambda s: -s.tension)
         for site in tense:
-            covered = any(j in (f"calm:{site.id}", f"hold:{site.id}", f"station:{site.id}")
+            with_it = sum(j in (f"calm:{site.id}", f"hold:{site.id}", f"station:{site.id}")
                           for j in self.busy.values())
-            if covered and site.tension < 70.0:
+            if with_it >= 1 + site.crowd // MASS_PER_CALMER and site.tension < 70.0:
                 continue
-            unit = _nearest(self._free(world, CALMERS), site.x, site.y)
-            if unit is None and not covered:
+            mass = with_it and site.crowd >= MASS_PER_CALMER
+            talkers = self._free(world, ("dialogis", "binluh")) if mass else []
+            unit = _nearest(talkers or self._free(world, CALMERS), site.x, site.y)
+            if unit is None and not with_it:
                 unit = _nearest(self._relief(world, site), site.x, site.y)
             if unit is None:
                 continue
