@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from command_game.sim import rules
 from command_game.sim.neighbours import Neighbours
