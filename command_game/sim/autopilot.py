@@ -33,6 +33,7 @@ DRIVE_ESTIMATE_MPS = 10.0  # door to door across a town's roads, for choosing wh
 RELIEF_CALM = 10.0  # a unit may leave a station this calm for a tense crowd nobody stands with
 RELIEF_SHARE = 0.5  # ... if the crowd it leaves feeds less than this share of the tense one's
 MASS_PER_CALMER = 1200  # a tense crowd gets one more calming unit per this many people
+MASS_EMERGENCY_TENSION = 50.0  # ... and TNI and Brimob already this tense
 
 
 class Autopilot:
@@ -198,7 +199,7 @@ class Autopilot:
         """Units only standing guard at a quiet site: the first to re-task."""
         quiet = [u for u in world.units.values() if u.type in types and u.available
                  and self.busy.get(u.id, "").startswith("station:")
-                 and world.sites[self.busy[u.id].partition(":")[2]].tension < 40.0]
+                 and _quiet(world.sites[self.busy[u.id].partition(":")[2]])]
         return [u for u in quiet if not (self.no_brimob and u.type == "brimob")]
 
     def _relief(self, world: World, tense: SiteState) -> list[UnitState]:
@@ -216,15 +217,18 @@ class Autopilot:
     def _station(self, world: World) -> list[Command]:
         """Pre-emptive presence: free patrol/dialogue units go where crowds are heading,
         the crowd expected to press hardest (its size and its mood) first, one unit per
-        site."""
+        site; a mass (``MASS_PER_CALMER`` expected) gets a dialogue team if one is free."""
         out = []
         covered = {j.partition(":")[2] for j in self.busy.values()
                    if j.split(":")[0] in ("hold", "station", "calm")}
+        expected = self._expected(world)
         for site_id in self._pressing_crowds(world):
             if site_id in covered:
                 continue
             site = world.sites[site_id]
-            unit = _nearest(self._free(world, CALMERS), site.x, site.y)
+            talkers = self._free(world, ("dialogis", "binluh")) \
+                if expected.get(site_id, 0) >= MASS_PER_CALMER else []
+            unit = _nearest(talkers or self._free(world, CALMERS), site.x, site.y)
             if unit is None:
                 break
             kind = "dialogue" if unit.type in ("dialogis", "binluh") else "hold"
@@ -250,12 +254,17 @@ class Autopilot:
         mood = sum(s.max_agents * s.agitation for s in srcs)
         return crowd_pressure.feed(size, mood / size) if size else 0.0
 
-    def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
+    def _expected(self, world: World, soon_s: float = 90.0) -> dict[str, int]:
+        """People the level's sources (started within soon_s) send to each site."""
         soon = world.time_s + soon_s
         expected: dict[str, int] = {}
         for src in self.level.crowd_sources:
             if src.start_s <= soon and src.attractor in world.sites:
                 expected[src.attractor] = expected.get(src.attractor, 0) + src.max_agents
+        return expected
+
+    def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
+        expected = self._expected(world, soon_s)
         return sorted(expected, key=lambda sid: (-expected[sid], sid))
 
     def _hold(self, world: World) -> list[Command]:
@@ -323,7 +332,8 @@ class Autopilot:
     def _emergency(self, world: World) -> list[Command]:
         out = []
         for site in world.sites.values():
-            if site.tension < EMERGENCY_TENSION:
+            mass = site.crowd >= MASS_PER_CALMER  # thousands go from 50 to 100 in seconds
+            if site.tension < (MASS_EMERGENCY_TENSION if mass else EMERGENCY_TENSION):
                 continue
             if world.tni_calls_left > 0 and not any(
                     j == f"tni:{site.id}" for j in self.busy.values()):
@@ -335,6 +345,11 @@ class Autopilot:
                 if unit is not None:
                     out.append(self._order(world, "hold", unit, site.id, f"riot:{site.id}"))
         return out
+
+
+def _quiet(site: SiteState) -> bool:
+    """A site a unit standing there may be taken from: calm, and no mass stands there."""
+    return site.tension < 40.0 and site.crowd < MASS_PER_CALMER
 
 
 def _drive_s(unit: UnitState, site: SiteState) -> float:
