@@ -4,7 +4,8 @@ balance``, and the issue's balance conditions are checked on the rows (``make ba
 plays every policy on all five levels over ten seeds: the heavy version, with the
 finale). The autopilot's rows come from the runs ``tests/test_campaign.py`` makes anyway
 (``tests/campaign_runs.py``), so no level is played twice by the same commander in one
-session; a lost night ends at the moment it is lost. Each condition is its own test, so
+session (nor in one ``make test``: ``campaign_runs`` shares them between xdist workers);
+a lost night ends at the moment it is lost. Each condition is its own test, so
 a failure names the one that no longer holds."""
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ def verdicts() -> dict[str, tuple[bool, str]]:
     tasks = [(path, policy, 0) for path in FILES for policy in POLICIES
              if policy != "autopilot"]
     played = CAMPAIGN[:len(FILES)]
+    rows = list(play_tasks(tasks, JOBS))  # meanwhile another worker may play the autopilot's
     autopilot_results(tuple(played))  # in parallel, before the rows read them one by one
-    rows = list(play_tasks(tasks, JOBS)) + [autopilot_row(i) for i in played]
+    rows += [autopilot_row(i) for i in played]
     return {claim.split(" (")[0]: (holds, evidence) for claim, holds, evidence in check(rows)}
 
 

@@ -32,6 +32,8 @@ CALMERS = ("dialogis", "binluh", "samapta")  # the units that calm a crowd by st
 DRIVE_ESTIMATE_MPS = 10.0  # door to door across a town's roads, for choosing who goes
 RELIEF_CALM = 10.0  # a unit may leave a station this calm for a tense crowd nobody stands with
 RELIEF_SHARE = 0.5  # ... if the crowd it leaves feeds less than this share of the tense one's
+MASS_PER_CALMER = 1200  # a tense crowd gets one more calming unit per this many people
+MASS_EMERGENCY_TENSION = 50.0  # ... and TNI and Brimob already this tense
 
 
 class Autopilot:
@@ -101,10 +103,18 @@ class Autopilot:
                 continue
             if ref in world.sites and world.sites[ref].tension >= ROTATE_BELOW_TENSION:
                 continue  # nobody walks away from a site about to boil over
+            if ref in world.sites and world.sites[ref].crowd >= MASS_PER_CALMER \
+                    and not self._others_with(world, ref, uid):
+                continue  # nor leaves a mass alone: a provocation stirs it in a minute
             del self.busy[uid]
             self.resting.add(uid)
             out.append(Command(world.tick, "recall", (uid,)))
         return out
+
+    def _others_with(self, world: World, site_id: str, uid: str) -> bool:
+        """Another calming unit is working at the site."""
+        return any(u.id != uid and u.type in CALMERS and u.site_id == site_id
+                   and u.state in ("on_site", "dialogue") for u in world.units.values())
 
     def _free(self, world: World, types: tuple[str, ...] | None = None) -> list[UnitState]:
         units = [u for u in world.units.values() if u.available and u.id not in self.busy
@@ -197,7 +207,7 @@ class Autopilot:
         """Units only standing guard at a quiet site: the first to re-task."""
         quiet = [u for u in world.units.values() if u.type in types and u.available
                  and self.busy.get(u.id, "").startswith("station:")
-                 and world.sites[self.busy[u.id].partition(":")[2]].tension < 40.0]
+                 and _quiet(world.sites[self.busy[u.id].partition(":")[2]])]
         return [u for u in quiet if not (self.no_brimob and u.type == "brimob")]
 
     def _relief(self, world: World, tense: SiteState) -> list[UnitState]:
@@ -215,15 +225,18 @@ class Autopilot:
     def _station(self, world: World) -> list[Command]:
         """Pre-emptive presence: free patrol/dialogue units go where crowds are heading,
         the crowd expected to press hardest (its size and its mood) first, one unit per
-        site."""
+        site; a mass (``MASS_PER_CALMER`` expected) gets a dialogue team if one is free."""
         out = []
         covered = {j.partition(":")[2] for j in self.busy.values()
                    if j.split(":")[0] in ("hold", "station", "calm")}
+        expected = self._expected(world)
         for site_id in self._pressing_crowds(world):
             if site_id in covered:
                 continue
             site = world.sites[site_id]
-            unit = _nearest(self._free(world, CALMERS), site.x, site.y)
+            talkers = self._free(world, ("dialogis", "binluh")) \
+                if expected.get(site_id, 0) >= MASS_PER_CALMER else []
+            unit = _nearest(talkers or self._free(world, CALMERS), site.x, site.y)
             if unit is None:
                 break
             kind = "dialogue" if unit.type in ("dialogis", "binluh") else "hold"
@@ -240,21 +253,26 @@ class Autopilot:
 
     def _source_feed(self, site_id: str, by_s: float = math.inf) -> float:
         """The tension a site's crowd will feed as the level's sources (started by by_s)
-        tell it (``crowd_pressure.crowd_feed``: head count with diminishing returns x
+        tell it (``crowd_pressure.feed``: head count with diminishing returns x
         mood): an agitated 250 outweighs a calm 300, and a crowd a unit has calmed still
         counts as what it will be again without it."""
         srcs = [s for s in self.level.crowd_sources
                 if s.attractor == site_id and s.start_s <= by_s]
         size = sum(s.max_agents for s in srcs)
         mood = sum(s.max_agents * s.agitation for s in srcs)
-        return rules.TENSION_FROM_CROWD * mood / (size + rules.CROWD_HALF)
+        return crowd_pressure.feed(size, mood / size) if size else 0.0
 
-    def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
+    def _expected(self, world: World, soon_s: float = 90.0) -> dict[str, int]:
+        """People the level's sources (started within soon_s) send to each site."""
         soon = world.time_s + soon_s
         expected: dict[str, int] = {}
         for src in self.level.crowd_sources:
             if src.start_s <= soon and src.attractor in world.sites:
                 expected[src.attractor] = expected.get(src.attractor, 0) + src.max_agents
+        return expected
+
+    def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
+        expected = self._expected(world, soon_s)
         return sorted(expected, key=lambda sid: (-expected[sid], sid))
 
     def _hold(self, world: World) -> list[Command]:
@@ -273,18 +291,22 @@ class Autopilot:
 
     def _calm(self, world: World) -> list[Command]:
         """Tense crowds get a dialogue team or Samapta; a tense crowd nobody stands with
-        gets one taken off a calm site whose crowd presses far less, when none is free."""
+        gets one taken off a calm site whose crowd presses far less, when none is free.
+        A mass (``MASS_PER_CALMER`` people and more) gets one more calmer per as many
+        people, dialogue teams first: one company's presence does not calm thousands."""
         out = []
         tense = sorted((s for s in world.sites.values()
                         if s.type in PUBLIC_TYPES and s.tension >= 25.0 and s.crowd > 10),
                        key=lambda s: -s.tension)
         for site in tense:
-            covered = any(j in (f"calm:{site.id}", f"hold:{site.id}", f"station:{site.id}")
+            with_it = sum(j in (f"calm:{site.id}", f"hold:{site.id}", f"station:{site.id}")
                           for j in self.busy.values())
-            if covered and site.tension < 70.0:
+            if with_it >= 1 + site.crowd // MASS_PER_CALMER and site.tension < 70.0:
                 continue
-            unit = _nearest(self._free(world, CALMERS), site.x, site.y)
-            if unit is None and not covered:
+            mass = with_it and site.crowd >= MASS_PER_CALMER
+            talkers = self._free(world, ("dialogis", "binluh")) if mass else []
+            unit = _nearest(talkers or self._free(world, CALMERS), site.x, site.y)
+            if unit is None and not with_it:
                 unit = _nearest(self._relief(world, site), site.x, site.y)
             if unit is None:
                 continue
@@ -318,7 +340,8 @@ class Autopilot:
     def _emergency(self, world: World) -> list[Command]:
         out = []
         for site in world.sites.values():
-            if site.tension < EMERGENCY_TENSION:
+            mass = site.crowd >= MASS_PER_CALMER  # thousands go from 50 to 100 in seconds
+            if site.tension < (MASS_EMERGENCY_TENSION if mass else EMERGENCY_TENSION):
                 continue
             if world.tni_calls_left > 0 and not any(
                     j == f"tni:{site.id}" for j in self.busy.values()):
@@ -330,6 +353,11 @@ class Autopilot:
                 if unit is not None:
                     out.append(self._order(world, "hold", unit, site.id, f"riot:{site.id}"))
         return out
+
+
+def _quiet(site: SiteState) -> bool:
+    """A site a unit standing there may be taken from: calm, and no mass stands there."""
+    return site.tension < 40.0 and site.crowd < MASS_PER_CALMER
 
 
 def _drive_s(unit: UnitState, site: SiteState) -> float:

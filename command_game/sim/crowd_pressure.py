@@ -48,12 +48,18 @@ def measure(world: World, site: SiteState, near: np.ndarray) -> None:
             site.peak_density = float(np.partition(pushing, len(pushing) - packed)[-packed])
 
 
+def feed(count: float, agitation: float, density: float = 0.0) -> float:
+    """Tension points per second a crowd of ``count`` people at mean ``agitation`` and
+    mean ``density`` (persons/m2) adds to its site: size (with diminishing returns) times
+    mood plus packing. The autopilot reads it for crowds still on their way, too."""
+    size = count / (count + rules.CROWD_HALF)
+    packed = rules.DENSITY_TENSION * max(0.0, density - rules.COMFORT_DENSITY)
+    return rules.TENSION_FROM_CROWD * size * (agitation + packed)
+
+
 def crowd_feed(site: SiteState) -> float:
-    """Tension points per second the crowd adds: size (with diminishing returns) times
-    mood plus packing."""
-    size = site.crowd / (site.crowd + rules.CROWD_HALF)
-    packed = rules.DENSITY_TENSION * max(0.0, site.density - rules.COMFORT_DENSITY)
-    return rules.TENSION_FROM_CROWD * size * (site.agitation + packed)
+    """What the crowd standing at a site adds to its tension now (``feed``)."""
+    return feed(site.crowd, site.agitation, site.density)
 
 
 def crush_clock(world: World, site: SiteState, dt: float) -> None:
