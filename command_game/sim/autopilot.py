@@ -103,18 +103,10 @@ class Autopilot:
                 continue
             if ref in world.sites and world.sites[ref].tension >= ROTATE_BELOW_TENSION:
                 continue  # nobody walks away from a site about to boil over
-            if ref in world.sites and world.sites[ref].crowd >= MASS_PER_CALMER \
-                    and not self._others_with(world, ref, uid):
-                continue  # nor leaves a mass alone: a provocation stirs it in a minute
             del self.busy[uid]
             self.resting.add(uid)
             out.append(Command(world.tick, "recall", (uid,)))
         return out
-
-    def _others_with(self, world: World, site_id: str, uid: str) -> bool:
-        """Another calming unit is working at the site."""
-        return any(u.id != uid and u.type in CALMERS and u.site_id == site_id
-                   and u.state in ("on_site", "dialogue") for u in world.units.values())
 
     def _free(self, world: World, types: tuple[str, ...] | None = None) -> list[UnitState]:
         units = [u for u in world.units.values() if u.available and u.id not in self.busy
