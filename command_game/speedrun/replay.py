@@ -41,7 +41,7 @@ MAGIC = b"KMTBRPLY"
 FORMAT_VERSION = 5  # 2: rules v2 (unit bodies, crowd pressure, trust, fatigue, the end);
 # 3: headway at 0.2 /m2, agitated pushing and wedging, loss reasons, exit routes;
 # 4: standing masses, thin walls kept in the walking field, units at 30 Hz, close-density crush;
-# 5: crowds gathered at the offices from the start (vigil), people make way for units, crowd at 20 Hz,
+# 5: crowds gathered from the start (vigil), people make way for units, the crowd at 20 Hz,
 # kept neighbour lists, the autopilot's play of masses, Sekotong and Banyuasin swapped
 HEADER = struct.Struct(">8sHHIII")  # magic, version, flags, packed size, json size, crc32
 CHECKPOINT_EVERY = 60  # ticks between state hashes: one per second of game time
