@@ -222,7 +222,9 @@ def walk_spacing(level: Level) -> float:
     return min(spacing, float(level.map.grid_m) / 2.0)
 
 
-def _obstacles(level: Level) -> shapely.Geometry:
+def obstacles(level: Level) -> shapely.Geometry:
+    """The level's buildings as one geometry (invalid or empty outlines left out, as the
+    walking field leaves them out): what nobody walks or stands in."""
     polys = [shapely.Polygon(b.polygon) for b in level.buildings]
     polys = [p for p in polys if p.is_valid and p.area > 0]
     return shapely.union_all(polys) if polys else shapely.Polygon()
@@ -338,11 +340,11 @@ def build_fields(level: Level) -> FlowFields:
     spacing = walk_spacing(level)
     walk_rows = max(2, math.ceil(level.map.height_m / spacing))
     walk_cols = max(2, math.ceil(level.map.width_m / spacing))
-    obstacles = _obstacles(level)
-    free, walkable = _coarse_ground(obstacles, cell, rows, cols, level.map.width_m,
+    blocked_by = obstacles(level)
+    free, walkable = _coarse_ground(blocked_by, cell, rows, cols, level.map.width_m,
                                     level.map.height_m)
     return FlowFields(cell, rows, cols, free, walkable, spacing, walk_rows, walk_cols,
-                      _blocked_nodes(obstacles, spacing, walk_rows, walk_cols))
+                      _blocked_nodes(blocked_by, spacing, walk_rows, walk_cols))
 
 
 _CACHE: dict[str, FlowFields] = {}

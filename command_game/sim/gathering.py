@@ -20,6 +20,7 @@ import shapely
 
 from command_game.level.gather import gather_area
 from command_game.sim import massing
+from command_game.sim.flowfield import obstacles as buildings_of
 
 if TYPE_CHECKING:
     from command_game.sim.crowd import Crowd
@@ -35,8 +36,8 @@ def places(crowd: Crowd, goal: int, area: shapely.Geometry, obstacles: shapely.G
     ``goal`` (its ``area``), front first; fewer when the area holds fewer."""
     if count <= 0:
         return np.zeros((0, 2))
-    mood = np.array([agitation])
-    spacing = float(massing.HEX / np.sqrt(massing.standing_density(np.zeros(1), mood)[0]))
+    front = float(massing.standing_density(np.zeros(1), np.array([agitation]))[0])
+    spacing = float(massing.HEX / np.sqrt(front))
     ground = area if area.area > 0 else area.buffer(spacing)
     if not obstacles.is_empty:
         ground = ground.difference(obstacles.buffer(CLEAR_OF_WALLS_M))
@@ -49,7 +50,7 @@ def places(crowd: Crowd, goal: int, area: shapely.Geometry, obstacles: shapely.G
     xy, dist = xy[inside], dist[inside]
     gap = np.maximum(dist - crowd.fields.goal(area).front, 0.0)
     wanted = massing.standing_density(gap, np.full(len(gap), agitation))
-    keep = rng.random(len(gap)) < wanted / massing.standing_density(np.zeros(1), mood)[0]
+    keep = rng.random(len(gap)) < wanted / front
     xy, gap = xy[keep], gap[keep]
     order = np.argsort(gap, kind="stable")[:count]
     return xy[order] + rng.normal(0.0, JITTER * spacing, (len(order), 2))
@@ -75,8 +76,7 @@ def gather(world: World) -> None:
             by_office.setdefault(entry[1].attractor, []).append(entry)
     if not by_office:
         return
-    obstacles = shapely.union_all([shapely.Polygon(b.polygon).buffer(0)
-                                   for b in world.level.buildings])
+    obstacles = buildings_of(world.level)
     for office, entries in by_office.items():  # in source order: one seed, one mass
         counts = np.array([e[1].gathered for e in entries])
         moods = np.array([_mood(e[1]) for e in entries])
