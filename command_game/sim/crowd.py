@@ -315,7 +315,8 @@ class Crowd:
         shoved = None
         if standing is not None:
             massing.step_away(*standing, want_x, want_y)
-            shoved = massing.make_way(standing[0], self.pos, self.others_xy, want_x, want_y)
+            shoved = massing.make_way(standing[0], self.pos, self.others_xy,
+                                      *self._units_near(standing[0].who), want_x, want_y)
         relax = np.full(self.count, min(1.0, dt / rules.STEER_RELAX_S))
         if standing is not None:  # the slow standing are steered every rest_every ticks
             slow = standing[0].who[self._slow(standing[0].who)]
@@ -354,13 +355,39 @@ class Crowd:
             return np.zeros(self.count, bool)
         rest = who[self._slow(who) & ((self.citizen_id[who] + self._steers) % m.rest_every
                                       != 0)]
-        if len(self.others_xy) and len(rest):
-            reach = rules.UNIT_RADIUS_M + m.make_way_m
-            d, _ = cKDTree(self.others_xy).query(self.pos[rest], distance_upper_bound=reach)
-            rest = rest[~np.isfinite(d)]
+        if len(rest):
+            rest = rest[~np.isfinite(self._units_near(rest)[0])]
         resting = np.zeros(self.count, bool)
         resting[rest] = True
         return resting
+
+    def _units_near(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For the citizens ``who``: the distance to the nearest unit body within
+        ``UNIT_RADIUS_M + MASS.make_way_m`` (inf beyond) and its row in ``others_xy``
+        (``len(others_xy)`` beyond). Only those in level-grid cells that a unit's reach
+        overlaps are looked up in the units' tree (the same answers: querying all of a
+        mass of thousands for a few units cost more than the rest of making way)."""
+        reach = rules.UNIT_RADIUS_M + rules.MASS.make_way_m
+        units = self.others_xy
+        dist, row = np.full(len(who), np.inf), np.full(len(who), len(units), np.int64)
+        if not len(units) or not len(who):
+            return dist, row
+        f = self.fields
+        mark = reach + 0.01  # cells a hair wider than the reach: no rounding at the edge
+        lo_c = _clamp_index(np.floor((units[:, 0] - mark) / f.cell), f.cols)
+        hi_c = _clamp_index(np.floor((units[:, 0] + mark) / f.cell), f.cols)
+        lo_r = _clamp_index(np.floor((units[:, 1] - mark) / f.cell), f.rows)
+        hi_r = _clamp_index(np.floor((units[:, 1] + mark) / f.cell), f.rows)
+        span = np.arange(int(max((hi_c - lo_c).max(), (hi_r - lo_r).max())) + 1)
+        cols = np.minimum(lo_c[:, None] + span, hi_c[:, None])
+        rows = np.minimum(lo_r[:, None] + span, hi_r[:, None])
+        touched = np.zeros(f.rows * f.cols, bool)
+        touched[(rows[:, :, None] * f.cols + cols[:, None, :]).ravel()] = True
+        maybe = np.flatnonzero(touched[self._cells[who]])
+        if len(maybe):
+            d, j = cKDTree(units).query(self.pos[who[maybe]], distance_upper_bound=reach)
+            dist[maybe], row[maybe] = d, j
+        return dist, row
 
     def _stand(self, dist: np.ndarray, slot: np.ndarray, there: np.ndarray,
                resting: np.ndarray, speed: np.ndarray, dir_x: np.ndarray,
