@@ -14,6 +14,7 @@ import pymunk
 import pymunk.batch as batch
 import shapely
 from scipy import ndimage
+from scipy.spatial import cKDTree
 
 from command_game.sim import massing, pushing, rules
 from command_game.sim.flowfield import FlowFields
@@ -296,15 +297,16 @@ class Crowd:
         np.minimum(factor, 1.0, out=factor)
         dist_left = dist - self._stops_all[slot]
         there = dist_left <= 0.0
+        resting = self._resting(there)
         speed = factor
         speed *= self._own_pace()
         pushing.hurry(self.agitation, speed)
         self._keep_distance(speed, dir_x, dir_y, goal, dist, there)
-        standing = self._stand(dist, slot, there, speed, dir_x, dir_y)
+        standing = self._stand(dist, slot, there, resting, speed, dir_x, dir_y)
         want_x = dir_x * speed
         want_y = dir_y * speed
-        self._spread(want_x, want_y, dir_x, dir_y, there)
-        milling = np.flatnonzero(there & (self.agitation > 0.0))
+        self._spread(want_x, want_y, dir_x, dir_y, there, resting)
+        milling = np.flatnonzero(there & ~resting & (self.agitation > 0.0))
         if len(milling):
             wander = rng.standard_normal((2, len(milling)))
             amount = rules.WANDER_MPS * self.agitation[milling]
@@ -313,8 +315,13 @@ class Crowd:
         shoved = None
         if standing is not None:
             massing.step_away(*standing, want_x, want_y)
-            shoved = massing.make_way(standing[0], self.pos, self.others_xy, want_x, want_y)
-        relax = min(1.0, dt / rules.STEER_RELAX_S)
+            shoved = massing.make_way(standing[0], self.pos, self.others_xy,
+                                      *self._units_near(standing[0].who), want_x, want_y)
+        relax = np.full(self.count, min(1.0, dt / rules.STEER_RELAX_S))
+        if standing is not None:  # the slow standing are steered every rest_every ticks
+            slow = standing[0].who[self._slow(standing[0].who)]
+            relax[slow] = min(1.0, rules.MASS.rest_every * dt / rules.STEER_RELAX_S)
+        relax[resting] = 0.0  # they keep the velocity the last step left them
         for axis, want in enumerate((want_x, want_y)):
             want -= self.vel[:, axis]
             want *= relax
@@ -326,14 +333,71 @@ class Crowd:
         self.arrived_home = self.going_home & there
         self._face(dir_x, dir_y)
 
-    def _stand(self, dist: np.ndarray, slot: np.ndarray, there: np.ndarray,
-               speed: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray
-               ) -> tuple[massing.Company, np.ndarray] | None:
-        """Those in their goal area fill it toward its front to the density people stand
-        at there, read close about each (``massing``); returns their company and the
-        personal distance each keeps, or None when nobody is there."""
-        self.close_density[:] = 0.0
+    def _slow(self, who: np.ndarray) -> np.ndarray:
+        """Mask of ``who`` moving slower than ``rules.MASS.busy_mps``."""
+        vx, vy = self.vel[who, 0], self.vel[who, 1]
+        return vx * vx + vy * vy < rules.MASS.busy_mps ** 2
+
+    def _resting(self, there: np.ndarray) -> np.ndarray:
+        """Mask of those standing in their mass left to their last velocity this steering
+        tick: most of a vigil barely moves, and steering it (the close density, keeping
+        one's distance and one's gap, over (standing, 10) arrays) every tick was the
+        largest cost of a gathered mass after the physics. Each standing citizen slower
+        than ``rules.MASS.busy_mps`` is steered every ``rest_every``-th steering tick (by
+        its citizen id, so a mass's cost is spread over the ticks; its velocity relaxes
+        over the ticks it rested), faster ones (arriving, stepping aside) every tick, and
+        everyone within reach of a unit every tick (they make way, ``massing.make_way``).
+        Between two looks a standing citizen moves at most about a quarter of its gap
+        (the gap cap allows gap / 0.42 s; 4 ticks are 0.2 s)."""
+        m = rules.MASS
         who = np.flatnonzero(there)
+        if m.rest_every <= 1 or not len(who):
+            return np.zeros(self.count, bool)
+        rest = who[self._slow(who) & ((self.citizen_id[who] + self._steers) % m.rest_every
+                                      != 0)]
+        if len(rest):
+            rest = rest[~np.isfinite(self._units_near(rest)[0])]
+        resting = np.zeros(self.count, bool)
+        resting[rest] = True
+        return resting
+
+    def _units_near(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For the citizens ``who``: the distance to the nearest unit body within
+        ``UNIT_RADIUS_M + MASS.make_way_m`` (inf beyond) and its row in ``others_xy``
+        (``len(others_xy)`` beyond). Only those in level-grid cells that a unit's reach
+        overlaps are looked up in the units' tree (the same answers: querying all of a
+        mass of thousands for a few units cost more than the rest of making way)."""
+        reach = rules.UNIT_RADIUS_M + rules.MASS.make_way_m
+        units = self.others_xy
+        dist, row = np.full(len(who), np.inf), np.full(len(who), len(units), np.int64)
+        if not len(units) or not len(who):
+            return dist, row
+        f = self.fields
+        mark = reach + 0.01  # cells a hair wider than the reach: no rounding at the edge
+        lo_c = _clamp_index(np.floor((units[:, 0] - mark) / f.cell), f.cols)
+        hi_c = _clamp_index(np.floor((units[:, 0] + mark) / f.cell), f.cols)
+        lo_r = _clamp_index(np.floor((units[:, 1] - mark) / f.cell), f.rows)
+        hi_r = _clamp_index(np.floor((units[:, 1] + mark) / f.cell), f.rows)
+        span = np.arange(int(max((hi_c - lo_c).max(), (hi_r - lo_r).max())) + 1)
+        cols = np.minimum(lo_c[:, None] + span, hi_c[:, None])
+        rows = np.minimum(lo_r[:, None] + span, hi_r[:, None])
+        touched = np.zeros(f.rows * f.cols, bool)
+        touched[(rows[:, :, None] * f.cols + cols[:, None, :]).ravel()] = True
+        maybe = np.flatnonzero(touched[self._cells[who]])
+        if len(maybe):
+            d, j = cKDTree(units).query(self.pos[who[maybe]], distance_upper_bound=reach)
+            dist[maybe], row[maybe] = d, j
+        return dist, row
+
+    def _stand(self, dist: np.ndarray, slot: np.ndarray, there: np.ndarray,
+               resting: np.ndarray, speed: np.ndarray, dir_x: np.ndarray,
+               dir_y: np.ndarray) -> tuple[massing.Company, np.ndarray] | None:
+        """Those in their goal area (but the resting, who keep their last close density)
+        fill it toward its front to the density people stand at there, read close about
+        each (``massing``); returns their company and the personal distance each keeps,
+        or None when nobody is there."""
+        self.close_density[~there] = 0.0
+        who = np.flatnonzero(there & ~resting)
         if not len(who):
             return None
         near = massing.company(self.pos, who, self.neighbours)
@@ -347,14 +411,14 @@ class Crowd:
         return near, massing.personal_distance(wanted, self.radius[who])
 
     def _spread(self, want_x: np.ndarray, want_y: np.ndarray, dir_x: np.ndarray,
-                dir_y: np.ndarray, there: np.ndarray) -> None:
+                dir_y: np.ndarray, there: np.ndarray, resting: np.ndarray) -> None:
         """Citizens step toward emptier ground, down the crowd's density gradient:
         walkers only across their way (a stream rounding a corner widens instead of
         piling into the corner along the one shortest line), those standing in their
         goal's area in any direction (the mass spreads around the front instead of
         growing back along the way it came)."""
         k = rules.SPREAD
-        who = np.flatnonzero(self.local_density >= k.min_density)
+        who = np.flatnonzero((self.local_density >= k.min_density) & ~resting)
         if not len(who):
             return
         pc, f = self.fields.cols + 2, self.fields

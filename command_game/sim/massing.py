@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from command_game.sim import rules
 from command_game.sim.neighbours import Neighbours
@@ -118,24 +117,22 @@ def step_away(c: Company, spacing: np.ndarray, want_x: np.ndarray, want_y: np.nd
     want_y[c.who] += away_y * cap
 
 
-def make_way(c: Company, pos: np.ndarray, units_xy: np.ndarray, want_x: np.ndarray,
-             want_y: np.ndarray) -> np.ndarray:
+def make_way(c: Company, pos: np.ndarray, units_xy: np.ndarray, unit_dist: np.ndarray,
+             unit: np.ndarray, want_x: np.ndarray, want_y: np.ndarray) -> np.ndarray:
     """People standing in a mass make way for a police unit among them: within
     ``rules.MASS.make_way_m`` of a unit's body they step away from it (up to
     ``make_way_mps``, more the closer it is), and are let yield to its shove (see
     ``keep_to_gap``), so a formation pushing through parts the crowd instead of meeting
-    a wall of people each holding their ground. In place on the wanted velocities;
-    returns the (n,) mask of ``c.who`` near a unit."""
+    a wall of people each holding their ground. ``unit_dist`` and ``unit``: each of
+    ``c.who``'s distance to the nearest unit body within reach (inf beyond) and its row in
+    ``units_xy`` (``Crowd._units_near``). In place on the wanted velocities; returns the
+    (n,) mask of ``c.who`` near a unit."""
     m = rules.MASS
-    near = np.zeros(len(c.who), bool)
-    if not len(units_xy):
-        return near
-    reach = rules.UNIT_RADIUS_M + m.make_way_m
-    dist, j = cKDTree(units_xy).query(pos[c.who], distance_upper_bound=reach)
-    near = np.isfinite(dist)
+    near = np.isfinite(unit_dist)
     if near.any():
-        who, d = c.who[near], np.maximum(dist[near], 1e-6)
-        away = pos[who] - units_xy[j[near]]
+        reach = rules.UNIT_RADIUS_M + m.make_way_m
+        who, d = c.who[near], np.maximum(unit_dist[near], 1e-6)
+        away = pos[who] - units_xy[unit[near]]
         step = m.make_way_mps * np.minimum(1.0, (reach - d) / m.make_way_m) / d
         want_x[who] += away[:, 0] * step
         want_y[who] += away[:, 1] * step

@@ -128,6 +128,8 @@ class Mass:
     make_way_mps: float = 0.6  # ... stepping away at up to this
     walking_in_mps: float = 0.5  # a neighbour walking toward the front faster than this is
     # not (yet) standing in the mass: see massing.still
+    rest_every: int = 4  # those standing slower than busy_mps are steered every 4th tick
+    busy_mps: float = 0.2  # (Crowd._resting); faster ones every tick
 
 
 MASS = Mass()
