@@ -70,6 +70,10 @@ OFFICE_ICONS: dict[str, tuple[str, RGBA]] = {
     "polsek": ("triangle", (92, 160, 236, 255)),
 }
 ICON_OUTLINE: RGBA = (245, 245, 245, 255)
+#: Office icons, their glow and their site ring stop growing on screen here: zoomed in to
+#: see people (16 px a metre), a finale office's 60 m icon would fill the view and hide
+#: the crowd standing on it.
+ICON_MAX_PX = 40.0
 FONT = ("Liberation Sans", "Arial")
 
 
@@ -246,6 +250,8 @@ class StaticMapLayer:
         self._placed_for = None
         self._plates: Shape | None = None
         self._plates_stale = True
+        self._icons: Shape | None = None
+        self._icons_size = 0.0  # the icon size in metres self._icons was built for
         shapes = TriangleBuilder()
         self._add_ground(shapes)
         self._add_districts(shapes)
@@ -265,6 +271,7 @@ class StaticMapLayer:
         if self.shape is not None:
             window.ctx.enable(window.ctx.BLEND)  # site rings are translucent
             self.shape.draw()
+            self._draw_icons(float(getattr(window.current_camera, "zoom", 1.0)))
         if labels:
             self.draw_labels(window.current_camera)
 
@@ -281,6 +288,22 @@ class StaticMapLayer:
             self.label_batch.draw()
         with layout.scaled(1.0, "map"):
             layout.record_texts(self.labels.values())
+
+    def icon_size_at(self, zoom: float) -> float:
+        """The office icons' size in metres at ``zoom`` pixels a metre: the map's icon
+        size, but never more than ``ICON_MAX_PX`` on screen."""
+        return min(self.icon_size, ICON_MAX_PX / zoom) if zoom > 0 else self.icon_size
+
+    def _draw_icons(self, zoom: float) -> None:
+        """The office icons at this zoom's size, rebuilt when the size changes (a few
+        dozen polygons; the map scene redraws the static map only when the camera moves)."""
+        size = self.icon_size_at(zoom)
+        if self._icons is None or size != self._icons_size:
+            icons = TriangleBuilder()
+            self._add_icons(icons, size)
+            self._icons, self._icons_size = icons.build(), size
+        if self._icons is not None:
+            self._icons.draw()
 
     def _build_plates(self) -> Shape | None:
         plates = TriangleBuilder()
@@ -310,7 +333,7 @@ class StaticMapLayer:
             for name, label in self.labels.items():
                 label.font_size = self._base_sizes[name] * scale
         zoom = float(camera.zoom)
-        icon = self.icon_size * zoom * 1.15  # half an icon with its glow, in pixels
+        icon = self.icon_size_at(zoom) * zoom * 1.15  # half an icon with its glow, in pixels
         icons = []
         for office in self.level.offices:
             x, y = camera.project((office.x, office.y))
@@ -431,20 +454,27 @@ class StaticMapLayer:
             for node_id, width in widest.items():  # round joints
                 shapes.circle(nodes[node_id].x, nodes[node_id].y, width / 2, color, 12)
 
-    def _add_offices(self, shapes: TriangleBuilder) -> None:
+    def _add_icons(self, shapes: TriangleBuilder, size: float) -> None:
+        """Each office's site ring, glow and icon, ``size`` metres across (see
+        ``icon_size_at``), and the driveway from its road node as wide as a quarter of
+        it; its ground, a real area, stays in the map's own geometry."""
         nodes = {n.id: n for n in self.level.roads.nodes}
-        size = self.icon_size
         for office in self.level.offices:
             node = nodes.get(office.node)
-            if node is not None:  # the driveway from the road node to the office
+            if node is not None:
                 shapes.line((node.x, node.y), (office.x, office.y), size * 0.25, ROAD_FILL)
         for office in self.level.offices:
             shape, fill = OFFICE_ICONS[office.type]
-            shapes.circle(office.x, office.y, office.radius_m, (*fill[:3], 34), 32)  # its ground
             shapes.ring(office.x, office.y, office.radius_m, size * 0.1, (*fill[:3], 150))
             shapes.circle(office.x, office.y, size * 1.15, (*fill[:3], 90), 20)  # a glow
             shapes.polygon(icon_polygon(shape, office.x, office.y, size * 1.3), ICON_OUTLINE)
             shapes.polygon(icon_polygon(shape, office.x, office.y, size), fill)
+
+    def _add_offices(self, shapes: TriangleBuilder) -> None:
+        size = self.icon_size
+        for office in self.level.offices:
+            fill = OFFICE_ICONS[office.type][1]
+            shapes.circle(office.x, office.y, office.radius_m, (*fill[:3], 34), 32)  # its ground
             name = f"office:{office.id}"
             self.anchors[name] = (office.x, office.y - max(office.radius_m, size) - size * 0.2)
             self._office_xy[name] = (office.x, office.y)

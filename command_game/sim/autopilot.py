@@ -49,6 +49,7 @@ class Autopilot:
         self.busy: dict[str, str] = {}  # unit id -> what it was sent for
         self.sent: dict[str, tuple[str, str | None]] = {}  # unit id -> (order, target) given
         self.resting: set[str] = set()  # recalled to rest until fatigue < REST_UNTIL
+        self.relief: dict[str, str] = {}  # tired unit at a mass -> the unit sent to relieve it
 
     def commands(self, world: World) -> list[Command]:
         if world.tick % DECIDE_EVERY:
@@ -56,7 +57,7 @@ class Autopilot:
         self._forget_finished(world)
         out: list[Command] = self._rotate(world)
         for decide in (self._escort, self._incidents, self._hold, self._calm, self._station,
-                       self._scout, self._emergency, event_cards.policy_commands):
+                       self._watch, self._scout, self._emergency, event_cards.policy_commands):
             out += decide(world)
         return out
 
@@ -97,16 +98,49 @@ class Autopilot:
             kind, _, ref = job.partition(":")
             unit = world.units.get(uid)
             if unit is None or unit.fatigue < rules.FATIGUE_WARN \
-                    or kind not in ("hold", "station", "calm", "scout"):
+                    or kind not in ("hold", "station", "calm", "scout", "watch"):
                 continue
             if kind == "hold" and ref in pending_holds:
                 continue
             if ref in world.sites and world.sites[ref].tension >= ROTATE_BELOW_TENSION:
                 continue  # nobody walks away from a site about to boil over
+            leave, relief = self._relieved(world, unit, ref)
+            out += relief
+            if not leave:
+                continue
             del self.busy[uid]
             self.resting.add(uid)
             out.append(Command(world.tick, "recall", (uid,)))
         return out
+
+    def _at_mass(self, world: World, site_id: str) -> bool:
+        """A mass stands, or is expected, at the site (``MASS_PER_CALMER`` people and more)."""
+        site = world.sites.get(site_id)
+        return site is not None and max(site.crowd, self._expected(world, math.inf).get(
+            site_id, 0)) >= MASS_PER_CALMER
+
+    def _relieved(self, world: World, unit: UnitState, site_id: str) -> tuple[bool, list[Command]]:
+        """A tired calmer leaves a mass only once the relief it called for stands there:
+        recalled at once, it would leave thousands to whatever stirs them next, and the
+        units posted there together tire together. Returns (may leave, the relief's order)."""
+        if unit.type not in CALMERS or not self._at_mass(world, site_id):
+            return True, []
+        relief = world.units.get(self.relief.get(unit.id, ""))
+        if relief is not None and self.busy.get(relief.id) == f"station:{site_id}":
+            arrived = relief.site_id == site_id and relief.state in ("on_site", "dialogue")
+            if arrived:
+                del self.relief[unit.id]
+            return arrived, []
+        site = world.sites[site_id]
+        talk = unit.type in ("dialogis", "binluh")
+        fresh = (talk and self._free(world, ("dialogis", "binluh"))) or self._free(world, CALMERS)
+        relief = _nearest(fresh, site.x, site.y)
+        if relief is None:
+            self.relief.pop(unit.id, None)
+            return False, []  # nobody to take over: it stays, tired
+        self.relief[unit.id] = relief.id
+        kind = "dialogue" if relief.type in ("dialogis", "binluh") else "hold"
+        return False, [self._order(world, kind, relief, site_id, f"station:{site_id}")]
 
     def _free(self, world: World, types: tuple[str, ...] | None = None) -> list[UnitState]:
         units = [u for u in world.units.values() if u.available and u.id not in self.busy
@@ -188,7 +222,7 @@ class Autopilot:
             power = max(1e-6, rates[u.type] * dispatch.strength(u))
             return _drive_s(u, site) + _work_left_s(inc) / power, u.id
         pool = [u for u in self._free(world, types) + self._stationed(world, types)
-                if _drive_s(u, site) < within]
+                + self._watching(world, types) if _drive_s(u, site) < within]
         unit = min(pool, key=finish, default=None)
         if unit is None:
             return None
@@ -201,6 +235,26 @@ class Autopilot:
                  and self.busy.get(u.id, "").startswith("station:")
                  and _quiet(world.sites[self.busy[u.id].partition(":")[2]])]
         return [u for u in quiet if not (self.no_brimob and u.type == "brimob")]
+
+    def _watching(self, world: World, types: tuple[str, ...]) -> list[UnitState]:
+        """Units standing by at a mass for what may break out there (``_watch``)."""
+        return [u for u in world.units.values() if u.type in types and u.available
+                and self.busy.get(u.id, "").startswith("watch:")]
+
+    def _watch(self, world: World) -> list[Command]:
+        """A free Reskrim team stands by at the biggest mass expected (``MASS_PER_CALMER``
+        people and more): a provocateur working thousands is caught in seconds, not after
+        a drive across town through the crowd. It answers any incident from there."""
+        expected = self._expected(world)
+        masses = [sid for sid in self._crowd_targets(world)
+                  if expected[sid] >= MASS_PER_CALMER]
+        if not masses or any(j.startswith("watch:") for j in self.busy.values()):
+            return []
+        site = world.sites[masses[0]]
+        unit = _nearest(self._free(world, ("reskrim",)), site.x, site.y)
+        if unit is None:
+            return []
+        return [self._order(world, "hold", unit, site.id, f"watch:{site.id}")]
 
     def _relief(self, world: World, tense: SiteState) -> list[UnitState]:
         """Calming units stationed at a calm site whose crowd feeds, and will feed, less
@@ -217,23 +271,45 @@ class Autopilot:
     def _station(self, world: World) -> list[Command]:
         """Pre-emptive presence: free patrol/dialogue units go where crowds are heading,
         the crowd expected to press hardest (its size and its mood) first, one unit per
-        site; a mass (``MASS_PER_CALMER`` expected) gets a dialogue team if one is free."""
+        site; then a mass (``MASS_PER_CALMER`` expected and more) gets one more per as
+        many people (one company's presence does not calm thousands, and a provocation
+        stirs them all), a dialogue team first while none stands with it."""
         out = []
-        covered = {j.partition(":")[2] for j in self.busy.values()
-                   if j.split(":")[0] in ("hold", "station", "calm")}
+        with_it = self._with(world)
         expected = self._expected(world)
-        for site_id in self._pressing_crowds(world):
-            if site_id in covered:
+        pressing = self._pressing_crowds(world)
+        for site_id in pressing + [s for s in pressing
+                                   if expected.get(s, 0) >= MASS_PER_CALMER]:
+            want = 1 if with_it.get(site_id, 0) == 0 else _calmers_for(expected.get(site_id, 0))
+            if with_it.get(site_id, 0) >= want:
                 continue
             site = world.sites[site_id]
+            mass = expected.get(site_id, 0) >= MASS_PER_CALMER
             talkers = self._free(world, ("dialogis", "binluh")) \
-                if expected.get(site_id, 0) >= MASS_PER_CALMER else []
+                if mass and not self._talking(world, site_id) else []
             unit = _nearest(talkers or self._free(world, CALMERS), site.x, site.y)
             if unit is None:
                 break
             kind = "dialogue" if unit.type in ("dialogis", "binluh") else "hold"
             out.append(self._order(world, kind, unit, site_id, f"station:{site_id}"))
+            with_it[site_id] = with_it.get(site_id, 0) + 1
         return out
+
+    def _with(self, world: World) -> dict[str, int]:
+        """Per site, the units holding it, stationed or sent to calm it."""
+        out: dict[str, int] = {}
+        for uid, job in self.busy.items():
+            kind, _, ref = job.partition(":")
+            if kind in ("hold", "station", "calm") and uid in world.units:
+                out[ref] = out.get(ref, 0) + 1
+        return out
+
+    def _talking(self, world: World, site_id: str) -> bool:
+        """A dialogue team (dialogis, binluh) holds, is stationed at or calms the site."""
+        return any(job.partition(":")[2] == site_id and uid in world.units
+                   and world.units[uid].type in ("dialogis", "binluh")
+                   and job.partition(":")[0] in ("hold", "station", "calm")
+                   for uid, job in self.busy.items())
 
     def _pressing_crowds(self, world: World, soon_s: float = 90.0) -> list[str]:
         """Sites crowds head for within soon_s, the hardest pressing first
@@ -250,17 +326,19 @@ class Autopilot:
         counts as what it will be again without it."""
         srcs = [s for s in self.level.crowd_sources
                 if s.attractor == site_id and s.start_s <= by_s]
-        size = sum(s.max_agents for s in srcs)
-        mood = sum(s.max_agents * s.agitation for s in srcs)
+        size = sum(_people(s) for s in srcs)
+        mood = sum(s.max_agents * s.agitation + (s.gathered or 0) * _gathered_mood(s)
+                   for s in srcs)
         return crowd_pressure.feed(size, mood / size) if size else 0.0
 
     def _expected(self, world: World, soon_s: float = 90.0) -> dict[str, int]:
-        """People the level's sources (started within soon_s) send to each site."""
+        """People the level's sources (started within soon_s) send to each site, with those
+        already gathered there."""
         soon = world.time_s + soon_s
         expected: dict[str, int] = {}
         for src in self.level.crowd_sources:
             if src.start_s <= soon and src.attractor in world.sites:
-                expected[src.attractor] = expected.get(src.attractor, 0) + src.max_agents
+                expected[src.attractor] = expected.get(src.attractor, 0) + _people(src)
         return expected
 
     def _crowd_targets(self, world: World, soon_s: float = 90.0) -> list[str]:
@@ -345,6 +423,20 @@ class Autopilot:
                 if unit is not None:
                     out.append(self._order(world, "hold", unit, site.id, f"riot:{site.id}"))
         return out
+
+
+def _calmers_for(people: int) -> int:
+    """Calming units a crowd this big needs: one, and one more per MASS_PER_CALMER."""
+    return 1 + people // MASS_PER_CALMER
+
+
+def _people(src) -> int:
+    """Everyone a crowd source brings: its walkers and those gathered from the start."""
+    return src.max_agents + (src.gathered or 0)
+
+
+def _gathered_mood(src) -> float:
+    return src.agitation if src.gathered_agitation is None else src.gathered_agitation
 
 
 def _quiet(site: SiteState) -> bool:

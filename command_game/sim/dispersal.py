@@ -31,7 +31,7 @@ def update(world: World, dt: float) -> None:
         chance = rules.DISPERSE_CHANCE if site.tension < 30.0 and not entry[1].vigil \
             else 0.0
         willing = here & (crowd.agitation < rules.DISPERSE_AGITATION)
-        lead = leaders.get(site.id, 0.0)
+        lead = leaders.get(site.id, 0.0) * (rules.VIGIL_LEAD_HOME if entry[1].vigil else 1.0)
         if lead > 0.0:
             # a dialogue team talks people home: the calmer half of the crowd listens
             willing = here & (crowd.agitation < rules.LEAD_HOME_AGITATION)

@@ -178,6 +178,7 @@ CORDON_M_PER_OFFICER = 1.0  # a cordon line is this long per officer ...
 CORDON_MIN_M, CORDON_MAX_M = 4.0, 60.0  # ... within these
 CORDON_RADIUS_M = 0.4
 LEAD_HOME_AGITATION = 0.45  # citizens calmer than this listen to a dialogue team
+VIGIL_LEAD_HOME = 0.1  # people keeping vigil for the result are led home this much less
 FATIGUE_PER_S = 1.0 / 1200.0  # on duty: fully tired after 20 min
 FATIGUE_CROWD_MIN = 20  # a site with more citizens than this tires the units there
 FATIGUE_CROWD_PER_S = 1.0 / 1000.0  # x (0.5 + persons/m2 there)

@@ -38,11 +38,12 @@ from command_game.speedrun.timing import TICK_RATE, Split
 from command_game.storage import atomic_write_bytes
 
 MAGIC = b"KMTBRPLY"
-FORMAT_VERSION = 5  # 2: rules v2 (unit bodies, crowd pressure, trust, fatigue, the end);
+FORMAT_VERSION = 6  # 2: rules v2 (unit bodies, crowd pressure, trust, fatigue, the end);
 # 3: headway at 0.2 /m2, agitated pushing and wedging, loss reasons, exit routes;
 # 4: standing masses, thin walls kept in the walking field, units at 30 Hz, close-density crush;
 # 5: crowds gathered from the start (vigil), people make way for units, the crowd at 20 Hz,
-# kept neighbour lists, the autopilot's play of masses, Sekotong and Banyuasin swapped
+# kept neighbour lists, the autopilot's play of masses, Sekotong and Banyuasin swapped;
+# 6: the settled part of a mass steered every 4th tick, the finale's gathered masses
 HEADER = struct.Struct(">8sHHIII")  # magic, version, flags, packed size, json size, crc32
 CHECKPOINT_EVERY = 60  # ticks between state hashes: one per second of game time
 CHECKPOINT_HEX = 16  # hex digits kept per checkpoint hash (64 bits: plenty to spot drift)
@@ -88,7 +89,7 @@ class ReplayData(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    format: Literal[5] = FORMAT_VERSION
+    format: Literal[6] = FORMAT_VERSION
     game_version: str = Field(min_length=1, max_length=64)
     level_id: str = Field(min_length=1, max_length=64)
     level_digest: str = Field(pattern=r"^[0-9a-f]{64}$")
