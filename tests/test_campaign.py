@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from command_game.cli.balance import travel_times
 from command_game.level.catalog import campaign
 from command_game.level.io import load_level
 from command_game.level.lint import lint
@@ -133,6 +134,22 @@ def test_crowds_at_their_peak_are_as_large_as_the_reports_suggest():
     assert peaks["banyuasin"] >= 3000, peaks
     assert peaks["bontang"] >= 1000, peaks
     assert peaks["nusantara"] == max(peaks.values())
+
+
+FIRST_TRIP_S = 65.0  # "about a minute": Bontang's first unit reaches the KPU after about 60 s
+
+
+@pytest.mark.parametrize("level_id", CAMPAIGN[:4])
+def test_first_orders_arrive_within_about_a_minute(level_id):
+    """Issue 13, item 11: a new player's first order (hold the main office the briefing
+    names first) is carried out within about a minute of game time by the unit that gets
+    there first, and no unit is stuck on its way (``balance --travel``'s measurement,
+    every unit sent at once with the level's crowd and script running)."""
+    rows = travel_times(level(level_id))
+    print({r["unit"]: r["trip_s"] for r in rows})  # for levels/README.md (pytest -rP)
+    assert all(r["status"] == "arrived" for r in rows), rows
+    first = min(r["trip_s"] for r in rows if r["sent_s"] == 0.0)
+    assert first <= FIRST_TRIP_S, rows
 
 
 # --- the briefing screen --------------------------------------------------------------

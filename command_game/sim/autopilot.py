@@ -11,6 +11,9 @@ left, and calls TNI and Brimob when a site is about to riot (tension 70; never B
 with a no_brimob objective), Brimob (Gegana) for packages and sabotage.
 Tired units (fatigue past ``FATIGUE_WARN``) on a standing job are recalled to rest at base
 and another takes their place; a resting unit is only used again once rested.
+A mass (``MASS_PER_CALMER`` people and more, the finale's vigils) is held before it is
+tense: one calmer more per as many people, a tired calmer relieved one for one, a Reskrim
+standing by; a provocation stirs thousands there at once (docs/simulation.md, "Masses").
 """
 
 from __future__ import annotations
