@@ -41,6 +41,7 @@ CLAIMS = [
     "typeblind loses at least 3 of 4",
     "brute force never outscores the autopilot",
     "brute force loses wherever it costs trust",
+    "hesitant wins every level on some seed",
     "autopilot wins every level on >= 90 % of seeds",
 ]
 

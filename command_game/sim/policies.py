@@ -10,6 +10,9 @@ choices the rules reward.
 - ``typeblind``: the nearest unit of any type for every incident (Siber still answers
   hoaxes and hacking), the nearest for holds and escorts.
 - ``autopilot``: the reference commander (``autopilot.py``).
+- ``hesitant``: the autopilot at a new player's pace: it looks at the map and gives its
+  orders once every 10 s of game time, not every second: a night must be winnable by a
+  player who makes the right calls more slowly than the autopilot.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from command_game.sim.world import World
 
 DECIDE_EVERY = rules.TICK_RATE  # once a second of game time
 RANDOM_EVERY = 10 * rules.TICK_RATE
+HESITANT_EVERY = 10 * rules.TICK_RATE
 
 
 class Policy:
@@ -212,9 +216,15 @@ class Reference(Policy):
         return self.pilot.commands(world)
 
 
+class Hesitant(Reference):
+    def commands(self, world: World) -> list[Command]:
+        return [] if world.tick % HESITANT_EVERY else self.pilot.commands(world)
+
+
 POLICIES: dict[str, type[Policy]] = {
     "none": NoOrders, "random": RandomOrders, "brute": BruteForce,
     "checklist": Checklist, "typeblind": TypeBlind, "autopilot": Reference,
+    "hesitant": Hesitant,
 }
 
 
@@ -284,6 +294,10 @@ def check(rows: list[dict]) -> list[tuple[str, bool, str]]:
         brute_wins = [lv for lv in costly if any(won("brute", lv))]
         out.append(("brute force loses wherever it costs trust", not brute_wins,
                     f"costs trust on {len(costly)}; wins on {', '.join(brute_wins) or 'none'}"))
+    if levels("hesitant"):
+        never = [lv for lv in levels("hesitant") if not any(won("hesitant", lv))]
+        out.append(("hesitant wins every level on some seed", not never,
+                    f"{len(levels('hesitant'))} levels; never wins {', '.join(never) or 'none'}"))
     if levels("autopilot"):
         short = [lv for lv in levels("autopilot")
                  if sum(won("autopilot", lv)) < math.ceil(0.9 * len(won("autopilot", lv)))]
