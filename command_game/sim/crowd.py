@@ -297,7 +297,8 @@ class Crowd:
         np.minimum(factor, 1.0, out=factor)
         dist_left = dist - self._stops_all[slot]
         there = dist_left <= 0.0
-        resting = self._resting(there)
+        slow, unit_dist, unit_row = self._standing_state(there)
+        resting = self._resting(there, slow, unit_dist)
         speed = factor
         speed *= self._own_pace()
         pushing.hurry(self.agitation, speed)
@@ -314,13 +315,14 @@ class Crowd:
             want_y[milling] += wander[1] * amount
         shoved = None
         if standing is not None:
+            steered = standing[0].who
             massing.step_away(*standing, want_x, want_y)
             shoved = massing.make_way(standing[0], self.pos, self.others_xy,
-                                      *self._units_near(standing[0].who), want_x, want_y)
+                                      unit_dist[steered], unit_row[steered], want_x, want_y)
         relax = np.full(self.count, min(1.0, dt / rules.STEER_RELAX_S))
         if standing is not None:  # the slow standing are steered every rest_every ticks
-            slow = standing[0].who[self._slow(standing[0].who)]
-            relax[slow] = min(1.0, rules.MASS.rest_every * dt / rules.STEER_RELAX_S)
+            relax[steered[slow[steered]]] = min(1.0, rules.MASS.rest_every * dt
+                                                / rules.STEER_RELAX_S)
         relax[resting] = 0.0  # they keep the velocity the last step left them
         for axis, want in enumerate((want_x, want_y)):
             want -= self.vel[:, axis]
@@ -338,7 +340,23 @@ class Crowd:
         vx, vy = self.vel[who, 0], self.vel[who, 1]
         return vx * vx + vy * vy < rules.MASS.busy_mps ** 2
 
-    def _resting(self, there: np.ndarray) -> np.ndarray:
+    def _standing_state(self, there: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For everyone (only those ``there``, in their goal area, filled in): moving
+        slower than ``rules.MASS.busy_mps``, and the distance to and row of the nearest
+        unit within reach (``_units_near``); read once a steering tick by both the resting
+        and making way."""
+        who = np.flatnonzero(there)
+        slow = np.zeros(self.count, bool)
+        unit_dist = np.full(self.count, np.inf)
+        unit_row = np.full(self.count, len(self.others_xy), np.int64)
+        if len(who):
+            slow[who] = self._slow(who)
+            unit_dist[who], unit_row[who] = self._units_near(who)
+        return slow, unit_dist, unit_row
+
+    def _resting(self, there: np.ndarray, slow: np.ndarray, unit_dist: np.ndarray
+                 ) -> np.ndarray:
         """Mask of those standing in their mass left to their last velocity this steering
         tick: most of a vigil barely moves, and steering it (the close density, keeping
         one's distance and one's gap, over (standing, 10) arrays) every tick was the
@@ -353,10 +371,8 @@ class Crowd:
         who = np.flatnonzero(there)
         if m.rest_every <= 1 or not len(who):
             return np.zeros(self.count, bool)
-        rest = who[self._slow(who) & ((self.citizen_id[who] + self._steers) % m.rest_every
-                                      != 0)]
-        if len(rest):
-            rest = rest[~np.isfinite(self._units_near(rest)[0])]
+        rest = who[slow[who] & ((self.citizen_id[who] + self._steers) % m.rest_every != 0)
+                   & ~np.isfinite(unit_dist[who])]
         resting = np.zeros(self.count, bool)
         resting[rest] = True
         return resting
