@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from command_game.cli.balance import travel_times
 from command_game.level.catalog import campaign
 from command_game.level.io import load_level
 from command_game.level.lint import lint
 from command_game.level.models import Level
+from command_game.sim.travel import travel_times
 from tests.campaign_runs import CAMPAIGN, FILES, autopilot_results
 from tests.conftest import LEVELS, SCREENSHOTS, pump, save_frame
 
