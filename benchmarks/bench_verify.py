@@ -36,11 +36,13 @@ def main() -> None:
     commander, peak = Autopilot(world), 0
     cap = round(FINALE_GAME_S * TICK_RATE)
     physics = _time_physics(world.crowd.space)
+    parts, untime = _time_parts(world)
     started, wall_started = time.process_time(), time.perf_counter()
     while not world.finished and world.tick < cap:
         world.step(commander.commands(world))
         peak = max(peak, world.crowd.count)
     played = time.process_time() - started
+    untime()
     wall = time.perf_counter() - wall_started
     game_s = world.time_s
     print(f"finale_headless: {game_s:.0f} s of game, peak {peak} citizens, {played:.1f} s "
@@ -53,6 +55,12 @@ def main() -> None:
     print(f"finale_physics_cpu / finale_headless_cpu = {physics[0] / played:.2f}  (the bare "
           f"space.step alone: {physics[0]:.1f} s CPU; it caps the finale at "
           f"{game_s / physics[0]:.1f}x real time)", flush=True)
+    parts["batch read"] -= physics[0]  # _step_and_read holds the step
+    parts["other"] = played - physics[0] - sum(parts.values())
+    print("finale_split (CPU of the play): space.step "
+          f"{physics[0] / played:.0%}, " + ", ".join(
+              f"{name} {seconds / played:.0%}" for name, seconds in parts.items()),
+          flush=True)
 
     replay = decode(encode(replay_from_world(level, world, wall, "bench")))
     started, wall_started = time.process_time(), time.perf_counter()
@@ -70,6 +78,48 @@ def main() -> None:
     print(f"verify_{FINALE}_cpu / (finale_headless_cpu + setup) = "
           f"{cpu / (played + setup):.2f}x (what checking costs over playing the same "
           "commands)", flush=True)
+
+
+_PARTS = {  # what the finale's time is spent on, by the methods that spend it
+    "crowd steering": [("crowd", "update_density"), ("crowd", "steer"),
+                       ("crowd", "_write_velocities")],
+    "batch read": [("crowd", "_step_and_read")],
+    "units": [("dispatch", "drive_units"), ("dispatch", "sync_units")],
+    "rules at 10 Hz": [("world", "_slow_update")],
+}
+
+
+def _time_parts(world):
+    """CPU seconds spent from now on in each of ``_PARTS`` (a dict read at the end), by
+    timing the World's and its Crowd's own methods and the dispatch functions it calls;
+    and the function that puts them back (the verification after must run untimed)."""
+    from command_game.sim import dispatch
+
+    owners = {"crowd": world.crowd, "world": world, "dispatch": dispatch}
+    spent, originals = dict.fromkeys(_PARTS, 0.0), []
+    for part, methods in _PARTS.items():
+        for owner, name in methods:
+            target = owners[owner]
+            originals.append((target, name, target.__dict__.get(name)))
+            setattr(target, name, _timed(getattr(target, name), spent, part))
+
+    def untime() -> None:
+        for target, name, original in originals:
+            if original is None:
+                delattr(target, name)  # the instance falls back to its class's method
+            else:
+                setattr(target, name, original)
+    return spent, untime
+
+
+def _timed(function, spent: dict[str, float], part: str):
+    def timed(*args, **kwargs):
+        t0 = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[part] += time.process_time() - t0
+    return timed
 
 
 def _time_physics(space) -> list[float]:
