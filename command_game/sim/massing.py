@@ -153,17 +153,27 @@ def keep_to_gap(c: Company, radius: np.ndarray, vel: np.ndarray,
     part."""
     if shoved is not None and shoved.any():
         c = _without(c, shoved)
-    held_x, held_y = _held(c, radius, vel)
+    # who is how far clear of whom: the same for both looks (before and after the
+    # sidestep), so read once
+    bodies = radius.take(c.near)
+    bodies += radius.take(c.who)[:, None]
+    clear = c.dist - bodies
+    held_x, held_y = _held(c, bodies, clear, vel, vel[c.who, 0], vel[c.who, 1])
     held = np.hypot(held_x, held_y)
-    ux, uy = held_x / np.maximum(held, 1e-9), held_y / np.maximum(held, 1e-9)
+    norm = np.maximum(held, 1e-9)
+    ux, uy = held_x / norm, held_y / norm
     # neighbours on the left (cross > 0) against those on the right, nearer ones more
-    cross = ux[:, None] * c.dy - uy[:, None] * c.dx
-    crowded_left = np.where(np.isfinite(c.dist), np.sign(cross) / (0.3 + c.dist), 0.0).sum(1)
-    side = np.where(crowded_left > 0.0, -1.0, 1.0)
-    blocked = np.minimum(held, rules.MASS.slide_mps)
-    vel[c.who, 0] += -uy * side * blocked
-    vel[c.who, 1] += ux * side * blocked
-    _held(c, radius, vel)
+    # (the missing, at inf with no offset, add a zero, as masking them did)
+    cross = ux[:, None] * c.dy
+    cross -= uy[:, None] * c.dx
+    np.sign(cross, out=cross)
+    cross /= 0.3 + c.dist
+    side = np.where(cross.sum(1) > 0.0, -1.0, 1.0)  # away from the crowded side
+    side *= np.minimum(held, rules.MASS.slide_mps)  # at most what is blocked (exact: x 1)
+    vx, vy = vel[c.who, 0], vel[c.who, 1]
+    vx += -uy * side
+    vy += ux * side
+    _held(c, bodies, clear, vel, vx, vy)
 
 
 def _without(c: Company, drop: np.ndarray) -> Company:
@@ -171,19 +181,33 @@ def _without(c: Company, drop: np.ndarray) -> Company:
     return Company(c.who[keep], c.near[keep], c.dx[keep], c.dy[keep], c.dist[keep])
 
 
-def _held(c: Company, radius: np.ndarray, vel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Scale the velocities of ``c.who`` in place to what the gap ahead allows; returns
-    the part held back."""
-    vx, vy = vel[c.who, 0], vel[c.who, 1]
+def _held(c: Company, bodies: np.ndarray, clear: np.ndarray, vel: np.ndarray,
+          vx: np.ndarray, vy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scale the velocities ``vx``, ``vy`` (copies) of ``c.who`` to what the gap ahead
+    allows and write them into ``vel``; returns the part held back (in ``vx``, ``vy``).
+    ``bodies``: each pair's two radii, ``clear``: its distance less those."""
     speed = np.hypot(vx, vy)
-    ux, uy = vx / np.maximum(speed, 1e-9), vy / np.maximum(speed, 1e-9)
-    ahead = c.dx * ux[:, None] + c.dy * uy[:, None]
-    beside = np.abs(c.dx * uy[:, None] - c.dy * ux[:, None])
-    bodies = radius[c.who, None] + radius[c.near]
-    in_way = (ahead > 0.0) & (beside < bodies)
-    room = np.where(in_way, c.dist - bodies, np.inf).min(axis=1) - rules.MASS.min_gap_m
-    allowed = np.maximum(room, 0.0) / rules.HEADWAY.time_gap_s
-    scale = np.minimum(1.0, allowed / np.maximum(speed, 1e-9))
+    np.maximum(speed, 1e-9, out=speed)
+    ux, uy = vx / speed, vy / speed
+    ahead = c.dx * ux[:, None]
+    ahead += c.dy * uy[:, None]
+    beside = c.dx * uy[:, None]
+    beside -= c.dy * ux[:, None]
+    np.abs(beside, out=beside)
+    in_way = beside < bodies
+    in_way &= ahead > 0.0
+    gaps = np.where(in_way, clear, np.inf)
+    room = gaps[:, 0].copy()  # the nearest in the way: a running minimum (exact)
+    for col in range(1, gaps.shape[1]):
+        np.minimum(room, gaps[:, col], out=room)
+    room -= rules.MASS.min_gap_m
+    np.maximum(room, 0.0, out=room)
+    room /= rules.HEADWAY.time_gap_s  # the speed allowed ...
+    room /= speed
+    scale = np.minimum(1.0, room, out=room)  # ... of one's own
     vel[c.who, 0] = vx * scale
     vel[c.who, 1] = vy * scale
-    return vx * (1.0 - scale), vy * (1.0 - scale)
+    np.subtract(1.0, scale, out=scale)
+    vx *= scale
+    vy *= scale
+    return vx, vy
