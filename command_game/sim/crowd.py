@@ -475,8 +475,10 @@ class Crowd:
             who = np.flatnonzero((speed > 0.05) & ~there
                                  & (self.local_density >= rules.HEADWAY.min_density))
             if len(who):
-                self.headway_limit[who] = headway_speed(self.pos, self.radius, dir_x, dir_y,
-                                                        goal, dist, who)
+                wide = self.fields.cell >= rules.HEADWAY.look_ahead_m  # (5 m >= 1.5 m)
+                self.headway_limit[who] = headway_speed(
+                    self.pos, self.radius, dir_x, dir_y, goal, dist, who,
+                    self._pcells if wide else None, self.fields.cols + 2)
         self._steers += 1
         np.minimum(speed, pushing.pressing(self.agitation, self.headway_limit), out=speed)
 

@@ -18,21 +18,38 @@ from command_game.sim import rules
 
 
 def headway_speed(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray,
-                  dir_y: np.ndarray, goal: np.ndarray, dist: np.ndarray, who: np.ndarray
-                  ) -> np.ndarray:
+                  dir_y: np.ndarray, goal: np.ndarray, dist: np.ndarray, who: np.ndarray,
+                  cells: np.ndarray | None = None, stride: int = 0) -> np.ndarray:
     """Speed limit (m/s) for the citizens ``who`` (indices into pos) walking along
     (dir_x, dir_y): inf where nobody is in the way within the look-ahead range. Only
     people bound for the same goal and nearer to it count as in the way: that order has no
     cycles, so two walkers converging on a door never wait for each other (people walking
-    elsewhere are met by the bodies' contacts)."""
+    elsewhere are met by the bodies' contacts).
+
+    ``cells``: each citizen's cell in a padded grid of rows ``stride`` long whose cells
+    are at least the look-ahead wide (``Crowd._pcells``); then the tree holds only those
+    in the 3x3 cells around some walker's, as nobody else can be within look-ahead of
+    one (the same answers: a mass's interior far from any walker no longer built into
+    the tree)."""
     p = rules.HEADWAY
     n = len(pos)
     if not len(who):
         return np.full(0, np.inf)
     k = min(p.neighbours + 1, n)
     # a tree built unbalanced and uncompacted: quicker to build and to query, same answers
-    everyone = cKDTree(pos, balanced_tree=False, compact_nodes=False)
-    _, near = everyone.query(pos[who], k=k, distance_upper_bound=p.look_ahead_m)
+    if cells is None:
+        everyone = cKDTree(pos, balanced_tree=False, compact_nodes=False)
+        _, near = everyone.query(pos[who], k=k, distance_upper_bound=p.look_ahead_m)
+    else:
+        around = np.zeros(int(cells.max()) + stride + 2, bool)
+        at = cells.take(who)
+        for offset in (-stride - 1, -stride, -stride + 1, -1, 0, 1,
+                       stride - 1, stride, stride + 1):
+            around[at + offset] = True
+        rows = np.flatnonzero(around.take(cells))
+        near_ones = cKDTree(pos[rows], balanced_tree=False, compact_nodes=False)
+        _, near = near_ones.query(pos[who], k=k, distance_upper_bound=p.look_ahead_m)
+        near = np.append(rows, n).take(near)  # the tree's missing (len(rows)) -> n
     near = near.reshape(len(who), k)  # (walker, neighbour), n where fewer are in range
     # the missing (row n) stand at NaN, so every test below is False for them; the
     # other gathers clip row n to a real one (its answer is never used)
