@@ -55,8 +55,8 @@ def company(pos: np.ndarray, who: np.ndarray, neighbours: Neighbours) -> Company
     among everyone (walkers, other goals' crowds), at their current positions, picked
     from the crowd's kept candidate lists (``Neighbours``: searched every few ticks)."""
     m = rules.MASS
-    near, dist, dx, dy = neighbours.nearest(pos, who, m.reach_m)
-    return Company(who, np.where(near >= len(pos), 0, near), dx, dy, dist)
+    near, dist, dx, dy = neighbours.nearest(pos, who, m.reach_m, missing=0)
+    return Company(who, near, dx, dy, dist)
 
 
 def close_density(c: Company, counted: np.ndarray | None = None) -> np.ndarray:
@@ -94,8 +94,9 @@ def still(c: Company, vel: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray) -> 
     (people stepping out of each other's space, milling) still stands: counting every
     neighbour faster than a shuffle as walking let a gathered mass read itself as empty
     and walk into its own front at 0.5-0.9 m/s, packing 2 /m2 to 3.6 in 10 s."""
-    toward = vel[c.near, 0] * dir_x[c.near] + vel[c.near, 1] * dir_y[c.near]
-    return toward < rules.MASS.walking_in_mps
+    toward = vel[:, 0] * dir_x  # everyone's, then gathered: one gather, not four
+    toward += vel[:, 1] * dir_y
+    return toward.take(c.near) < rules.MASS.walking_in_mps
 
 
 def personal_distance(wanted: np.ndarray, radius: np.ndarray) -> np.ndarray:

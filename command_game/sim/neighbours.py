@@ -36,12 +36,12 @@ class Neighbours:
         self._tree: cKDTree | None = None  # of everyone, at the last search of all ...
         self._tree_rows = np.full(1, MISSING, np.int64)  # ... its points' rows now (+ missing)
 
-    def nearest(self, pos: np.ndarray, who: np.ndarray, reach: float
-                ) -> tuple[np.ndarray, ...]:
+    def nearest(self, pos: np.ndarray, who: np.ndarray, reach: float,
+                missing: int | None = None) -> tuple[np.ndarray, ...]:
         """For the citizens ``who``: their ``k`` nearest others within ``reach`` (as of
-        the last search) at their current positions, as (n, k) indices (``len(pos)``
-        where missing), distances (inf), and offsets x_j - x_i, y_j - y_i (0). Call once
-        per steering tick."""
+        the last search) at their current positions, as (n, k) indices (``missing``
+        where missing, default ``len(pos)``), distances (inf), and offsets
+        x_j - x_i, y_j - y_i (0). Call once per steering tick."""
         n = len(pos)
         self._fit(n)
         if self.tick % REFRESH == 0 or self._tree is None:
@@ -62,12 +62,12 @@ class Neighbours:
         dy = py.take(near)
         dy -= py.take(who)[:, None]
         dist = np.hypot(dx, dy)
-        missing = dist > reach
-        if missing.any():
-            dist[missing] = np.inf
-            dx[missing] = 0.0
-            dy[missing] = 0.0
-            near[missing] = n
+        gone = dist > reach
+        if gone.any():
+            np.copyto(dist, np.inf, where=gone)
+            np.copyto(dx, 0.0, where=gone)
+            np.copyto(dy, 0.0, where=gone)
+            np.copyto(near, n if missing is None else missing, where=gone)
         return near, dist, dx, dy
 
     def _search(self, pos: np.ndarray, who: np.ndarray, reach: float) -> None:
