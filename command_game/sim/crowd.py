@@ -422,8 +422,8 @@ class Crowd:
         front_gap = np.maximum(dist[who] - self._fronts_all[slot[who]], 0.0)
         agitation = self.agitation[who]
         standing = massing.close_density(near, massing.still(near, self.vel, dir_x, dir_y))
-        speed[who] *= massing.press_factor(front_gap, standing, agitation)
-        wanted = massing.standing_density(front_gap, agitation)
+        wanted = massing.standing_density(front_gap, agitation)  # (read once for both)
+        speed[who] *= massing.press_factor(front_gap, standing, agitation, wanted)
         return near, massing.personal_distance(wanted, self.radius[who])
 
     def _spread(self, want_x: np.ndarray, want_y: np.ndarray, dir_x: np.ndarray,

@@ -65,20 +65,29 @@ def close_density(c: Company, counted: np.ndarray | None = None) -> np.ndarray:
     with that mean spacing (exact for people keeping their distance, about 20 % high for
     people placed at random; nobody within reach counts as twice the reach away)."""
     far = 2.0 * rules.MASS.reach_m
-    dist = c.dist if counted is None else np.sort(np.where(counted, c.dist, far), axis=1)
+    if counted is None:
+        dist = c.dist
+    else:
+        dist = c.dist.copy()
+        np.copyto(dist, far, where=~counted)
+        dist.sort(axis=1)
     six = np.minimum(dist[:, :6], far)
     if six.shape[1] < 6:
         six = np.pad(six, ((0, 0), (0, 6 - six.shape[1])), constant_values=far)
-    return (HEX / six.mean(axis=1)) ** 2
+    mean = six.sum(axis=1)
+    mean /= six.shape[1]  # as mean(axis=1) does: the sum, then over the count
+    return (HEX / mean) ** 2
 
 
 def press_factor(front_gap: np.ndarray, density: np.ndarray,
-                 agitation: np.ndarray) -> np.ndarray:
+                 agitation: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
     """Walking speed (a share of the citizen's own) inside its goal area: all of it where
     those standing about it are sparser than people stand there, fading to a gentle press
-    (``rules.MASS.press_mps``) as they get that dense, and none once denser still."""
+    (``rules.MASS.press_mps``) as they get that dense, and none once denser still.
+    ``wanted``: ``standing_density(front_gap, agitation)`` if the caller has it."""
     m = rules.MASS
-    wanted = standing_density(front_gap, agitation)
+    if wanted is None:
+        wanted = standing_density(front_gap, agitation)
     room = (wanted - density) / (m.fill_band * wanted)
     np.maximum(room, 0.0, out=room)
     np.minimum(room, 1.0, out=room)

@@ -76,12 +76,15 @@ class Neighbours:
         k = min(self.k + 1, self._tree.n)
         _, near = self._tree.query(pos[who], k=k, distance_upper_bound=reach)
         near = self._tree_rows[near.reshape(len(who), k)]  # tree.n (missing) -> MISSING
-        me = near == who[:, None]
-        first = np.where(me.any(axis=1), np.argmax(me, axis=1), k - 1)  # drop oneself
-        # (or the furthest): the columns before it, then those after it
-        cols = np.arange(k - 1)[None, :] + (np.arange(k - 1)[None, :] >= first[:, None])
         rows = np.full((len(who), self.k), MISSING, np.int64)
-        rows[:, :k - 1] = np.take_along_axis(near, cols, axis=1)
+        if np.array_equal(near[:, 0], who):  # each found itself first (as nearly always)
+            rows[:, :k - 1] = near[:, 1:]
+        else:
+            me = near == who[:, None]
+            first = np.where(me.any(axis=1), np.argmax(me, axis=1), k - 1)  # drop oneself
+            # (or the furthest): the columns before it, then those after it
+            cols = np.arange(k - 1)[None, :] + (np.arange(k - 1)[None, :] >= first[:, None])
+            rows[:, :k - 1] = np.take_along_axis(near, cols, axis=1)
         self.near[who] = rows
         self.searched[who] = self.tick
 
