@@ -452,11 +452,19 @@ class Crowd:
         gx -= along * ex
         gy -= along * ey
         side_x, side_y = -k.gain * gx, -k.gain * gy
-        size = np.hypot(side_x, side_y)
         top = np.where(walking, k.max_mps, k.max_standing_mps)
-        scale = np.minimum(1.0, top / np.maximum(size, 1e-9))
-        want_x[who] += side_x * scale
-        want_y[who] += side_y * scale
+        # capped at top: the exact size (hypot, a costly call) only where the square
+        # says the step may reach top; below (most of them) the cap is exactly 1
+        size2 = side_x * side_x
+        size2 += side_y * side_y
+        near_top = np.flatnonzero(~(size2 <= top * top * (1.0 - 1e-6)))  # (NaN: exact too)
+        if len(near_top):
+            size = np.hypot(side_x.take(near_top), side_y.take(near_top))
+            scale = np.minimum(1.0, top.take(near_top) / np.maximum(size, 1e-9))
+            side_x[near_top] *= scale
+            side_y[near_top] *= scale
+        want_x[who] += side_x
+        want_y[who] += side_y
 
     def _own_pace(self) -> np.ndarray:
         """Free speed each citizen walks at in its company: its own on an empty street,

@@ -122,9 +122,19 @@ def step_away(c: Company, spacing: np.ndarray, want_x: np.ndarray, want_y: np.nd
     into = np.maximum(spacing[:, None] - c.dist, 0.0) / np.maximum(c.dist, 1e-6)
     away_x = -(into * c.dx).sum(axis=1) * m.space_gain
     away_y = -(into * c.dy).sum(axis=1) * m.space_gain
-    cap = np.minimum(1.0, m.space_max_mps / np.maximum(np.hypot(away_x, away_y), 1e-9))
-    want_x[c.who] += away_x * cap
-    want_y[c.who] += away_y * cap
+    # capped at space_max_mps: the exact size (hypot, a costly call) only where the
+    # square says the step may reach the cap; below it the cap is exactly 1
+    size2 = away_x * away_x
+    size2 += away_y * away_y
+    top = m.space_max_mps
+    near_top = np.flatnonzero(~(size2 <= top * top * (1.0 - 1e-6)))  # (NaN: exact too)
+    if len(near_top):
+        size = np.hypot(away_x.take(near_top), away_y.take(near_top))
+        cap = np.minimum(1.0, top / np.maximum(size, 1e-9))
+        away_x[near_top] *= cap
+        away_y[near_top] *= cap
+    want_x[c.who] += away_x
+    want_y[c.who] += away_y
 
 
 def make_way(c: Company, pos: np.ndarray, units_xy: np.ndarray, unit_dist: np.ndarray,
