@@ -422,8 +422,8 @@ class Crowd:
         front_gap = np.maximum(dist[who] - self._fronts_all[slot[who]], 0.0)
         agitation = self.agitation[who]
         standing = massing.close_density(near, massing.still(near, self.vel, dir_x, dir_y))
-        speed[who] *= massing.press_factor(front_gap, standing, agitation)
-        wanted = massing.standing_density(front_gap, agitation)
+        wanted = massing.standing_density(front_gap, agitation)  # (read once for both)
+        speed[who] *= massing.press_factor(front_gap, standing, agitation, wanted)
         return near, massing.personal_distance(wanted, self.radius[who])
 
     def _spread(self, want_x: np.ndarray, want_y: np.ndarray, dir_x: np.ndarray,
@@ -452,11 +452,19 @@ class Crowd:
         gx -= along * ex
         gy -= along * ey
         side_x, side_y = -k.gain * gx, -k.gain * gy
-        size = np.hypot(side_x, side_y)
         top = np.where(walking, k.max_mps, k.max_standing_mps)
-        scale = np.minimum(1.0, top / np.maximum(size, 1e-9))
-        want_x[who] += side_x * scale
-        want_y[who] += side_y * scale
+        # capped at top: the exact size (hypot, a costly call) only where the square
+        # says the step may reach top; below (most of them) the cap is exactly 1
+        size2 = side_x * side_x
+        size2 += side_y * side_y
+        near_top = np.flatnonzero(~(size2 <= top * top * (1.0 - 1e-6)))  # (NaN: exact too)
+        if len(near_top):
+            size = np.hypot(side_x.take(near_top), side_y.take(near_top))
+            scale = np.minimum(1.0, top.take(near_top) / np.maximum(size, 1e-9))
+            side_x[near_top] *= scale
+            side_y[near_top] *= scale
+        want_x[who] += side_x
+        want_y[who] += side_y
 
     def _own_pace(self) -> np.ndarray:
         """Free speed each citizen walks at in its company: its own on an empty street,
@@ -475,8 +483,10 @@ class Crowd:
             who = np.flatnonzero((speed > 0.05) & ~there
                                  & (self.local_density >= rules.HEADWAY.min_density))
             if len(who):
-                self.headway_limit[who] = headway_speed(self.pos, self.radius, dir_x, dir_y,
-                                                        goal, dist, who)
+                wide = self.fields.cell >= rules.HEADWAY.look_ahead_m  # (5 m >= 1.5 m)
+                self.headway_limit[who] = headway_speed(
+                    self.pos, self.radius, dir_x, dir_y, goal, dist, who,
+                    self._pcells if wide else None, self.fields.cols + 2)
         self._steers += 1
         np.minimum(speed, pushing.pressing(self.agitation, self.headway_limit), out=speed)
 

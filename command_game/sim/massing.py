@@ -55,8 +55,8 @@ def company(pos: np.ndarray, who: np.ndarray, neighbours: Neighbours) -> Company
     among everyone (walkers, other goals' crowds), at their current positions, picked
     from the crowd's kept candidate lists (``Neighbours``: searched every few ticks)."""
     m = rules.MASS
-    near, dist, dx, dy = neighbours.nearest(pos, who, m.reach_m)
-    return Company(who, np.where(near >= len(pos), 0, near), dx, dy, dist)
+    near, dist, dx, dy = neighbours.nearest(pos, who, m.reach_m, missing=0)
+    return Company(who, near, dx, dy, dist)
 
 
 def close_density(c: Company, counted: np.ndarray | None = None) -> np.ndarray:
@@ -65,20 +65,29 @@ def close_density(c: Company, counted: np.ndarray | None = None) -> np.ndarray:
     with that mean spacing (exact for people keeping their distance, about 20 % high for
     people placed at random; nobody within reach counts as twice the reach away)."""
     far = 2.0 * rules.MASS.reach_m
-    dist = c.dist if counted is None else np.sort(np.where(counted, c.dist, far), axis=1)
+    if counted is None:
+        dist = c.dist
+    else:
+        dist = c.dist.copy()
+        np.copyto(dist, far, where=~counted)
+        dist.sort(axis=1)
     six = np.minimum(dist[:, :6], far)
     if six.shape[1] < 6:
         six = np.pad(six, ((0, 0), (0, 6 - six.shape[1])), constant_values=far)
-    return (HEX / six.mean(axis=1)) ** 2
+    mean = six.sum(axis=1)
+    mean /= six.shape[1]  # as mean(axis=1) does: the sum, then over the count
+    return (HEX / mean) ** 2
 
 
 def press_factor(front_gap: np.ndarray, density: np.ndarray,
-                 agitation: np.ndarray) -> np.ndarray:
+                 agitation: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
     """Walking speed (a share of the citizen's own) inside its goal area: all of it where
     those standing about it are sparser than people stand there, fading to a gentle press
-    (``rules.MASS.press_mps``) as they get that dense, and none once denser still."""
+    (``rules.MASS.press_mps``) as they get that dense, and none once denser still.
+    ``wanted``: ``standing_density(front_gap, agitation)`` if the caller has it."""
     m = rules.MASS
-    wanted = standing_density(front_gap, agitation)
+    if wanted is None:
+        wanted = standing_density(front_gap, agitation)
     room = (wanted - density) / (m.fill_band * wanted)
     np.maximum(room, 0.0, out=room)
     np.minimum(room, 1.0, out=room)
@@ -94,8 +103,9 @@ def still(c: Company, vel: np.ndarray, dir_x: np.ndarray, dir_y: np.ndarray) -> 
     (people stepping out of each other's space, milling) still stands: counting every
     neighbour faster than a shuffle as walking let a gathered mass read itself as empty
     and walk into its own front at 0.5-0.9 m/s, packing 2 /m2 to 3.6 in 10 s."""
-    toward = vel[c.near, 0] * dir_x[c.near] + vel[c.near, 1] * dir_y[c.near]
-    return toward < rules.MASS.walking_in_mps
+    toward = vel[:, 0] * dir_x  # everyone's, then gathered: one gather, not four
+    toward += vel[:, 1] * dir_y
+    return toward.take(c.near) < rules.MASS.walking_in_mps
 
 
 def personal_distance(wanted: np.ndarray, radius: np.ndarray) -> np.ndarray:
@@ -112,9 +122,19 @@ def step_away(c: Company, spacing: np.ndarray, want_x: np.ndarray, want_y: np.nd
     into = np.maximum(spacing[:, None] - c.dist, 0.0) / np.maximum(c.dist, 1e-6)
     away_x = -(into * c.dx).sum(axis=1) * m.space_gain
     away_y = -(into * c.dy).sum(axis=1) * m.space_gain
-    cap = np.minimum(1.0, m.space_max_mps / np.maximum(np.hypot(away_x, away_y), 1e-9))
-    want_x[c.who] += away_x * cap
-    want_y[c.who] += away_y * cap
+    # capped at space_max_mps: the exact size (hypot, a costly call) only where the
+    # square says the step may reach the cap; below it the cap is exactly 1
+    size2 = away_x * away_x
+    size2 += away_y * away_y
+    top = m.space_max_mps
+    near_top = np.flatnonzero(~(size2 <= top * top * (1.0 - 1e-6)))  # (NaN: exact too)
+    if len(near_top):
+        size = np.hypot(away_x.take(near_top), away_y.take(near_top))
+        cap = np.minimum(1.0, top / np.maximum(size, 1e-9))
+        away_x[near_top] *= cap
+        away_y[near_top] *= cap
+    want_x[c.who] += away_x
+    want_y[c.who] += away_y
 
 
 def make_way(c: Company, pos: np.ndarray, units_xy: np.ndarray, unit_dist: np.ndarray,
@@ -153,17 +173,39 @@ def keep_to_gap(c: Company, radius: np.ndarray, vel: np.ndarray,
     part."""
     if shoved is not None and shoved.any():
         c = _without(c, shoved)
-    held_x, held_y = _held(c, radius, vel)
-    held = np.hypot(held_x, held_y)
-    ux, uy = held_x / np.maximum(held, 1e-9), held_y / np.maximum(held, 1e-9)
-    # neighbours on the left (cross > 0) against those on the right, nearer ones more
-    cross = ux[:, None] * c.dy - uy[:, None] * c.dx
-    crowded_left = np.where(np.isfinite(c.dist), np.sign(cross) / (0.3 + c.dist), 0.0).sum(1)
-    side = np.where(crowded_left > 0.0, -1.0, 1.0)
-    blocked = np.minimum(held, rules.MASS.slide_mps)
-    vel[c.who, 0] += -uy * side * blocked
-    vel[c.who, 1] += ux * side * blocked
-    _held(c, radius, vel)
+    # who is how far clear of whom: the same for both looks (before and after the
+    # sidestep), so read once
+    bodies = radius.take(c.near)
+    bodies += radius.take(c.who)[:, None]
+    clear = c.dist - bodies
+    held_x, held_y = _held(c, bodies, clear, vel, vel[c.who, 0], vel[c.who, 1])
+    # only a few are held back at all (3 % of a mass): their size and which side is
+    # crowded are read for them alone; the others' held is exactly 0 and their side +1
+    # (every term of their sum below is a signed zero, never > 0)
+    rows = np.flatnonzero((held_x != 0.0) | (held_y != 0.0))  # (NaN: read too)
+    held = np.zeros(len(held_x))
+    side = np.ones(len(held_x))
+    if len(rows):
+        hx, hy = held_x.take(rows), held_y.take(rows)
+        size = np.hypot(hx, hy)
+        held[rows] = size
+        np.maximum(size, 1e-9, out=size)
+        hx /= size
+        hy /= size
+        # neighbours on the left (cross > 0) against those on the right, nearer ones
+        # more (the missing, at inf with no offset, add a zero, as masking them did)
+        cross = hx[:, None] * c.dy.take(rows, axis=0)
+        cross -= hy[:, None] * c.dx.take(rows, axis=0)
+        np.sign(cross, out=cross)
+        cross /= 0.3 + c.dist.take(rows, axis=0)
+        side[rows] = np.where(cross.sum(1) > 0.0, -1.0, 1.0)  # away from the crowded side
+    norm = np.maximum(held, 1e-9)
+    ux, uy = held_x / norm, held_y / norm
+    side *= np.minimum(held, rules.MASS.slide_mps)  # at most what is blocked (exact: x 1)
+    vx, vy = vel[c.who, 0], vel[c.who, 1]
+    vx += -uy * side
+    vy += ux * side
+    _held(c, bodies, clear, vel, vx, vy)
 
 
 def _without(c: Company, drop: np.ndarray) -> Company:
@@ -171,19 +213,33 @@ def _without(c: Company, drop: np.ndarray) -> Company:
     return Company(c.who[keep], c.near[keep], c.dx[keep], c.dy[keep], c.dist[keep])
 
 
-def _held(c: Company, radius: np.ndarray, vel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Scale the velocities of ``c.who`` in place to what the gap ahead allows; returns
-    the part held back."""
-    vx, vy = vel[c.who, 0], vel[c.who, 1]
+def _held(c: Company, bodies: np.ndarray, clear: np.ndarray, vel: np.ndarray,
+          vx: np.ndarray, vy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scale the velocities ``vx``, ``vy`` (copies) of ``c.who`` to what the gap ahead
+    allows and write them into ``vel``; returns the part held back (in ``vx``, ``vy``).
+    ``bodies``: each pair's two radii, ``clear``: its distance less those."""
     speed = np.hypot(vx, vy)
-    ux, uy = vx / np.maximum(speed, 1e-9), vy / np.maximum(speed, 1e-9)
-    ahead = c.dx * ux[:, None] + c.dy * uy[:, None]
-    beside = np.abs(c.dx * uy[:, None] - c.dy * ux[:, None])
-    bodies = radius[c.who, None] + radius[c.near]
-    in_way = (ahead > 0.0) & (beside < bodies)
-    room = np.where(in_way, c.dist - bodies, np.inf).min(axis=1) - rules.MASS.min_gap_m
-    allowed = np.maximum(room, 0.0) / rules.HEADWAY.time_gap_s
-    scale = np.minimum(1.0, allowed / np.maximum(speed, 1e-9))
+    np.maximum(speed, 1e-9, out=speed)
+    ux, uy = vx / speed, vy / speed
+    ahead = c.dx * ux[:, None]
+    ahead += c.dy * uy[:, None]
+    beside = c.dx * uy[:, None]
+    beside -= c.dy * ux[:, None]
+    np.abs(beside, out=beside)
+    in_way = beside < bodies
+    in_way &= ahead > 0.0
+    gaps = np.where(in_way, clear, np.inf)
+    room = gaps[:, 0].copy()  # the nearest in the way: a running minimum (exact)
+    for col in range(1, gaps.shape[1]):
+        np.minimum(room, gaps[:, col], out=room)
+    room -= rules.MASS.min_gap_m
+    np.maximum(room, 0.0, out=room)
+    room /= rules.HEADWAY.time_gap_s  # the speed allowed ...
+    room /= speed
+    scale = np.minimum(1.0, room, out=room)  # ... of one's own
     vel[c.who, 0] = vx * scale
     vel[c.who, 1] = vy * scale
-    return vx * (1.0 - scale), vy * (1.0 - scale)
+    np.subtract(1.0, scale, out=scale)
+    vx *= scale
+    vy *= scale
+    return vx, vy

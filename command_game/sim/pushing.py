@@ -86,13 +86,16 @@ def wedged(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray, dir_y: np.nda
     if not len(pairs):
         return who[:0]
     i, j = who[pairs[:, 0]], who[pairs[:, 1]]
+    # the tests that need no distance first (same goal, side by side), the distance and
+    # the crossing only for the pairs left: the same pairs, in the same order
+    bodies = radius[i] + radius[j]
+    same = (goal[i] == goal[j]) & (np.abs(dist[i] - dist[j]) < 0.5 * bodies)
+    i, j, bodies = i[same], j[same], bodies[same]
     rx, ry = pos[j, 0] - pos[i, 0], pos[j, 1] - pos[i, 1]
     apart = np.hypot(rx, ry)
-    bodies = radius[i] + radius[j]
     crossing = ((dir_x[i] - dir_x[j]) * rx + (dir_y[i] - dir_y[j]) * ry
                 > p.converging * apart)
-    contest = ((apart - bodies < p.contact_m) & (goal[i] == goal[j]) & crossing
-               & (np.abs(dist[i] - dist[j]) < 0.5 * bodies))
+    contest = (apart - bodies < p.contact_m) & crossing
     i, j = i[contest], j[contest]
     order = np.lexsort((j, i))  # one order (of the chances drawn), whatever the tree's
     i, j = i[order], j[order]
@@ -101,4 +104,6 @@ def wedged(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray, dir_y: np.nda
     np.minimum(chance / (over * over), 1.0, out=chance)  # per wedge_s ...
     chance = 1.0 - (1.0 - chance) ** (dt / p.wedge_s)  # ... and so per dt
     stuck = rng.random(len(i)) < chance
+    if not stuck.any():  # (most steering ticks: the set operation costs more than the rest)
+        return who[:0]
     return np.union1d(i[stuck], j[stuck])
