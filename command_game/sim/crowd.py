@@ -25,6 +25,8 @@ from command_game.sim.neighbours import Neighbours
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
+_INF = float("inf")
+_CITIZEN_FILTER = pymunk.ShapeFilter(categories=CITIZEN_CAT)  # a value: shapes copy it
 _PER_CITIZEN = ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
                 "going_home", "source", "local_density", "arrived_home", "radius",
                 "heading", "free_speed", "headway_limit", "citizen_id", "close_density")
@@ -176,10 +178,10 @@ class Crowd:
         appending = self._model_fresh()
         new_ids = []
         for (x, y), r in zip(xy.tolist(), radius.tolist(), strict=True):
-            body = pymunk.Body(rules.CITIZEN_MASS_KG, float("inf"))
+            body = pymunk.Body(rules.CITIZEN_MASS_KG, _INF)
             body.position = (x, y)
             shape = pymunk.Circle(body, r)  # frictionless: pymunk's default
-            shape.filter = pymunk.ShapeFilter(categories=CITIZEN_CAT)
+            shape.filter = _CITIZEN_FILTER
             self.space.add(body, shape)
             self.bodies.append(body)
             new_ids.append(body.id)
