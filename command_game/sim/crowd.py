@@ -9,8 +9,6 @@ bodies when one is removed.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pymunk
 import pymunk.batch as batch
@@ -89,20 +87,14 @@ class Crowd:
         self._rows_dirty = True
         self._citizen_rows = np.zeros(0, np.int64)
         self._citizen_slice: slice | None = None
-        # A model of the space's body order (see _map_rows): the body id of each batch
-        # row, the rows of the other bodies (units, their control bodies) with their Body
-        # objects, so spawns and removals update the rows without reading every body id
-        # and the velocity write needs no full read. _model_stale: re-read it all.
-        self._row_ids = np.zeros(0, np.int64)  # of Chipmunk's dynamic body array
-        self._static: pymunk.Body | None = None  # the space's static body: the last row
-        self._dyn_other_rows = np.zeros(0, np.int64)
-        self._dyn_other_bodies: list[pymunk.Body] = []
-        self._other_rows = np.zeros(0, np.int64)  # the above and the static body's row
-        self._other_bodies: list[pymunk.Body] = []
-        self._last_body: pymunk.Body | None = None
-        self._model_ok = True  # False: a static body in the batch rows; old full reads
-        self._model_stale = True
-        self.verify_rows = False  # tests: check the model against a full read each use
+        # The space's body order (the batch rows), kept through spawns: see _map_rows
+        self._row_ids = np.zeros(0, np.int64)  # body id of each row
+        self._other_rows = np.zeros(0, np.int64)  # every row but the citizens'...
+        self._other_bodies: list[pymunk.Body | None] = []  # ...and its Body
+        self._last_body: pymunk.Body | None = None  # the one pymunk added last
+        self._model_stale = True  # re-read every body id at the next use
+        self.verify_rows = False  # tests: check the rows against a full read at each use
+        self._ids_buf = batch.Buffer()
 
     # --- setup -------------------------------------------------------------------------
     def _add_walls(self, walls, width_m: float, height_m: float) -> None:
@@ -187,13 +179,13 @@ class Crowd:
             new_ids.append(body.id)
         new_ids = np.asarray(new_ids, np.int64)
         self.ids = np.concatenate([self.ids, new_ids])
-        if appending and n:  # Chipmunk appends a new body to its array: the next rows
-            start = len(self._row_ids)
-            self._row_ids = np.concatenate([self._row_ids, new_ids])
+        if appending and n:  # Chipmunk appends a new body to its dynamic array:
+            start = len(self._row_ids) - 1  # rows before the static body's, the last
+            self._row_ids = np.concatenate([self._row_ids[:-1], new_ids, self._row_ids[-1:]])
             self._citizen_rows = np.concatenate([self._citizen_rows,
                                                  np.arange(start, start + n)])
+            self._other_rows = np.append(self._other_rows[:-1], start + n)
             self._last_body = self.bodies[-1]
-            self._set_others()
         elif n:
             self._model_stale = True
         first = self._next_citizen_id
@@ -225,67 +217,16 @@ class Crowd:
         """Take the marked citizens out of the world (they went home)."""
         if not mask.any():
             return
-        gone = np.flatnonzero(mask).tolist()
-        if self._model_fresh():
-            self._model_removal(gone)
-        else:
-            self._model_stale = True
-        for i in gone:
+        for i in np.flatnonzero(mask).tolist():
             body = self.bodies[i]
             self.space.remove(body, *body.shapes)
-        bodies = self.space._bodies
-        self._last_body = next(reversed(bodies)) if bodies else None
         keep = ~mask
         self.bodies = [b for b, k in zip(self.bodies, keep.tolist(), strict=True) if k]
         for name in _PER_CITIZEN:
             setattr(self, name, getattr(self, name)[keep])
-        if not self._model_stale:
-            self._citizen_rows = self._citizen_rows[keep]
         self.neighbours.renumber(np.flatnonzero(keep), len(keep))
         self._rows_dirty = True
-
-    def _model_removal(self, gone: list[int]) -> None:
-        """Apply the removal of these citizens' bodies (in this order) to the row model:
-        Chipmunk's cpSpaceRemoveBody deletes a body from its array by moving the last
-        body into its place (cpArrayDeleteObj, checked in Chipmunk 7's source and, with
-        ``verify_rows``, against a full read). The citizens' rows are left unsorted; the
-        next use puts the citizens in the new order, as a full re-map did."""
-        row_ids = self._row_ids.copy()
-        n = len(row_ids)
-        owner = np.full(n, -1, np.int64)  # citizen index, or -2 - the other's index
-        rows = self._citizen_rows.copy()
-        owner[rows] = np.arange(len(rows))
-        other_rows = self._dyn_other_rows.copy()
-        owner[other_rows] = -2 - np.arange(len(other_rows))
-        owner_l = owner.tolist()
-        for i in gone:
-            r = int(rows[i])
-            n -= 1
-            if r != n:
-                moved = owner_l[n]
-                row_ids[r] = row_ids[n]
-                owner_l[r] = moved
-                if moved >= 0:
-                    rows[moved] = r
-                else:
-                    other_rows[-2 - moved] = r
-            rows[i] = -1
-        self._row_ids = row_ids[:n]
-        self._citizen_rows = rows
-        order = np.argsort(other_rows, kind="stable")
-        self._dyn_other_rows = other_rows[order]
-        self._dyn_other_bodies = [self._dyn_other_bodies[j] for j in order.tolist()]
-        self._set_others()
-
-    def _set_others(self) -> None:
-        """The rows of every body but the citizens: units and their control bodies in
-        the dynamic array, then the space's static body, which Chipmunk keeps in its
-        static array, visited after all dynamic bodies."""
-        rows, bodies = self._dyn_other_rows, self._dyn_other_bodies
-        if self._static is not None:
-            rows = np.append(rows, len(self._row_ids))
-            bodies = [*bodies, self._static]
-        self._other_rows, self._other_bodies = rows, bodies
+        self._model_stale = True  # Chipmunk moved the last bodies into the holes
 
     @property
     def count(self) -> int:
@@ -584,92 +525,64 @@ class Crowd:
     def _write_velocities(self) -> None:
         self._refresh_rows()
         rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
-        if self._model_ok:
-            # every other body (units, their control bodies) keeps the velocity it has
-            # now, read from its Body: a few dozen, where a batch read visited all
-            out = np.empty((len(self._row_ids) + (self._static is not None), 2))
-            out[rows] = self.vel
-            if self._other_bodies:
-                out[self._other_rows] = [b.velocity for b in self._other_bodies]
+        if all(b is not None for b in self._other_bodies):
+            # every other body (units, their control bodies, the static body) keeps the
+            # velocity it has now, read from its Body: a few dozen, not a batch read of all
+            out = np.empty((len(self._row_ids), 2))
+            out[self._other_rows] = [b.velocity for b in self._other_bodies]
         else:
-            self._buf.clear()  # every other body (static, units) keeps its velocity
+            self._buf.clear()
             batch.get_space_bodies(self.space, batch.BodyFields.VELOCITY, self._buf)
             out = np.frombuffer(self._buf.float_buf()).reshape(-1, 2).copy()
-            out[rows] = self.vel
+        out[rows] = self.vel
         self._out.set_float_buf(out.ravel())
         batch.set_space_bodies(self.space, batch.BodyFields.VELOCITY, self._out)
 
     def _step_and_read(self, dt: float) -> None:
         self.space.step(dt)
         self._refresh_rows()
-        rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
         self._buf.clear()
         batch.get_space_bodies(self.space, _READ, self._buf)
         data = np.frombuffer(self._buf.float_buf()).reshape(-1, 4)
+        if len(data) != len(self._row_ids):  # the rows went wrong: never use them
+            self._model_stale = True
+            self._map_rows()
+        rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
         mine = data[rows]
         self.pos = mine[:, :2].copy()
         self.vel = mine[:, 2:].copy()
         # every other moving body's position (units and their control bodies): a few rows
-        if self._model_ok:
-            self.others_xy = data[self._other_rows, :2] if len(self._other_rows) \
-                else np.zeros((0, 2))
-        else:
-            self.others_xy = np.delete(data[:, :2], self._citizen_rows, axis=0) \
-                if len(data) > self.count else np.zeros((0, 2))
+        self.others_xy = data[self._other_rows, :2]
 
     def _model_fresh(self) -> bool:
-        """The row model holds every body in the space: nothing was added or removed
-        behind the crowd's back since it was last brought up to date."""
-        if not self._model_ok or self._model_stale:
+        """The rows still hold every body: nothing added or removed since the last full
+        read but the citizens spawned, appended to the rows. Relies on pymunk 6's
+        (pyproject pins >=6.9,<7) private ``Space._bodies``, its bodies in order of
+        adding, and on Chipmunk 7: cpSpaceAddBody appends to the dynamic array and
+        cpSpaceEachBody (the batch) visits it, then the static array (pymunk's static
+        body: the last row), then sleeping bodies (none while sleeping is off)."""
+        if self._model_stale or self.space.sleep_time_threshold != _INF:
             return False
-        bodies = self.space._bodies  # pymunk's dict of added bodies, in order of adding
-        if len(bodies) != len(self._row_ids) or self.space._static_body is not self._static:
-            return False
-        return (next(reversed(bodies)) if bodies else None) is self._last_body
+        bodies = self.space._bodies
+        return len(bodies) + 1 == len(self._row_ids) \
+            and (next(reversed(bodies)) if bodies else None) is self._last_body
 
     def _refresh_rows(self) -> None:
         """Bring the rows up to date before a batch read or write."""
-        if self._rows_dirty or self._model_ok and not self._model_fresh():
+        if self._rows_dirty or not self._model_fresh():
             self._map_rows()
 
     def _map_rows(self) -> None:
-        """Map citizens to batch rows (and, after removals, put them in the space's body
-        order). Bodies spawned, removed or added by others (units) since the last time
-        are followed in the row model; anything it cannot follow re-reads every body id
-        (_full_map), as this did every time before."""
-        if not self._model_ok or self._model_stale \
-                or not self._model_fresh() and not self._append_others():
+        """Map citizens to batch rows. After spawns alone the rows are known (a new body
+        is appended); after anything else (a removal: Chipmunk moves the last body into
+        the hole; a unit added) every body's id is read and, after removals, citizens
+        are put in the space's body order."""
+        if self._model_fresh():
+            self._set_rows(self._citizen_rows)  # appended rows: still in body order
+        else:
             self._full_map()
-        elif self._rows_dirty:
-            rows = self._citizen_rows
-            if len(rows) > 1 and not np.all(np.diff(rows) > 0):
-                perm = np.argsort(rows, kind="stable")
-                self._reorder(perm)  # after removals
-                rows = rows[perm]
-            self._set_rows(rows)
         if self.verify_rows:
             self._check_rows()
-
-    def _append_others(self) -> bool:
-        """Bodies other than citizens added since the model was made (a unit's body and
-        its control body): they are the last ones pymunk added, appended to Chipmunk's
-        array. False if the change is anything else (a removal, a static body)."""
-        bodies = self.space._bodies
-        k = len(bodies) - len(self._row_ids)
-        if k <= 0 or self.space._static_body is not self._static \
-                or any(b not in bodies for b in self._dyn_other_bodies):
-            return False
-        tail = list(itertools.islice(reversed(bodies), k))[::-1]
-        if any(b.body_type == pymunk.Body.STATIC for b in tail):
-            return False
-        start = len(self._row_ids)
-        self._row_ids = np.concatenate([self._row_ids, [b.id for b in tail]])
-        self._dyn_other_rows = np.concatenate([self._dyn_other_rows,
-                                               np.arange(start, start + k)])
-        self._dyn_other_bodies = [*self._dyn_other_bodies, *tail]
-        self._last_body = tail[-1]
-        self._set_others()
-        return True
 
     def _set_rows(self, rows: np.ndarray) -> None:
         self._citizen_rows = rows
@@ -678,13 +591,11 @@ class Crowd:
         self._rows_dirty = False
 
     def _read_row_ids(self) -> np.ndarray:
-        self._buf.clear()
-        batch.get_space_bodies(self.space, batch.BodyFields.BODY_ID, self._buf)
-        return np.frombuffer(self._buf.int_buf(), dtype=np.uintp).astype(np.int64)
+        self._ids_buf.clear()
+        batch.get_space_bodies(self.space, batch.BodyFields.BODY_ID, self._ids_buf)
+        return np.frombuffer(self._ids_buf.int_buf(), dtype=np.uintp).astype(np.int64)
 
     def _full_map(self) -> None:
-        """Map citizens to batch rows by reading every body's id (and rebuild the row
-        model from it): the fallback when the model cannot follow a change."""
         row_ids = self._read_row_ids()
         order = np.argsort(row_ids, kind="stable")
         sorted_ids = row_ids[order]
@@ -693,38 +604,23 @@ class Crowd:
             self._reorder(np.argsort(rows, kind="stable"))  # after removals
             rows = order[np.searchsorted(sorted_ids, self.ids)]
         self._set_rows(rows)
-        self._rebuild_model(row_ids, rows)
-
-    def _rebuild_model(self, row_ids: np.ndarray, rows: np.ndarray) -> None:
-        """The model from a full read: pymunk's added bodies are Chipmunk's dynamic array
-        (kinematic ones too), its own static body the one row after them; anything else
-        (a static body added to the space) and the model is off for good."""
-        bodies = self.space._bodies
-        static = self.space._static_body
-        n = len(bodies)
+        bodies, static = self.space._bodies, self.space._static_body
         citizens = set(self.bodies)
-        others = {b.id: b for b in bodies if b not in citizens}
-        mine = np.zeros(n, bool)
-        mine[rows[rows < n]] = True
-        other_rows = np.flatnonzero(~mine)
-        other_bodies = [others.get(int(i)) for i in row_ids[other_rows].tolist()]
-        self._model_ok = len(row_ids) == n + (static is not None) \
-            and (static is None or int(row_ids[-1]) == static.id) \
-            and bool(np.all(rows < n)) \
-            and all(b is not None and b.body_type != pymunk.Body.STATIC for b in other_bodies)
-        self._row_ids = row_ids[:n]
-        self._static = static
-        self._dyn_other_rows = other_rows
-        self._dyn_other_bodies = other_bodies
-        self._set_others()
+        by_id = {b.id: b for b in [*bodies, static] if b is not None and b not in citizens}
+        mine = np.zeros(len(row_ids), bool)
+        mine[rows] = True
+        self._other_rows = np.flatnonzero(~mine)
+        self._other_bodies = [by_id.get(i) for i in row_ids[self._other_rows].tolist()]
+        self._row_ids = row_ids
         self._last_body = next(reversed(bodies)) if bodies else None
-        self._model_stale = False
+        # spawns are followed only in the layout _model_fresh knows
+        self._model_stale = static is None or int(row_ids[-1]) != static.id \
+            or len(row_ids) != len(bodies) + 1
 
     def _check_rows(self) -> None:
-        """The row model against a full read of every body id (``verify_rows``)."""
+        """The rows against a full read of every body id (``verify_rows``)."""
         row_ids = self._read_row_ids()
-        model = self._row_ids if self._static is None else [*self._row_ids, self._static.id]
-        assert np.array_equal(row_ids, model), "row model: body order differs"
+        assert np.array_equal(row_ids, self._row_ids), "rows: body order differs"
         assert np.array_equal(row_ids[self._citizen_rows], self.ids), "citizen rows differ"
         assert np.all(np.diff(self._citizen_rows) > 0), "citizens not in body order"
         assert np.array_equal(row_ids[self._other_rows],
