@@ -164,3 +164,48 @@ def test_the_kept_neighbour_lists_are_the_nearest_and_follow_people_who_leave():
     for r, i in enumerate(stayed):
         now = {int(kept[j]) for j in near2[r] if j < len(kept)}
         assert now == before[int(kept[i])] - set(np.flatnonzero(leaving).tolist())
+
+
+def test_the_batch_rows_follow_spawns_removals_unit_bodies_and_cordons():
+    """The crowd keeps its citizens' rows in the space's body order through spawns without
+    reading every body id (Crowd._map_rows); removals, unit bodies added or removed and
+    static shapes coming and going must leave the rows right. ``verify_rows`` checks
+    them against a full read of every body id at each use; people taken out reorder the
+    citizens; the velocity write leaves every other body's velocity as it was."""
+    import pymunk
+
+    level = sandbox_level(crowd_sources=[
+        {"id": "barat", "x": 100.0, "y": 150.0, "attractor": "kpu", "rate_per_min": 900.0,
+         "max_agents": 200, "agitation": 0.3},
+        {"id": "timur", "x": 262.0, "y": 150.0, "attractor": "bawaslu", "rate_per_min": 600.0,
+         "max_agents": 150, "agitation": 0.2}])
+    world = World.from_level(level)
+    crowd = world.crowd
+    crowd.verify_rows = True
+    rng = np.random.default_rng(3)
+    added = []
+    reordered = False
+    for step in range(12):
+        run_until(world, 1.5)
+        if step % 3 == 1:  # a unit body (and its control body) joins the space
+            added.append(world.unit_bodies.add(150.0 + step, 150.0, 4))
+        if step % 4 == 3 and added:  # one leaves it again
+            unit = world.unit_bodies._units.pop(added.pop(0))
+            world.crowd.space.remove(unit.body, *unit.body.shapes, unit.control, unit.joint)
+        if step % 3 == 2:  # a cordon-like wall comes and goes
+            wall = pymunk.Segment(crowd.space.static_body, (50, 50), (60, 50), 0.3)
+            crowd.space.add(wall)
+            run_until(world, 0.2)
+            crowd.space.remove(wall)
+        if crowd.count > 20 and step % 2:
+            gone = np.zeros(crowd.count, bool)
+            gone[rng.choice(crowd.count, 12, replace=False)] = True
+            crowd.remove(gone)
+        reordered |= bool(np.any(np.diff(crowd.citizen_id) < 0))
+        crowd._map_rows()  # checks the rows (verify_rows)
+        held = [(b, tuple(b.velocity)) for b in crowd.space.bodies if b not in set(crowd.bodies)]
+        crowd._write_velocities()
+        assert all(tuple(b.velocity) == v for b, v in held)
+        assert np.array_equal([tuple(b.velocity) for b in crowd.bodies], crowd.vel)
+    assert reordered and crowd.count > 100
+    assert np.array_equal([tuple(b.position) for b in crowd.bodies], crowd.pos)

@@ -23,6 +23,8 @@ from command_game.sim.neighbours import Neighbours
 
 CITIZEN_CAT, UNIT_CAT, WALL_CAT = 0b001, 0b010, 0b100
 _READ = batch.BodyFields.POSITION | batch.BodyFields.VELOCITY
+_INF = float("inf")
+_CITIZEN_FILTER = pymunk.ShapeFilter(categories=CITIZEN_CAT)  # a value: shapes copy it
 _PER_CITIZEN = ("ids", "pos", "vel", "agitation", "base_agitation", "goal", "home_goal",
                 "going_home", "source", "local_density", "arrived_home", "radius",
                 "heading", "free_speed", "headway_limit", "citizen_id", "close_density")
@@ -85,6 +87,14 @@ class Crowd:
         self._rows_dirty = True
         self._citizen_rows = np.zeros(0, np.int64)
         self._citizen_slice: slice | None = None
+        # The space's body order (the batch rows), kept through spawns: see _map_rows
+        self._row_ids = np.zeros(0, np.int64)  # body id of each row
+        self._other_rows = np.zeros(0, np.int64)  # every row but the citizens'...
+        self._other_bodies: list[pymunk.Body | None] = []  # ...and its Body
+        self._last_body: pymunk.Body | None = None  # the one pymunk added last
+        self._model_stale = True  # re-read every body id at the next use
+        self.verify_rows = False  # tests: check the rows against a full read at each use
+        self._ids_buf = batch.Buffer()
 
     # --- setup -------------------------------------------------------------------------
     def _add_walls(self, walls, width_m: float, height_m: float) -> None:
@@ -157,16 +167,27 @@ class Crowd:
         self.ensure_goal(goal)
         n = len(xy)
         radius, free_speed = _draw_people(rng, n)
+        appending = self._model_fresh()
         new_ids = []
         for (x, y), r in zip(xy.tolist(), radius.tolist(), strict=True):
-            body = pymunk.Body(rules.CITIZEN_MASS_KG, float("inf"))
+            body = pymunk.Body(rules.CITIZEN_MASS_KG, _INF)
             body.position = (x, y)
             shape = pymunk.Circle(body, r)  # frictionless: pymunk's default
-            shape.filter = pymunk.ShapeFilter(categories=CITIZEN_CAT)
+            shape.filter = _CITIZEN_FILTER
             self.space.add(body, shape)
             self.bodies.append(body)
             new_ids.append(body.id)
-        self.ids = np.concatenate([self.ids, np.asarray(new_ids, np.int64)])
+        new_ids = np.asarray(new_ids, np.int64)
+        self.ids = np.concatenate([self.ids, new_ids])
+        if appending and n:  # Chipmunk appends a new body to its dynamic array:
+            start = len(self._row_ids) - 1  # rows before the static body's, the last
+            self._row_ids = np.concatenate([self._row_ids[:-1], new_ids, self._row_ids[-1:]])
+            self._citizen_rows = np.concatenate([self._citizen_rows,
+                                                 np.arange(start, start + n)])
+            self._other_rows = np.append(self._other_rows[:-1], start + n)
+            self._last_body = self.bodies[-1]
+        elif n:
+            self._model_stale = True
         first = self._next_citizen_id
         self.citizen_id = np.concatenate([self.citizen_id, np.arange(first, first + n)])
         self._next_citizen_id = first + n
@@ -205,6 +226,7 @@ class Crowd:
             setattr(self, name, getattr(self, name)[keep])
         self.neighbours.renumber(np.flatnonzero(keep), len(keep))
         self._rows_dirty = True
+        self._model_stale = True  # Chipmunk moved the last bodies into the holes
 
     @property
     def count(self) -> int:
@@ -511,45 +533,109 @@ class Crowd:
         self._step_and_read(rules.DT * rules.PHYSICS_EVERY)
 
     def _write_velocities(self) -> None:
-        if self._rows_dirty:
-            self._map_rows()
+        self._refresh_rows()
         rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
-        self._buf.clear()  # every other body (static, units) keeps the velocity it has now
-        batch.get_space_bodies(self.space, batch.BodyFields.VELOCITY, self._buf)
-        out = np.frombuffer(self._buf.float_buf()).reshape(-1, 2).copy()
+        if all(b is not None for b in self._other_bodies):
+            # every other body (units, their control bodies, the static body) keeps the
+            # velocity it has now, read from its Body: a few dozen, not a batch read of all
+            out = np.empty((len(self._row_ids), 2))
+            out[self._other_rows] = [b.velocity for b in self._other_bodies]
+        else:
+            self._buf.clear()
+            batch.get_space_bodies(self.space, batch.BodyFields.VELOCITY, self._buf)
+            out = np.frombuffer(self._buf.float_buf()).reshape(-1, 2).copy()
         out[rows] = self.vel
         self._out.set_float_buf(out.ravel())
         batch.set_space_bodies(self.space, batch.BodyFields.VELOCITY, self._out)
 
     def _step_and_read(self, dt: float) -> None:
         self.space.step(dt)
-        if self._rows_dirty:
-            self._map_rows()
-        rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
+        self._refresh_rows()
         self._buf.clear()
         batch.get_space_bodies(self.space, _READ, self._buf)
         data = np.frombuffer(self._buf.float_buf()).reshape(-1, 4)
+        if len(data) != len(self._row_ids):  # the rows went wrong: never use them
+            self._model_stale = True
+            self._map_rows()
+        rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
         mine = data[rows]
         self.pos = mine[:, :2].copy()
         self.vel = mine[:, 2:].copy()
         # every other moving body's position (units and their control bodies): a few rows
-        self.others_xy = np.delete(data[:, :2], self._citizen_rows, axis=0) \
-            if len(data) > self.count else np.zeros((0, 2))
+        self.others_xy = data[self._other_rows, :2]
+
+    def _model_fresh(self) -> bool:
+        """The rows still hold every body: nothing added or removed since the last full
+        read but the citizens spawned, appended to the rows. Relies on pymunk 6's
+        (pyproject pins >=6.9,<7) private ``Space._bodies``, its bodies in order of
+        adding, and on Chipmunk 7: cpSpaceAddBody appends to the dynamic array and
+        cpSpaceEachBody (the batch) visits it, then the static array (pymunk's static
+        body: the last row), then sleeping bodies (none while sleeping is off)."""
+        if self._model_stale or self.space.sleep_time_threshold != _INF:
+            return False
+        bodies = self.space._bodies
+        return len(bodies) + 1 == len(self._row_ids) \
+            and (next(reversed(bodies)) if bodies else None) is self._last_body
+
+    def _refresh_rows(self) -> None:
+        """Bring the rows up to date before a batch read or write."""
+        if self._rows_dirty or not self._model_fresh():
+            self._map_rows()
 
     def _map_rows(self) -> None:
-        self._buf.clear()
-        batch.get_space_bodies(self.space, batch.BodyFields.BODY_ID, self._buf)
-        row_ids = np.frombuffer(self._buf.int_buf(), dtype=np.uintp).astype(np.int64)
+        """Map citizens to batch rows. After spawns alone the rows are known (a new body
+        is appended); after anything else (a removal: Chipmunk moves the last body into
+        the hole; a unit added) every body's id is read and, after removals, citizens
+        are put in the space's body order."""
+        if self._model_fresh():
+            self._set_rows(self._citizen_rows)  # appended rows: still in body order
+        else:
+            self._full_map()
+        if self.verify_rows:
+            self._check_rows()
+
+    def _set_rows(self, rows: np.ndarray) -> None:
+        self._citizen_rows = rows
+        contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
+        self._citizen_slice = slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else None
+        self._rows_dirty = False
+
+    def _read_row_ids(self) -> np.ndarray:
+        self._ids_buf.clear()
+        batch.get_space_bodies(self.space, batch.BodyFields.BODY_ID, self._ids_buf)
+        return np.frombuffer(self._ids_buf.int_buf(), dtype=np.uintp).astype(np.int64)
+
+    def _full_map(self) -> None:
+        row_ids = self._read_row_ids()
         order = np.argsort(row_ids, kind="stable")
         sorted_ids = row_ids[order]
         rows = order[np.searchsorted(sorted_ids, self.ids)]
         if len(rows) > 1 and not np.all(np.diff(rows) > 0):
             self._reorder(np.argsort(rows, kind="stable"))  # after removals
             rows = order[np.searchsorted(sorted_ids, self.ids)]
-        self._citizen_rows = rows
-        contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
-        self._citizen_slice = slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else None
-        self._rows_dirty = False
+        self._set_rows(rows)
+        bodies, static = self.space._bodies, self.space._static_body
+        citizens = set(self.bodies)
+        by_id = {b.id: b for b in [*bodies, static] if b is not None and b not in citizens}
+        mine = np.zeros(len(row_ids), bool)
+        mine[rows] = True
+        self._other_rows = np.flatnonzero(~mine)
+        self._other_bodies = [by_id.get(i) for i in row_ids[self._other_rows].tolist()]
+        self._row_ids = row_ids
+        self._last_body = next(reversed(bodies)) if bodies else None
+        # spawns are followed only in the layout _model_fresh knows
+        self._model_stale = static is None or int(row_ids[-1]) != static.id \
+            or len(row_ids) != len(bodies) + 1
+
+    def _check_rows(self) -> None:
+        """The rows against a full read of every body id (``verify_rows``)."""
+        row_ids = self._read_row_ids()
+        assert np.array_equal(row_ids, self._row_ids), "rows: body order differs"
+        assert np.array_equal(row_ids[self._citizen_rows], self.ids), "citizen rows differ"
+        assert np.all(np.diff(self._citizen_rows) > 0), "citizens not in body order"
+        assert np.array_equal(row_ids[self._other_rows],
+                              [b.id for b in self._other_bodies]), "other rows differ"
+        assert len(self._other_rows) + len(self._citizen_rows) == len(row_ids)
 
     def _reorder(self, perm: np.ndarray) -> None:
         """Put citizens in the space's body order, so reads and writes are plain slices."""

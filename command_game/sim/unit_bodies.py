@@ -30,6 +30,7 @@ class _UnitBody:
     commanded_m: float = 0.0  # distance ordered so far
     made_m: float = 0.0  # distance made along the ordered direction
     ordered: tuple[float, float] = (0.0, 0.0)  # the control body's velocity, as last set
+    max_force: float = 0.0  # the joint's, as last set
 
 
 def push_force(personnel: int) -> float:
@@ -58,13 +59,16 @@ class UnitBodies:
         joint.max_bias = 0.0  # no position correction: the joint only matches velocities
         joint.max_force = push_force(personnel)
         self.space.add(body, shape, control, joint)
-        self._units[body.id] = _UnitBody(body, control, joint)
+        self._units[body.id] = _UnitBody(body, control, joint, max_force=joint.max_force)
         return body.id
 
     def set_force(self, body_id: int, newtons: float) -> None:
         """The most force the unit may be pulled with (tired officers push less; a vehicle
-        on the road adds its engine)."""
-        self._units[body_id].joint.max_force = newtons
+        on the road adds its engine). Set on the joint only when it changes: dispatch
+        calls this every physics step, and the same value set again changes nothing."""
+        unit = self._units[body_id]
+        if newtons != unit.max_force:
+            unit.joint.max_force = unit.max_force = newtons
 
     def command(self, body_id: int, vx: float, vy: float) -> None:
         """The velocity the unit is ordered to move at this tick."""
