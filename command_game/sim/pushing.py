@@ -104,4 +104,6 @@ def wedged(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray, dir_y: np.nda
     np.minimum(chance / (over * over), 1.0, out=chance)  # per wedge_s ...
     chance = 1.0 - (1.0 - chance) ** (dt / p.wedge_s)  # ... and so per dt
     stuck = rng.random(len(i)) < chance
+    if not stuck.any():  # (most steering ticks: the set operation costs more than the rest)
+        return who[:0]
     return np.union1d(i[stuck], j[stuck])
