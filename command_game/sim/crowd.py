@@ -17,6 +17,7 @@ from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from command_game.sim import massing, pushing, rules
+from command_game.sim.arrays import cap_length
 from command_game.sim.flowfield import FlowFields
 from command_game.sim.headway import headway_speed
 from command_game.sim.neighbours import Neighbours
@@ -91,10 +92,13 @@ class Crowd:
         self._row_ids = np.zeros(0, np.int64)  # body id of each row
         self._other_rows = np.zeros(0, np.int64)  # every row but the citizens'...
         self._other_bodies: list[pymunk.Body | None] = []  # ...and its Body
+        self._others_known = True  # every one of them found (else: batch-read them all)
         self._last_body: pymunk.Body | None = None  # the one pymunk added last
         self._model_stale = True  # re-read every body id at the next use
         self.verify_rows = False  # tests: check the rows against a full read at each use
         self._ids_buf = batch.Buffer()
+        self._near_pos: np.ndarray | None = None  # the positions _near_masks were read at
+        self._near_masks: dict[tuple[float, float, float], np.ndarray] = {}  # see near
 
     # --- setup -------------------------------------------------------------------------
     def _add_walls(self, walls, width_m: float, height_m: float) -> None:
@@ -475,16 +479,7 @@ class Crowd:
         gy -= along * ey
         side_x, side_y = -k.gain * gx, -k.gain * gy
         top = np.where(walking, k.max_mps, k.max_standing_mps)
-        # capped at top: the exact size (hypot, a costly call) only where the square
-        # says the step may reach top; below (most of them) the cap is exactly 1
-        size2 = side_x * side_x
-        size2 += side_y * side_y
-        near_top = np.flatnonzero(~(size2 <= top * top * (1.0 - 1e-6)))  # (NaN: exact too)
-        if len(near_top):
-            size = np.hypot(side_x.take(near_top), side_y.take(near_top))
-            scale = np.minimum(1.0, top.take(near_top) / np.maximum(size, 1e-9))
-            side_x[near_top] *= scale
-            side_y[near_top] *= scale
+        cap_length(side_x, side_y, top)
         want_x[who] += side_x
         want_y[who] += side_y
 
@@ -535,7 +530,7 @@ class Crowd:
     def _write_velocities(self) -> None:
         self._refresh_rows()
         rows = self._citizen_slice if self._citizen_slice is not None else self._citizen_rows
-        if all(b is not None for b in self._other_bodies):
+        if self._others_known:
             # every other body (units, their control bodies, the static body) keeps the
             # velocity it has now, read from its Body: a few dozen, not a batch read of all
             out = np.empty((len(self._row_ids), 2))
@@ -615,12 +610,15 @@ class Crowd:
             rows = order[np.searchsorted(sorted_ids, self.ids)]
         self._set_rows(rows)
         bodies, static = self.space._bodies, self.space._static_body
-        citizens = set(self.bodies)
-        by_id = {b.id: b for b in [*bodies, static] if b is not None and b not in citizens}
+        others = bodies.keys() - set(self.bodies)  # set operations: no loop over citizens
+        if static is not None:
+            others.add(static)
+        by_id = {b.id: b for b in others}  # units, their control bodies: a few dozen
         mine = np.zeros(len(row_ids), bool)
         mine[rows] = True
         self._other_rows = np.flatnonzero(~mine)
         self._other_bodies = [by_id.get(i) for i in row_ids[self._other_rows].tolist()]
+        self._others_known = None not in self._other_bodies
         self._row_ids = row_ids
         self._last_body = next(reversed(bodies)) if bodies else None
         # spawns are followed only in the layout _model_fresh knows
@@ -658,8 +656,21 @@ class Crowd:
         _clamp01(self.agitation)
 
     def near(self, x: float, y: float, radius: float) -> np.ndarray:
-        d2 = (self.pos[:, 0] - x) ** 2 + (self.pos[:, 1] - y) ** 2
-        return d2 <= radius * radius
+        """Mask of the citizens within ``radius`` of (x, y). Read-only, and kept until the
+        crowd's positions are new arrays (a step, a spawn, a removal): between two steps
+        the rules ask for the same site discs again and again (tension, units calming,
+        event cards, exits, dispersal), and each was a pass over every citizen."""
+        if self._near_pos is not self.pos:
+            self._near_masks.clear()
+            self._near_pos = self.pos
+        key = (x, y, radius)
+        mask = self._near_masks.get(key)
+        if mask is None:
+            d2 = (self.pos[:, 0] - x) ** 2 + (self.pos[:, 1] - y) ** 2
+            mask = d2 <= radius * radius
+            mask.flags.writeable = False
+            self._near_masks[key] = mask
+        return mask
 
     def agitation_grid(self) -> np.ndarray:
         f = self.fields

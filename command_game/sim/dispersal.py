@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from command_game.sim import rules, trust
 
 if TYPE_CHECKING:
@@ -23,12 +21,10 @@ def update(world: World, dt: float) -> None:
     crowd.remove(crowd.arrived_home)
     staying = ~crowd.going_home
     leaders = _leading_home(world)
-    near: dict[str, np.ndarray] = {}  # by site: sources sharing a site share its disc
     for entry in world._sources:
         site = world.sites[entry[1].attractor]
-        if site.id not in near:  # nobody moves in this loop: one pass over the crowd
-            near[site.id] = crowd.near(site.x, site.y, site.radius_m * 1.5)
-        here = staying & (crowd.source == entry[0]) & near[site.id]
+        here = staying & (crowd.source == entry[0]) & crowd.near(site.x, site.y,
+                                                                   site.radius_m * 1.5)
         if not here.any():
             continue
         # a vigil waits for the result: calm is no reason to leave

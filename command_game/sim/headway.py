@@ -15,6 +15,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from command_game.sim import rules
+from command_game.sim.arrays import row_min
 
 
 def headway_speed(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray,
@@ -72,14 +73,12 @@ def headway_speed(pos: np.ndarray, radius: np.ndarray, dir_x: np.ndarray,
     blocking &= goal.take(near, mode="clip") == goal.take(who)[:, None]
     blocking &= dist.take(near, mode="clip") < dist.take(who)[:, None]
     # the gap only where someone is in the way (a few of the pairs), and the nearest
-    # one per walker as a running minimum over the k columns (exact, as min(axis=1))
+    # one per walker (arrays.row_min)
     at = np.flatnonzero(blocking)
     gap = np.hypot(rx.take(at), ry.take(at))
     gap -= bodies.take(at)
     gaps = np.full(blocking.shape, np.inf)
     gaps.put(at, gap)
-    nearest = gaps[:, 0].copy()
-    for col in range(1, k):
-        np.minimum(nearest, gaps[:, col], out=nearest)
+    nearest = row_min(gaps)
     nearest /= p.time_gap_s
     return np.maximum(nearest, p.press_mps, out=nearest)

@@ -141,17 +141,16 @@ def update_sites(world: World, dt: float) -> None:
     incidents, slowed by Binluh in the district, taken down by units on site; the crowd
     there is stirred by tension and incidents and calmed by units nearby."""
     crowd = world.crowd
-    near_of = _Near(crowd)
     growth = {sid: 0.0 for sid in world.sites}
     for inc in world.incidents:
         if inc.visible:
             growth[inc.site] += rules.INCIDENT_TENSION * inc.severity
-            _stir(world, inc, dt, near_of)
+            _stir(world, inc, dt)
     calm_districts = [world.sites[u.site_id].district for u in world.units.values()
                       if u.type == "binluh" and u.site_id is not None
                       and u.state in ("on_site", "dialogue", "patrolling")]
     for site in world.sites.values():
-        near = near_of(site.x, site.y, site.radius_m * rules.CROWD_NEAR_FACTOR) \
+        near = crowd.near(site.x, site.y, site.radius_m * rules.CROWD_NEAR_FACTOR) \
             if crowd.count else np.zeros(0, bool)
         crowd_pressure.measure(world, site, near)
         if site.crowd:
@@ -166,30 +165,7 @@ def update_sites(world: World, dt: float) -> None:
         crowd_pressure.crush_clock(world, site, dt)
         _hold_clock(world, site, dt)
         _triggers(world, site)
-    _calm_crowd(world, dt, near_of)
-
-
-class _Near:
-    """``crowd.near`` masks by (x, y, radius) within one ``update_sites``: a unit working
-    a site calms the same disc the site's tension reads, and each is a pass over every
-    citizen. Read-only masks; a new one whenever the crowd's positions are new arrays
-    (nothing in an update moves or adds anyone, but a step or spawn would)."""
-
-    def __init__(self, crowd) -> None:
-        self.crowd = crowd
-        self.pos = crowd.pos
-        self.masks: dict[tuple[float, float, float], np.ndarray] = {}
-
-    def __call__(self, x: float, y: float, radius: float) -> np.ndarray:
-        crowd = self.crowd
-        if crowd.pos is not self.pos:
-            self.masks.clear()
-            self.pos = crowd.pos
-        key = (x, y, radius)
-        mask = self.masks.get(key)
-        if mask is None:
-            mask = self.masks[key] = crowd.near(x, y, radius)
-        return mask
+    _calm_crowd(world, dt)
 
 
 def _calming(world: World, site) -> float:
@@ -205,7 +181,7 @@ def _calming(world: World, site) -> float:
     return total
 
 
-def _stir(world: World, inc: IncidentState, dt: float, near_of: _Near) -> None:
+def _stir(world: World, inc: IncidentState, dt: float) -> None:
     crowd = world.crowd
     if not crowd.count:
         return
@@ -215,10 +191,10 @@ def _stir(world: World, inc: IncidentState, dt: float, near_of: _Near) -> None:
         age = (world.tick - inc.opened_tick) / max(1, inc.escalation_ticks)
         crowd.agitation += dt * rate * inc.severity * trust.hoax_factor(world) * (1.0 + age)
     else:
-        crowd.agitation[near_of(inc.x, inc.y, radius)] += add
+        crowd.agitation[crowd.near(inc.x, inc.y, radius)] += add
 
 
-def _calm_crowd(world: World, dt: float, near_of: _Near) -> None:
+def _calm_crowd(world: World, dt: float) -> None:
     crowd = world.crowd
     if not crowd.count:
         return
@@ -233,9 +209,9 @@ def _calm_crowd(world: World, dt: float, near_of: _Near) -> None:
         site = world.sites[unit.site_id] if unit.site_id is not None else None
         if site is not None:
             radius = max(radius, site.radius_m * rules.CROWD_NEAR_FACTOR)
-            near = near_of(site.x, site.y, radius)
+            near = crowd.near(site.x, site.y, radius)
         else:
-            near = near_of(unit.x, unit.y, radius)
+            near = crowd.near(unit.x, unit.y, radius)
         if role.provokes_below > 0.0 and near.any() \
                 and float(crowd.agitation[near].mean()) < role.provokes_below:
             calm = -rules.PROVOKE_AGITATION  # riot police over a peaceful crowd: it bristles

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from command_game.sim import rules
+from command_game.sim.arrays import cap_length, row_min
 from command_game.sim.neighbours import Neighbours
 
 HEX = np.sqrt(2.0 / np.sqrt(3.0))  # a hexagonal crowd at rho per m2 stands HEX/sqrt(rho) apart
@@ -122,17 +123,7 @@ def step_away(c: Company, spacing: np.ndarray, want_x: np.ndarray, want_y: np.nd
     into = np.maximum(spacing[:, None] - c.dist, 0.0) / np.maximum(c.dist, 1e-6)
     away_x = -(into * c.dx).sum(axis=1) * m.space_gain
     away_y = -(into * c.dy).sum(axis=1) * m.space_gain
-    # capped at space_max_mps: the exact size (hypot, a costly call) only where the
-    # square says the step may reach the cap; below it the cap is exactly 1
-    size2 = away_x * away_x
-    size2 += away_y * away_y
-    top = m.space_max_mps
-    near_top = np.flatnonzero(~(size2 <= top * top * (1.0 - 1e-6)))  # (NaN: exact too)
-    if len(near_top):
-        size = np.hypot(away_x.take(near_top), away_y.take(near_top))
-        cap = np.minimum(1.0, top / np.maximum(size, 1e-9))
-        away_x[near_top] *= cap
-        away_y[near_top] *= cap
+    cap_length(away_x, away_y, m.space_max_mps)
     want_x[c.who] += away_x
     want_y[c.who] += away_y
 
@@ -229,9 +220,7 @@ def _held(c: Company, bodies: np.ndarray, clear: np.ndarray, vel: np.ndarray,
     in_way = beside < bodies
     in_way &= ahead > 0.0
     gaps = np.where(in_way, clear, np.inf)
-    room = gaps[:, 0].copy()  # the nearest in the way: a running minimum (exact)
-    for col in range(1, gaps.shape[1]):
-        np.minimum(room, gaps[:, col], out=room)
+    room = row_min(gaps)  # the nearest in the way
     room -= rules.MASS.min_gap_m
     np.maximum(room, 0.0, out=room)
     room /= rules.HEADWAY.time_gap_s  # the speed allowed ...
